@@ -1,0 +1,632 @@
+// A Yunxiao Flow OpenAPI simulator: a real HTTP server on loopback for the end-to-end tests,
+// `npm run demo` and the benchmark. It follows /work/shared/yunxiao/flow-openapi.md.
+//
+// Choices where the real API is not documented (keep the README and tests in line with these):
+// - A run's stages and jobs are derived from the clock: stages run one after another, the jobs of a
+//   stage in parallel. A job reports WAITING for `waitingMs` (like a manual approval), then RUNNING
+//   for `durationMs`, then its result. Stages and jobs that have not started report status 'INIT'
+//   with no startTime; after a FAIL they never start and stay 'INIT' in the final run.
+// - Stopping a run that already ended, or a job that is not running, is a no-op answering `true`.
+// - Faults are served before anything else, the token check (401) comes next, then the edition and
+//   organization (404/403), then the routes.
+import { randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
+import { pathToFileURL } from 'node:url'
+import { parseArgs } from 'node:util'
+
+export const DEFAULT_TOKEN = 'pt-simulator-token'
+export const DEFAULT_ORGANIZATION_ID = 'sim-org'
+export const DEFAULT_PIPELINE_ID = 123
+
+const FINAL = new Set(['SUCCESS', 'FAIL', 'CANCELED'])
+const ERROR_CODES = {
+  400: 'BadRequest',
+  401: 'InvalidTokenError',
+  403: 'Forbidden',
+  404: 'NotFound',
+  429: 'TooManyRequests',
+  500: 'InternalServerError',
+  502: 'BadGateway',
+  503: 'ServiceUnavailable'
+}
+const LOGIN_PAGE =
+  '<!DOCTYPE html><html><head><meta charset="utf-8"><title>阿里云登录 - 欢迎登录阿里云</title></head>' +
+  '<body><div id="login">请登录 / Please sign in</div></body></html>'
+
+/** @returns {import('./flow-simulator.js').SimPipelineDefinition} */
+export function defaultPipeline() {
+  const job = (/** @type {string} */ name) => ({ name, durationMs: 1000 })
+  return {
+    name: 'demo-pipeline',
+    sources: [
+      { repo: 'https://codeup.aliyun.com/sim-org/backend.git', branch: 'master' },
+      { repo: 'https://codeup.aliyun.com/sim-org/frontend.git', branch: 'main' }
+    ],
+    stages: [
+      { name: 'Build', jobs: [job('Java build'), job('Node build')] },
+      { name: 'Test', jobs: [job('Unit tests')] },
+      { name: 'Deploy', jobs: [job('Deploy to staging')] }
+    ]
+  }
+}
+
+/**
+ * @param {string | number} id
+ * @param {import('./flow-simulator.js').SimPipelineDefinition} def
+ */
+function normalizePipeline(id, def) {
+  return {
+    id: /^\d+$/.test(String(id)) ? Number(id) : String(id),
+    name: def.name ?? `pipeline-${id}`,
+    sources: (def.sources ?? []).map(s => ({ repo: s.repo, branch: s.branch ?? 'master' })),
+    stages: (def.stages ?? []).map(stage => ({
+      name: stage.name,
+      jobs: stage.jobs.map(job => ({
+        name: job.name,
+        durationMs: job.durationMs ?? 1000,
+        waitingMs: job.waitingMs ?? 0,
+        result: job.result ?? 'SUCCESS',
+        log: job.log,
+        outputs: job.outputs
+      }))
+    }))
+  }
+}
+
+/** @param {string} body @returns {{ params?: Record<string, unknown> } | { error: string }} */
+function parseCreateBody(body) {
+  if (body.trim() === '') return {}
+  let parsed
+  try {
+    parsed = JSON.parse(body)
+  } catch {
+    return { error: 'request body is not valid JSON' }
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { error: 'request body must be a JSON object' }
+  }
+  if (parsed.params === undefined) return {}
+  if (typeof parsed.params !== 'string') {
+    return { error: 'params must be a string holding a JSON object' }
+  }
+  let params
+  try {
+    params = JSON.parse(parsed.params)
+  } catch {
+    return { error: 'params is not a valid JSON string' }
+  }
+  if (params === null || typeof params !== 'object' || Array.isArray(params)) {
+    return { error: 'params must be a string holding a JSON object' }
+  }
+  return { params }
+}
+
+/** Status of one job at time t, for a stage that starts at stageStart and a run stopped at cut. */
+function jobState(job, stageStart, t, cut) {
+  if (stageStart === undefined || t < stageStart || cut < stageStart) return { status: 'INIT' }
+  const runStart = stageStart + job.waitingMs
+  const end = runStart + job.durationMs
+  if (end <= cut && t >= end) return { status: job.result, startTime: stageStart, endTime: end }
+  if (t >= cut) return { status: 'CANCELED', startTime: stageStart, endTime: cut }
+  return { status: t < runStart ? 'WAITING' : 'RUNNING', startTime: stageStart }
+}
+
+function stageState(stage, t, cut) {
+  const jobs = stage.jobs.map(job => ({ job, ...jobState(job, stage.start, t, cut) }))
+  if (stage.start === undefined || t < stage.start || cut < stage.start) {
+    return { status: 'INIT', jobs }
+  }
+  const statuses = jobs.map(j => j.status)
+  if (statuses.every(s => FINAL.has(s))) {
+    const status = statuses.includes('CANCELED')
+      ? 'CANCELED'
+      : statuses.includes('FAIL')
+        ? 'FAIL'
+        : 'SUCCESS'
+    const endTime = Math.max(stage.start, ...jobs.map(j => j.endTime ?? 0))
+    return { status, startTime: stage.start, endTime, jobs }
+  }
+  return { status: statuses.includes('RUNNING') ? 'RUNNING' : 'WAITING', startTime: stage.start, jobs }
+}
+
+/** The whole run at time t: status, stage views, last change and (once final) end time. */
+function runState(run, t) {
+  const cut = run.stoppedAt ?? Infinity
+  const stages = run.stages.map(stage => stageState(stage, t, cut))
+  const current = stages.find(s => s.status !== 'SUCCESS')
+  let status
+  if (t >= cut) status = 'CANCELED'
+  else if (!current) status = 'SUCCESS'
+  else if (current.status === 'INIT') status = 'RUNNING' // queued before its first stage
+  else status = current.status
+  const times = [run.createdAt]
+  for (const s of stages) {
+    for (const x of [s, ...s.jobs]) times.push(x.startTime ?? run.createdAt, x.endTime ?? run.createdAt)
+  }
+  if (t >= cut) times.push(cut)
+  const updateTime = Math.max(...times)
+  return { status, stages, updateTime, endTime: FINAL.has(status) ? updateTime : undefined }
+}
+
+function logLines(run, pipeline, job, state, t) {
+  if (state.status === 'INIT') return []
+  if (state.status === 'WAITING') return [`[INFO] Job "${job.name}" is waiting for manual approval`]
+  const lines =
+    job.log !== undefined
+      ? job.log.split('\n')
+      : [
+          `[INFO] Job "${job.name}" started (pipeline "${pipeline.name}", run #${run.id})`,
+          ...run.sources.map(s => `[INFO] Checked out ${s.data.repo} at ${s.data.branch}`),
+          `[INFO] Running the steps of "${job.name}"`,
+          `[INFO] Step 1/2 of "${job.name}" done`,
+          job.result === 'FAIL'
+            ? `[ERROR] Step 2/2 of "${job.name}" failed: script exited with code 1`
+            : `[INFO] Job "${job.name}" finished successfully`
+        ]
+  if (state.status === 'SUCCESS' || state.status === 'FAIL') return lines
+  // Running or canceled: the part of the log written so far, never the final line.
+  const runStart = state.startTime + job.waitingMs
+  const elapsed = Math.min(t, state.endTime ?? Infinity) - runStart
+  const shown = Math.max(1, Math.min(lines.length - 1, Math.floor((elapsed / job.durationMs) * lines.length)))
+  const part = lines.slice(0, shown)
+  if (state.status === 'CANCELED') part.push(`[WARN] Job "${job.name}" was canceled`)
+  return part
+}
+
+/**
+ * Starts the simulator on a free (or the given) loopback port.
+ * @param {import('./flow-simulator.js').FlowSimulatorOptions} [options]
+ * @returns {Promise<import('./flow-simulator.js').FlowSimulator>}
+ */
+export async function startFlowSimulator(options = {}) {
+  const settings = {
+    token: options.token ?? DEFAULT_TOKEN,
+    organizationId: options.organizationId ?? DEFAULT_ORGANIZATION_ID,
+    editions: options.editions ?? ['center', 'region'],
+    now: options.now ?? Date.now,
+    runDelayMs: options.runDelayMs ?? 0,
+    echoToken: options.echoToken ?? false,
+    refuseRunStop: options.refuseRunStop ?? false
+  }
+  /** @type {Map<string, ReturnType<typeof normalizePipeline>>} */
+  const pipelines = new Map()
+  const addPipelines = defs => {
+    for (const [id, def] of Object.entries(defs)) pipelines.set(String(id), normalizePipeline(id, def))
+  }
+  addPipelines(options.pipelines ?? { [DEFAULT_PIPELINE_ID]: defaultPipeline() })
+  /** @type {Map<string, any[]>} pipeline id -> runs in creation order */
+  const runsByPipeline = new Map()
+  const requests = []
+  const faults = []
+  const timers = new Set()
+  let nextJobId = 10001
+
+  const addFault = fault => {
+    faults.push({ ...fault, times: fault.times ?? 1 })
+  }
+  for (const fault of options.faults ?? []) addFault(fault)
+
+  function createRun(pipeline, params, rawBody) {
+    const runs = runsByPipeline.get(String(pipeline.id)) ?? []
+    runsByPipeline.set(String(pipeline.id), runs)
+    const createdAt = settings.now()
+    const branches = params?.runningBranchs ?? {}
+    const tags = params?.runningTags ?? {}
+    const run = {
+      id: runs.length + 1,
+      pipelineId: pipeline.id,
+      params,
+      rawBody,
+      createdAt,
+      stoppedAt: undefined,
+      stopRequests: 0,
+      jobStops: [],
+      globalParams: Object.entries(params?.envs ?? {}).map(([key, value]) => ({
+        key,
+        value: String(value),
+        encrypted: false
+      })),
+      sources: pipeline.sources.map((s, i) => {
+        const data = { repo: s.repo, branch: branches[s.repo] ?? s.branch }
+        if (tags[s.repo] !== undefined) data.tag = tags[s.repo]
+        return { sign: `source-${i + 1}`, type: 'Codeup', data }
+      }),
+      stages: []
+    }
+    let cursor = createdAt + settings.runDelayMs
+    let failed = false
+    run.stages = pipeline.stages.map(stage => {
+      const start = failed ? undefined : cursor
+      const jobs = stage.jobs.map(job => ({ ...job, id: nextJobId++ }))
+      if (start !== undefined) {
+        cursor = start + Math.max(0, ...jobs.map(j => j.waitingMs + j.durationMs))
+        failed = jobs.some(j => j.result === 'FAIL')
+      }
+      return { name: stage.name, start, jobs }
+    })
+    runs.push(run)
+    return run
+  }
+
+  function runJson(pipeline, run) {
+    const state = runState(run, settings.now())
+    return {
+      pipelineId: pipeline.id,
+      pipelineRunId: run.id,
+      status: state.status,
+      triggerMode: 1,
+      createTime: run.createdAt,
+      updateTime: state.updateTime,
+      creatorAccountId: 'sim-user',
+      globalParams: run.globalParams,
+      sources: run.sources,
+      stages: run.stages.map((stage, i) => {
+        const view = state.stages[i]
+        return {
+          index: `Group0-Stage${i}`,
+          name: stage.name,
+          stageInfo: {
+            name: stage.name,
+            status: view.status,
+            startTime: view.startTime,
+            endTime: view.endTime,
+            jobs: view.jobs.map(j => ({
+              id: j.job.id,
+              jobSign: `job-${j.job.id}`,
+              name: j.job.name,
+              status: j.status,
+              startTime: j.startTime,
+              endTime: j.endTime,
+              params: '{}',
+              result: j.status === 'SUCCESS' ? JSON.stringify(jobOutputs(pipeline, run, j.job)) : '{}',
+              actions: [{ type: 'LogPipelineJobRun', displayType: 'LOG', name: 'Log', disable: false }]
+            }))
+          }
+        }
+      })
+    }
+  }
+
+  function jobOutputs(pipeline, run, job) {
+    if (job.outputs !== undefined) return job.outputs
+    const repo = String(pipeline.name).toLowerCase().replace(/[^a-z0-9-]+/g, '-')
+    const imageTag = `1.0.${run.id}`
+    return { image: `registry.cn-hangzhou.aliyuncs.com/${settings.organizationId}/${repo}:${imageTag}`, imageTag }
+  }
+
+  function findJob(run, jobId, t) {
+    const state = runState(run, t)
+    for (const stage of state.stages) {
+      for (const j of stage.jobs) if (String(j.job.id) === jobId) return j
+    }
+    return undefined
+  }
+
+  // ---- HTTP ----
+
+  function send(res, status, payload, headers = {}) {
+    if (res.destroyed || res.writableEnded) return
+    const body = typeof payload === 'string' ? payload : JSON.stringify(payload)
+    res.writeHead(status, {
+      'content-type': 'application/json',
+      'x-acs-request-id': res.requestId,
+      ...headers
+    })
+    res.end(body)
+  }
+
+  function errorBody(req, res, errorCode, errorMessage) {
+    const received = req.headers['x-yunxiao-token'] ?? ''
+    const message = settings.echoToken ? `${errorMessage} (token: ${received})` : errorMessage
+    return { errorCode, errorMessage: message, requestId: res.requestId }
+  }
+
+  function fail(req, res, status, errorCode, errorMessage) {
+    send(res, status, errorBody(req, res, errorCode, errorMessage))
+  }
+
+  function takeFault(method, path) {
+    const i = faults.findIndex(
+      f =>
+        f.times > 0 &&
+        (f.method === undefined || f.method.toUpperCase() === method) &&
+        (f.path === undefined ||
+          (f.path instanceof RegExp ? f.path.test(path) : path.includes(f.path)))
+    )
+    if (i < 0) return undefined
+    const fault = faults[i]
+    fault.times -= 1
+    if (fault.times <= 0) faults.splice(i, 1)
+    return fault
+  }
+
+  function answerFault(req, res, fault) {
+    if (fault.destroy) {
+      req.socket.destroy()
+      return
+    }
+    if (fault.html) {
+      send(res, fault.status ?? 200, fault.body ?? LOGIN_PAGE, {
+        'content-type': 'text/html;charset=utf-8',
+        ...fault.headers
+      })
+      return
+    }
+    const status = fault.status ?? 500
+    let body = fault.body
+    if (body === undefined) {
+      body = status >= 400 ? errorBody(req, res, ERROR_CODES[status] ?? 'Error', 'simulated fault') : ''
+    }
+    send(res, status, body, fault.headers)
+  }
+
+  const routes = [
+    ['GET', 'pipelines/:pipelineId', getPipeline],
+    ['GET', 'pipelines/:pipelineId/runs', listRuns],
+    ['POST', 'pipelines/:pipelineId/runs', postRun],
+    ['GET', 'pipelines/:pipelineId/runs/latestPipelineRun', getLatestRun],
+    ['GET', 'pipelines/:pipelineId/runs/:runId', getRun],
+    ['PUT', 'pipelines/:pipelineId/runs/:runId', stopRun],
+    ['PUT', 'pipelines/:pipelineId/pipelineRuns/:runId/jobs/:jobId/stop', stopJob],
+    ['GET', 'pipelines/:pipelineId/runs/:runId/job/:jobId/log', getJobLog]
+  ].map(([method, pattern, handler]) => ({ method, parts: pattern.split('/'), handler }))
+
+  function route(method, segments) {
+    for (const r of routes) {
+      if (r.method !== method || r.parts.length !== segments.length) continue
+      const vars = {}
+      const ok = r.parts.every((p, i) =>
+        p.startsWith(':') ? ((vars[p.slice(1)] = segments[i]), true) : p === segments[i]
+      )
+      if (ok) return { handler: r.handler, vars }
+    }
+    return undefined
+  }
+
+  function getPipeline(ctx) {
+    const { pipeline } = ctx
+    const flow = pipeline.stages
+      .map(s => `- stage: ${s.name}\n  jobs: [${s.jobs.map(j => JSON.stringify(j.name)).join(', ')}]`)
+      .join('\n')
+    return {
+      pipelineId: pipeline.id,
+      name: pipeline.name,
+      createTime: 1700000000000,
+      creatorAccountId: 'sim-user',
+      pipelineConfig: {
+        sources: pipeline.sources.map((s, i) => ({
+          sign: `source-${i + 1}`,
+          type: 'Codeup',
+          data: { repo: s.repo, branch: s.branch }
+        })),
+        flow: `stages:\n${flow}\n`
+      }
+    }
+  }
+
+  function listRuns(ctx) {
+    const runs = [...(runsByPipeline.get(String(ctx.pipeline.id)) ?? [])].reverse()
+    const page = Math.max(1, Number(ctx.query.page) || 1)
+    const perPage = Math.min(30, Math.max(1, Number(ctx.query.perPage) || 10))
+    const items = runs
+      .map(run => {
+        const state = runState(run, settings.now())
+        return {
+          pipelineId: ctx.pipeline.id,
+          pipelineRunId: run.id,
+          status: state.status,
+          triggerMode: 1,
+          startTime: run.createdAt,
+          endTime: state.endTime,
+          creatorAccountId: 'sim-user'
+        }
+      })
+      .filter(item => !ctx.query.status || ctx.query.status.split(',').includes(item.status))
+    ctx.headers['x-page'] = String(page)
+    ctx.headers['x-per-page'] = String(perPage)
+    ctx.headers['x-total'] = String(items.length)
+    return items.slice((page - 1) * perPage, page * perPage)
+  }
+
+  function postRun(ctx) {
+    const parsed = parseCreateBody(ctx.body)
+    if ('error' in parsed) return ctx.fail(400, 'BadRequest', parsed.error)
+    return createRun(ctx.pipeline, parsed.params, ctx.body).id
+  }
+
+  function getLatestRun(ctx) {
+    const runs = runsByPipeline.get(String(ctx.pipeline.id)) ?? []
+    if (runs.length === 0) return ctx.fail(404, 'NotFound', 'pipeline run not found')
+    return runJson(ctx.pipeline, runs[runs.length - 1])
+  }
+
+  function getRun(ctx) {
+    return runJson(ctx.pipeline, ctx.run)
+  }
+
+  function stopRun(ctx) {
+    const { run } = ctx
+    run.stopRequests += 1
+    if (settings.refuseRunStop) {
+      return ctx.fail(400, 'BadRequest', 'the pipeline run cannot be stopped in its current state')
+    }
+    const t = settings.now()
+    if (!FINAL.has(runState(run, t).status)) run.stoppedAt = t
+    return true
+  }
+
+  function stopJob(ctx) {
+    const t = settings.now()
+    const job = findJob(ctx.run, ctx.vars.jobId, t)
+    if (!job) return ctx.fail(404, 'NotFound', 'job not found')
+    ctx.run.jobStops.push(job.job.id)
+    // Stopping a running job ends the run with it: the action's fallback when UpdatePipelineRun is refused.
+    if (job.status === 'RUNNING' || job.status === 'WAITING') ctx.run.stoppedAt = t
+    return true
+  }
+
+  function getJobLog(ctx) {
+    const t = settings.now()
+    const job = findJob(ctx.run, ctx.vars.jobId, t)
+    if (!job) return ctx.fail(404, 'NotFound', 'job not found')
+    const lines = logLines(ctx.run, ctx.pipeline, job.job, job, t)
+    const runFinal = FINAL.has(runState(ctx.run, t).status)
+    return {
+      content: lines.length > 0 ? lines.join('\n') + '\n' : '',
+      last: lines.length,
+      more: !FINAL.has(job.status) && !runFinal
+    }
+  }
+
+  function handle(req, res, body) {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const method = req.method ?? 'GET'
+    requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers },
+      body,
+      time: settings.now()
+    })
+    const fault = takeFault(method, url.pathname + url.search)
+    if (fault?.delayMs) {
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        const answers = fault.destroy || fault.html || fault.status !== undefined || fault.body !== undefined
+        if (answers) answerFault(req, res, fault)
+        else serve(req, res, url, method, body)
+      }, fault.delayMs)
+      timers.add(timer)
+      return
+    }
+    if (fault) return answerFault(req, res, fault)
+    serve(req, res, url, method, body)
+  }
+
+  function serve(req, res, url, method, body) {
+    if (res.destroyed) return
+    if (req.headers['x-yunxiao-token'] !== settings.token) {
+      return fail(req, res, 401, 'InvalidTokenError', 'the x-yunxiao-token is missing, invalid or expired')
+    }
+    const segments = url.pathname.split('/').filter(Boolean).map(s => decodeURIComponent(s))
+    const notFound = message => fail(req, res, 404, 'NotFound', message)
+    if (segments.slice(0, 3).join('/') !== 'oapi/v1/flow') return notFound(`no such API: ${method} ${url.pathname}`)
+    let rest = segments.slice(3)
+    const center = rest[0] === 'organizations'
+    if (!settings.editions.includes(center ? 'center' : 'region')) {
+      return notFound(`no such API: ${method} ${url.pathname}`)
+    }
+    if (center) {
+      if (rest.length < 2) return notFound(`no such API: ${method} ${url.pathname}`)
+      if (rest[1] !== settings.organizationId) {
+        return fail(req, res, 403, 'Forbidden.InvalidUser.UserNotInCurrentOrganization', 'the user is not a member of the organization')
+      }
+      rest = rest.slice(2)
+    }
+    const match = route(method, rest)
+    if (!match) return notFound(`no such API: ${method} ${url.pathname}`)
+    const pipeline = pipelines.get(match.vars.pipelineId)
+    if (!pipeline) return notFound('pipeline not found')
+    let run
+    if (match.vars.runId !== undefined) {
+      run = (runsByPipeline.get(String(pipeline.id)) ?? []).find(r => String(r.id) === match.vars.runId)
+      if (!run) return notFound('pipeline run not found')
+    }
+    const failed = Symbol('failed')
+    const ctx = {
+      pipeline,
+      run,
+      vars: match.vars,
+      query: Object.fromEntries(url.searchParams),
+      body,
+      headers: {},
+      fail: (status, code, message) => {
+        fail(req, res, status, code, message)
+        return failed
+      }
+    }
+    const result = match.handler(ctx)
+    if (result !== failed) send(res, 200, result, ctx.headers)
+  }
+
+  const server = createServer((req, res) => {
+    res.requestId = randomUUID().toUpperCase()
+    const chunks = []
+    req.on('data', chunk => chunks.push(chunk))
+    req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')))
+  })
+  server.keepAliveTimeout = 5000
+  await new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(undefined))
+  })
+  const address = /** @type {import('node:net').AddressInfo} */ (server.address())
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+
+  return {
+    url: `http://${host}:${address.port}`,
+    port: address.port,
+    requests,
+    faults,
+    addFault,
+    setOptions(partial) {
+      const { pipelines: defs, ...rest } = partial
+      for (const [key, value] of Object.entries(rest)) if (value !== undefined) settings[key] = value
+      if (defs) addPipelines(defs)
+    },
+    runs(pipelineId) {
+      const t = settings.now()
+      return (runsByPipeline.get(String(pipelineId)) ?? []).map(run => {
+        const state = runState(run, t)
+        return {
+          id: run.id,
+          pipelineId: run.pipelineId,
+          params: run.params,
+          rawBody: run.rawBody,
+          createdAt: run.createdAt,
+          status: state.status,
+          endTime: state.endTime,
+          stopped: run.stoppedAt !== undefined,
+          stoppedAt: run.stoppedAt,
+          stopRequests: run.stopRequests,
+          jobStops: [...run.jobStops],
+          jobs: state.stages.flatMap((s, i) =>
+            s.jobs.map(j => ({ id: j.job.id, stage: run.stages[i].name, name: j.job.name, status: j.status }))
+          )
+        }
+      })
+    },
+    close() {
+      for (const timer of timers) clearTimeout(timer)
+      timers.clear()
+      return new Promise(resolve => {
+        server.close(() => resolve(undefined))
+        server.closeAllConnections()
+      })
+    }
+  }
+}
+
+// CLI: `node simulator/flow-simulator.js [--port 8080] [--host 127.0.0.1] [--token pt-...] [--org sim-org]`
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      host: { type: 'string', default: '127.0.0.1' },
+      token: { type: 'string', default: DEFAULT_TOKEN },
+      org: { type: 'string', default: DEFAULT_ORGANIZATION_ID }
+    }
+  })
+  const sim = await startFlowSimulator({
+    port: Number(values.port),
+    host: values.host,
+    token: values.token,
+    organizationId: values.org
+  })
+  console.log(`Yunxiao Flow simulator listening on ${sim.url}`)
+  console.log(`  token: ${values.token}  organization: ${values.org}  pipeline: ${DEFAULT_PIPELINE_ID}`)
+  const stop = () => void sim.close().then(() => process.exit(0))
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+}

@@ -1,0 +1,33 @@
+import type { ChildProcess } from 'node:child_process'
+
+export const ROOT: string
+export const DIST_ENTRY: string
+
+export interface StepOptions {
+  node?: string
+  entry?: string
+  inputs?: Record<string, string | number | boolean | undefined>
+  state?: Record<string, string>
+  env?: Record<string, string>
+  dir?: string
+  onStdout?: (chunk: string) => void
+  onStderr?: (chunk: string) => void
+}
+
+export interface StepResult {
+  code: number | null
+  signal: NodeJS.Signals | null
+  stdout: string
+  stderr: string
+  outputs: Record<string, string>
+  state: Record<string, string>
+  summary: string
+  rawOutputFile: string
+  rawStateFile: string
+}
+
+export function parseCommandFile(text: string): Record<string, string>
+export function runnerEnv(dir: string): Record<string, string>
+export function inputEnv(inputs: Record<string, unknown>): Record<string, string>
+export function startStep(options: StepOptions): { child: ChildProcess; done: Promise<StepResult> }
+export function runStep(options: StepOptions): Promise<StepResult>

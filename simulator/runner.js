@@ -1,0 +1,134 @@
+// Runs dist/index.js the way the GitHub runner runs a JavaScript action: inputs as
+// INPUT_<NAME> (uppercased, hyphens kept), the GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY
+// files, STATE_<name> for the post step, and a clean environment (PATH and the runner's variables).
+// Used by the end-to-end tests, `npm run demo` and `npm run bench`.
+import { spawn } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
+export const DIST_ENTRY = join(ROOT, 'dist', 'index.js')
+
+/** Parses a GITHUB_OUTPUT / GITHUB_STATE file: `name<<delimiter\nvalue\ndelimiter` or `name=value` lines. */
+export function parseCommandFile(text) {
+  const values = {}
+  const lines = text.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]
+    if (!line) continue
+    const heredoc = line.match(/^([^=<]+)<<(.+)$/)
+    if (heredoc) {
+      const [, name, delimiter] = heredoc
+      const value = []
+      for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i])
+      values[name] = value.join('\n')
+    } else {
+      const eq = line.indexOf('=')
+      if (eq > 0) values[line.slice(0, eq)] = line.slice(eq + 1)
+    }
+  }
+  return values
+}
+
+/** The variables a runner sets for every step (a subset that the action reads). */
+export function runnerEnv(dir) {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    CI: 'true',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_SERVER_URL: 'https://github.com',
+    GITHUB_REPOSITORY: 'octo-org/shop',
+    GITHUB_RUN_ID: '9876543210',
+    GITHUB_RUN_NUMBER: '42',
+    GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_SHA: '3f786850e387550fdab836ed7e6dc881de23001b',
+    GITHUB_REF: 'refs/heads/main',
+    GITHUB_REF_NAME: 'main',
+    GITHUB_WORKFLOW: 'Deploy',
+    GITHUB_JOB: 'deploy',
+    GITHUB_EVENT_NAME: 'push',
+    GITHUB_ACTOR: 'octocat',
+    RUNNER_OS: 'Linux',
+    RUNNER_TEMP: dir,
+    GITHUB_WORKSPACE: dir
+  }
+}
+
+export function inputEnv(inputs) {
+  const env = {}
+  for (const [name, value] of Object.entries(inputs)) {
+    if (value === undefined) continue
+    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(value)
+  }
+  return env
+}
+
+/**
+ * Starts one step. Returns { child, done } where done resolves to
+ * { code, signal, stdout, stderr, outputs, state, summary, files }.
+ * options: { node, inputs, state (for a post step: STATE_ values), env (extra), dir, onStdout }
+ */
+export function startStep(options) {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'flow-step-'))
+  const files = {
+    output: join(dir, `output-${process.hrtime.bigint()}`),
+    state: join(dir, `state-${process.hrtime.bigint()}`),
+    summary: join(dir, `summary-${process.hrtime.bigint()}`)
+  }
+  for (const f of Object.values(files)) writeFileSync(f, '')
+  const stateEnv = {}
+  for (const [name, value] of Object.entries(options.state ?? {})) stateEnv[`STATE_${name}`] = value
+  const env = {
+    ...runnerEnv(dir),
+    ...inputEnv(options.inputs ?? {}),
+    ...stateEnv,
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STATE: files.state,
+    GITHUB_STEP_SUMMARY: files.summary,
+    ...(options.env ?? {})
+  }
+  const child = spawn(options.node ?? process.execPath, [options.entry ?? DIST_ENTRY], {
+    env,
+    cwd: dir,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8')
+  child.stderr.setEncoding('utf8')
+  child.stdout.on('data', chunk => {
+    stdout += chunk
+    options.onStdout?.(chunk)
+  })
+  child.stderr.on('data', chunk => {
+    stderr += chunk
+    options.onStderr?.(chunk)
+  })
+  const done = new Promise((resolve, reject) => {
+    child.on('error', reject)
+    child.on('close', (code, signal) => {
+      const read = f => readFileSync(f, 'utf8')
+      const result = {
+        code,
+        signal,
+        stdout,
+        stderr,
+        outputs: parseCommandFile(read(files.output)),
+        state: parseCommandFile(read(files.state)),
+        summary: read(files.summary),
+        rawOutputFile: read(files.output),
+        rawStateFile: read(files.state)
+      }
+      if (!options.dir) rmSync(dir, { recursive: true, force: true })
+      resolve(result)
+    })
+  })
+  return { child, done }
+}
+
+/** Runs one step to its end. */
+export function runStep(options) {
+  return startStep(options).done
+}

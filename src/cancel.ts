@@ -1,0 +1,39 @@
+// The runner cancels a step with SIGINT, then SIGTERM a few seconds later, then kills it.
+// Both signals abort one AbortSignal; work already under way (a create request in flight,
+// stopping the run) finishes, and a last timer makes sure the process ends before the kill.
+
+export interface Cancellation {
+  readonly signal: AbortSignal
+  /** The first signal received, e.g. 'SIGINT'. */
+  readonly received: () => string | undefined
+  dispose(): void
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM'] as const
+
+export function watchCancellation(
+  log: (line: string) => void,
+  exitAfterMs = 9000,
+  exit: (code: number) => void = code => process.exit(code)
+): Cancellation {
+  const controller = new AbortController()
+  let first: string | undefined
+  const handler = (name: string): void => {
+    if (first === undefined) {
+      first = name
+      log(`Received ${name}: the GitHub job is being cancelled.`)
+      controller.abort(new Error(`cancelled (${name})`))
+      setTimeout(() => exit(1), exitAfterMs).unref()
+    } else {
+      log(`Received ${name} while stopping; finishing up.`)
+    }
+  }
+  for (const s of SIGNALS) process.on(s, handler)
+  return {
+    signal: controller.signal,
+    received: () => first,
+    dispose: () => {
+      for (const s of SIGNALS) process.off(s, handler)
+    }
+  }
+}
