@@ -4,7 +4,12 @@ import { startFlowSimulator, type FlowSimulator } from '../simulator/flow-simula
 import { runStep, startStep, type StepResult } from '../simulator/runner.js'
 import { TOKEN, errorLines, expectNoToken, nodeBinaries } from './support/e2e.js'
 
-const job = (name: string, durationMs: number, result = 'SUCCESS', log?: string) => ({
+const job = (
+  name: string,
+  durationMs: number,
+  result: 'SUCCESS' | 'FAIL' = 'SUCCESS',
+  log?: string
+) => ({
   name,
   durationMs,
   result,
@@ -29,7 +34,14 @@ const PIPELINES = {
       { name: 'Build', jobs: [job('Compile', 500)] },
       {
         name: 'Test',
-        jobs: [job('Unit tests', 700, 'FAIL', 'running 42 tests\nFAILED: CartTest.total expected 3 got 4')]
+        jobs: [
+          job(
+            'Unit tests',
+            700,
+            'FAIL',
+            'running 42 tests\nFAILED: CartTest.total expected 3 got 4'
+          )
+        ]
       },
       { name: 'Deploy', jobs: [job('Deploy', 500)] }
     ]
@@ -60,6 +72,19 @@ async function waitFor(check: () => boolean, what: string, ms = 15_000): Promise
   }
 }
 
+/** Waits for the step's first status read (requests from index `start` on); returns the run id read. */
+async function firstRead(sim: FlowSimulator, start: number): Promise<string> {
+  let runId = ''
+  await waitFor(() => {
+    const read = sim.requests
+      .slice(start)
+      .find(r => r.method === 'GET' && /\/pipelines\/3\/runs\/\d+$/.test(r.path))
+    runId = read?.path.split('/').at(-1) ?? ''
+    return runId !== ''
+  }, 'the first status read')
+  return runId
+}
+
 describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
   let sim: FlowSimulator
   beforeAll(async () => {
@@ -69,7 +94,10 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
     await sim.close()
   })
 
-  const inputs = (pipelineId: number, extra: Record<string, string> = {}): Record<string, string> => ({
+  const inputs = (
+    pipelineId: number,
+    extra: Record<string, string> = {}
+  ): Record<string, string> => ({
     token: TOKEN,
     'organization-id': 'org-1',
     'pipeline-id': String(pipelineId),
@@ -140,7 +168,12 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
 
   it('rides out 5xx and 429 answers while polling', async () => {
     sim.addFault({ method: 'GET', path: /\/runs\/\d+$/, status: 503, times: 2 })
-    sim.addFault({ method: 'GET', path: /\/runs\/\d+$/, status: 429, headers: { 'retry-after': '1' } })
+    sim.addFault({
+      method: 'GET',
+      path: /\/runs\/\d+$/,
+      status: 429,
+      headers: { 'retry-after': '1' }
+    })
     const result = await runStep({ node, inputs: inputs(1) })
     expect(result.code).toBe(0)
     expect(result.outputs.status).toBe('SUCCESS')
@@ -155,14 +188,9 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
 
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     it(`stops the Yunxiao run when the step gets ${signal}, and exits`, async () => {
+      const start = sim.requests.length
       const step = startStep({ node, inputs: inputs(3) })
-      let runId = ''
-      await waitFor(() => {
-        const created = sim.requests.filter(r => r.method === 'POST')
-        const reads = sim.requests.filter(r => r.method === 'GET' && /\/runs\/\d+$/.test(r.path))
-        if (created.length && reads.length) runId = reads.at(-1)!.path.split('/').at(-1)!
-        return runId !== '' && sim.runs(3).some(r => String(r.id) === runId)
-      }, 'the first status read')
+      const runId = await firstRead(sim, start)
       const sentAt = Date.now()
       step.child.kill(signal)
       const result: StepResult = await step.done
@@ -197,13 +225,9 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
   })
 
   it('the post step stops a run whose main step was killed outright', async () => {
+    const start = sim.requests.length
     const step = startStep({ node, inputs: inputs(3) })
-    let runId = ''
-    await waitFor(() => {
-      const reads = sim.requests.filter(r => r.method === 'GET' && /\/pipelines\/3\/runs\/\d+$/.test(r.path))
-      if (reads.length) runId = reads.at(-1)!.path.split('/').at(-1)!
-      return runId !== ''
-    }, 'the first status read')
+    const runId = await firstRead(sim, start)
     step.child.kill('SIGKILL')
     const main = await step.done
     expect(main.signal).toBe('SIGKILL')
@@ -216,4 +240,3 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
     expectNoToken(post)
   })
 })
-

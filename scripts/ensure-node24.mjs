@@ -29,12 +29,23 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`Installing Node ${NODE24_VERSION} (${pkg}) into .node24/ for the end-to-end tests`)
     execFileSync(
       'npm',
-      ['install', '--prefix', join(root, '.node24'), '--no-save', '--no-audit', '--no-fund', '--no-package-lock', `${pkg}@${NODE24_VERSION}`],
+      [
+        'install',
+        '--prefix',
+        join(root, '.node24'),
+        '--no-save',
+        '--no-audit',
+        '--no-fund',
+        '--no-package-lock',
+        `${pkg}@${NODE24_VERSION}`
+      ],
       { stdio: 'inherit' }
     )
     const v = installedVersion()
     if (v !== `v${NODE24_VERSION}`) {
-      console.error(`Node ${NODE24_VERSION} did not install (got ${v ?? 'nothing'} at ${node24Path})`)
+      console.error(
+        `Node ${NODE24_VERSION} did not install (got ${v ?? 'nothing'} at ${node24Path})`
+      )
       process.exit(1)
     }
   }

@@ -43,7 +43,10 @@ const sim = await startFlowSimulator({
             }
           ]
         },
-        { name: 'Deploy', jobs: [{ name: 'Deploy to staging', durationMs: 2000, result: 'SUCCESS' }] }
+        {
+          name: 'Deploy',
+          jobs: [{ name: 'Deploy to staging', durationMs: 2000, result: 'SUCCESS' }]
+        }
       ]
     }
   }
@@ -68,7 +71,11 @@ for (const [k, v] of Object.entries(inputs))
 console.log('\n---------------- step log ----------------')
 let result
 try {
-  result = await runStep({ inputs, onStdout: c => process.stdout.write(c), onStderr: c => process.stderr.write(c) })
+  result = await runStep({
+    inputs,
+    onStdout: c => process.stdout.write(c),
+    onStderr: c => process.stderr.write(c)
+  })
 } finally {
   await sim.close()
 }

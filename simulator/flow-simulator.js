@@ -65,12 +65,22 @@ function normalizePipeline(id, def) {
         name: job.name,
         durationMs: job.durationMs ?? 1000,
         waitingMs: job.waitingMs ?? 0,
-        result: job.result ?? 'SUCCESS',
+        result: checkResult(job.result ?? 'SUCCESS', job.name),
         log: job.log,
         outputs: job.outputs
       }))
     }))
   }
+}
+
+/** @param {unknown} result @param {string} jobName */
+function checkResult(result, jobName) {
+  if (result !== 'SUCCESS' && result !== 'FAIL') {
+    throw new TypeError(
+      `job "${jobName}": result must be 'SUCCESS' or 'FAIL', not ${JSON.stringify(result)}`
+    )
+  }
+  return result
 }
 
 /** @param {string} body @returns {{ params?: Record<string, unknown> } | { error: string }} */
@@ -126,7 +136,11 @@ function stageState(stage, t, cut) {
     const endTime = Math.max(stage.start, ...jobs.map(j => j.endTime ?? 0))
     return { status, startTime: stage.start, endTime, jobs }
   }
-  return { status: statuses.includes('RUNNING') ? 'RUNNING' : 'WAITING', startTime: stage.start, jobs }
+  return {
+    status: statuses.includes('RUNNING') ? 'RUNNING' : 'WAITING',
+    startTime: stage.start,
+    jobs
+  }
 }
 
 /** The whole run at time t: status, stage views, last change and (once final) end time. */
@@ -137,11 +151,12 @@ function runState(run, t) {
   let status
   if (t >= cut) status = 'CANCELED'
   else if (!current) status = 'SUCCESS'
-  else if (current.status === 'INIT') status = 'RUNNING' // queued before its first stage
+  // A run whose first stage has not started yet (runDelayMs) is queued: RUNNING.
+  else if (current.status === 'INIT') status = 'RUNNING'
   else status = current.status
   const times = [run.createdAt]
-  for (const s of stages) {
-    for (const x of [s, ...s.jobs]) times.push(x.startTime ?? run.createdAt, x.endTime ?? run.createdAt)
+  for (const x of stages.flatMap(s => [s, ...s.jobs])) {
+    times.push(x.startTime ?? run.createdAt, x.endTime ?? run.createdAt)
   }
   if (t >= cut) times.push(cut)
   const updateTime = Math.max(...times)
@@ -167,7 +182,8 @@ function logLines(run, pipeline, job, state, t) {
   // Running or canceled: the part of the log written so far, never the final line.
   const runStart = state.startTime + job.waitingMs
   const elapsed = Math.min(t, state.endTime ?? Infinity) - runStart
-  const shown = Math.max(1, Math.min(lines.length - 1, Math.floor((elapsed / job.durationMs) * lines.length)))
+  const fraction = job.durationMs > 0 ? elapsed / job.durationMs : 0
+  const shown = Math.max(1, Math.min(lines.length - 1, Math.floor(fraction * lines.length)))
   const part = lines.slice(0, shown)
   if (state.status === 'CANCELED') part.push(`[WARN] Job "${job.name}" was canceled`)
   return part
@@ -191,7 +207,8 @@ export async function startFlowSimulator(options = {}) {
   /** @type {Map<string, ReturnType<typeof normalizePipeline>>} */
   const pipelines = new Map()
   const addPipelines = defs => {
-    for (const [id, def] of Object.entries(defs)) pipelines.set(String(id), normalizePipeline(id, def))
+    for (const [id, def] of Object.entries(defs))
+      pipelines.set(String(id), normalizePipeline(id, def))
   }
   addPipelines(options.pipelines ?? { [DEFAULT_PIPELINE_ID]: defaultPipeline() })
   /** @type {Map<string, any[]>} pipeline id -> runs in creation order */
@@ -278,8 +295,11 @@ export async function startFlowSimulator(options = {}) {
               startTime: j.startTime,
               endTime: j.endTime,
               params: '{}',
-              result: j.status === 'SUCCESS' ? JSON.stringify(jobOutputs(pipeline, run, j.job)) : '{}',
-              actions: [{ type: 'LogPipelineJobRun', displayType: 'LOG', name: 'Log', disable: false }]
+              result:
+                j.status === 'SUCCESS' ? JSON.stringify(jobOutputs(pipeline, run, j.job)) : '{}',
+              actions: [
+                { type: 'LogPipelineJobRun', displayType: 'LOG', name: 'Log', disable: false }
+              ]
             }))
           }
         }
@@ -289,9 +309,14 @@ export async function startFlowSimulator(options = {}) {
 
   function jobOutputs(pipeline, run, job) {
     if (job.outputs !== undefined) return job.outputs
-    const repo = String(pipeline.name).toLowerCase().replace(/[^a-z0-9-]+/g, '-')
+    const repo = String(pipeline.name)
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
     const imageTag = `1.0.${run.id}`
-    return { image: `registry.cn-hangzhou.aliyuncs.com/${settings.organizationId}/${repo}:${imageTag}`, imageTag }
+    return {
+      image: `registry.cn-hangzhou.aliyuncs.com/${settings.organizationId}/${repo}:${imageTag}`,
+      imageTag
+    }
   }
 
   function findJob(run, jobId, t) {
@@ -355,7 +380,8 @@ export async function startFlowSimulator(options = {}) {
     const status = fault.status ?? 500
     let body = fault.body
     if (body === undefined) {
-      body = status >= 400 ? errorBody(req, res, ERROR_CODES[status] ?? 'Error', 'simulated fault') : ''
+      body =
+        status >= 400 ? errorBody(req, res, ERROR_CODES[status] ?? 'Error', 'simulated fault') : ''
     }
     send(res, status, body, fault.headers)
   }
@@ -386,7 +412,9 @@ export async function startFlowSimulator(options = {}) {
   function getPipeline(ctx) {
     const { pipeline } = ctx
     const flow = pipeline.stages
-      .map(s => `- stage: ${s.name}\n  jobs: [${s.jobs.map(j => JSON.stringify(j.name)).join(', ')}]`)
+      .map(
+        s => `- stage: ${s.name}\n  jobs: [${s.jobs.map(j => JSON.stringify(j.name)).join(', ')}]`
+      )
       .join('\n')
     return {
       pipelineId: pipeline.id,
@@ -493,7 +521,8 @@ export async function startFlowSimulator(options = {}) {
     if (fault?.delayMs) {
       const timer = setTimeout(() => {
         timers.delete(timer)
-        const answers = fault.destroy || fault.html || fault.status !== undefined || fault.body !== undefined
+        const answers =
+          fault.destroy || fault.html || fault.status !== undefined || fault.body !== undefined
         if (answers) answerFault(req, res, fault)
         else serve(req, res, url, method, body)
       }, fault.delayMs)
@@ -504,14 +533,25 @@ export async function startFlowSimulator(options = {}) {
     serve(req, res, url, method, body)
   }
 
+  // Also runs when the client has gone (timed out during a delayMs fault): like a real server, the
+  // request still takes effect, which is how a client timeout can leave a started run behind.
   function serve(req, res, url, method, body) {
-    if (res.destroyed) return
     if (req.headers['x-yunxiao-token'] !== settings.token) {
-      return fail(req, res, 401, 'InvalidTokenError', 'the x-yunxiao-token is missing, invalid or expired')
+      return fail(
+        req,
+        res,
+        401,
+        'InvalidTokenError',
+        'the x-yunxiao-token is missing, invalid or expired'
+      )
     }
-    const segments = url.pathname.split('/').filter(Boolean).map(s => decodeURIComponent(s))
+    const segments = url.pathname
+      .split('/')
+      .filter(Boolean)
+      .map(s => decodeURIComponent(s))
     const notFound = message => fail(req, res, 404, 'NotFound', message)
-    if (segments.slice(0, 3).join('/') !== 'oapi/v1/flow') return notFound(`no such API: ${method} ${url.pathname}`)
+    if (segments.slice(0, 3).join('/') !== 'oapi/v1/flow')
+      return notFound(`no such API: ${method} ${url.pathname}`)
     let rest = segments.slice(3)
     const center = rest[0] === 'organizations'
     if (!settings.editions.includes(center ? 'center' : 'region')) {
@@ -520,7 +560,13 @@ export async function startFlowSimulator(options = {}) {
     if (center) {
       if (rest.length < 2) return notFound(`no such API: ${method} ${url.pathname}`)
       if (rest[1] !== settings.organizationId) {
-        return fail(req, res, 403, 'Forbidden.InvalidUser.UserNotInCurrentOrganization', 'the user is not a member of the organization')
+        return fail(
+          req,
+          res,
+          403,
+          'Forbidden.InvalidUser.UserNotInCurrentOrganization',
+          'the user is not a member of the organization'
+        )
       }
       rest = rest.slice(2)
     }
@@ -530,7 +576,9 @@ export async function startFlowSimulator(options = {}) {
     if (!pipeline) return notFound('pipeline not found')
     let run
     if (match.vars.runId !== undefined) {
-      run = (runsByPipeline.get(String(pipeline.id)) ?? []).find(r => String(r.id) === match.vars.runId)
+      run = (runsByPipeline.get(String(pipeline.id)) ?? []).find(
+        r => String(r.id) === match.vars.runId
+      )
       if (!run) return notFound('pipeline run not found')
     }
     const failed = Symbol('failed')
@@ -572,7 +620,8 @@ export async function startFlowSimulator(options = {}) {
     addFault,
     setOptions(partial) {
       const { pipelines: defs, ...rest } = partial
-      for (const [key, value] of Object.entries(rest)) if (value !== undefined) settings[key] = value
+      for (const [key, value] of Object.entries(rest))
+        if (value !== undefined) settings[key] = value
       if (defs) addPipelines(defs)
     },
     runs(pipelineId) {
@@ -592,7 +641,12 @@ export async function startFlowSimulator(options = {}) {
           stopRequests: run.stopRequests,
           jobStops: [...run.jobStops],
           jobs: state.stages.flatMap((s, i) =>
-            s.jobs.map(j => ({ id: j.job.id, stage: run.stages[i].name, name: j.job.name, status: j.status }))
+            s.jobs.map(j => ({
+              id: j.job.id,
+              stage: run.stages[i].name,
+              name: j.job.name,
+              status: j.status
+            }))
           )
         }
       })
@@ -625,7 +679,9 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     organizationId: values.org
   })
   console.log(`Yunxiao Flow simulator listening on ${sim.url}`)
-  console.log(`  token: ${values.token}  organization: ${values.org}  pipeline: ${DEFAULT_PIPELINE_ID}`)
+  console.log(
+    `  token: ${values.token}  organization: ${values.org}  pipeline: ${DEFAULT_PIPELINE_ID}`
+  )
   const stop = () => void sim.close().then(() => process.exit(0))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)

@@ -162,12 +162,12 @@ export const HTML_HINT =
 
 function editionHint(context: HintContext): string {
   if (!context.organizationIdSet && context.host === CENTER_HOST) {
-    return `The center edition (${CENTER_HOST}) needs the organization id, and none was given.`
+    return `the center edition (${CENTER_HOST}) needs the organization id, and none was given.`
   }
   if (context.organizationIdSet && context.host !== CENTER_HOST) {
-    return `If ${context.host} is a Region-edition host, it must not get an organization id.`
+    return `a Region-edition host must not get an organization id (is ${context.host} one?).`
   }
-  return `Or the edition does not match: the center edition (${CENTER_HOST}) needs the organization id, a Region-edition host must not get one.`
+  return `the center edition (${CENTER_HOST}) needs the organization id, a Region-edition host must not get one.`
 }
 
 export function hintForStatus(status: number, context: HintContext): string | undefined {
@@ -178,7 +178,7 @@ export function hintForStatus(status: number, context: HintContext): string | un
     return 'The token lacks the "pipeline run: read/write" permission, or its user is not a member of the organization.'
   }
   if (status === 404) {
-    return `Check the pipeline id and the organization id. ${editionHint(context)}`
+    return `Wrong pipeline id or organization id, or an edition mismatch: ${editionHint(context)}`
   }
   if (status === 429) return 'Rate limited by Yunxiao: too many requests with this token.'
   if (status >= 500) return 'Yunxiao had a server error.'

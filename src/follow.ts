@@ -45,9 +45,9 @@ async function stopRun(
     const outcome = await stopFlowRun(client, settings.pipelineId, runId, lastRun)
     const what =
       outcome.how === 'run'
-        ? `Stopped Yunxiao run #${runId} (${why}).`
+        ? `Stopped Yunxiao run #${runId}: ${why}.`
         : outcome.how === 'jobs'
-          ? `Stopped the ${outcome.jobs} running job(s) of Yunxiao run #${runId} (${why}; the run itself could not be stopped).`
+          ? `Stopped the ${outcome.jobs} running job(s) of Yunxiao run #${runId}: ${why} (the run itself could not be stopped).`
           : `Yunxiao run #${runId} had already ended.`
     core.info(what)
     return what
@@ -90,7 +90,8 @@ export async function follow(ctx: FollowContext): Promise<void> {
     // Reading the run failed for good (401/403/404): the run goes on without us.
     saveRunFinished()
     throw new Error(
-      `Could not follow Yunxiao run #${runId}; it was started and goes on: ${runUrl}. ${(error as Error).message}`
+      `Could not follow Yunxiao run #${runId}; it was started and goes on: ${runUrl}. ${(error as Error).message}`,
+      { cause: error }
     )
   }
 
@@ -115,7 +116,9 @@ export async function follow(ctx: FollowContext): Promise<void> {
   } else if (result.status !== 'SUCCESS') {
     failure = `Yunxiao run #${runId} ended ${result.status}: ${runUrl}`
   } else {
-    core.info(`Yunxiao run #${runId} ended SUCCESS after ${formatSeconds(result.elapsedMs)}: ${runUrl}`)
+    core.info(
+      `Yunxiao run #${runId} ended SUCCESS after ${formatSeconds(result.elapsedMs)}: ${runUrl}`
+    )
   }
   saveRunFinished()
   await writeSummary(

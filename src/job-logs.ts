@@ -4,8 +4,9 @@
 import { randomUUID } from 'node:crypto'
 import type { FlowJob, FlowJobLog, FlowStage } from './flow-types.js'
 import { jobName, stageName } from './progress.js'
+import type { LogsMode } from './settings.js'
 
-export type JobLogsMode = 'failed' | 'all' | 'none'
+export type JobLogsMode = LogsMode
 
 export interface JobLogLogger {
   /** Must write the line as it is, unescaped (core.info does): the stop/resume lines rely on it. */
@@ -86,7 +87,7 @@ export function createJobLogPrinter(
     try {
       log = await getJobLog(job.id)
     } catch (err) {
-      logger.warning(`Could not read the log of job "${name}": ${messageOf(err)} See ${runUrl}`)
+      logger.warning(`Could not read the log of job "${name}" (${messageOf(err)}); see ${runUrl}`)
       if (failed) annotate(`Job "${name}" failed; its log could not be read. See ${runUrl}`)
       return
     }

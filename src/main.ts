@@ -7,7 +7,7 @@ import { readInput } from './inputs.js'
 import { pipelineUrl, runUrl } from './links.js'
 import { buildParams, needsPipelineSources, serializeParams } from './params.js'
 import { redact } from './redact.js'
-import { InputError, getSettings, type Settings } from './settings.js'
+import { getSettings, type Settings } from './settings.js'
 import { markMainStarted, saveRunFinished, saveRunStarted } from './state.js'
 import { triggerSummary } from './summary.js'
 import { USER_AGENT } from './version.js'
@@ -39,7 +39,7 @@ export async function run(): Promise<void> {
   const rawToken = readInput('token')
   if (rawToken) core.setSecret(rawToken)
   const secrets = rawToken ? [rawToken] : []
-  const cancellation = watchCancellation(line => core.warning(line))
+  const cancellation = watchCancellation(line => core.info(line))
   try {
     await trigger(cancellation)
   } catch (error) {
@@ -60,7 +60,8 @@ async function trigger(cancellation: Cancellation): Promise<void> {
       repos = await pipelineRepos(client, settings)
     } catch (error) {
       throw new Error(
-        `Reading the pipeline's code sources for "${settings.branch ? 'branch' : 'tag'}" failed, so no run was started. ${(error as Error).message}`
+        `Reading the pipeline's code sources for "${settings.branch ? 'branch' : 'tag'}" failed, so no run was started. ${(error as Error).message}`,
+        { cause: error }
       )
     }
     core.info(
@@ -84,7 +85,8 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     return
   }
 
-  if (cancellation.signal.aborted) throw new Error('The job was cancelled before the run was started; nothing was sent.')
+  if (cancellation.signal.aborted)
+    throw new Error('The job was cancelled before the run was started; nothing was sent.')
 
   let runId: number
   const startedAt = Date.now()
@@ -93,7 +95,8 @@ async function trigger(cancellation: Cancellation): Promise<void> {
   } catch (error) {
     if ((error as { mayHaveStarted?: boolean }).mayHaveStarted) {
       throw new Error(
-        `${(error as Error).message} The run may have started: check ${pipelineUrl(settings.consoleUrl, settings.pipelineId)} before running this again (the action does not retry here, so as never to start a run twice).`
+        `${(error as Error).message} The run may have started: check ${pipelineUrl(settings.consoleUrl, settings.pipelineId)} before running this again (the action does not retry here, so as never to start a run twice).`,
+        { cause: error }
       )
     }
     throw error

@@ -25,7 +25,9 @@ export async function runPost(): Promise<void> {
       return
     }
     const client = createClient(settings, 5000)
-    const run = await client.getRun(saved.pipelineId, saved.runId, { attempts: 2 }).catch(() => undefined)
+    const run = await client
+      .getRun(saved.pipelineId, saved.runId, { attempts: 2 })
+      .catch(() => undefined)
     if (run && isFinalStatus(run.status)) {
       core.info(`Yunxiao run #${saved.runId} already ended ${run.status}.`)
       return
@@ -38,6 +40,11 @@ export async function runPost(): Promise<void> {
         : `Stopped Yunxiao run #${saved.runId}.`
     )
   } catch (error) {
-    core.warning(redact(`Could not stop Yunxiao run #${saved.runId}: ${(error as Error).message}`, token ? [token] : []))
+    core.warning(
+      redact(
+        `Could not stop Yunxiao run #${saved.runId}: ${(error as Error).message}`,
+        token ? [token] : []
+      )
+    )
   }
 }

@@ -1,6 +1,7 @@
 // Progress lines while a run is followed: one line per status change of the run, a stage or a job,
 // and a heartbeat when nothing changed for a while, so a long run does not look hung.
 // The diff and the formats are pure functions; ProgressTracker only adds memory between polls.
+import { formatDuration } from './duration.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from './flow-types.js'
 
 export type ProgressChange =
@@ -18,17 +19,6 @@ export type ProgressChange =
 
 /** Heartbeat lines come at most this often, and only after this long without any line. */
 export const HEARTBEAT_MS = 60_000
-
-/** '45s', '2m 10s', '1h 2m 3s' (whole seconds, rounded down). */
-export function formatDuration(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000))
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = total % 60
-  if (h > 0) return `${h}h ${m}m ${s}s`
-  if (m > 0) return `${m}m ${s}s`
-  return `${s}s`
-}
 
 /** Time since the run started, padded so progress lines line up: '45s', '1m 05s', '1h 02m 05s'. */
 export function formatElapsed(ms: number): string {
@@ -55,7 +45,9 @@ function jobsOf(stage: FlowStage): FlowJob[] {
 }
 
 export function stageName(stage: FlowStage, position: number): string {
-  return text(stage.name) ?? text(stage.stageInfo?.name) ?? text(stage.index) ?? `stage ${position + 1}`
+  return (
+    text(stage.name) ?? text(stage.stageInfo?.name) ?? text(stage.index) ?? `stage ${position + 1}`
+  )
 }
 
 export function jobName(job: FlowJob, position: number): string {
@@ -67,7 +59,12 @@ function stageKey(stage: FlowStage, position: number): string {
 }
 
 /** A key that names the same job across snapshots: its id, else its stage and position. */
-export function jobIdentity(stage: FlowStage, stagePosition: number, job: FlowJob, jobPosition: number): string {
+export function jobIdentity(
+  stage: FlowStage,
+  stagePosition: number,
+  job: FlowJob,
+  jobPosition: number
+): string {
   return jobKey(stageKey(stage, stagePosition), job, jobPosition)
 }
 
@@ -168,8 +165,12 @@ export function formatChange(change: ProgressChange, elapsedMs: number): string 
 export function formatHeartbeat(
   run: FlowRun,
   elapsedMs: number,
-  sinceOf: (stage: FlowStage, stagePosition: number, job: FlowJob, jobPosition: number) => number | undefined = () =>
-    undefined
+  sinceOf: (
+    stage: FlowStage,
+    stagePosition: number,
+    job: FlowJob,
+    jobPosition: number
+  ) => number | undefined = () => undefined
 ): string {
   const active: string[] = []
   stagesOf(run).forEach((stage, i) => {
@@ -180,10 +181,14 @@ export function formatHeartbeat(
       const js = text(job.status)
       if (js === undefined || isFinalStatus(js)) return
       const since = sinceOf(stage, i, job, j)
-      jobs.push(`job "${jobName(job, j)}" ${js}${since !== undefined ? ` ${formatDuration(since)}` : ''}`)
+      jobs.push(
+        `job "${jobName(job, j)}" ${js}${since !== undefined ? ` ${formatDuration(since)}` : ''}`
+      )
     })
     const waiting = status === 'WAITING' ? ' WAITING' : ''
-    active.push(`stage "${stageName(stage, i)}"${waiting}${jobs.length ? ` (${jobs.join(', ')})` : ''}`)
+    active.push(
+      `stage "${stageName(stage, i)}"${waiting}${jobs.length ? ` (${jobs.join(', ')})` : ''}`
+    )
   })
   const status = text(run.status) ?? 'UNKNOWN'
   return `[${formatElapsed(elapsedMs)}] still ${status}${active.length ? `: ${active.join('; ')}` : ''}`

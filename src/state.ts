@@ -39,7 +39,8 @@ export interface SavedRun {
 export function savedRun(): SavedRun | undefined {
   const runId = Number(core.getState(KEYS.runId))
   const pipelineId = Number(core.getState(KEYS.pipelineId))
-  if (!Number.isSafeInteger(runId) || runId <= 0 || !Number.isSafeInteger(pipelineId)) return undefined
+  if (!Number.isSafeInteger(runId) || runId <= 0 || !Number.isSafeInteger(pipelineId))
+    return undefined
   return {
     pipelineId,
     runId,

@@ -19,9 +19,12 @@ export interface ResultFacts {
 
 /** Escapes text for a Markdown table cell or a line: names come from Yunxiao and from inputs. */
 export function md(text: string): string {
-  return text
-    .replace(/[\\`*_[\]<>|]/g, c => `\\${c}`)
-    .replace(/\r?\n/g, ' ')
+  return text.replace(/[\\`*_[\]<>|]/g, c => `\\${c}`).replace(/\r?\n/g, ' ')
+}
+
+/** A code span in a table cell: backticks cannot be escaped inside one, so they become quotes. */
+export function code(text: string): string {
+  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``
 }
 
 const STATUS_ICON: Record<string, string> = {
@@ -72,24 +75,24 @@ export function triggerSummary(facts: TriggerFacts): string {
   lines.push(`| OpenAPI | ${md(settings.baseUrl)} |`)
   const branches = params.branchModeBranchs
   if (Array.isArray(branches) && branches.length)
-    lines.push(`| Branches | ${branches.map(b => `\`${md(String(b))}\``).join(', ')} |`)
+    lines.push(`| Branches | ${branches.map(b => code(String(b))).join(', ')} |`)
   for (const [key, label] of [
     ['runningBranchs', 'Branch'],
     ['runningTags', 'Tag']
   ] as const) {
     for (const [repo, ref] of entries(params[key]))
-      lines.push(`| ${label} of ${md(repo)} | \`${md(ref)}\` |`)
+      lines.push(`| ${label} of ${md(repo)} | ${code(ref)} |`)
   }
   const envNames = Object.keys((params.envs as Record<string, unknown> | undefined) ?? {})
   if (envNames.length)
-    lines.push(`| Run variables | ${envNames.map(n => `\`${md(n)}\``).join(', ')} (values not shown) |`)
+    lines.push(`| Run variables | ${envNames.map(n => code(n)).join(', ')} (values not shown) |`)
   for (const [key, label] of [
     ['runningPipelineArtifacts', 'Pipeline artifact'],
     ['runningAcrArtifacts', 'Image'],
     ['runningPackagesArtifacts', 'Package']
   ] as const) {
     for (const [name, version] of entries(params[key]))
-      lines.push(`| ${label} ${md(name)} | \`${md(version)}\` |`)
+      lines.push(`| ${label} ${md(name)} | ${code(version)} |`)
   }
   return lines.join('\n') + '\n'
 }
@@ -109,7 +112,8 @@ export function resultSummary(facts: ResultFacts): string {
       const info = stage.stageInfo
       const stageName = md(info?.name ?? stage.name ?? '')
       const jobs = info?.jobs ?? []
-      if (!jobs.length) lines.push(`| ${stageName} | | ${icon(info?.status)} ${info?.status ?? ''} | |`)
+      if (!jobs.length)
+        lines.push(`| ${stageName} | | ${icon(info?.status)} ${info?.status ?? ''} | |`)
       for (const job of jobs) {
         const took =
           job.startTime && job.endTime && job.endTime >= job.startTime

@@ -93,7 +93,9 @@ export function retryDelayMs(
 }
 
 function isRetryable(err: unknown): boolean {
-  return typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true
+  return (
+    typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true
+  )
 }
 
 function retryAfterOf(err: unknown): number | undefined {
@@ -199,7 +201,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
       lastError = err
       if (failures === 1) {
         logger.warning(
-          `Reading the run status failed: ${messageOf(err)} Retrying with backoff until the timeout.`
+          `Reading the run status failed (${messageOf(err)}); retrying with backoff until the timeout.`
         )
       }
       if (finalRead) return finish('timeout', 'TIMEOUT')

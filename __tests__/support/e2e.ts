@@ -25,7 +25,9 @@ export function nodeBinaries(): NodeBinary[] {
     'node'
   )
   if (!existsSync(node24))
-    throw new Error(`Node 24 is missing at ${node24}: run "node scripts/ensure-node24.mjs" (npm test does)`)
+    throw new Error(
+      `Node 24 is missing at ${node24}: run "node scripts/ensure-node24.mjs" (npm test does)`
+    )
   nodes.push({ label: 'node 24', path: node24 })
   return nodes
 }

