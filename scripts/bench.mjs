@@ -114,7 +114,8 @@ try {
   const rss = []
   const bareRss = []
   for (let round = 0; round < WARMUP + ROUNDS; round++) {
-    writeFileSync(outputFile, '')
+    for (const f of [outputFile, actionEnv.GITHUB_STATE, actionEnv.GITHUB_STEP_SUMMARY])
+      writeFileSync(f, '')
     // Alternate the order so that neither command always runs second.
     const pair = []
     const runBare = () => timed([process.execPath, '-e', '0'], baseEnv)
@@ -127,7 +128,7 @@ try {
       pair[1] = await runAction()
     }
     const [b, a] = pair
-    if (a.code !== 0) throw new Error(`the action failed:\n${a.stderr}`)
+    if (a.code !== 0) throw new Error(`the action failed:\n${a.stderr.slice(-2000)}`)
     const outputs = parseCommandFile((await import('node:fs')).readFileSync(outputFile, 'utf8'))
     if (!outputs['run-id']) throw new Error('the action set no run-id')
     if (round < WARMUP) continue

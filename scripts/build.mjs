@@ -1,16 +1,21 @@
-// Bundles src/ into dist/ with esbuild: one ESM entry (dist/index.js, used by both the main and
-// the post step) and chunks for what only some runs need (YAML parsing, the wait loop), which
-// index.js loads with import() when a run needs them. See README "Performance" for why esbuild.
+// Bundles src/ into dist/ with esbuild, for the shortest start (README "Performance" has the numbers):
+// - dist/index.js: CommonJS (dist/package.json says so). Node 20 starts a CommonJS entry ~5 ms
+//   sooner than an ES module one; @actions/core and @actions/http-client are ES modules, which
+//   esbuild turns into CommonJS.
+// - dist/yaml.js: the `yaml` package, required only when a mapping input (envs, params, ...) is set.
+// - undici is left out and tunnel is loaded only when a proxy is used (see the plugins below).
+// Main and post steps share dist/index.js.
 import { build } from 'esbuild'
-import { rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
 
 rmSync('dist', { recursive: true, force: true })
+mkdirSync('dist')
+writeFileSync('dist/package.json', '{ "type": "commonjs" }\n')
 
 // @actions/http-client imports undici (415 KB minified) for one method, getAgentDispatcher(), which
-// serves fetch-based clients; this action uses the node:http path (with its own proxy support via
-// tunnel) and never calls it. Bundling undici made every start parse and evaluate it: measured in
-// README "Performance". The stub fails loudly should anything ever call it.
+// serves fetch-based clients; this action uses the node:http path and never calls it. The stub
+// fails loudly should anything ever call it.
 const stubUndici = {
   name: 'stub-undici',
   setup(b) {
@@ -23,45 +28,91 @@ const stubUndici = {
   }
 }
 
-// yaml's "node" export is CommonJS; a chunk made from it has only a default export, so
-// `await import('yaml')` would lack parseDocument. Its ES module build (the same code, shipped for
-// bundlers) keeps the named exports and lets esbuild drop what is unused.
-const yamlEsm = {
-  name: 'yaml-esm',
+// http-client uses tunnel (and through it node:assert) only when HTTP(S)_PROXY applies; load it then.
+const lazyTunnel = {
+  name: 'lazy-tunnel',
   setup(b) {
-    b.onResolve({ filter: /^yaml$/ }, () => ({
-      path: resolve('node_modules/yaml/browser/index.js')
+    b.onResolve({ filter: /^tunnel$/ }, () => ({ path: 'tunnel', namespace: 'lazy-tunnel' }))
+    b.onLoad({ filter: /.*/, namespace: 'lazy-tunnel' }, () => ({
+      resolveDir: resolve('node_modules/tunnel'),
+      loader: 'js',
+      contents: `let real
+const load = () => (real ??= require('./index.js'))
+module.exports = {
+  httpOverHttp: options => load().httpOverHttp(options),
+  httpsOverHttp: options => load().httpsOverHttp(options),
+  httpOverHttps: options => load().httpOverHttps(options),
+  httpsOverHttps: options => load().httpsOverHttps(options)
+}`
     }))
   }
 }
 
-const result = await build({
-  entryPoints: { index: 'src/index.ts' },
-  outdir: 'dist',
+// `yaml` stays out of index.js: mapping.ts imports it lazily, and it is built into dist/yaml.js.
+const yamlApart = {
+  name: 'yaml-apart',
+  setup(b) {
+    b.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.js', external: true }))
+  }
+}
+
+// The @actions/* modules have no side effects at load; saying so lets esbuild drop the parts this
+// action does not use (the job summary helper and its node:fs/promises, OIDC, platform details).
+const actionsWithoutSideEffects = {
+  name: 'actions-side-effect-free',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async args => {
+      if (args.pluginData === 'inner') return undefined
+      if (!args.importer.includes('/node_modules/@actions/') && !args.path.startsWith('@actions/'))
+        return undefined
+      const result = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'inner'
+      })
+      if (
+        result.errors.length ||
+        result.external ||
+        !result.path.includes('/node_modules/@actions/')
+      )
+        return undefined
+      return { path: result.path, sideEffects: false }
+    })
+  }
+}
+
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
+  format: 'cjs',
   platform: 'node',
   target: 'node20',
   minify: true,
   legalComments: 'none',
-  chunkNames: 'chunks/[name]-[hash]',
   metafile: true,
-  plugins: [stubUndici, yamlEsm],
-  // CommonJS dependencies (tunnel) call require(); give the ESM bundle one.
-  banner: {
-    js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);"
-  },
   logLevel: 'warning'
+}
+
+const main = await build({
+  ...common,
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist',
+  plugins: [stubUndici, lazyTunnel, yamlApart, actionsWithoutSideEffects]
+})
+const yaml = await build({
+  ...common,
+  entryPoints: { yaml: 'node_modules/yaml/dist/index.js' },
+  outdir: 'dist'
 })
 
 // Licences of the bundled packages, as ncc's licenses.txt does.
 const pkgs = new Set()
-for (const input of Object.keys(result.metafile.inputs)) {
-  const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)
-  if (m) pkgs.add(m[1])
+for (const result of [main, yaml]) {
+  for (const input of Object.keys(result.metafile.inputs)) {
+    const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)
+    if (m) pkgs.add(m[1])
+  }
 }
-const { readFileSync, existsSync, readdirSync } = await import('node:fs')
 let text = ''
 for (const name of [...pkgs].sort()) {
   const dir = `node_modules/${name}`

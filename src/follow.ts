@@ -121,7 +121,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
     )
   }
   saveRunFinished()
-  await writeSummary(
+  writeSummary(
     resultSummary({ status: result.status, durationMs: result.elapsedMs, run: finalRun, runUrl })
   )
   if (failure) core.setFailed(failure)

@@ -2,9 +2,7 @@
 import { isPost } from './state.js'
 
 if (isPost) {
-  const { runPost } = await import('./post.js')
-  await runPost()
+  void import('./post.js').then(({ runPost }) => runPost())
 } else {
-  const { run } = await import('./main.js')
-  await run()
+  void import('./main.js').then(({ run }) => run())
 }
