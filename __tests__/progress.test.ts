@@ -56,6 +56,28 @@ describe('diffRuns', () => {
     ])
   })
 
+  it('says nothing of stages and jobs that have not started (INIT), then reports their start', () => {
+    const first = run('RUNNING', [
+      stage('Build', 'RUNNING', [job(1, 'Compile', 'RUNNING')]),
+      stage('Deploy', 'INIT', [job(2, 'Rollout', 'INIT')])
+    ])
+    expect(diffRuns(undefined, first).map(c => c.kind + ':' + c.status)).toEqual([
+      'run:RUNNING',
+      'stage:RUNNING',
+      'job:RUNNING'
+    ])
+    const second = run('RUNNING', [
+      stage('Build', 'SUCCESS', [job(1, 'Compile', 'SUCCESS')]),
+      stage('Deploy', 'RUNNING', [job(2, 'Rollout', 'RUNNING')])
+    ])
+    expect(diffRuns(first, second)).toEqual([
+      { kind: 'job', stage: 'Build', job: 'Compile', status: 'SUCCESS', previous: 'RUNNING' },
+      { kind: 'stage', stage: 'Build', status: 'SUCCESS', previous: 'RUNNING' },
+      { kind: 'stage', stage: 'Deploy', status: 'RUNNING', previous: 'INIT' },
+      { kind: 'job', stage: 'Deploy', job: 'Rollout', status: 'RUNNING', previous: 'INIT' }
+    ])
+  })
+
   it('finds nothing when nothing changed', () => {
     const a = run('RUNNING', [stage('Build', 'RUNNING', [job(1, 'Java build', 'RUNNING')])])
     const b = structuredClone(a)

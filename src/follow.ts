@@ -10,7 +10,8 @@ import { redact } from './redact.js'
 import type { Settings } from './settings.js'
 import { saveRunFinished } from './state.js'
 import { stopFlowRun } from './stop.js'
-import { formatSeconds, resultSummary } from './summary.js'
+import { resultSummary } from './summary.js'
+import { formatDuration } from './duration.js'
 import { waitForRun, type WaitLogger } from './wait.js'
 
 export interface FollowContext {
@@ -65,7 +66,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
   let lastRun: FlowRun | undefined
 
   core.info(
-    `Following run #${runId} until it ends (timeout ${formatSeconds(settings.timeoutMs)}, a status read every ${formatSeconds(settings.pollIntervalMs)}).`
+    `Following run #${runId} until it ends (timeout ${formatDuration(settings.timeoutMs)}, a status read every ${formatDuration(settings.pollIntervalMs)}).`
   )
   let result
   try {
@@ -112,12 +113,12 @@ export async function follow(ctx: FollowContext): Promise<void> {
     const stopped = settings.stopOnTimeout
       ? await stopRun(ctx, 'the wait timed out', lastRun)
       : 'The run was left running (stop-on-timeout is false).'
-    failure = `Timed out after ${formatSeconds(result.elapsedMs)} waiting for Yunxiao run #${runId} (last status ${finalRun?.status ?? 'unknown'}). ${stopped} ${runUrl}`
+    failure = `Timed out after ${formatDuration(result.elapsedMs)} waiting for Yunxiao run #${runId} (last status ${finalRun?.status ?? 'unknown'}). ${stopped} ${runUrl}`
   } else if (result.status !== 'SUCCESS') {
     failure = `Yunxiao run #${runId} ended ${result.status}: ${runUrl}`
   } else {
     core.info(
-      `Yunxiao run #${runId} ended SUCCESS after ${formatSeconds(result.elapsedMs)}: ${runUrl}`
+      `Yunxiao run #${runId} ended SUCCESS after ${formatDuration(result.elapsedMs)}: ${runUrl}`
     )
   }
   saveRunFinished()

@@ -74,7 +74,8 @@ async function trigger(cancellation: Cancellation): Promise<void> {
   }
   const params = buildParams(settings, repos)
   const paramsString = serializeParams(params)
-  core.setOutput('params', paramsString ?? '')
+  // The token has no business in params, but a user may pass it in envs: never let it out.
+  core.setOutput('params', redact(paramsString ?? '', [settings.token]))
 
   if (settings.dryRun) {
     const request = client.describeRequest(settings.pipelineId, paramsString)

@@ -101,11 +101,14 @@ function serverDuration(job: FlowJob): number | undefined {
  * that starts is listed before its children, one that ends after them (stage "Build" RUNNING, its jobs,
  * stage "Build" SUCCESS; the run's final status last). Entities without a status are skipped.
  */
+/** Stages and jobs that have not started yet; a line for each would only be noise. */
+const NOT_STARTED: ReadonlySet<string> = new Set(['INIT'])
+
 export function diffRuns(prev: FlowRun | undefined, cur: FlowRun): ProgressChange[] {
   const before = statuses(prev)
   const changes: ProgressChange[] = []
   const changed = (key: string, status: string | undefined): status is string =>
-    status !== undefined && before.get(key) !== status
+    status !== undefined && !NOT_STARTED.has(status) && before.get(key) !== status
 
   const runStatus = text(cur.status)
   const runChange: ProgressChange | undefined =

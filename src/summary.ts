@@ -1,5 +1,6 @@
 // The job summary, as Markdown. Pure functions: main.ts writes the text with core.summary.
 // Run variables appear by name only: their values may be secrets.
+import { formatDuration } from './duration.js'
 import type { FlowRun } from './flow-types.js'
 import type { Settings } from './settings.js'
 
@@ -43,16 +44,6 @@ function icon(status: string | undefined): string {
 function entries(obj: unknown): Array<[string, string]> {
   if (!obj || typeof obj !== 'object') return []
   return Object.entries(obj as Record<string, unknown>).map(([k, v]) => [k, String(v)])
-}
-
-export function formatSeconds(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000))
-  const h = Math.floor(s / 3600)
-  const m = Math.floor((s % 3600) / 60)
-  const sec = s % 60
-  if (h) return `${h}h ${m}m ${sec}s`
-  if (m) return `${m}m ${sec}s`
-  return `${sec}s`
 }
 
 export function triggerSummary(facts: TriggerFacts): string {
@@ -102,7 +93,7 @@ export function resultSummary(facts: ResultFacts): string {
   lines.push(
     `### ${icon(facts.status)} Yunxiao Flow run ${facts.status}`,
     '',
-    `Duration ${formatSeconds(facts.durationMs)}. [Open the run](${facts.runUrl})`,
+    `Duration ${formatDuration(facts.durationMs)}. [Open the run](${facts.runUrl})`,
     ''
   )
   const stages = facts.run?.stages ?? []
@@ -117,7 +108,7 @@ export function resultSummary(facts: ResultFacts): string {
       for (const job of jobs) {
         const took =
           job.startTime && job.endTime && job.endTime >= job.startTime
-            ? formatSeconds(job.endTime - job.startTime)
+            ? formatDuration(job.endTime - job.startTime)
             : ''
         lines.push(
           `| ${stageName} | ${md(job.name ?? '')} | ${icon(job.status)} ${md(job.status ?? '')} | ${took} |`
