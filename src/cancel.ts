@@ -18,7 +18,7 @@ export function watchCancellation(
 ): Cancellation {
   const controller = new AbortController()
   let first: string | undefined
-  const handler = (name: string): void => {
+  const handle = (name: string): void => {
     if (first === undefined) {
       first = name
       log(`Received ${name}: the GitHub job is being cancelled.`)
@@ -28,12 +28,14 @@ export function watchCancellation(
       log(`Received ${name} while stopping; finishing up.`)
     }
   }
-  for (const s of SIGNALS) process.on(s, handler)
+  // One listener per signal, so the name never depends on what the emitter passes.
+  const listeners = SIGNALS.map(name => [name, () => handle(name)] as const)
+  for (const [name, listener] of listeners) process.on(name, listener)
   return {
     signal: controller.signal,
     received: () => first,
     dispose: () => {
-      for (const s of SIGNALS) process.off(s, handler)
+      for (const [name, listener] of listeners) process.off(name, listener)
     }
   }
 }

@@ -1,7 +1,20 @@
 // Reads action inputs the way the runner passes them, with action.yml's defaults applied here too:
 // a local run (`node dist/index.js`) gets no defaults from the runner.
-// Deliberately free of @actions/core, which is costly to load at start-up.
-import { InputError, type InputReader } from './settings.js'
+// Free of @actions/core: the input rules are tested without it.
+
+/** Reads one raw input by its action.yml name (e.g. 'pipeline-id'); returns '' when unset. */
+export type InputReader = (name: string) => string
+
+/** A bad input: `input` names it, the message says what was expected and what was given. */
+export class InputError extends Error {
+  constructor(
+    readonly input: string,
+    message: string
+  ) {
+    super(message)
+    this.name = 'InputError'
+  }
+}
 
 /** Every input of action.yml with its default (undefined: no default). A test keeps this equal to action.yml. */
 export const INPUT_DEFAULTS = {

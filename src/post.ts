@@ -37,7 +37,9 @@ export async function runPost(): Promise<void> {
     core.info(
       outcome.how === 'jobs'
         ? `Stopped ${outcome.jobs} running job(s) of Yunxiao run #${saved.runId}.`
-        : `Stopped Yunxiao run #${saved.runId}.`
+        : outcome.how === 'ended'
+          ? `Yunxiao run #${saved.runId} had already ended.`
+          : `Stopped Yunxiao run #${saved.runId}.`
     )
   } catch (error) {
     core.warning(

@@ -1,14 +1,20 @@
 // Action inputs -> one typed, validated Settings object. Throws InputError on bad input,
-// before anything is sent. (Owned by the inputs/params work; the interface below is shared.)
+// before anything is sent.
 import { formatDuration, parseDuration } from './duration.js'
-import { parseBooleanInput, quote, withDefaults, type InputName } from './inputs.js'
+import {
+  InputError,
+  parseBooleanInput,
+  quote,
+  withDefaults,
+  type InputName,
+  type InputReader
+} from './inputs.js'
 import { parseDataMapping, parseStringMapping } from './mapping.js'
 import { redact } from './redact.js'
 
-export type LogsMode = 'failed' | 'all' | 'none'
+export { InputError, type InputReader }
 
-/** Reads one raw input by its action.yml name (e.g. 'pipeline-id'); returns '' when unset. */
-export type InputReader = (name: string) => string
+export type LogsMode = 'failed' | 'all' | 'none'
 
 export interface Settings {
   token: string
@@ -44,16 +50,6 @@ export interface Settings {
   stopOnCancel: boolean
   stopOnTimeout: boolean
   logs: LogsMode
-}
-
-export class InputError extends Error {
-  constructor(
-    readonly input: string,
-    message: string
-  ) {
-    super(message)
-    this.name = 'InputError'
-  }
 }
 
 /** Several bad inputs at once: one InputError per problem in `errors`; `input` names the first. */

@@ -39,8 +39,8 @@ export interface SavedRun {
 export function savedRun(): SavedRun | undefined {
   const runId = Number(core.getState(KEYS.runId))
   const pipelineId = Number(core.getState(KEYS.pipelineId))
-  if (!Number.isSafeInteger(runId) || runId <= 0 || !Number.isSafeInteger(pipelineId))
-    return undefined
+  const valid = (id: number): boolean => Number.isSafeInteger(id) && id > 0
+  if (!valid(runId) || !valid(pipelineId)) return undefined
   return {
     pipelineId,
     runId,

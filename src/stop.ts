@@ -23,6 +23,16 @@ export function activeJobIds(run: FlowRun | undefined): number[] {
 }
 
 /**
+ * The server understood and declined to stop the run: a 4xx other than auth and rate limiting (those
+ * would fail the job stops the same way), or an answer of `false`.
+ */
+function isRefusal(error: unknown): boolean {
+  const { status, kind } = error as { status?: number; kind?: string }
+  if (status === 200 && kind === 'bad-answer') return true
+  return status !== undefined && status >= 400 && status < 500 && ![401, 403, 429].includes(status)
+}
+
+/**
  * Stops the run. `lastRun` is the newest run object seen, used when the run stop is refused;
  * a fresh read is tried first so that jobs started since then are stopped too.
  */
@@ -36,10 +46,7 @@ export async function stopFlowRun(
     await client.stopRun(pipelineId, runId)
     return { how: 'run', jobs: 0 }
   } catch (runError) {
-    const status = (runError as { status?: number }).status
-    // Only a refusal (4xx other than auth) leads to stopping jobs; auth errors and outages would fail the same way.
-    if (status === undefined || status < 400 || status >= 500 || status === 401 || status === 403)
-      throw runError
+    if (!isRefusal(runError)) throw runError
     let run = lastRun
     try {
       run = await client.getRun(pipelineId, runId, { attempts: 1 })

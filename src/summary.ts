@@ -20,12 +20,15 @@ export interface ResultFacts {
 
 /** Escapes text for a Markdown table cell or a line: names come from Yunxiao and from inputs. */
 export function md(text: string): string {
-  return text.replace(/[\\`*_[\]<>|]/g, c => `\\${c}`).replace(/\r?\n/g, ' ')
+  return text.replace(/[\\`*_[\]<>|]/g, c => `\\${c}`).replace(/\r\n?|\n/g, ' ')
 }
 
 /** A code span in a table cell: backticks cannot be escaped inside one, so they become quotes. */
 export function code(text: string): string {
-  return `\`${text.replace(/`/g, "'").replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')}\``
+  return `\`${text
+    .replace(/`/g, "'")
+    .replace(/\|/g, '\\|')
+    .replace(/\r\n?|\n/g, ' ')}\``
 }
 
 const STATUS_ICON: Record<string, string> = {
@@ -104,7 +107,7 @@ export function resultSummary(facts: ResultFacts): string {
       const stageName = md(info?.name ?? stage.name ?? '')
       const jobs = info?.jobs ?? []
       if (!jobs.length)
-        lines.push(`| ${stageName} | | ${icon(info?.status)} ${info?.status ?? ''} | |`)
+        lines.push(`| ${stageName} | | ${icon(info?.status)} ${md(info?.status ?? '')} | |`)
       for (const job of jobs) {
         const took =
           job.startTime && job.endTime && job.endTime >= job.startTime
