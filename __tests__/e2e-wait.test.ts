@@ -46,6 +46,19 @@ const PIPELINES = {
       { name: 'Deploy', jobs: [job('Deploy', 500)] }
     ]
   },
+  // a job whose log prints the token, and a stage whose name tries to inject a workflow command
+  4: {
+    name: 'hostile',
+    sources: [],
+    stages: [
+      {
+        name: 'Test\n::warning::injected-by-stage-name',
+        jobs: [
+          job('Leaky', 300, 'FAIL', `echo token\nthe token is ${TOKEN}\n::error::from the log`)
+        ]
+      }
+    ]
+  },
   // long: for timeout and cancellation
   3: {
     name: 'slow',
@@ -191,14 +204,18 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
       const start = sim.requests.length
       const step = startStep({ node, inputs: inputs(3) })
       const runId = await firstRead(sim, start)
-      const sentAt = Date.now()
       step.child.kill(signal)
       const result: StepResult = await step.done
-      const took = Date.now() - sentAt
       expect(result.code).toBe(1)
       expect(stopRequests(sim, runId).length).toBeGreaterThanOrEqual(1)
-      expect(took).toBeLessThan(9000) // the runner kills the step ~10 s after SIGINT
       expect(result.stdout).toMatch(/Stopped Yunxiao run/)
+      // It ended by finishing its work (the last thing it does is fail the step), not by the
+      // backstop timer that exits before the runner's kill.
+      expect(errorLines(result.stdout).join('\n')).toMatch(
+        /The GitHub job was cancelled while following Yunxiao run/
+      )
+      expect(result.outputs.status).toBe('CANCELED')
+      expect(result.summary).toMatch(/Stopped: the GitHub job was cancelled/)
       expect(sim.runs(3).find(r => String(r.id) === runId)?.status).toBe('CANCELED')
       // post step: main finished its business, nothing to do
       const before = sim.requests.length
@@ -207,6 +224,69 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
       expect(sim.requests.length).toBe(before)
     })
   }
+
+  it('keeps the token out of copied job logs and names out of workflow commands', async () => {
+    const result = await runStep({ node, inputs: inputs(4, { logs: 'all' }) })
+    expect(result.code).toBe(1)
+    expect(result.stdout).toContain('the token is ***')
+    expectNoToken(result)
+    const lines = result.stdout.split('\n')
+    // Only the action's own commands: no line from a name or a log acts as a command.
+    expect(lines.filter(l => l.startsWith('::warning::injected'))).toEqual([])
+    const stops = lines.filter(l => l.startsWith('::stop-commands::'))
+    expect(stops.length).toBe(1)
+    const token = stops[0].slice('::stop-commands::'.length)
+    const inside = lines.slice(lines.indexOf(stops[0]) + 1, lines.indexOf(`::${token}::`))
+    expect(inside).toContain('::error::from the log')
+  })
+
+  it('starts no run when the job is cancelled while a create waits to be retried', async () => {
+    sim.addFault({ method: 'POST', path: '/runs', status: 429, headers: { 'retry-after': '5' } })
+    const start = sim.requests.length
+    const step = startStep({ node, inputs: inputs(1) })
+    await waitFor(() => sim.requests.slice(start).some(r => r.method === 'POST'), 'the first POST')
+    step.child.kill('SIGINT')
+    const result = await step.done
+    expect(result.code).toBe(1)
+    expect(sim.requests.slice(start).filter(r => r.method === 'POST').length).toBe(1)
+    expect(result.outputs['run-id']).toBeUndefined()
+    expect(errorLines(result.stdout).join('\n')).toMatch(/cancel/i)
+  })
+
+  it('leaves the run to the post step when stopping it on cancel fails', async () => {
+    const start = sim.requests.length
+    const step = startStep({ node, inputs: inputs(3) })
+    const runId = await firstRead(sim, start)
+    sim.addFault({ method: 'PUT', path: `/runs/${runId}`, status: 500, times: 5 })
+    step.child.kill('SIGINT')
+    const main = await step.done
+    expect(main.code).toBe(1)
+    expect(errorLines(main.stdout).join('\n')).toMatch(/Could not stop Yunxiao run/)
+    expect(main.state.finished).toBeUndefined()
+    expect(sim.runs(3).find(r => String(r.id) === runId)?.status).not.toBe('CANCELED')
+    // the faults are used up by now; the post step stops the run
+    while (sim.faults.length) sim.faults.pop()
+    const post = await runStep({ node, inputs: inputs(3), state: main.state })
+    expect(post.code).toBe(0)
+    expect(post.stdout).toMatch(/Stopped Yunxiao run/)
+    expect(sim.runs(3).find(r => String(r.id) === runId)?.status).toBe('CANCELED')
+  })
+
+  it('the post step leaves a killed run alone with stop-on-cancel false', async () => {
+    const start = sim.requests.length
+    const step = startStep({ node, inputs: inputs(3, { 'stop-on-cancel': 'false' }) })
+    const runId = await firstRead(sim, start)
+    step.child.kill('SIGKILL')
+    const main = await step.done
+    const post = await runStep({
+      node,
+      inputs: inputs(3, { 'stop-on-cancel': 'false' }),
+      state: main.state
+    })
+    expect(post.code).toBe(0)
+    expect(post.stdout).toMatch(/may still be running \(stop-on-cancel is false\)/)
+    expect(stopRequests(sim, runId)).toEqual([])
+  })
 
   it('falls back to stopping jobs when the run stop is refused', async () => {
     sim.setOptions({ refuseRunStop: true })

@@ -6,7 +6,14 @@ import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import nock from 'nock'
-import { FlowClient, type FlowClientOptions } from '../src/flow-client.js'
+import {
+  FlowClient,
+  JOB_LOG_TIMEOUT_MS,
+  STOP_TIMEOUT_MS,
+  abortableSleep,
+  type FlowClientOptions,
+  type RetryEvent
+} from '../src/flow-client.js'
 import { FlowApiError } from '../src/flow-errors.js'
 
 const TOKEN = 'pt-SeCrEt0123456789abcdef'
@@ -20,23 +27,28 @@ const REGION_RUNS = '/oapi/v1/flow/pipelines/42/runs'
 interface Harness {
   client: FlowClient
   sleeps: number[]
+  /** The signal each pause was given. */
+  sleepSignals: (AbortSignal | undefined)[]
 }
 
+/** `sleep: undefined` in the overrides gives the client's own (real, abortable) sleep. */
 function harness(overrides: Partial<FlowClientOptions> = {}): Harness {
   const sleeps: number[] = []
+  const sleepSignals: (AbortSignal | undefined)[] = []
   const client = new FlowClient({
     baseUrl: CENTER,
     token: TOKEN,
     organizationId: ORG,
     userAgent: UA,
     timeoutMs: 300,
-    sleep: async ms => {
+    sleep: async (ms, signal) => {
       sleeps.push(ms)
+      sleepSignals.push(signal)
     },
     random: () => 0.5,
     ...overrides
   })
-  return { client, sleeps }
+  return { client, sleeps, sleepSignals }
 }
 
 /** The FlowApiError a call failed with; also checks that nothing in it carries the token. */
@@ -286,7 +298,7 @@ describe('HTTP errors are explained', () => {
     })
     const error = await failure(harness().client.createRun(42, undefined))
     expect(error.message).toBe(
-      'CreatePipelineRun failed: HTTP 401 Unauthorized (errorCode InvalidTokenError: token is invalid; requestId 1A2B). The token is invalid or expired: create a new personal access token in Yunxiao and update the secret.'
+      'CreatePipelineRun failed: HTTP 401 Unauthorized (errorCode InvalidTokenError: token is invalid; requestId 1A2B). The token is invalid or expired: create a new personal access token in Yunxiao and update it where it is stored.'
     )
     expect(error).toMatchObject({
       operation: 'CreatePipelineRun',
@@ -572,6 +584,49 @@ describe('timeouts (a real loopback server that never answers)', () => {
     return { base: `http://127.0.0.1:${port}`, requests: () => n }
   }
 
+  /** Answers every request after `delayMs`: a stop `true`, anything else a run. */
+  async function slowServer(delayMs: number): Promise<{ base: string; requests: () => number }> {
+    let n = 0
+    server = http.createServer((req, res) => {
+      n++
+      setTimeout(() => {
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        res.end(
+          req.method === 'PUT' ? 'true' : JSON.stringify({ status: 'RUNNING', content: 'log' })
+        )
+      }, delayMs)
+    })
+    server.on('connection', socket => sockets.add(socket))
+    const port = await listen(server)
+    return { base: `http://127.0.0.1:${port}`, requests: () => n }
+  }
+
+  it('stops and job logs have their own timeouts, longer than a short client timeout', async () => {
+    expect(STOP_TIMEOUT_MS).toBe(5_000)
+    expect(JOB_LOG_TIMEOUT_MS).toBe(10_000)
+    const target = await slowServer(400)
+    const { client } = harness({ baseUrl: target.base, timeoutMs: 150 })
+    // The client's own timeout is too short for this server...
+    const read = await failure(client.getRun(42, 1, { attempts: 1 }))
+    expect(read.kind).toBe('timeout')
+    // ...but stops and logs do not use it.
+    await expect(client.stopRun(42, 1)).resolves.toBeUndefined()
+    await expect(client.stopJob(42, 1, 2)).resolves.toBeUndefined()
+    await expect(client.getJobLog(42, 1, 2)).resolves.toEqual({ content: 'log' })
+    expect(target.requests()).toBe(4)
+  })
+
+  it('stops and job logs take a timeout from their options', async () => {
+    const target = await slowServer(1_000)
+    const { client } = harness({ baseUrl: target.base, timeoutMs: 30_000 })
+    const stop = await failure(client.stopRun(42, 1, { attempts: 1, timeoutMs: 100 }))
+    expect(stop).toMatchObject({ kind: 'timeout', operation: 'UpdatePipelineRun', attempts: 1 })
+    expect(stop.message).toContain('within 0.1 s')
+    const log = await failure(client.getJobLog(42, 1, 2, { timeoutMs: 100 }))
+    expect(log).toMatchObject({ kind: 'timeout', operation: 'GetPipelineJobRunLog', attempts: 1 })
+    expect(log.message).toContain('within 0.1 s')
+  })
+
   it('CreatePipelineRun times out once and is not retried: the run may have started', async () => {
     const target = await silentServer()
     const { client, sleeps } = harness({ baseUrl: target.base, timeoutMs: 150 })
@@ -590,14 +645,17 @@ describe('timeouts (a real loopback server that never answers)', () => {
 
   it('a read times out, is retried, and succeeds', async () => {
     const target = await silentServer(1)
+    const reasons: string[] = []
     const { client, sleeps } = harness({
       baseUrl: target.base,
       timeoutMs: 150,
-      organizationId: undefined
+      organizationId: undefined,
+      onRetry: e => reasons.push(e.reason)
     })
     await expect(client.getRun(42, 1)).resolves.toEqual({ status: 'SUCCESS' })
     expect(target.requests()).toBe(2)
     expect(sleeps).toEqual([500])
+    expect(reasons).toEqual(['no answer within 0.15 s'])
   })
 
   it('a single-attempt read that times out is retryable', async () => {
@@ -722,6 +780,22 @@ describe('reads', () => {
     expect(second.message).toContain('an HTML page came back')
   })
 
+  it('a job log is read once by default, or as often as asked', async () => {
+    const reply = counted(nock(CENTER).get(`${CENTER_RUNS}/5/job/7/log`), 1, 503, '')
+    const { client, sleeps } = harness()
+    const error = await failure(client.getJobLog(42, 5, 7))
+    expect(error).toMatchObject({ operation: 'GetPipelineJobRunLog', attempts: 1, retryable: true })
+    expect(reply.count()).toBe(1)
+    expect(sleeps).toEqual([])
+
+    nock(CENTER)
+      .get(`${CENTER_RUNS}/5/job/7/log`)
+      .reply(503, '')
+      .get(`${CENTER_RUNS}/5/job/7/log`)
+      .reply(200, { content: 'x' })
+    await expect(client.getJobLog(42, 5, 7, { attempts: 2 })).resolves.toEqual({ content: 'x' })
+  })
+
   it('a job log without content reads as empty', async () => {
     nock(CENTER).get(`${CENTER_RUNS}/5/job/7/log`).reply(200, { more: false })
     await expect(harness().client.getJobLog(42, 5, 7)).resolves.toEqual({
@@ -785,8 +859,195 @@ describe('onRetry', () => {
     const events: unknown[] = []
     await harness({ onRetry: e => events.push(e) }).client.getRun(42, 5)
     expect(events).toEqual([
-      { operation: 'GetPipelineRun', attempt: 1, delayMs: 1000, reason: 'HTTP 429' }
+      {
+        operation: 'GetPipelineRun',
+        attempt: 1,
+        delayMs: 1000,
+        reason: 'HTTP 429 Too Many Requests'
+      }
     ])
+  })
+
+  it('names a network failure by its code, with the pause that follows', async () => {
+    const port = await closedPort()
+    const events: RetryEvent[] = []
+    const { client, sleeps } = harness({
+      baseUrl: `http://127.0.0.1:${port}`,
+      random: () => 0.25,
+      onRetry: e => events.push(e)
+    })
+    await failure(client.createRun(42, undefined))
+    expect(events).toEqual([
+      { operation: 'CreatePipelineRun', attempt: 1, delayMs: 250, reason: 'ECONNREFUSED' },
+      { operation: 'CreatePipelineRun', attempt: 2, delayMs: 500, reason: 'ECONNREFUSED' }
+    ])
+    expect(sleeps).toEqual([250, 500])
+  })
+
+  it('never carries the token, even in a status text the server made up', async () => {
+    nock(CENTER)
+      .get(`${CENTER_RUNS}/5`)
+      .reply(599, '')
+      .get(`${CENTER_RUNS}/5`)
+      .reply(200, { status: 'RUNNING' })
+    const events: RetryEvent[] = []
+    await harness({ onRetry: e => events.push(e) }).client.getRun(42, 5)
+    expect(events).toHaveLength(1)
+    expect(events[0].reason).toMatch(/^HTTP 599/)
+    expect(JSON.stringify(events)).not.toContain(TOKEN)
+  })
+})
+
+describe('cancelling createRun', () => {
+  function expectCancelled(error: FlowApiError, attempts: number): void {
+    expect(error).toMatchObject({
+      operation: 'CreatePipelineRun',
+      kind: 'cancelled',
+      mayHaveStarted: false,
+      retryable: false,
+      attempts
+    })
+    expect(error.message).toMatch(/^CreatePipelineRun was cancelled /)
+    expect(error.message).toContain('no run was started')
+  }
+
+  it('an already aborted signal sends nothing', async () => {
+    const reply = counted(nock(CENTER).post(CENTER_RUNS), 1, 200, '7')
+    const controller = new AbortController()
+    controller.abort()
+    const { client, sleeps } = harness()
+    const error = await failure(client.createRun(42, undefined, { signal: controller.signal }))
+    expectCancelled(error, 0)
+    expect(error.message).toContain('before the first request')
+    expect(reply.count()).toBe(0)
+    expect(sleeps).toEqual([])
+  })
+
+  it('an abort during a Retry-After wait ends the wait, and no second request is sent', async () => {
+    const reply = counted(nock(CENTER).post(CENTER_RUNS), 3, 429, '', { 'Retry-After': '3600' })
+    const controller = new AbortController()
+    const events: RetryEvent[] = []
+    // The client's own sleep, asked to wait ten minutes: only the abort can end it within the
+    // test's time limit.
+    const { client } = harness({
+      sleep: undefined,
+      retryAfterCapMs: 600_000,
+      onRetry: event => {
+        events.push(event)
+        setImmediate(() => controller.abort())
+      }
+    })
+    const error = await failure(client.createRun(42, undefined, { signal: controller.signal }))
+    expectCancelled(error, 1)
+    expect(error.message).toContain('after HTTP 429 Too Many Requests')
+    expect(error.message).toContain('the one request sent was refused or never reached the server')
+    expect(events.map(e => e.delayMs)).toEqual([600_000])
+    expect(reply.count()).toBe(1)
+  })
+
+  it('an abort during the backoff after a connection failure: the sleep gets the signal', async () => {
+    const controller = new AbortController()
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' }))
+    const second = counted(nock(CENTER).post(CENTER_RUNS), 1, 200, '7')
+    const signals: (AbortSignal | undefined)[] = []
+    const { client } = harness({
+      sleep: async (_ms, signal) => {
+        signals.push(signal)
+        controller.abort()
+      }
+    })
+    const error = await failure(client.createRun(42, undefined, { signal: controller.signal }))
+    expectCancelled(error, 1)
+    expect(error.message).toContain('after ENOTFOUND')
+    expect(signals).toEqual([controller.signal])
+    expect(second.count()).toBe(0)
+  })
+
+  it('a request in flight is not aborted: its run id comes back', async () => {
+    const controller = new AbortController()
+    let requests = 0
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .reply(() => {
+        requests++
+        controller.abort()
+        return [200, '31']
+      })
+    const { client } = harness()
+    await expect(client.createRun(42, undefined, { signal: controller.signal })).resolves.toBe(31)
+    expect(requests).toBe(1)
+    expect(controller.signal.aborted).toBe(true)
+  })
+
+  it('an abort while a request is in flight that then gets 429: no wait, no second request', async () => {
+    const controller = new AbortController()
+    const replies = [429, 200]
+    let requests = 0
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .times(2)
+      .reply(() => {
+        requests++
+        controller.abort()
+        return [replies.shift() ?? 500, '32', { 'Retry-After': '1' }]
+      })
+    const events: RetryEvent[] = []
+    const { client, sleeps } = harness({ onRetry: e => events.push(e) })
+    const error = await failure(client.createRun(42, undefined, { signal: controller.signal }))
+    expectCancelled(error, 1)
+    expect(requests).toBe(1)
+    expect(sleeps).toEqual([])
+    expect(events).toEqual([])
+  })
+
+  it('an abort while a request is in flight that then gets 503 reports the 503', async () => {
+    const controller = new AbortController()
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .reply(() => {
+        controller.abort()
+        return [503, 'busy']
+      })
+    const error = await failure(
+      harness().client.createRun(42, undefined, { signal: controller.signal })
+    )
+    // The server may have taken it: saying "cancelled, no run" here would be wrong.
+    expect(error).toMatchObject({ kind: 'http', status: 503, mayHaveStarted: true })
+  })
+
+  it('an injected sleep that ignores the signal still stops the retries', async () => {
+    const controller = new AbortController()
+    const reply = counted(nock(CENTER).post(CENTER_RUNS), 3, 429, '')
+    const { client, sleeps, sleepSignals } = harness({
+      onRetry: () => controller.abort()
+    })
+    const error = await failure(client.createRun(42, undefined, { signal: controller.signal }))
+    expectCancelled(error, 1)
+    expect(reply.count()).toBe(1)
+    expect(sleeps).toEqual([500])
+    expect(sleepSignals).toEqual([controller.signal])
+  })
+})
+
+describe('abortableSleep', () => {
+  it('ends at once when the signal aborts, long before its time', async () => {
+    const controller = new AbortController()
+    const slept = abortableSleep(600_000, controller.signal)
+    controller.abort()
+    await expect(slept).resolves.toBeUndefined()
+  })
+
+  it('ends at once for a signal that is already aborted', async () => {
+    await expect(abortableSleep(600_000, AbortSignal.abort())).resolves.toBeUndefined()
+  })
+
+  it('ends by itself without a signal, and then ignores a later abort', async () => {
+    const controller = new AbortController()
+    await expect(abortableSleep(5, controller.signal)).resolves.toBeUndefined()
+    await expect(abortableSleep(5)).resolves.toBeUndefined()
+    controller.abort()
   })
 })
 

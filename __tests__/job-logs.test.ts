@@ -4,15 +4,15 @@ import {
   createJobLogPrinter,
   DEFAULT_MAX_LOG_BYTES,
   tailOfLog,
-  type JobLogLogger,
   type JobLogPrinterOptions
 } from '../src/job-logs.js'
+import type { Logger } from '../src/logger.js'
 
 const RUN_URL = 'https://flow.aliyun.com/pipelines/7/builds/3'
 
 type Event = { level: 'info' | 'warning' | 'error' | 'group' | 'endgroup'; text: string }
 
-class RecordingLogger implements JobLogLogger {
+class RecordingLogger implements Logger {
   events: Event[] = []
   info(text: string) {
     this.events.push({ level: 'info', text })
@@ -81,7 +81,7 @@ function printer(
   extra: Partial<JobLogPrinterOptions> = {}
 ) {
   const logger = new RecordingLogger()
-  const getJobLog = jest.fn<(jobId: number) => Promise<FlowJobLog>>(
+  const getJobLog = jest.fn<(jobId: number, signal?: AbortSignal) => Promise<FlowJobLog>>(
     typeof content === 'string' ? async () => ({ content, more: false }) : content
   )
   const print = createJobLogPrinter({
@@ -99,7 +99,7 @@ describe('createJobLogPrinter: modes', () => {
   it("'failed' prints a failed job's log in a group, then an error annotation naming the job", async () => {
     const { print, logger, getJobLog } = printer('step 1\nstep 2 failed\n')
     await print(stage, job('FAIL'))
-    expect(getJobLog).toHaveBeenCalledWith(21212)
+    expect(getJobLog).toHaveBeenCalledWith(21212, undefined)
     expect(logger.transcript()).toEqual([
       '::group::Build / Java build (FAIL)',
       '::stop-commands::TOKEN-1',
@@ -288,6 +288,59 @@ describe('createJobLogPrinter: untrusted log text', () => {
     })
     await expect(print(stage, job('SUCCESS'))).rejects.toThrow('stdout closed')
     expect(logger.transcript().slice(-2)).toEqual(['::T::', '::endgroup::'])
+  })
+})
+
+describe('createJobLogPrinter: names from Yunxiao', () => {
+  it('keeps the group title and the annotation on one line', async () => {
+    const { print, logger } = printer('ok')
+    const evilStage: FlowStage = { name: 'Test\n::warning::x', stageInfo: {} }
+    await print(evilStage, { id: 1, name: 'J\r\n::set-output name=a::b', status: 'FAIL' })
+    const t = logger.transcript()
+    expect(t[0]).toBe('::group::Test ::warning::x / J ::set-output name=a::b (FAIL)')
+    expect(runnerCommands(t)).toEqual([
+      'group:Test ::warning::x / J ::set-output name=a::b (FAIL)',
+      'stop-commands',
+      'resume',
+      'endgroup',
+      `error:Job "Test ::warning::x / J ::set-output name=a::b" failed; its log is above. Run: ${RUN_URL}`
+    ])
+  })
+})
+
+describe('createJobLogPrinter: when the wait gives up on it', () => {
+  it('passes its signal on to the read', async () => {
+    const { print, getJobLog } = printer('ok')
+    const controller = new AbortController()
+    await print(stage, job('FAIL'), controller.signal)
+    expect(getJobLog).toHaveBeenCalledWith(21212, controller.signal)
+  })
+
+  it('reads and prints nothing when the signal has already aborted', async () => {
+    const { print, logger, getJobLog } = printer('step 1')
+    await print(stage, job('FAIL'), AbortSignal.abort())
+    expect(getJobLog).not.toHaveBeenCalled()
+    expect(logger.events).toEqual([])
+  })
+
+  it('prints nothing when the signal aborts while the log is read', async () => {
+    const controller = new AbortController()
+    const { print, logger } = printer(async () => {
+      controller.abort()
+      return { content: 'late log' }
+    })
+    await print(stage, job('FAIL'), controller.signal)
+    expect(logger.events).toEqual([])
+  })
+
+  it('does not warn about a read that failed because of the abort', async () => {
+    const controller = new AbortController()
+    const { print, logger } = printer(async () => {
+      controller.abort()
+      throw new Error('aborted')
+    })
+    await print(stage, job('FAIL'), controller.signal)
+    expect(logger.events).toEqual([])
   })
 })
 

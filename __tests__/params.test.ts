@@ -149,10 +149,17 @@ describe('where this action differs from the official client, on purpose', () =>
     )
   })
 
-  it('branches and branch on a pipeline with no code source: both are sent (the client drops the branch)', () => {
-    expect(
+  it('branches and a branch not among them, on a pipeline with no code source: an InputError (the client drops the branch)', () => {
+    let error: unknown
+    try {
       paramsString({ branches: ['main', 'dev'], branch: 'hotfix', envs: { A: '1' } }, [])
-    ).toBe('{"branchModeBranchs":["main","dev","hotfix"],"envs":{"A":"1"}}')
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(InputError)
+    expect((error as InputError).input).toBe('branch')
+    expect((error as InputError).message).toMatch(/add the branch to `branches`/)
+    // a branch already among them: what the client sends
     expect(paramsString({ branches: ['main', 'dev'], branch: 'dev' }, [])).toBe(
       '{"branchModeBranchs":["main","dev"]}'
     )

@@ -5,7 +5,9 @@ import {
   formatChange,
   formatElapsed,
   formatHeartbeat,
+  jobName,
   ProgressTracker,
+  stageName,
   type ProgressChange
 } from '../src/progress.js'
 
@@ -221,5 +223,124 @@ describe('ProgressTracker', () => {
     expect(tracker.update(run('RUNNING'), 70 * SEC)).toEqual(['[1m 10s] run RUNNING'])
     expect(tracker.update(run('RUNNING'), 100 * SEC)).toEqual([])
     expect(tracker.update(run('RUNNING'), 130 * SEC)).toEqual(['[2m 10s] still RUNNING'])
+  })
+})
+
+/** Whether the runner would take any line within `line` as a workflow command. */
+function commandLike(line: string): boolean {
+  return line.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/).some(l => /^\s*(::|##\[)/.test(l))
+}
+
+// Line breaks of every kind, other control characters, and workflow commands.
+const PIECES = [
+  'Build',
+  '构建',
+  ' ',
+  '"',
+  '\n',
+  '\r',
+  '\r\n',
+  '\u2028',
+  '\u2029',
+  '\u0085',
+  '\v',
+  '\f',
+  '\t',
+  '\u0000',
+  '\u001b[31m',
+  '::warning::x',
+  '::error file=a.ts,line=1::b',
+  '::set-output name=status::SUCCESS',
+  '::stop-commands::t',
+  '  ::add-mask::y',
+  '##[error]z'
+]
+
+/** A small seeded generator (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let a = seed
+  return () => {
+    a = (a + 0x6d2b79f5) | 0
+    let t = Math.imul(a ^ (a >>> 15), 1 | a)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+describe('names and statuses from Yunxiao', () => {
+  it('fold line breaks and control characters in stage and job names', () => {
+    expect(stageName({ name: 'Test\n::warning::x' }, 0)).toBe('Test ::warning::x')
+    expect(stageName({ name: '\r\n', stageInfo: { name: 'Deploy\u2028now' } }, 0)).toBe(
+      'Deploy now'
+    )
+    expect(stageName({ name: '\n\r' }, 2)).toBe('stage 3')
+    expect(jobName({ id: 5, name: 'a\r\n\r\n::error::b\u0000c', status: 'FAIL' }, 0)).toBe(
+      'a ::error::b c'
+    )
+    expect(jobName({ id: '7\n::error::x', name: '\t' } as unknown as FlowJob, 0)).toBe(
+      'job 7 ::error::x'
+    )
+    expect(jobName({ name: '' } as unknown as FlowJob, 1)).toBe('job 2')
+  })
+
+  it('formatChange keeps a change made elsewhere on one line', () => {
+    expect(
+      formatChange({ kind: 'job', stage: 'S\n::error::x', job: 'J', status: 'FAIL\r' }, 0)
+    ).toBe('[0s] job "S ::error::x / J" FAIL ')
+  })
+
+  it('no progress or heartbeat line can start a workflow command, whatever the names are', () => {
+    const rand = random(20240607)
+    const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]
+    const hostile = () =>
+      Array.from({ length: Math.floor(rand() * 6) }, () => pick(PIECES)).join('')
+    const status = () =>
+      rand() < 0.7 ? pick(['RUNNING', 'WAITING', 'SUCCESS', 'FAIL']) : hostile()
+    const snapshot = (names: string[][]) =>
+      run(
+        status(),
+        names.map(([s, ...jobs], i) => ({
+          index: rand() < 0.5 ? hostile() : `G${i}`,
+          name: s,
+          stageInfo: {
+            name: hostile(),
+            status: rand() < 0.5 ? 'RUNNING' : status(),
+            jobs: jobs.map((j, k) => ({
+              id: rand() < 0.8 ? k : hostile(),
+              name: j,
+              status: status()
+            }))
+          }
+        })) as FlowStage[]
+      )
+
+    const lines: string[] = []
+    const names: string[] = []
+    let naiveInjections = 0
+    for (let trial = 0; trial < 300; trial++) {
+      const given = Array.from({ length: 1 + Math.floor(rand() * 3) }, () =>
+        Array.from({ length: 1 + Math.floor(rand() * 3) }, hostile)
+      )
+      naiveInjections += given.flat().filter(n => commandLike(`[2s] stage "${n}"`)).length
+      const tracker = new ProgressTracker(0)
+      for (const at of [2, 12, 80, 150, 300]) {
+        lines.push(...tracker.update(snapshot(given), at * SEC))
+      }
+      const cur = snapshot(given)
+      lines.push(formatHeartbeat(cur, 5 * MIN, () => 1000))
+      lines.push(...diffRuns(undefined, cur).map(c => formatChange(c, 0)))
+      cur.stages?.forEach((s, i) => {
+        names.push(stageName(s, i))
+        s.stageInfo?.jobs?.forEach((j, k) => names.push(jobName(j, k)))
+      })
+    }
+    expect(lines.length).toBeGreaterThan(3000)
+    expect(lines.filter(commandLike)).toEqual([])
+    // eslint-disable-next-line no-control-regex
+    const control = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+    expect(lines.filter(l => control.test(l))).toEqual([])
+    expect(names.filter(n => control.test(n) || n !== n.trim() || n === '')).toEqual([])
+    // The check can fail: printed as they are, many of these names would inject commands.
+    expect(naiveInjections).toBeGreaterThan(100)
   })
 })

@@ -357,7 +357,12 @@ const BAD: BadCase[] = [
   { input: 'domain', value: 'https://', expected: /the host is missing/ },
   { input: 'domain', value: '::1', expected: /put an IPv6 address in brackets/ },
   { input: 'domain', value: 'host name.com', expected: /spaces and line breaks are not allowed/ },
-  { input: 'branches', value: 'main dev', expected: /has a space in it/, shows: 'main dev' },
+  {
+    input: 'branches',
+    value: 'main dev',
+    expected: /has a space, line break or control character in it/,
+    shows: 'main dev'
+  },
   {
     input: 'branch',
     value: 'main,dev',
@@ -367,6 +372,26 @@ const BAD: BadCase[] = [
   { input: 'branch', value: 'main\ndev', expected: /expected one branch name/ },
   { input: 'tag', value: 'v1 v2', expected: /expected one tag name/ },
   { input: 'tag', value: 'v1,v2', expected: /expected one tag name/ },
+  // git's ref-name rules: a JSON list where names were expected, and names git would refuse
+  {
+    input: 'branches',
+    value: '["main", "dev"]',
+    expected: /"\[\\"main\\"" has "\[" in it, which git does not allow/,
+    shows: '["main"'
+  },
+  { input: 'branch', value: 'feature..x', expected: /has "\.\." in it/ },
+  { input: 'branch', value: 'a:b', expected: /has ":" in it/ },
+  { input: 'branch', value: '-f', expected: /starts with "-"/ },
+  { input: 'branch', value: 'release/', expected: /empty part between slashes/ },
+  { input: 'tag', value: 'v1.0.lock', expected: /ends with "\.lock"/ },
+  { input: 'tag', value: 'v1^{}', expected: /has "\^" in it/ },
+  { input: 'tag', value: 'v1.', expected: /ends with "\."/ },
+  {
+    input: 'running-tags',
+    value: 'https://codeup.aliyun.com/o/a.git: "v1?"',
+    expected: /is not a tag name: "v1\?" has "\?" in it/,
+    shows: 'v1?'
+  },
   {
     input: 'envs',
     value: 'A:\n  B: 1',
@@ -391,7 +416,7 @@ const BAD: BadCase[] = [
   {
     input: 'running-branches',
     value: 'https://codeup.aliyun.com/o/a.git: my branch',
-    expected: /has spaces in it/,
+    expected: /is not a branch name: "my branch" has a space/,
     shows: 'my branch'
   },
   { input: 'running-branches', value: 'main', expected: /it is a string, not a mapping/ },

@@ -10,27 +10,65 @@ import {
   type WaitLogger,
   type WaitOptions
 } from '../src/wait.js'
+import type { Logger } from '../src/logger.js'
 
 const T0 = 1_700_000_000_000
 const SEC = 1000
+const IDLE_TURNS = 5
 
-/** Time moves only when the loop sleeps (or a fake read takes time). */
+/**
+ * A fake clock whose time moves only when everything else has had its turn: each sleep is a timer on
+ * the fake time line, and the clock jumps to the next one after IDLE_TURNS setImmediate turns (FIFO,
+ * so deterministic: work a test queues with fewer setImmediate hops runs first, whatever the load).
+ * Reads, callbacks and sleeps that race each other then resolve in the order the fake times say.
+ */
 class FakeClock implements Clock {
   sleeps: number[] = []
   onSleep?: () => void
+  private timers: Array<{ at: number; wake: () => void }> = []
+  private ticking = false
   constructor(public t = T0) {}
   now(): number {
     return this.t
   }
-  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
     this.sleeps.push(ms)
     this.onSleep?.()
-    if (signal?.aborted) return
-    this.t += ms
+    return new Promise<void>(resolve => {
+      if (signal?.aborted) return resolve()
+      const timer = {
+        at: this.t + Math.max(0, ms),
+        wake: () => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve()
+        }
+      }
+      const onAbort = () => {
+        this.timers = this.timers.filter(x => x !== timer)
+        resolve()
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.timers.push(timer)
+      this.tickSoon()
+    })
+  }
+  private tickSoon(turns = IDLE_TURNS): void {
+    if (this.ticking && turns === IDLE_TURNS) return
+    this.ticking = true
+    setImmediate(() => (turns > 0 ? this.tickSoon(turns - 1) : this.tick()))
+  }
+  private tick(): void {
+    this.ticking = false
+    if (this.timers.length === 0) return
+    this.t = Math.max(this.t, Math.min(...this.timers.map(x => x.at)))
+    const due = this.timers.filter(x => x.at <= this.t)
+    this.timers = this.timers.filter(x => x.at > this.t)
+    for (const x of due) x.wake()
+    if (this.timers.length > 0) this.tickSoon()
   }
 }
 
-class RecordingLogger implements WaitLogger {
+class RecordingLogger implements Logger, WaitLogger {
   lines: Array<{ level: string; text: string }> = []
   info(text: string) {
     this.lines.push({ level: 'info', text })
@@ -339,6 +377,60 @@ describe('waitForRun: faults while polling', () => {
   })
 })
 
+describe('waitForRun: a long outage', () => {
+  it('says so again at most once a minute while reads keep failing, not at the last read', async () => {
+    const clock = new FakeClock()
+    const err = retryable('HTTP 503 Service Unavailable')
+    const { getRun, readTimes } = scripted(clock, [{ fail: err }])
+    // Reads every 10s (random 0: the backoff is floored at the interval), the last at 5m 02s.
+    const opts = options(clock, getRun, { timeoutMs: 302 * SEC, random: () => 0 })
+    const result = await waitForRun(opts)
+    expect(result).toMatchObject({ outcome: 'timeout', status: 'TIMEOUT', reads: 31 })
+    expect(result.lastError).toBe(err)
+    expect(readTimes[readTimes.length - 1] - T0).toBe(302 * SEC)
+    expect(opts.logger.of('warning')).toEqual([
+      'Reading the run status failed (HTTP 503 Service Unavailable); retrying with backoff until the timeout.'
+    ])
+    const note = (at: string, tries: number) =>
+      `[${at}] still cannot read the run: HTTP 503 Service Unavailable (${tries} tries); retrying until the deadline`
+    expect(opts.logger.of('info')).toEqual([
+      note('1m 02s', 7),
+      note('2m 02s', 13),
+      note('3m 02s', 19),
+      note('4m 02s', 25)
+    ])
+  })
+
+  it('counts a new minute from the start of each streak', async () => {
+    const clock = new FakeClock()
+    const e = { fail: retryable('HTTP 502') }
+    const { getRun } = scripted(clock, [
+      run('RUNNING'),
+      ...Array<Step>(8).fill(e), // 12s .. 82s
+      run('RUNNING'), // 92s
+      ...Array<Step>(6).fill(e), // 102s .. 152s: under a minute
+      run('SUCCESS')
+    ])
+    const opts = options(clock, getRun, { random: () => 0 })
+    await waitForRun(opts)
+    expect(opts.logger.of('warning')).toHaveLength(2)
+    expect(opts.logger.of('info').filter(l => l.includes('still cannot read'))).toEqual([
+      '[1m 12s] still cannot read the run: HTTP 502 (7 tries); retrying until the deadline'
+    ])
+  })
+
+  it('keeps an error message on one line', async () => {
+    const clock = new FakeClock()
+    const { getRun } = scripted(clock, [{ fail: retryable('bad gateway\n::error::injected') }])
+    const opts = options(clock, getRun, { timeoutMs: 90 * SEC, random: () => 0 })
+    await waitForRun(opts)
+    const notes = opts.logger.of('info')
+    expect(notes).toEqual([
+      '[1m 02s] still cannot read the run: bad gateway ::error::injected (7 tries); retrying until the deadline'
+    ])
+  })
+})
+
 describe('retryDelayMs', () => {
   it('stays between one interval and the growing ceiling, whatever the random draw', () => {
     for (const interval of [1 * SEC, 10 * SEC, 60 * SEC]) {
@@ -537,7 +629,7 @@ describe('waitForRun: jobs that end', () => {
     expect(result.outcome).toBe('final')
     expect(ended).toEqual([2])
     expect(opts.logger.of('warning')).toEqual([
-      'Could not report the end of job "one": log service down'
+      'Could not report the end of job "A / one": log service down'
     ])
   })
 
@@ -562,5 +654,122 @@ describe('waitForRun: jobs that end', () => {
     )
     expect(result.status).toBe('SUCCESS')
     expect(ended).toEqual(['anon/x'])
+  })
+
+  it('waits for a slow call that ends before the deadline, then reads at once', async () => {
+    const clock = new FakeClock()
+    const { getRun, readTimes } = scripted(clock, [
+      run('RUNNING', [stage('A', 'RUNNING', [job(1, 'one', 'FAIL')])]),
+      run('RUNNING'),
+      run('SUCCESS')
+    ])
+    let abortedWhileRunning: boolean | undefined
+    const opts = options(clock, getRun, {
+      onJobEnded: async (_s, _j, signal) => {
+        await clock.sleep(25 * SEC)
+        abortedWhileRunning = signal.aborted
+      }
+    })
+    const result = await waitForRun(opts)
+    expect(result).toMatchObject({ outcome: 'final', status: 'SUCCESS' })
+    expect(abortedWhileRunning).toBe(false)
+    expect(readTimes.map(t => t - T0)).toEqual([2 * SEC, 27 * SEC, 37 * SEC])
+    expect(opts.logger.of('warning')).toEqual([])
+  })
+
+  it('gives up at the deadline on a call that hangs, and times out there', async () => {
+    const clock = new FakeClock()
+    const { getRun, readTimes } = scripted(clock, [
+      run('RUNNING', [stage('A', 'RUNNING', [job(1, 'one', 'FAIL'), job(2, 'two', 'FAIL')])])
+    ])
+    const calls: Array<{ id: number; signal: AbortSignal }> = []
+    const opts = options(clock, getRun, {
+      timeoutMs: 60 * SEC,
+      onJobEnded: (_s, j, signal) => {
+        calls.push({ id: j.id, signal })
+        return new Promise<void>(() => undefined)
+      }
+    })
+    const result = await waitForRun(opts)
+    expect(result).toMatchObject({ outcome: 'timeout', status: 'TIMEOUT', elapsedMs: 60 * SEC })
+    // One last read at the deadline, as without the hang; no read after it.
+    expect(readTimes.map(t => t - T0)).toEqual([2 * SEC, 60 * SEC])
+    expect(calls.map(c => c.id)).toEqual([1])
+    expect(calls[0].signal.aborted).toBe(true)
+    expect(opts.logger.of('warning')).toEqual([
+      'Gave up on the log of job "A / one" at the timeout; it was not copied.'
+    ])
+    expect(opts.logger.of('info')).toContain(
+      'The timeout was reached: the logs of 1 more ended job(s) were not looked at.'
+    )
+  })
+
+  it('still reports a run that ended when a call hung until the deadline', async () => {
+    const clock = new FakeClock()
+    const { getRun } = scripted(clock, [
+      run('RUNNING', [stage('A', 'RUNNING', [job(1, 'one', 'FAIL')])]),
+      run('FAIL', [stage('A', 'FAIL', [job(1, 'one', 'FAIL')])])
+    ])
+    const opts = options(clock, getRun, {
+      timeoutMs: 30 * SEC,
+      onJobEnded: () => new Promise<void>(() => undefined)
+    })
+    const result = await waitForRun(opts)
+    expect(result).toMatchObject({ outcome: 'final', status: 'FAIL', reads: 2 })
+    expect(result.elapsedMs).toBe(30 * SEC)
+  })
+
+  it('returns at once when aborted while a call hangs, and aborts the call', async () => {
+    const clock = new FakeClock()
+    const controller = new AbortController()
+    const { getRun } = scripted(clock, [
+      run('RUNNING', [stage('A', 'RUNNING', [job(1, 'one', 'FAIL'), job(2, 'two', 'FAIL')])])
+    ])
+    const signals: AbortSignal[] = []
+    const opts = options(clock, getRun, {
+      signal: controller.signal,
+      onJobEnded: (_s, _j, signal) => {
+        signals.push(signal)
+        setImmediate(() => controller.abort())
+        return new Promise<void>(() => undefined)
+      }
+    })
+    const result = await waitForRun(opts)
+    expect(result).toMatchObject({ outcome: 'aborted', status: 'RUNNING', reads: 1 })
+    expect(result.elapsedMs).toBe(2 * SEC)
+    expect(signals).toHaveLength(1)
+    expect(signals[0].aborted).toBe(true)
+    expect(opts.logger.of('warning')).toEqual([])
+  })
+})
+
+/** Whether the runner would take any line within `line` as a workflow command. */
+function commandLike(line: string): boolean {
+  return line.split(/\r\n|[\n\r\v\f\u0085\u2028\u2029]/).some(l => /^\s*(::|##\[)/.test(l))
+}
+
+describe('waitForRun: names and statuses from Yunxiao', () => {
+  it('prints nothing the runner would take for a command', async () => {
+    const clock = new FakeClock()
+    const evil = (s: string) => `${s}\n::warning::x\r::error::y\u2028::set-output name=a::b`
+    const snap = (st: string) =>
+      run(evil('ODD'), [stage(evil('Test'), st, [job(1, evil('Deploy'), st)])])
+    const { getRun } = scripted(clock, [snap('RUNNING'), snap('RUNNING'), snap('FAIL')])
+    const lines: string[] = []
+    const opts = options(clock, getRun, {
+      timeoutMs: 90 * SEC,
+      onJobEnded: async () => {
+        throw new Error(evil('log read failed'))
+      }
+    })
+    await waitForRun(opts)
+    lines.push(...opts.logger.of('info'), ...opts.logger.of('warning'))
+    expect(lines.length).toBeGreaterThan(4)
+    expect(lines.filter(commandLike)).toEqual([])
+    expect(lines).toContain(
+      '[2s] stage "Test ::warning::x ::error::y ::set-output name=a::b" RUNNING'
+    )
+    // The check can fail: the names themselves would.
+    expect(commandLike(evil('Test'))).toBe(true)
   })
 })

@@ -24,8 +24,9 @@ export interface RetryEvent {
   operation: FlowOperation
   /** The attempt that just failed (1-based). */
   attempt: number
+  /** The pause before the next attempt. */
   delayMs: number
-  /** Short, redacted: `HTTP 429`, `ECONNREFUSED`, `timeout`. */
+  /** Plain words, redacted: `HTTP 429 Too Many Requests`, `ECONNREFUSED`, `no answer within 30 s`. */
   reason: string
 }
 
@@ -39,7 +40,11 @@ export interface FlowClientOptions {
   userAgent: string
   /** Per request (idle socket time, and again for reading the body). Default 30 s. */
   timeoutMs?: number
-  sleep?: (ms: number) => Promise<void>
+  /**
+   * The pause between attempts. It gets createRun's signal, and should end early when that aborts
+   * (the default does); the client checks the signal after every pause in any case.
+   */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** In [0, 1); used for the full jitter of backoff waits. */
   random?: () => number
   /** Longest wait a Retry-After can ask for. Default 60 s. */
@@ -55,10 +60,27 @@ export interface ReadOptions {
   attempts?: number
 }
 
+export interface CreateOptions {
+  /**
+   * Cancels the waits between attempts, and any attempt not yet sent: createRun then rejects with
+   * a FlowApiError of kind `cancelled` (no run was started). A request already in flight is never
+   * aborted, since its answer carries the run id: it finishes and its id is returned as usual, so
+   * check the signal after createRun resolves.
+   */
+  signal?: AbortSignal
+}
+
+export interface JobLogOptions {
+  /** Default 1: a log is a nice-to-have, and the wait loop should not be held up by it. */
+  attempts?: number
+  /** Per request. Default JOB_LOG_TIMEOUT_MS, whatever the client's timeout. */
+  timeoutMs?: number
+}
+
 export interface StopOptions {
   /** Default 2. */
   attempts?: number
-  /** Per request. Default the client's timeout, at most 5 s. */
+  /** Per request. Default STOP_TIMEOUT_MS, whatever the client's timeout. */
   timeoutMs?: number
 }
 
@@ -80,7 +102,11 @@ const READ_ATTEMPTS = 3
 // two short tries with at most a one-second pause, rather than a long patient retry.
 const STOP_ATTEMPTS = 2
 const STOP_WAIT_CAP_MS = 1_000
-const STOP_TIMEOUT_CAP_MS = 5_000
+/** Per-request timeout of stopRun and stopJob, whatever the client's own timeout. */
+export const STOP_TIMEOUT_MS = 5_000
+/** Per-request timeout of getJobLog, whatever the client's own timeout. */
+export const JOB_LOG_TIMEOUT_MS = 10_000
+const JOB_LOG_ATTEMPTS = 1
 
 /** Errors raised before any byte of the request can have reached the server. */
 const PRE_SEND_CODES = new Set([
@@ -110,6 +136,8 @@ type Parsed<T> =
 
 interface Policy<T> {
   operation: FlowOperation
+  /** Ends the waits between attempts; an attempt in flight is left to finish. */
+  signal?: AbortSignal
   attempts: number
   timeoutMs: number
   /** Longest pause between attempts, Retry-After included. */
@@ -194,6 +222,23 @@ function classify(error: unknown): Failure {
   }
 }
 
+/**
+ * Resolves after `ms`, or as soon as `signal` aborts; never rejects. The timer is cleared on abort
+ * so that a cancelled wait does not keep the process alive.
+ */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    if (signal?.aborted) return resolve()
+    const done = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    const timer = setTimeout(done, Math.max(0, ms))
+    signal?.addEventListener('abort', done, { once: true })
+  })
+}
+
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new RangeError(`${name} must be a positive integer, got ${String(value)}`)
@@ -219,7 +264,7 @@ export class FlowClient {
   private readonly organizationId?: string
   private readonly userAgent: string
   private readonly timeoutMs: number
-  private readonly sleep: (ms: number) => Promise<void>
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   private readonly random: () => number
   private readonly retryAfterCapMs: number
   private readonly now: () => number
@@ -241,7 +286,7 @@ export class FlowClient {
     this.organizationId = options.organizationId || undefined
     this.userAgent = options.userAgent
     this.timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    this.sleep = options.sleep ?? (ms => new Promise(resolve => setTimeout(resolve, ms)))
+    this.sleep = options.sleep ?? abortableSleep
     this.random = options.random ?? Math.random
     this.retryAfterCapMs = options.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS
     this.now = options.now ?? Date.now
@@ -249,10 +294,19 @@ export class FlowClient {
     this.hintContext = { host: url.host, organizationIdSet: this.organizationId !== undefined }
   }
 
-  /** CreatePipelineRun. Retried only where no run can have started: 429, and connection failures. */
-  async createRun(pipelineId: number, params: string | undefined): Promise<number> {
+  /**
+   * CreatePipelineRun. Retried only where no run can have started: 429, and connection failures.
+   * See CreateOptions for cancelling.
+   */
+  async createRun(
+    pipelineId: number,
+    params: string | undefined,
+    opts: CreateOptions = {}
+  ): Promise<number> {
     const body = this.createBody(params)
-    return this.call('POST', this.pipelinePath(pipelineId, '/runs'), body, {
+    const path = this.pipelinePath(pipelineId, '/runs')
+    return this.call('POST', path, body, {
+      signal: opts.signal,
       operation: 'CreatePipelineRun',
       attempts: CREATE_ATTEMPTS,
       timeoutMs: this.timeoutMs,
@@ -280,18 +334,26 @@ export class FlowClient {
     return this.call('GET', path, null, this.readPolicy('GetPipeline', opts, parsePipeline))
   }
 
-  /** GetPipelineJobRunLog. */
+  /** GetPipelineJobRunLog. One short try by default: see JobLogOptions. */
   async getJobLog(
     pipelineId: number,
     runId: number,
     jobId: number,
-    opts: ReadOptions = {}
+    opts: JobLogOptions = {}
   ): Promise<FlowJobLog> {
     const path = this.pipelinePath(
       pipelineId,
       `/runs/${positiveInteger('runId', runId)}/job/${positiveInteger('jobId', jobId)}/log`
     )
-    return this.call('GET', path, null, this.readPolicy('GetPipelineJobRunLog', opts, parseJobLog))
+    const policy = this.readPolicy(
+      'GetPipelineJobRunLog',
+      {
+        attempts: opts.attempts ?? JOB_LOG_ATTEMPTS,
+        timeoutMs: opts.timeoutMs ?? JOB_LOG_TIMEOUT_MS
+      },
+      parseJobLog
+    )
+    return this.call('GET', path, null, policy)
   }
 
   /** UpdatePipelineRun: stops the run. PUT with an empty body. */
@@ -355,13 +417,13 @@ export class FlowClient {
 
   private readPolicy<T>(
     operation: FlowOperation,
-    opts: ReadOptions,
+    opts: ReadOptions & { timeoutMs?: number },
     parse: (answer: Answer) => Parsed<T>
   ): Policy<T> {
     return {
       operation,
       attempts: Math.max(1, opts.attempts ?? READ_ATTEMPTS),
-      timeoutMs: this.timeoutMs,
+      timeoutMs: opts.timeoutMs ?? this.timeoutMs,
       waitCapMs: this.retryAfterCapMs,
       retry: transient,
       mayHaveStarted: () => false,
@@ -373,7 +435,7 @@ export class FlowClient {
     return {
       operation,
       attempts: Math.max(1, opts.attempts ?? STOP_ATTEMPTS),
-      timeoutMs: opts.timeoutMs ?? Math.min(this.timeoutMs, STOP_TIMEOUT_CAP_MS),
+      timeoutMs: opts.timeoutMs ?? STOP_TIMEOUT_MS,
       waitCapMs: Math.min(this.retryAfterCapMs, STOP_WAIT_CAP_MS),
       retry: transient,
       mayHaveStarted: () => false,
@@ -387,6 +449,8 @@ export class FlowClient {
     body: string | null,
     policy: Policy<T>
   ): Promise<T> {
+    const { signal } = policy
+    if (signal?.aborted) throw this.cancelled(policy, 0)
     for (let attempt = 1; ; attempt++) {
       let failure: Failure
       try {
@@ -409,14 +473,12 @@ export class FlowClient {
       if (!retryable || attempt >= policy.attempts) {
         throw this.failed(policy, failure, attempt, retryable)
       }
+      const reason = redact(shortReason(failure, policy.timeoutMs), [this.token])
+      if (signal?.aborted) throw this.cancelled(policy, attempt, reason)
       const delayMs = this.delay(failure, attempt, policy.waitCapMs)
-      this.onRetry?.({
-        operation: policy.operation,
-        attempt,
-        delayMs,
-        reason: redact(shortReason(failure), [this.token])
-      })
-      await this.sleep(delayMs)
+      this.onRetry?.({ operation: policy.operation, attempt, delayMs, reason })
+      await this.sleep(delayMs, signal)
+      if (signal?.aborted) throw this.cancelled(policy, attempt, reason)
     }
   }
 
@@ -455,6 +517,26 @@ export class FlowClient {
     }
     const ceiling = Math.min(capMs, BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1))
     return Math.floor(this.random() * ceiling)
+  }
+
+  /**
+   * Only reached before a first attempt or after a retryable one, and only createRun passes a
+   * signal: it retries only where nothing can have started, so no run was started, for certain.
+   */
+  private cancelled<T>(policy: Policy<T>, attempts: number, lastReason?: string): FlowApiError {
+    const what =
+      attempts === 0
+        ? 'before the first request: no run was started (nothing was sent)'
+        : `before trying again after ${lastReason ?? 'a failed request'}: no run was started ` +
+          `(the ${attempts === 1 ? 'one request sent was' : `${attempts} requests sent were`} ` +
+          'refused or never reached the server)'
+    return new FlowApiError(redact(`${policy.operation} was cancelled ${what}.`, [this.token]), {
+      operation: policy.operation,
+      kind: 'cancelled',
+      retryable: false,
+      mayHaveStarted: false,
+      attempts
+    })
   }
 
   private failed<T>(
@@ -558,9 +640,11 @@ function transient(failure: Failure): boolean {
   return status === 408 || status === 429 || status >= 500
 }
 
-function shortReason(failure: Failure): string {
-  if (failure.kind === 'http') return `HTTP ${failure.answer.status}`
-  if (failure.kind === 'timeout') return 'timeout'
+function shortReason(failure: Failure, timeoutMs: number): string {
+  if (failure.kind === 'http') {
+    return statusLine(failure.answer.status, failure.answer.statusMessage)
+  }
+  if (failure.kind === 'timeout') return `no answer within ${formatSeconds(timeoutMs)}`
   return failure.code === 'PROXY' ? 'proxy connection failed' : (failure.code ?? 'network error')
 }
 

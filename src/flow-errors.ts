@@ -16,8 +16,11 @@ export type FlowOperation =
  * - `network`: no complete answer: connection refused, DNS failure, connection reset...
  * - `timeout`: no answer within the request timeout.
  * - `bad-answer`: a 2xx answer this client cannot read (HTML page, wrong shape, empty).
+ * - `cancelled`: CreatePipelineRun only. The caller's AbortSignal fired before the first request
+ *   or while waiting to try again, so nothing more was sent. `mayHaveStarted` is false, and that
+ *   is certain: every earlier request was refused (429) or never reached the server.
  */
-export type FlowErrorKind = 'http' | 'network' | 'timeout' | 'bad-answer'
+export type FlowErrorKind = 'http' | 'network' | 'timeout' | 'bad-answer' | 'cancelled'
 
 export interface FlowApiErrorFields {
   operation: FlowOperation
@@ -172,7 +175,7 @@ function editionHint(context: HintContext): string {
 
 export function hintForStatus(status: number, context: HintContext): string | undefined {
   if (status === 401) {
-    return 'The token is invalid or expired: create a new personal access token in Yunxiao and update the secret.'
+    return 'The token is invalid or expired: create a new personal access token in Yunxiao and update it where it is stored.'
   }
   if (status === 403) {
     return 'The token lacks the "pipeline run: read/write" permission, or its user is not a member of the organization.'

@@ -2,16 +2,16 @@
 // summary and the step result; stopping the run when the job is cancelled or (if asked) times out.
 import * as core from '@actions/core'
 import type { Cancellation } from './cancel.js'
+import { stopAndReport } from './client.js'
+import { formatDuration } from './duration.js'
 import type { FlowClient } from './flow-client.js'
 import type { FlowRun } from './flow-types.js'
 import { createJobLogPrinter } from './job-logs.js'
-import { createClient, writeSummary } from './main.js'
 import { redact } from './redact.js'
 import type { Settings } from './settings.js'
 import { saveRunFinished } from './state.js'
-import { stopFlowRun } from './stop.js'
+import { writeSummary } from './step-summary.js'
 import { resultSummary } from './summary.js'
-import { formatDuration } from './duration.js'
 import { waitForRun, type WaitLogger } from './wait.js'
 
 export interface FollowContext {
@@ -24,9 +24,6 @@ export interface FollowContext {
   cancellation: Cancellation
 }
 
-/** A cancelled job has seconds before it is killed: stop requests get a short timeout. */
-const STOP_TIMEOUT_MS = 4000
-
 export const coreLogger: WaitLogger = {
   info: line => core.info(line),
   warning: line => core.warning(line),
@@ -35,34 +32,14 @@ export const coreLogger: WaitLogger = {
   endGroup: () => core.endGroup()
 }
 
-async function stopRun(
-  ctx: FollowContext,
-  why: string,
-  lastRun: FlowRun | undefined
-): Promise<string> {
-  const { settings, runId } = ctx
-  const client = createClient(settings, STOP_TIMEOUT_MS)
-  try {
-    const outcome = await stopFlowRun(client, settings.pipelineId, runId, lastRun)
-    const what =
-      outcome.how === 'run'
-        ? `Stopped Yunxiao run #${runId}: ${why}.`
-        : outcome.how === 'jobs'
-          ? `Stopped the ${outcome.jobs} running job(s) of Yunxiao run #${runId}: ${why} (the run itself could not be stopped).`
-          : `Yunxiao run #${runId} had already ended.`
-    core.info(what)
-    return what
-  } catch (error) {
-    const what = `Could not stop Yunxiao run #${runId}: ${(error as Error).message} Stop it by hand: ${ctx.runUrl}`
-    core.error(what)
-    return what
-  }
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 export async function follow(ctx: FollowContext): Promise<void> {
   const { settings, client, runId, runUrl, cancellation } = ctx
   const pipelineId = settings.pipelineId
-  const secrets = [settings.token]
+  const hide = (text: string): string => redact(text, [settings.token])
   let lastRun: FlowRun | undefined
 
   core.info(
@@ -84,36 +61,57 @@ export async function follow(ctx: FollowContext): Promise<void> {
         getJobLog: jobId => client.getJobLog(pipelineId, runId, jobId),
         mode: settings.logs,
         logger: coreLogger,
-        runUrl
+        runUrl,
+        redact: hide
       })
     })
   } catch (error) {
     // Reading the run failed for good (401/403/404): the run goes on without us.
     saveRunFinished()
     throw new Error(
-      `Could not follow Yunxiao run #${runId}; it was started and goes on: ${runUrl}. ${(error as Error).message}`,
+      `Could not follow Yunxiao run #${runId}; it was started and goes on: ${runUrl}. ${messageOf(error)}`,
       { cause: error }
     )
   }
 
   const finalRun = result.run ?? lastRun
-  core.setOutput('status', result.status)
-  core.setOutput('duration-seconds', String(Math.round(result.elapsedMs / 1000)))
-  core.setOutput('run-json', finalRun ? redact(JSON.stringify(finalRun), secrets) : '')
-
+  let status = result.status
+  let headline: string | undefined
   let failure: string | undefined
+  let finished = true
+
   if (result.outcome === 'aborted') {
-    const signal = cancellation.received() ?? 'a signal'
-    const stopped = settings.stopOnCancel
-      ? await stopRun(ctx, `the GitHub job was cancelled (${signal})`, lastRun)
-      : `The Yunxiao run goes on (stop-on-cancel is false): ${runUrl}`
-    if (!settings.stopOnCancel) core.info(stopped)
-    failure = `The GitHub job was cancelled while following Yunxiao run #${runId}. ${stopped}`
+    const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'})`
+    if (settings.stopOnCancel) {
+      const report = await stopAndReport(client, pipelineId, runId, runUrl, why, lastRun)
+      // Leave the state unfinished when the stop failed: the post step tries again.
+      finished = report.done
+      if (report.done) status = 'CANCELED'
+      headline = report.done ? `stopped: ${why}` : `still running: ${why}, and stopping it failed`
+      failure = `The GitHub job was cancelled while following Yunxiao run #${runId}. ${report.message}`
+    } else {
+      headline = `left running: ${why} (stop-on-cancel is false)`
+      failure = `The GitHub job was cancelled while following Yunxiao run #${runId}; the run goes on (stop-on-cancel is false): ${runUrl}`
+    }
   } else if (result.outcome === 'timeout') {
-    const stopped = settings.stopOnTimeout
-      ? await stopRun(ctx, 'the wait timed out', lastRun)
-      : 'The run was left running (stop-on-timeout is false).'
-    failure = `Timed out after ${formatDuration(result.elapsedMs)} waiting for Yunxiao run #${runId} (last status ${finalRun?.status ?? 'unknown'}). ${stopped} ${runUrl}`
+    const lastError = result.lastError
+      ? ` The last status read failed: ${messageOf(result.lastError)}`
+      : ''
+    let stopped = 'The run was left running (stop-on-timeout is false).'
+    if (settings.stopOnTimeout) {
+      const report = await stopAndReport(
+        client,
+        pipelineId,
+        runId,
+        runUrl,
+        'the wait timed out',
+        lastRun
+      )
+      stopped = report.message
+      finished = report.done
+    }
+    headline = `not finished after ${formatDuration(result.elapsedMs)}`
+    failure = `Timed out after ${formatDuration(result.elapsedMs)} waiting for Yunxiao run #${runId} (last status ${finalRun?.status ?? 'unknown'}).${lastError} ${stopped} ${runUrl}`
   } else if (result.status !== 'SUCCESS') {
     failure = `Yunxiao run #${runId} ended ${result.status}: ${runUrl}`
   } else {
@@ -121,9 +119,13 @@ export async function follow(ctx: FollowContext): Promise<void> {
       `Yunxiao run #${runId} ended SUCCESS after ${formatDuration(result.elapsedMs)}: ${runUrl}`
     )
   }
-  saveRunFinished()
+
+  core.setOutput('status', status)
+  core.setOutput('duration-seconds', String(Math.round(result.elapsedMs / 1000)))
+  core.setOutput('run-json', finalRun ? hide(JSON.stringify(finalRun)) : '')
+  if (finished) saveRunFinished()
   writeSummary(
-    resultSummary({ status: result.status, durationMs: result.elapsedMs, run: finalRun, runUrl })
+    hide(resultSummary({ status, headline, durationMs: result.elapsedMs, run: finalRun, runUrl }))
   )
-  if (failure) core.setFailed(failure)
+  if (failure) core.setFailed(hide(failure))
 }

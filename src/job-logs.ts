@@ -3,25 +3,18 @@
 // `::set-output ...` or `::error::` in it stays text. A log never fails the wait: read errors are warnings.
 import { randomUUID } from 'node:crypto'
 import type { FlowJob, FlowJobLog, FlowStage } from './flow-types.js'
+import { messageOf, oneLine, type Logger } from './logger.js'
 import { jobName, stageName } from './progress.js'
 import type { LogsMode } from './settings.js'
 
 export type JobLogsMode = LogsMode
 
-export interface JobLogLogger {
-  /** Must write the line as it is, unescaped (core.info does): the stop/resume lines rely on it. */
-  info(line: string): void
-  warning(line: string): void
-  /** An annotation (core.error). Without it, warning is used. */
-  error?(line: string): void
-  startGroup(name: string): void
-  endGroup(): void
-}
-
 export interface JobLogPrinterOptions {
-  getJobLog: (jobId: number) => Promise<FlowJobLog>
+  /** The signal, when given, aborts once the log is no longer wanted (the wait gave up on it). */
+  getJobLog: (jobId: number, signal?: AbortSignal) => Promise<FlowJobLog>
   mode: JobLogsMode
-  logger: JobLogLogger
+  /** Its info must write lines as they are, unescaped (core.info does): the stop/resume lines rely on it. */
+  logger: Logger
   runUrl: string
   /** Longest log printed, in UTF-8 bytes; longer logs keep their last part. */
   maxBytes?: number
@@ -64,37 +57,39 @@ function splitLines(text: string): string[] {
   return lines
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
-
+/**
+ * The onJobEnded of waitForRun. Once its signal has aborted, it prints nothing more: the wait has
+ * given up on it and said so, and a log printed later would land among unrelated lines.
+ */
 export function createJobLogPrinter(
   options: JobLogPrinterOptions
-): (stage: FlowStage, job: FlowJob) => Promise<void> {
+): (stage: FlowStage, job: FlowJob, signal?: AbortSignal) => Promise<void> {
   const { getJobLog, mode, logger, runUrl } = options
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_LOG_BYTES
   const redact = options.redact ?? ((text: string) => text)
   const newStopToken = options.newStopToken ?? (() => randomUUID())
   const annotate = (line: string) => (logger.error ? logger.error(line) : logger.warning(line))
 
-  return async (stage, job) => {
+  return async (stage, job, signal) => {
     const status = String(job.status)
     const failed = status === 'FAIL'
-    if (mode === 'none' || (mode === 'failed' && !failed)) return
+    if (mode === 'none' || (mode === 'failed' && !failed) || signal?.aborted) return
 
     const name = `${stageName(stage, 0)} / ${jobName(job, 0)}`
     let log: FlowJobLog
     try {
-      log = await getJobLog(job.id)
+      log = await getJobLog(job.id, signal)
     } catch (err) {
+      if (signal?.aborted) return
       logger.warning(`Could not read the log of job "${name}" (${messageOf(err)}); see ${runUrl}`)
       if (failed) annotate(`Job "${name}" failed; its log could not be read. See ${runUrl}`)
       return
     }
+    if (signal?.aborted) return
 
     const content = redact(typeof log?.content === 'string' ? log.content : '')
     const tail = tailOfLog(content, maxBytes)
-    logger.startGroup(`${name} (${status})`)
+    logger.startGroup(`${name} (${oneLine(status)})`)
     try {
       if (tail.cutBytes > 0) {
         logger.info(

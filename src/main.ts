@@ -1,28 +1,17 @@
 // The main step: inputs -> settings -> params -> CreatePipelineRun -> outputs, notice, summary.
 // Waiting for the run lives in follow.ts, loaded only when `wait` is set.
 import * as core from '@actions/core'
-import { appendFileSync } from 'node:fs'
-import { EOL } from 'node:os'
 import { watchCancellation, type Cancellation } from './cancel.js'
-import { FlowClient } from './flow-client.js'
+import { createClient, stopAndReport } from './client.js'
+import type { FlowClient } from './flow-client.js'
 import { readInput } from './inputs.js'
 import { pipelineUrl, runUrl } from './links.js'
 import { buildParams, needsPipelineSources, serializeParams } from './params.js'
 import { redact } from './redact.js'
 import { getSettings, type Settings } from './settings.js'
 import { markMainStarted, saveRunFinished, saveRunStarted } from './state.js'
+import { writeSummary } from './step-summary.js'
 import { triggerSummary } from './summary.js'
-import { USER_AGENT } from './version.js'
-
-export function createClient(settings: Settings, timeoutMs?: number): FlowClient {
-  return new FlowClient({
-    baseUrl: settings.baseUrl,
-    token: settings.token,
-    organizationId: settings.organizationId,
-    userAgent: USER_AGENT,
-    timeoutMs
-  })
-}
 
 /** Repositories of the pipeline's code sources, for `branch` / `tag`. */
 async function pipelineRepos(client: FlowClient, settings: Settings): Promise<string[]> {
@@ -69,7 +58,7 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     core.info(
       repos.length
         ? `Pipeline ${settings.pipelineId} has ${repos.length} code source(s): ${repos.join(', ')}`
-        : `Pipeline ${settings.pipelineId} has no code source: the branch is sent as a branch-mode branch.`
+        : `Pipeline ${settings.pipelineId} has no code source: "branch" is sent as a branch-mode branch.`
     )
   }
   const params = buildParams(settings, repos)
@@ -94,8 +83,13 @@ async function trigger(cancellation: Cancellation): Promise<void> {
   let runId: number
   const startedAt = Date.now()
   try {
-    runId = await client.createRun(settings.pipelineId, paramsString)
+    // The signal stops retries, never a request in flight: its answer carries the run id.
+    runId = await client.createRun(settings.pipelineId, paramsString, {
+      signal: cancellation.signal
+    })
   } catch (error) {
+    if ((error as { kind?: string }).kind === 'cancelled')
+      throw new Error(`The GitHub job was cancelled. ${(error as Error).message}`, { cause: error })
     if ((error as { mayHaveStarted?: boolean }).mayHaveStarted) {
       throw new Error(
         `${(error as Error).message} The run may have started: check ${pipelineUrl(settings.consoleUrl, settings.pipelineId)} before running this again (the action does not retry here, so as never to start a run twice).`,
@@ -115,24 +109,25 @@ async function trigger(cancellation: Cancellation): Promise<void> {
   })
   writeSummary(triggerSummary({ settings, params, runId, runUrl: url }))
 
+  if (cancellation.signal.aborted) {
+    // Cancelled while the create request was in flight: the run exists, the job does not want it.
+    const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'}) while it was being started`
+    if (!settings.stopOnCancel) {
+      saveRunFinished()
+      throw new Error(
+        `Yunxiao run #${runId} was started as ${why}; it goes on (stop-on-cancel is false): ${url}`
+      )
+    }
+    const report = await stopAndReport(client, settings.pipelineId, runId, url, why)
+    if (report.done) saveRunFinished()
+    else saveRunStarted(settings.pipelineId, runId, true) // let the post step try again
+    throw new Error(report.message)
+  }
+
   if (!settings.wait) {
     saveRunFinished()
     return
   }
   const { follow } = await import('./follow.js')
   await follow({ settings, client, runId, runUrl: url, startedAt, cancellation })
-}
-
-/**
- * Appends to the job summary. Written directly rather than with core.summary, whose module loads
- * node:fs/promises at start (about 1 ms of every run, README "Performance"); appending is all it would do here.
- */
-export function writeSummary(markdown: string): void {
-  const file = process.env.GITHUB_STEP_SUMMARY
-  if (!file) return
-  try {
-    appendFileSync(file, markdown + EOL)
-  } catch (error) {
-    core.warning(`Could not write the job summary: ${(error as Error).message}`)
-  }
 }

@@ -13,9 +13,9 @@
 //   not set yet, branchModeBranchs: [branch] (a pipeline with no code source).
 // Where this action differs, on purpose (see buildParams): a failed GetPipeline is an error (the client
 // swallows it); `running-branches`/`running-tags` entries override the branch/tag per repository (the
-// client ignores `branch` once repositories are given); `branch` together with `branches` on a pipeline
-// with no code source sends both (the client drops the branch); a tag with no code source to apply it to
-// is an error (the client drops it with a warning); the raw `params` input is merged in (the client sends
+// client ignores `branch` once repositories are given); where the client would drop an input without a
+// word, this action refuses it before anything is started: `branch` together with `branches` (not
+// holding it) on a pipeline with no code source, and a tag with no code source to apply it to; the raw `params` input is merged in (the client sends
 // a raw params string as it is, ignoring everything else).
 import { setOwn } from './mapping.js'
 import { InputError, type Settings } from './settings.js'
@@ -65,7 +65,7 @@ function perRepository(
  * The params object for these settings. `pipelineRepos`: the repositories of the pipeline's code sources
  * (GetPipeline), needed when `branch` or `tag` is set (see needsPipelineSources).
  * Structured inputs override the raw `params` input key by key at the top level; a defaulted comment
- * yields to a comment in the raw params. Throws InputError for a tag on a pipeline with no code source.
+ * yields to a comment in the raw params. Throws InputError for what the official client would silently drop (see above).
  */
 export function buildParams(
   settings: Settings,
@@ -102,16 +102,17 @@ export function buildParams(
   if (runningTags) put('runningTags', runningTags)
 
   if (settings.branch && !runningBranchs && !runningTags) {
-    // No code source: the official client's fallback. With `branches` too, the branch joins them
-    // rather than being dropped, and the key keeps the place `branches` gave it.
-    const branches = settings.branches.includes(settings.branch)
-      ? [...settings.branches]
-      : [...settings.branches, settings.branch]
-    put(
-      'branchModeBranchs',
-      branches,
-      settings.branches.length > 0 ? RANK.get('branchModeBranchs') : FALLBACK_BRANCH_RANK
-    )
+    // No code source: the official client's fallback, branchModeBranchs: [branch]. With `branches`
+    // set too the official client drops the branch without a word; refuse rather than send a run
+    // without it (nothing has been started: GetPipeline only reads).
+    if (settings.branches.length === 0)
+      put('branchModeBranchs', [settings.branch], FALLBACK_BRANCH_RANK)
+    else if (!settings.branches.includes(settings.branch)) {
+      throw new InputError(
+        'branch',
+        `Input "branch": pipeline ${settings.pipelineId} has no code source, so ${JSON.stringify(settings.branch)} would be a branch-mode branch, and \`branches\` is set too; add the branch to \`branches\` and leave \`branch\` empty.`
+      )
+    }
   }
 
   const raw = settings.rawParams ?? {}

@@ -1,8 +1,10 @@
 // Progress lines while a run is followed: one line per status change of the run, a stage or a job,
 // and a heartbeat when nothing changed for a while, so a long run does not look hung.
 // The diff and the formats are pure functions; ProgressTracker only adds memory between polls.
+// Names and statuses come from Yunxiao: they are folded to one line (see oneLine) before they are printed.
 import { formatDuration } from './duration.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from './flow-types.js'
+import { oneLine } from './logger.js'
 
 export type ProgressChange =
   | { kind: 'run'; status: string; previous?: string }
@@ -31,8 +33,14 @@ export function formatElapsed(ms: number): string {
   return `${total}s`
 }
 
+/** For keys: the value as it is. */
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined
+}
+
+/** For what is printed (names, statuses): on one line, trimmed; undefined when nothing is left. */
+function label(value: unknown): string | undefined {
+  return typeof value === 'string' ? oneLine(value).trim() || undefined : undefined
 }
 
 function stagesOf(run: FlowRun | undefined): FlowStage[] {
@@ -44,14 +52,24 @@ function jobsOf(stage: FlowStage): FlowJob[] {
   return Array.isArray(jobs) ? jobs.filter(j => j && typeof j === 'object') : []
 }
 
+/** The stage's name for the log, always on one line. */
 export function stageName(stage: FlowStage, position: number): string {
   return (
-    text(stage.name) ?? text(stage.stageInfo?.name) ?? text(stage.index) ?? `stage ${position + 1}`
+    label(stage.name) ??
+    label(stage.stageInfo?.name) ??
+    label(stage.index) ??
+    `stage ${position + 1}`
   )
 }
 
+/** The job's name for the log, always on one line. */
 export function jobName(job: FlowJob, position: number): string {
-  return text(job.name) ?? (job.id !== undefined ? `job ${job.id}` : `job ${position + 1}`)
+  const id = job.id as unknown
+  return (
+    label(job.name) ??
+    (typeof id === 'number' || typeof id === 'string' ? label(`job ${id}`) : undefined) ??
+    `job ${position + 1}`
+  )
 }
 
 function stageKey(stage: FlowStage, position: number): string {
@@ -79,10 +97,10 @@ function statuses(run: FlowRun | undefined): Map<string, string> {
   const map = new Map<string, string>()
   stagesOf(run).forEach((stage, i) => {
     const sk = stageKey(stage, i)
-    const status = text(stage.stageInfo?.status)
+    const status = label(stage.stageInfo?.status)
     if (status) map.set(`stage:${sk}`, status)
     jobsOf(stage).forEach((job, j) => {
-      const js = text(job.status)
+      const js = label(job.status)
       if (js) map.set(jobKey(sk, job, j), js)
     })
   })
@@ -96,38 +114,38 @@ function serverDuration(job: FlowJob): number | undefined {
   return endTime - startTime
 }
 
+/** Stages and jobs that have not started yet; a line for each would only be noise. */
+const NOT_STARTED: ReadonlySet<string> = new Set(['INIT'])
+
 /**
  * The status changes from `prev` (undefined: nothing seen yet) to `cur`, in reading order: an entity
  * that starts is listed before its children, one that ends after them (stage "Build" RUNNING, its jobs,
  * stage "Build" SUCCESS; the run's final status last). Entities without a status are skipped.
  */
-/** Stages and jobs that have not started yet; a line for each would only be noise. */
-const NOT_STARTED: ReadonlySet<string> = new Set(['INIT'])
-
 export function diffRuns(prev: FlowRun | undefined, cur: FlowRun): ProgressChange[] {
   const before = statuses(prev)
   const changes: ProgressChange[] = []
   const changed = (key: string, status: string | undefined): status is string =>
     status !== undefined && !NOT_STARTED.has(status) && before.get(key) !== status
 
-  const runStatus = text(cur.status)
+  const runStatus = label(cur.status)
   const runChange: ProgressChange | undefined =
-    runStatus !== undefined && runStatus !== text(prev?.status)
-      ? { kind: 'run', status: runStatus, previous: text(prev?.status) }
+    runStatus !== undefined && runStatus !== label(prev?.status)
+      ? { kind: 'run', status: runStatus, previous: label(prev?.status) }
       : undefined
   if (runChange && !isFinalStatus(runChange.status)) changes.push(runChange)
 
   stagesOf(cur).forEach((stage, i) => {
     const sk = stageKey(stage, i)
     const name = stageName(stage, i)
-    const status = text(stage.stageInfo?.status)
+    const status = label(stage.stageInfo?.status)
     const stageChange: ProgressChange | undefined = changed(`stage:${sk}`, status)
       ? { kind: 'stage', stage: name, status, previous: before.get(`stage:${sk}`) }
       : undefined
     if (stageChange && !isFinalStatus(stageChange.status)) changes.push(stageChange)
     jobsOf(stage).forEach((job, j) => {
       const key = jobKey(sk, job, j)
-      const js = text(job.status)
+      const js = label(job.status)
       if (!changed(key, js)) return
       const durationMs = isFinalStatus(js) ? serverDuration(job) : undefined
       changes.push({
@@ -148,7 +166,11 @@ export function diffRuns(prev: FlowRun | undefined, cur: FlowRun): ProgressChang
 
 /** `[1m 05s] stage "Build" RUNNING`, `[1m 40s] job "Build / Java build" SUCCESS (35s)`. */
 export function formatChange(change: ProgressChange, elapsedMs: number): string {
-  const at = `[${formatElapsed(elapsedMs)}]`
+  // diffRuns gives one-line names already; a change made elsewhere may not.
+  return oneLine(changeLine(change, `[${formatElapsed(elapsedMs)}]`))
+}
+
+function changeLine(change: ProgressChange, at: string): string {
   switch (change.kind) {
     case 'run':
       return `${at} run ${change.status}`
@@ -177,11 +199,11 @@ export function formatHeartbeat(
 ): string {
   const active: string[] = []
   stagesOf(run).forEach((stage, i) => {
-    const status = text(stage.stageInfo?.status)
+    const status = label(stage.stageInfo?.status)
     if (status !== 'RUNNING' && status !== 'WAITING') return
     const jobs: string[] = []
     jobsOf(stage).forEach((job, j) => {
-      const js = text(job.status)
+      const js = label(job.status)
       if (js === undefined || isFinalStatus(js)) return
       const since = sinceOf(stage, i, job, j)
       jobs.push(
@@ -193,7 +215,7 @@ export function formatHeartbeat(
       `stage "${stageName(stage, i)}"${waiting}${jobs.length ? ` (${jobs.join(', ')})` : ''}`
     )
   })
-  const status = text(run.status) ?? 'UNKNOWN'
+  const status = label(run.status) ?? 'UNKNOWN'
   return `[${formatElapsed(elapsedMs)}] still ${status}${active.length ? `: ${active.join('; ')}` : ''}`
 }
 
@@ -233,7 +255,7 @@ export class ProgressTracker {
       const sk = stageKey(stage, i)
       jobsOf(stage).forEach((job, j) => {
         const key = jobKey(sk, job, j)
-        const status = text(job.status)
+        const status = label(job.status)
         if (status === undefined) return
         if (this.since.get(key)?.status !== status) this.since.set(key, { status, at: now })
       })

@@ -285,16 +285,36 @@ function hideUserInfo(value: string): string {
   return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/?#@]*@/, '$1***@')
 }
 
+/**
+ * Why `ref` cannot be a git branch or tag name (the rules of `git check-ref-format`, plus no
+ * leading '-'), or undefined when it can. Catches e.g. a JSON list given where names were expected.
+ */
+export function refNameProblem(ref: string): string | undefined {
+  if (/[\s\p{Cc}]/u.test(ref)) return 'has a space, line break or control character in it'
+  const bad = ref.match(/[~^:?*[\\]/)
+  if (bad) return `has ${quote(bad[0])} in it, which git does not allow in a name`
+  if (ref.includes('..')) return 'has ".." in it, which git does not allow'
+  if (ref.includes('@{') || ref === '@') return 'has "@{" in it or is "@", which git does not allow'
+  if (ref.startsWith('-')) return 'starts with "-"'
+  if (ref.startsWith('/') || ref.endsWith('/') || ref.includes('//'))
+    return 'has an empty part between slashes'
+  if (ref.endsWith('.')) return 'ends with "."'
+  if (ref.split('/').some(part => part.startsWith('.') || part.endsWith('.lock')))
+    return 'has a part that starts with "." or ends with ".lock"'
+  return undefined
+}
+
 function parseBranchList(value: string): string[] {
   const names = value
     .split(/[\n,]/)
     .map(name => name.trim())
     .filter(name => name !== '')
   for (const name of names) {
-    if (/[\s\p{Cc}]/u.test(name)) {
+    const problem = refNameProblem(name)
+    if (problem) {
       throw new InputError(
         'branches',
-        `Input "branches": expected branch names, one per line or comma-separated; ${quote(name)} has a space in it.`
+        `Input "branches": expected branch names, one per line or comma-separated; ${quote(name)} ${problem}.`
       )
     }
   }
@@ -303,10 +323,17 @@ function parseBranchList(value: string): string[] {
 
 function parseRefName(name: 'branch' | 'tag', value: string): string | undefined {
   if (!value) return undefined
-  if (/[\s\p{Cc},]/u.test(value)) {
+  if (value.includes(',')) {
     throw new InputError(
       name,
-      `Input "${name}": expected one ${name} name (no spaces, commas or line breaks${name === 'branch' ? '; use `branches` for several' : ''}); got ${quote(value)}.`
+      `Input "${name}": expected one ${name} name${name === 'branch' ? ' (use `branches` for several)' : ''}; got ${quote(value)}, which has a comma in it.`
+    )
+  }
+  const problem = refNameProblem(value)
+  if (problem) {
+    throw new InputError(
+      name,
+      `Input "${name}": expected one ${name} name; ${quote(value)} ${problem}.`
     )
   }
   return value
@@ -358,10 +385,11 @@ async function parseStringMappingInput(
         `Input "${name}": the ${what} for ${quote(key)} is empty; expected ${MAPPING_EXPECTED[name]}; ${given(name, value)}.`
       )
     }
-    if (rules.refValues && /[\s\p{Cc}]/u.test(item)) {
+    const problem = rules.refValues && refNameProblem(item)
+    if (problem) {
       throw new InputError(
         name,
-        `Input "${name}": the ${rules.refValues} for ${quote(key)} has spaces in it (${quote(item)}); expected one ${rules.refValues} name.`
+        `Input "${name}": the ${rules.refValues} for ${quote(key)} is not a ${rules.refValues} name: ${quote(item)} ${problem}.`
       )
     }
   }

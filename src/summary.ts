@@ -1,4 +1,4 @@
-// The job summary, as Markdown. Pure functions: main.ts writes the text with core.summary.
+// The job summary, as Markdown. Pure functions: step-summary.ts appends the text to the file.
 // Run variables appear by name only: their values may be secrets.
 import { formatDuration } from './duration.js'
 import type { FlowRun } from './flow-types.js'
@@ -13,6 +13,8 @@ export interface TriggerFacts {
 
 export interface ResultFacts {
   status: string
+  /** What happened when the wait did not end with the run, e.g. 'stopped: the GitHub job was cancelled (SIGINT)'. */
+  headline?: string
   durationMs: number
   run?: FlowRun
   runUrl: string
@@ -93,12 +95,10 @@ export function triggerSummary(facts: TriggerFacts): string {
 
 export function resultSummary(facts: ResultFacts): string {
   const lines: string[] = []
-  lines.push(
-    `### ${icon(facts.status)} Yunxiao Flow run ${facts.status}`,
-    '',
-    `Duration ${formatDuration(facts.durationMs)}. [Open the run](${facts.runUrl})`,
-    ''
-  )
+  lines.push(`### ${icon(facts.status)} Yunxiao Flow run ${md(facts.status)}`, '')
+  if (facts.headline)
+    lines.push(`**${md(facts.headline.charAt(0).toUpperCase() + facts.headline.slice(1))}.**`, '')
+  lines.push(`Duration ${formatDuration(facts.durationMs)}. [Open the run](${facts.runUrl})`, '')
   const stages = facts.run?.stages ?? []
   if (stages.length) {
     lines.push('| Stage | Job | Status | Duration |', '|---|---|---|---|')

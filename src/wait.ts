@@ -2,7 +2,15 @@
 // and when to give up. Knows nothing of GitHub: everything it says goes through a small logger,
 // and time comes from an injectable clock so the loop is testable without real sleeping.
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from './flow-types.js'
-import { jobIdentity, ProgressTracker } from './progress.js'
+import { messageOf, oneLine, type Logger } from './logger.js'
+import {
+  formatElapsed,
+  HEARTBEAT_MS,
+  jobIdentity,
+  jobName,
+  ProgressTracker,
+  stageName
+} from './progress.js'
 
 export interface Clock {
   now(): number
@@ -25,14 +33,8 @@ export const realClock: Clock = {
     })
 }
 
-export interface WaitLogger {
-  /** Writes the line as it is (core.info does): job logs rely on this for `::stop-commands::`. */
-  info(line: string): void
-  warning(line: string): void
-  error?(line: string): void
-  startGroup(name: string): void
-  endGroup(): void
-}
+/** The name follow.ts knows the logger by. */
+export type WaitLogger = Logger
 
 export interface WaitOptions {
   /** One GetPipelineRun. The signal aborts with the wait; a reader may ignore it. */
@@ -46,9 +48,13 @@ export interface WaitOptions {
   random?: () => number
   /** Aborted when the GitHub job is cancelled: the wait then returns 'aborted' promptly. */
   signal?: AbortSignal
-  logger: WaitLogger
-  /** Once per job, in stage order, when it is first seen in a final status. Errors become warnings. */
-  onJobEnded?: (stage: FlowStage, job: FlowJob) => Promise<void>
+  logger: Logger
+  /**
+   * Once per job, in stage order, when it is first seen in a final status. Errors become warnings.
+   * The loop waits for it, but not past the deadline nor the abort: then `signal` aborts, the loop
+   * goes on without it, and it should print nothing more.
+   */
+  onJobEnded?: (stage: FlowStage, job: FlowJob, signal: AbortSignal) => Promise<void>
   /** After every successful read. */
   onRun?: (run: FlowRun) => void
 }
@@ -103,10 +109,6 @@ function retryAfterOf(err: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err)
-}
-
 const ABORTED = Symbol('aborted')
 
 /** Settles with the promise, or with ABORTED as soon as the signal aborts (the promise is left to settle unheard). */
@@ -135,9 +137,16 @@ function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T 
   })
 }
 
+interface EndedJob {
+  stage: FlowStage
+  job: FlowJob
+  /** `Stage / Job`, for the log. */
+  name: string
+}
+
 /** Jobs in a final status not reported before, in stage order; marks them reported. */
-function newlyEndedJobs(run: FlowRun, reported: Set<string>): Array<[FlowStage, FlowJob]> {
-  const ended: Array<[FlowStage, FlowJob]> = []
+function newlyEndedJobs(run: FlowRun, reported: Set<string>): EndedJob[] {
+  const ended: EndedJob[] = []
   const stages = Array.isArray(run.stages) ? run.stages : []
   stages.forEach((stage, stageIndex) => {
     const jobs = Array.isArray(stage?.stageInfo?.jobs) ? stage.stageInfo.jobs : []
@@ -146,10 +155,40 @@ function newlyEndedJobs(run: FlowRun, reported: Set<string>): Array<[FlowStage, 
       const key = jobIdentity(stage, stageIndex, job, jobIndex)
       if (reported.has(key)) return
       reported.add(key)
-      ended.push([stage, job])
+      const name = `${stageName(stage, stageIndex)} / ${jobName(job, jobIndex)}`
+      ended.push({ stage, job, name })
     })
   })
   return ended
+}
+
+/**
+ * Runs `call`, waiting for it until the deadline or the abort at the latest: then the signal it was
+ * given aborts and this returns without it. Its errors are rethrown while it is waited for only.
+ */
+async function untilDeadline(
+  call: (signal: AbortSignal) => Promise<void>,
+  clock: Clock,
+  deadline: number,
+  signal?: AbortSignal
+): Promise<'done' | 'deadline' | typeof ABORTED> {
+  if (signal?.aborted) return ABORTED
+  const stop = new AbortController()
+  const forward = () => stop.abort()
+  signal?.addEventListener('abort', forward, { once: true })
+  try {
+    const work = call(stop.signal)
+    work.catch(() => undefined) // an abandoned call may still fail: nobody listens then
+    const outcome = await Promise.race([
+      work.then(() => 'done' as const),
+      // Also ends (early) on the abort, which `stop` forwards.
+      clock.sleep(deadline - clock.now(), stop.signal).then(() => 'deadline' as const)
+    ])
+    return outcome === 'deadline' && signal?.aborted ? ABORTED : outcome
+  } finally {
+    stop.abort() // tells an abandoned call to stop, and ends the deadline sleep of a finished one
+    signal?.removeEventListener('abort', forward)
+  }
 }
 
 export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
@@ -164,6 +203,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
   let waitingNoted = false
   let reads = 0
   let failures = 0
+  let failuresNotedAt = 0
   let lastError: unknown
   let lastRun: FlowRun | undefined
   let nextReadAt = startedAt + Math.min(pollIntervalMs, FIRST_READ_DELAY_MS)
@@ -181,13 +221,14 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
   for (;;) {
     // The last sleep is cut to the deadline; the read there is the last one.
     const readAt = Math.min(nextReadAt, deadline)
-    const finalRead = readAt >= deadline
     // Loop: a timer may fire a little early, and a read must not come before its time.
     for (let left = readAt - clock.now(); left > 0; left = readAt - clock.now()) {
       if (signal?.aborted) return aborted()
       await clock.sleep(left, signal)
     }
     if (signal?.aborted) return aborted()
+    // Also when something (a job log) held the loop up past the deadline: no read after this one.
+    const finalRead = clock.now() >= deadline
 
     const readStartedAt = clock.now()
     reads++
@@ -199,9 +240,17 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
       if (!isRetryable(err)) throw err
       failures++
       lastError = err
+      const now = clock.now()
       if (failures === 1) {
+        failuresNotedAt = now
         logger.warning(
           `Reading the run status failed (${messageOf(err)}); retrying with backoff until the timeout.`
+        )
+      } else if (!finalRead && now - failuresNotedAt >= HEARTBEAT_MS) {
+        // Like the progress heartbeat: a long outage must not look like a hung step.
+        failuresNotedAt = now
+        logger.info(
+          `[${formatElapsed(now - startedAt)}] still cannot read the run: ${messageOf(err)} (${failures} tries); retrying until the deadline`
         )
       }
       if (finalRead) return finish('timeout', 'TIMEOUT')
@@ -226,16 +275,37 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
     } else if (!KNOWN_STATUSES.has(status) && !unknownSeen.has(status)) {
       unknownSeen.add(status)
       logger.info(
-        `The run status ${JSON.stringify(status)} is not one this action knows; taken as not finished yet.`
+        oneLine(
+          `The run status ${JSON.stringify(status)} is not one this action knows; taken as not finished yet.`
+        )
       )
     }
 
     if (onJobEnded) {
-      for (const [stage, job] of newlyEndedJobs(run, reportedJobs)) {
+      const ended = newlyEndedJobs(run, reportedJobs)
+      let gaveUp = false
+      for (let i = 0; i < ended.length; i++) {
+        const { stage, job, name } = ended[i]
+        if (gaveUp || clock.now() >= deadline) {
+          logger.info(
+            `The timeout was reached: the logs of ${ended.length - i} more ended job(s) were not looked at.`
+          )
+          break
+        }
         try {
-          if ((await unlessAborted(onJobEnded(stage, job), signal)) === ABORTED) return aborted()
+          const outcome = await untilDeadline(
+            s => onJobEnded(stage, job, s),
+            clock,
+            deadline,
+            signal
+          )
+          if (outcome === ABORTED) return aborted()
+          if (outcome === 'deadline') {
+            logger.warning(`Gave up on the log of job "${name}" at the timeout; it was not copied.`)
+            gaveUp = true
+          }
         } catch (err) {
-          logger.warning(`Could not report the end of job "${job.name}": ${messageOf(err)}`)
+          logger.warning(`Could not report the end of job "${name}": ${messageOf(err)}`)
         }
       }
     }

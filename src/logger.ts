@@ -1,0 +1,28 @@
+// What the wait loop and the job-log printer say goes through this small interface, so they know
+// nothing of GitHub (follow.ts maps it onto @actions/core) and tests can record it.
+
+export interface Logger {
+  /** Writes the line as it is (core.info does): job logs rely on this for `::stop-commands::`. */
+  info(line: string): void
+  warning(line: string): void
+  /** An error annotation (core.error). Optional: callers fall back to warning. */
+  error?(line: string): void
+  startGroup(name: string): void
+  endGroup(): void
+}
+
+/** An error's message, on one line, to be put inside a line of ours. */
+export function messageOf(err: unknown): string {
+  return oneLine(err instanceof Error ? err.message : String(err))
+}
+
+// Line breaks (CR, LF, NEL, U+2028/U+2029) and the other control characters. Text from Yunxiao
+// (names, statuses, error messages) that kept one could start a new log line, and the runner acts
+// on a line that starts with `::` (or `##[`) as a workflow command.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
+
+/** `text` with every run of control characters folded to one space, so it stays on one line. */
+export function oneLine(text: string): string {
+  return text.replace(CONTROL, ' ')
+}
