@@ -10,7 +10,6 @@ import {
   FlowClient,
   JOB_LOG_TIMEOUT_MS,
   STOP_TIMEOUT_MS,
-  abortableSleep,
   type FlowClientOptions,
   type RetryEvent
 } from '../src/flow-client.js'
@@ -1028,26 +1027,6 @@ describe('cancelling createRun', () => {
     expect(reply.count()).toBe(1)
     expect(sleeps).toEqual([500])
     expect(sleepSignals).toEqual([controller.signal])
-  })
-})
-
-describe('abortableSleep', () => {
-  it('ends at once when the signal aborts, long before its time', async () => {
-    const controller = new AbortController()
-    const slept = abortableSleep(600_000, controller.signal)
-    controller.abort()
-    await expect(slept).resolves.toBeUndefined()
-  })
-
-  it('ends at once for a signal that is already aborted', async () => {
-    await expect(abortableSleep(600_000, AbortSignal.abort())).resolves.toBeUndefined()
-  })
-
-  it('ends by itself without a signal, and then ignores a later abort', async () => {
-    const controller = new AbortController()
-    await expect(abortableSleep(5, controller.signal)).resolves.toBeUndefined()
-    await expect(abortableSleep(5)).resolves.toBeUndefined()
-    controller.abort()
   })
 })
 

@@ -19,6 +19,7 @@ import {
 } from './flow-errors.js'
 import type { FlowJobLog, FlowPipeline, FlowRun } from './flow-types.js'
 import { REDACTED, redact } from './redact.js'
+import { abortableSleep } from './sleep.js'
 
 export interface RetryEvent {
   operation: FlowOperation
@@ -220,23 +221,6 @@ function classify(error: unknown): Failure {
     detail: message,
     preSend: code !== undefined && PRE_SEND_CODES.has(code)
   }
-}
-
-/**
- * Resolves after `ms`, or as soon as `signal` aborts; never rejects. The timer is cleared on abort
- * so that a cancelled wait does not keep the process alive.
- */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    if (signal?.aborted) return resolve()
-    const done = () => {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    const timer = setTimeout(done, Math.max(0, ms))
-    signal?.addEventListener('abort', done, { once: true })
-  })
 }
 
 function positiveInteger(name: string, value: number): number {

@@ -11,6 +11,7 @@ import {
   ProgressTracker,
   stageName
 } from './progress.js'
+import { abortableSleep } from './sleep.js'
 
 export interface Clock {
   now(): number
@@ -20,17 +21,7 @@ export interface Clock {
 
 export const realClock: Clock = {
   now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>(resolve => {
-      if (signal?.aborted) return resolve()
-      const done = () => {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', done)
-        resolve()
-      }
-      const timer = setTimeout(done, Math.max(0, ms))
-      signal?.addEventListener('abort', done, { once: true })
-    })
+  sleep: abortableSleep
 }
 
 /** The name follow.ts knows the logger by. */
