@@ -615,6 +615,13 @@ describe('timeouts (a real loopback server that never answers)', () => {
     expect(target.requests()).toBe(4)
   })
 
+  it('a read takes a timeout from its options', async () => {
+    const target = await silentServer()
+    const { client } = harness({ baseUrl: target.base, timeoutMs: 600_000 })
+    const error = await failure(client.getRun(42, 1, { attempts: 1, timeoutMs: 100 }))
+    expect(error).toMatchObject({ kind: 'timeout', operation: 'GetPipelineRun' })
+  })
+
   it('stops and job logs take a timeout from their options', async () => {
     const target = await slowServer(1_000)
     const { client } = harness({ baseUrl: target.base, timeoutMs: 30_000 })
@@ -1054,7 +1061,14 @@ describe('proxy environment (child process, no nock)', () => {
       `import { FlowClient } from ${JSON.stringify(resolve('src/flow-client.ts'))}
 const [op, baseUrl] = process.argv.slice(2)
 const client = new FlowClient({ baseUrl, token: 'pt-proxytest', userAgent: 'test', timeoutMs: 3000, sleep: async () => {} })
-const call = op === 'create' ? client.createRun(1, undefined) : client.getRun(1, 2, { attempts: 1 })
+const abort = new AbortController()
+if (op === 'abort') setTimeout(() => abort.abort(), 200)
+const call =
+  op === 'create'
+    ? client.createRun(1, undefined)
+    : op === 'abort'
+      ? client.getRun(1, 2, { attempts: 1, timeoutMs: 600000, signal: abort.signal })
+      : client.getRun(1, 2, { attempts: 1 })
 call.then(
   value => console.log(JSON.stringify({ value })),
   e => console.log(JSON.stringify({ error: { kind: e.kind, networkCode: e.networkCode, attempts: e.attempts, message: e.message } }))
@@ -1135,6 +1149,22 @@ call.then(
     expect(direct.error?.kind).toBe('network')
     expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(direct.error?.networkCode)
     expect(proxy.connects).toEqual(['flow.invalid:80'])
+  })
+
+  // Here rather than under nock, whose interception keeps the abort from reaching the socket.
+  it('a read is abandoned, request in flight included, when its signal aborts', async () => {
+    const driver = await bundleDriver()
+    let requests = 0
+    const silent = http.createServer(() => {
+      requests++
+    })
+    servers.push(silent)
+    const port = await listen(silent)
+    // The read's own timeout is 10 minutes: only the abort (after 200 ms) can end it before
+    // runDriver's 20 s limit.
+    const result = await runDriver(driver, ['abort', `http://127.0.0.1:${port}`], {})
+    expect(requests).toBe(1)
+    expect(result.error).toMatchObject({ kind: 'network', attempts: 1 })
   })
 
   it('a proxy that refuses the tunnel is a pre-send failure: create is retried, then explained', async () => {

@@ -59,6 +59,10 @@ export interface FlowClientOptions {
 export interface ReadOptions {
   /** Requests in all, retries included. Default 3; the wait loop passes 1 and does its own backoff. */
   attempts?: number
+  /** Abandons the read, a request in flight included (a read is safe to abandon). */
+  signal?: AbortSignal
+  /** Per request. Default: the client's timeout. */
+  timeoutMs?: number
 }
 
 export interface CreateOptions {
@@ -76,6 +80,8 @@ export interface JobLogOptions {
   attempts?: number
   /** Per request. Default JOB_LOG_TIMEOUT_MS, whatever the client's timeout. */
   timeoutMs?: number
+  /** Abandons the read, a request in flight included. */
+  signal?: AbortSignal
 }
 
 export interface StopOptions {
@@ -139,6 +145,8 @@ interface Policy<T> {
   operation: FlowOperation
   /** Ends the waits between attempts; an attempt in flight is left to finish. */
   signal?: AbortSignal
+  /** Reads only: abandons the call, the request in flight included. */
+  abort?: AbortSignal
   attempts: number
   timeoutMs: number
   /** Longest pause between attempts, Retry-After included. */
@@ -333,7 +341,8 @@ export class FlowClient {
       'GetPipelineJobRunLog',
       {
         attempts: opts.attempts ?? JOB_LOG_ATTEMPTS,
-        timeoutMs: opts.timeoutMs ?? JOB_LOG_TIMEOUT_MS
+        timeoutMs: opts.timeoutMs ?? JOB_LOG_TIMEOUT_MS,
+        signal: opts.signal
       },
       parseJobLog
     )
@@ -406,6 +415,7 @@ export class FlowClient {
   ): Policy<T> {
     return {
       operation,
+      abort: opts.signal,
       attempts: Math.max(1, opts.attempts ?? READ_ATTEMPTS),
       timeoutMs: opts.timeoutMs ?? this.timeoutMs,
       waitCapMs: this.retryAfterCapMs,
@@ -438,7 +448,7 @@ export class FlowClient {
     for (let attempt = 1; ; attempt++) {
       let failure: Failure
       try {
-        const answer = await this.send(method, path, body, policy.timeoutMs)
+        const answer = await this.send(method, path, body, policy.timeoutMs, policy.abort)
         if (answer.status >= 200 && answer.status < 300) {
           const parsed = policy.parse(answer)
           if (parsed.ok) return parsed.value
@@ -461,8 +471,9 @@ export class FlowClient {
       if (signal?.aborted) throw this.cancelled(policy, attempt, reason)
       const delayMs = this.delay(failure, attempt, policy.waitCapMs)
       this.onRetry?.({ operation: policy.operation, attempt, delayMs, reason })
-      await this.sleep(delayMs, signal)
+      await this.sleep(delayMs, signal ?? policy.abort)
       if (signal?.aborted) throw this.cancelled(policy, attempt, reason)
+      if (policy.abort?.aborted) throw this.failed(policy, failure, attempt, retryable)
     }
   }
 
@@ -471,7 +482,8 @@ export class FlowClient {
     method: string,
     path: string,
     body: string | null,
-    timeoutMs: number
+    timeoutMs: number,
+    abort?: AbortSignal
   ): Promise<Answer> {
     const http = new HttpClient(this.userAgent, [], {
       socketTimeout: timeoutMs,
@@ -480,6 +492,10 @@ export class FlowClient {
       allowRetries: false,
       keepAlive: false
     })
+    // Disposing destroys the client's sockets, which fails the request in flight at once.
+    const abandon = () => http.dispose()
+    if (abort?.aborted) abandon()
+    abort?.addEventListener('abort', abandon, { once: true })
     try {
       const response = await http.request(method, this.url(path), body, this.headers())
       const text = await readBody(response.message, timeoutMs)
@@ -490,6 +506,7 @@ export class FlowClient {
         body: text
       }
     } finally {
+      abort?.removeEventListener('abort', abandon)
       http.dispose()
     }
   }

@@ -24,6 +24,12 @@ export interface FollowContext {
   cancellation: Cancellation
 }
 
+/**
+ * A status read that hangs is given up after this long (and retried until the deadline), so a
+ * hung read holds the wait at most this long past its timeout.
+ */
+const STATUS_READ_TIMEOUT_MS = 15_000
+
 export const coreLogger: WaitLogger = {
   info: line => core.info(line),
   warning: line => core.warning(line),
@@ -48,7 +54,12 @@ export async function follow(ctx: FollowContext): Promise<void> {
   let result
   try {
     result = await waitForRun({
-      getRun: () => client.getRun(pipelineId, runId, { attempts: 1 }),
+      getRun: signal =>
+        client.getRun(pipelineId, runId, {
+          attempts: 1,
+          signal,
+          timeoutMs: STATUS_READ_TIMEOUT_MS
+        }),
       pollIntervalMs: settings.pollIntervalMs,
       timeoutMs: settings.timeoutMs,
       startedAt: ctx.startedAt,
@@ -58,7 +69,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
         lastRun = run
       },
       onJobEnded: createJobLogPrinter({
-        getJobLog: jobId => client.getJobLog(pipelineId, runId, jobId),
+        getJobLog: (jobId, signal) => client.getJobLog(pipelineId, runId, jobId, { signal }),
         mode: settings.logs,
         logger: coreLogger,
         runUrl,

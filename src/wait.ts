@@ -244,7 +244,8 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
           `[${formatElapsed(now - startedAt)}] still cannot read the run: ${messageOf(err)} (${failures} tries); retrying until the deadline`
         )
       }
-      if (finalRead) return finish('timeout', 'TIMEOUT')
+      // Also when a slow failed read ran past the deadline: no read after it.
+      if (finalRead || clock.now() >= deadline) return finish('timeout', 'TIMEOUT')
       nextReadAt = readStartedAt + retryDelayMs(failures, pollIntervalMs, random, retryAfterOf(err))
       continue
     }
