@@ -382,6 +382,8 @@ const BAD: BadCase[] = [
   { input: 'branch', value: 'feature..x', expected: /has "\.\." in it/ },
   { input: 'branch', value: 'a:b', expected: /has ":" in it/ },
   { input: 'branch', value: '-f', expected: /starts with "-"/ },
+  { input: 'branches', value: '"main","dev"', expected: /is wrapped in quotes/, shows: '"main"' },
+  { input: 'branch', value: 'HEAD', expected: /is "HEAD"/ },
   { input: 'branch', value: 'release/', expected: /empty part between slashes/ },
   { input: 'tag', value: 'v1.0.lock', expected: /ends with "\.lock"/ },
   { input: 'tag', value: 'v1^{}', expected: /has "\^" in it/ },

@@ -296,6 +296,8 @@ export function refNameProblem(ref: string): string | undefined {
   if (ref.includes('..')) return 'has ".." in it, which git does not allow'
   if (ref.includes('@{') || ref === '@') return 'has "@{" in it or is "@", which git does not allow'
   if (ref.startsWith('-')) return 'starts with "-"'
+  if (/^["'].*["']$/.test(ref)) return 'is wrapped in quotes (give names without quotes)'
+  if (ref === 'HEAD') return 'is "HEAD", not a branch or tag name'
   if (ref.startsWith('/') || ref.endsWith('/') || ref.includes('//'))
     return 'has an empty part between slashes'
   if (ref.endsWith('.')) return 'ends with "."'
