@@ -2,28 +2,13 @@ import { describe, it, expect } from '@jest/globals'
 import { inputEnvName, readInput } from '../src/inputs.js'
 import { buildParams, needsPipelineSources, serializeParams } from '../src/params.js'
 import { InputError, getSettings, type Settings } from '../src/settings.js'
+import { makeSettings } from './support/settings.js'
+
+const settings = makeSettings
 
 const REPO_A = 'https://codeup.aliyun.com/org/a.git'
 const REPO_B = 'https://codeup.aliyun.com/org/b.git'
 const REPO_C = 'https://codeup.aliyun.com/org/c.git'
-
-function settings(overrides: Partial<Settings> = {}): Settings {
-  return {
-    token: 'pt-token',
-    pipelineId: 42,
-    baseUrl: 'https://openapi-rdc.aliyuncs.com',
-    branches: [],
-    consoleUrl: 'https://flow.aliyun.com',
-    dryRun: false,
-    wait: false,
-    timeoutMs: 3_600_000,
-    pollIntervalMs: 10_000,
-    stopOnCancel: true,
-    stopOnTimeout: false,
-    logs: 'failed',
-    ...overrides
-  }
-}
 
 function paramsString(overrides: Partial<Settings>, repos?: string[]): string | undefined {
   return serializeParams(buildParams(settings(overrides), repos))

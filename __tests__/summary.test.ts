@@ -4,28 +4,14 @@ import { describe, expect, it } from '@jest/globals'
 import type { FlowJob, FlowRun, FlowStage } from '../src/flow-types.js'
 import type { Settings } from '../src/settings.js'
 import { code, md, resultSummary, triggerSummary } from '../src/summary.js'
+import { makeSettings } from './support/settings.js'
 
 const TOKEN = 'pt-summary-secret-token'
 const T0 = 1_700_000_000_000
 const RUN_URL = 'https://flow.aliyun.com/pipelines/42/builds/7'
 
 function settings(overrides: Partial<Settings> = {}): Settings {
-  return {
-    token: TOKEN,
-    organizationId: 'org-1',
-    pipelineId: 42,
-    baseUrl: 'https://openapi-rdc.aliyuncs.com',
-    branches: [],
-    consoleUrl: 'https://flow.aliyun.com',
-    dryRun: false,
-    wait: false,
-    timeoutMs: 3_600_000,
-    pollIntervalMs: 10_000,
-    stopOnCancel: true,
-    stopOnTimeout: false,
-    logs: 'failed',
-    ...overrides
-  }
+  return makeSettings({ token: TOKEN, organizationId: 'org-1', ...overrides })
 }
 
 /** CommonMark line endings: LF, CRLF and a lone CR. */

@@ -7,7 +7,6 @@ import {
   retryDelayMs,
   waitForRun,
   type Clock,
-  type WaitLogger,
   type WaitOptions
 } from '../src/wait.js'
 import type { Logger } from '../src/logger.js'
@@ -68,7 +67,7 @@ class FakeClock implements Clock {
   }
 }
 
-class RecordingLogger implements Logger, WaitLogger {
+class RecordingLogger implements Logger {
   lines: Array<{ level: string; text: string }> = []
   info(text: string) {
     this.lines.push({ level: 'info', text })

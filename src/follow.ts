@@ -12,7 +12,8 @@ import type { Settings } from './settings.js'
 import { saveRunFinished } from './state.js'
 import { writeSummary } from './step-summary.js'
 import { resultSummary } from './summary.js'
-import { waitForRun, type WaitLogger } from './wait.js'
+import { messageOf, type Logger } from './logger.js'
+import { waitForRun } from './wait.js'
 
 export interface FollowContext {
   settings: Settings
@@ -30,16 +31,12 @@ export interface FollowContext {
  */
 const STATUS_READ_TIMEOUT_MS = 15_000
 
-export const coreLogger: WaitLogger = {
+export const coreLogger: Logger = {
   info: line => core.info(line),
   warning: line => core.warning(line),
   error: line => core.error(line),
   startGroup: name => core.startGroup(name),
   endGroup: () => core.endGroup()
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }
 
 export async function follow(ctx: FollowContext): Promise<void> {

@@ -24,9 +24,6 @@ export const realClock: Clock = {
   sleep: abortableSleep
 }
 
-/** The name follow.ts knows the logger by. */
-export type WaitLogger = Logger
-
 export interface WaitOptions {
   /** One GetPipelineRun. The signal aborts with the wait; a reader may ignore it. */
   getRun: (signal?: AbortSignal) => Promise<FlowRun>
