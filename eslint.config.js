@@ -25,5 +25,65 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
     }
+  },
+  {
+    // The Flow layer (HTTP client, errors, response types) knows nothing of GitHub, so it could
+    // serve a CLI or another CI: no @actions/* and nothing from the action or follow layers.
+    files: ['src/flow/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // http-client is a plain HTTP client (proxy support); nothing in it is about GitHub.
+              group: ['@actions/*', '!@actions/http-client'],
+              message: 'src/flow/ must not depend on GitHub Actions.'
+            },
+            {
+              group: ['../action/*', '../follow/*', '../github/*'],
+              message: 'src/flow/ is the lowest layer: it may import only src/common/.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    // Shared helpers sit below every layer.
+    files: ['src/common/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@actions/*'], message: 'src/common/ must not depend on GitHub Actions.' },
+            {
+              group: ['../action/*', '../follow/*', '../flow/*', '../github/*'],
+              message: 'src/common/ imports no other layer.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    // The follow engine (wait loop, progress, job logs, stop, cancel) is told what to do and logs
+    // through the Logger interface; the action layer maps that onto GitHub.
+    files: ['src/follow/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@actions/*'], message: 'src/follow/ must not depend on GitHub Actions.' },
+            {
+              group: ['../action/*', '../github/*'],
+              message: 'src/follow/ may import src/flow/ and src/common/ only.'
+            }
+          ]
+        }
+      ]
+    }
   }
 )

@@ -1,8 +1,8 @@
 // Entry point of both the main and the post step (action.yml runs this file for each).
-import { isPost } from './state.js'
+import { isPost } from './action/state.js'
 
 if (isPost) {
-  void import('./post.js').then(({ runPost }) => runPost())
+  void import('./action/post.js').then(({ runPost }) => runPost())
 } else {
-  void import('./main.js').then(({ run }) => run())
+  void import('./action/main.js').then(({ run }) => run())
 }

@@ -1,0 +1,590 @@
+import { describe, it, expect } from '@jest/globals'
+import { readFileSync } from 'node:fs'
+import { inputEnvName, quote, readInput } from '../../src/action/inputs.js'
+import {
+  InputError,
+  InputErrors,
+  defaultComment,
+  getSettings,
+  type Settings
+} from '../../src/action/settings.js'
+
+const TOKEN = 'pt-S3cretT0kenValue0123456789'
+
+/** The environment the runner would give the action for these `with:` values. */
+function runnerEnv(inputs: Record<string, string>): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [inputEnvName(name), value])
+  )
+}
+
+function settingsFrom(
+  inputs: Record<string, string>,
+  github: NodeJS.ProcessEnv = {}
+): Promise<Settings> {
+  const env = runnerEnv({ token: TOKEN, 'pipeline-id': '42', ...inputs })
+  return getSettings(name => readInput(name, env), github)
+}
+
+async function errorFrom(
+  inputs: Record<string, string>,
+  github: NodeJS.ProcessEnv = {}
+): Promise<InputError> {
+  try {
+    await settingsFrom(inputs, github)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return error as InputError
+  }
+  throw new Error(`expected an InputError for ${JSON.stringify(inputs)}`)
+}
+
+const GITHUB: NodeJS.ProcessEnv = {
+  GITHUB_SERVER_URL: 'https://github.com',
+  GITHUB_REPOSITORY: 'owner/repo',
+  GITHUB_RUN_ID: '123456',
+  GITHUB_RUN_NUMBER: '12',
+  GITHUB_RUN_ATTEMPT: '1',
+  GITHUB_SHA: 'abc1234def5678abc1234def5678abc1234def56',
+  GITHUB_REF_NAME: 'main',
+  GITHUB_WORKFLOW: 'CI'
+}
+
+describe('getSettings with only the required inputs', () => {
+  it('applies every action.yml default', async () => {
+    expect(await settingsFrom({})).toEqual({
+      token: TOKEN,
+      organizationId: undefined,
+      pipelineId: 42,
+      baseUrl: 'https://openapi-rdc.aliyuncs.com',
+      branches: [],
+      branch: undefined,
+      tag: undefined,
+      envs: undefined,
+      runningBranches: undefined,
+      runningTags: undefined,
+      pipelineArtifacts: undefined,
+      acrArtifacts: undefined,
+      packageArtifacts: undefined,
+      comment: undefined,
+      commentIsDefault: false,
+      rawParams: undefined,
+      consoleUrl: 'https://flow.aliyun.com',
+      dryRun: false,
+      wait: false,
+      timeoutMs: 60 * 60_000,
+      pollIntervalMs: 10_000,
+      stopOnCancel: true,
+      stopOnTimeout: false,
+      logs: 'failed'
+    } satisfies Settings)
+  })
+
+  it('reads the runner variables with hyphens kept (INPUT_PIPELINE-ID)', async () => {
+    const env = {
+      INPUT_TOKEN: TOKEN,
+      'INPUT_PIPELINE-ID': '77',
+      'INPUT_DRY-RUN': 'true',
+      'INPUT_POLL-INTERVAL': '3s'
+    }
+    const settings = await getSettings(name => readInput(name, env), {})
+    expect(settings.pipelineId).toBe(77)
+    expect(settings.dryRun).toBe(true)
+    expect(settings.pollIntervalMs).toBe(3000)
+  })
+
+  it('applies the defaults over a reader that has none (such as core.getInput)', async () => {
+    const inputs: Record<string, string> = { token: TOKEN, 'pipeline-id': '5' }
+    const settings = await getSettings(name => inputs[name] ?? '', {})
+    expect(settings.baseUrl).toBe('https://openapi-rdc.aliyuncs.com')
+    expect(settings.timeoutMs).toBe(3_600_000)
+    expect(settings.stopOnCancel).toBe(true)
+    expect(settings.logs).toBe('failed')
+  })
+})
+
+describe('each input', () => {
+  it('organization-id: set means the center edition', async () => {
+    expect(
+      (await settingsFrom({ 'organization-id': '60d54f3daccf2bbd6659f3ad' })).organizationId
+    ).toBe('60d54f3daccf2bbd6659f3ad')
+    expect((await settingsFrom({ 'organization-id': '' })).organizationId).toBeUndefined()
+  })
+
+  it.each([
+    ['42', 42],
+    ['007', 7],
+    [' 9 ', 9],
+    ['9007199254740991', 9007199254740991]
+  ])('pipeline-id %j -> %d', async (value, id) => {
+    expect((await settingsFrom({ 'pipeline-id': value })).pipelineId).toBe(id)
+  })
+
+  it.each([
+    ['openapi-rdc.aliyuncs.com', 'https://openapi-rdc.aliyuncs.com'],
+    ['myorg-cn-hangzhou.devops.aliyuncs.com', 'https://myorg-cn-hangzhou.devops.aliyuncs.com'],
+    ['openapi.example.com:8443', 'https://openapi.example.com:8443'],
+    ['https://openapi-rdc.aliyuncs.com', 'https://openapi-rdc.aliyuncs.com'],
+    ['https://openapi-rdc.aliyuncs.com/', 'https://openapi-rdc.aliyuncs.com'],
+    ['HTTPS://OpenAPI-RDC.Aliyuncs.com', 'https://openapi-rdc.aliyuncs.com'],
+    ['https://openapi.example.com:443', 'https://openapi.example.com'],
+    ['https://openapi.example.com:65535', 'https://openapi.example.com:65535'],
+    ['127.0.0.1:8080', 'https://127.0.0.1:8080'],
+    ['[::1]:9000', 'https://[::1]:9000'],
+    ['http://127.0.0.1:8080', 'http://127.0.0.1:8080'],
+    ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080'],
+    ['http://localhost:3000', 'http://localhost:3000'],
+    ['http://LOCALHOST:3000', 'http://localhost:3000'],
+    ['http://[::1]:9000', 'http://[::1]:9000'],
+    ['http://[0:0:0:0:0:0:0:1]:9000', 'http://[::1]:9000']
+  ])('domain %j -> baseUrl %j', async (value, baseUrl) => {
+    expect((await settingsFrom({ domain: value })).baseUrl).toBe(baseUrl)
+  })
+
+  it('branches: one per line or comma-separated, trimmed, empty entries dropped', async () => {
+    expect(
+      (await settingsFrom({ branches: 'main, dev\nfeature/x,,\n\n release/1.0 ' })).branches
+    ).toEqual(['main', 'dev', 'feature/x', 'release/1.0'])
+    expect((await settingsFrom({ branches: 'main' })).branches).toEqual(['main'])
+  })
+
+  it('branch and tag: one name each', async () => {
+    const settings = await settingsFrom({ branch: 'feature/login-v2', tag: 'v1.2.3' })
+    expect(settings.branch).toBe('feature/login-v2')
+    expect(settings.tag).toBe('v1.2.3')
+  })
+
+  it('envs: a YAML or JSON mapping, scalar values kept as written', async () => {
+    const yaml = await settingsFrom({
+      envs: 'VERSION: 1.0\nDEBUG: false\nCOUNT: 3\nEMPTY:\nNOTE: "a: b"'
+    })
+    expect(yaml.envs).toEqual({
+      VERSION: '1.0',
+      DEBUG: 'false',
+      COUNT: '3',
+      EMPTY: '',
+      NOTE: 'a: b'
+    })
+    const json = await settingsFrom({ envs: '{"VERSION": 1.0, "NAME": "x"}' })
+    expect(json.envs).toEqual({ VERSION: '1.0', NAME: 'x' })
+    expect((await settingsFrom({ envs: '{}' })).envs).toBeUndefined()
+  })
+
+  it('running-branches, running-tags and the artifact mappings', async () => {
+    const settings = await settingsFrom({
+      'running-branches':
+        'https://codeup.aliyun.com/org/a.git: dev\nhttps://codeup.aliyun.com/org/b.git: main',
+      'running-tags': '{"https://codeup.aliyun.com/org/c.git": "v2.0"}',
+      'pipeline-artifacts': '3184679: 12',
+      'acr-artifacts': 'registry.cn-hangzhou.aliyuncs.com/ns/app: 1.0',
+      'package-artifacts': 'generic/flow_generic_repo/app: 1.0.1'
+    })
+    expect(settings.runningBranches).toEqual({
+      'https://codeup.aliyun.com/org/a.git': 'dev',
+      'https://codeup.aliyun.com/org/b.git': 'main'
+    })
+    expect(settings.runningTags).toEqual({ 'https://codeup.aliyun.com/org/c.git': 'v2.0' })
+    expect(settings.pipelineArtifacts).toEqual({ '3184679': '12' })
+    expect(settings.acrArtifacts).toEqual({ 'registry.cn-hangzhou.aliyuncs.com/ns/app': '1.0' })
+    expect(settings.packageArtifacts).toEqual({ 'generic/flow_generic_repo/app': '1.0.1' })
+  })
+
+  it('params: any JSON or YAML mapping, nested values allowed', async () => {
+    expect(
+      (await settingsFrom({ params: '{"releaseBranch": "release/1", "needCreateBranch": true}' }))
+        .rawParams
+    ).toEqual({
+      releaseBranch: 'release/1',
+      needCreateBranch: true
+    })
+    expect((await settingsFrom({ params: 'custom:\n  list: [1, 2]' })).rawParams).toEqual({
+      custom: { list: [1, 2] }
+    })
+  })
+
+  it('comment: the input when set', async () => {
+    const settings = await settingsFrom({ comment: 'Deploy from CI' }, GITHUB)
+    expect(settings.comment).toBe('Deploy from CI')
+    expect(settings.commentIsDefault).toBe(false)
+  })
+
+  it('comment: when empty, a default that links back to the GitHub run', async () => {
+    const settings = await settingsFrom({}, GITHUB)
+    expect(settings.comment).toBe(
+      'GitHub Actions: owner/repo@abc1234 on main (workflow "CI" run #12) https://github.com/owner/repo/actions/runs/123456'
+    )
+    expect(settings.comment).toContain('https://github.com/owner/repo/actions/runs/123456')
+    expect(settings.commentIsDefault).toBe(true)
+  })
+
+  it('comment: none on a local run (no GitHub variables)', async () => {
+    const settings = await settingsFrom({}, {})
+    expect(settings.comment).toBeUndefined()
+    expect(settings.commentIsDefault).toBe(false)
+  })
+
+  it.each([
+    ['https://flow.aliyun.com', 'https://flow.aliyun.com'],
+    ['https://flow.aliyun.com/', 'https://flow.aliyun.com'],
+    ['flow.example.com', 'https://flow.example.com'],
+    ['http://flow.internal.example.com:8080/', 'http://flow.internal.example.com:8080'],
+    ['https://devops.example.com/flow/', 'https://devops.example.com/flow']
+  ])('console-url %j -> %j', async (value, consoleUrl) => {
+    expect((await settingsFrom({ 'console-url': value })).consoleUrl).toBe(consoleUrl)
+  })
+
+  it.each([
+    ['dry-run', 'dryRun'],
+    ['wait', 'wait'],
+    ['stop-on-cancel', 'stopOnCancel'],
+    ['stop-on-timeout', 'stopOnTimeout']
+  ] as const)('%s: the YAML 1.2 core booleans', async (input, field) => {
+    for (const value of ['true', 'True', 'TRUE'])
+      expect((await settingsFrom({ [input]: value }))[field]).toBe(true)
+    for (const value of ['false', 'False', 'FALSE'])
+      expect((await settingsFrom({ [input]: value }))[field]).toBe(false)
+  })
+
+  it.each([
+    ['90s', 90_000],
+    ['30m', 1_800_000],
+    ['1h30m', 5_400_000],
+    ['2h', 7_200_000],
+    ['1h30m15s', 5_415_000],
+    ['600', 600_000],
+    ['168h', 168 * 3_600_000]
+  ])('timeout %j -> %d ms', async (value, ms) => {
+    expect((await settingsFrom({ timeout: value })).timeoutMs).toBe(ms)
+  })
+
+  it.each([
+    ['1s', 1000],
+    ['1', 1000],
+    ['45s', 45_000],
+    ['1h', 3_600_000]
+  ])('poll-interval %j -> %d ms', async (value, ms) => {
+    expect((await settingsFrom({ 'poll-interval': value })).pollIntervalMs).toBe(ms)
+  })
+
+  it.each(['failed', 'all', 'none'] as const)('logs %j', async mode => {
+    expect((await settingsFrom({ logs: mode })).logs).toBe(mode)
+  })
+})
+
+interface BadCase {
+  input: string
+  value: string
+  expected: RegExp
+  /** What the message must quote; the value itself unless said otherwise. */
+  shows?: string | null
+}
+
+const BAD: BadCase[] = [
+  {
+    input: 'token',
+    value: '',
+    expected: /is required: a Yunxiao personal access token/,
+    shows: null
+  },
+  { input: 'token', value: 'pt-abc def', expected: /without spaces or line breaks/, shows: null },
+  { input: 'token', value: 'pt-abc\ndef', expected: /without spaces or line breaks/, shows: null },
+  { input: 'organization-id', value: 'org/../x', expected: /expected an organization id/ },
+  { input: 'organization-id', value: 'my org', expected: /expected an organization id/ },
+  { input: 'organization-id', value: 'org?x=1', expected: /expected an organization id/ },
+  { input: 'pipeline-id', value: '', expected: /is required/, shows: null },
+  { input: 'pipeline-id', value: '12a', expected: /expected a positive whole number/ },
+  { input: 'pipeline-id', value: '0', expected: /expected a positive whole number/ },
+  { input: 'pipeline-id', value: '-1', expected: /expected a positive whole number/ },
+  { input: 'pipeline-id', value: '1.5', expected: /expected a positive whole number/ },
+  { input: 'pipeline-id', value: '1e3', expected: /expected a positive whole number/ },
+  { input: 'pipeline-id', value: '0x10', expected: /expected a positive whole number/ },
+  {
+    input: 'pipeline-id',
+    value: '99999999999999999999',
+    expected: /expected a positive whole number/
+  },
+  {
+    input: 'domain',
+    value: 'http://openapi-rdc.aliyuncs.com',
+    expected: /http:\/\/ is allowed only for loopback/
+  },
+  { input: 'domain', value: 'http://127.0.0.2:8080', expected: /only for loopback/ },
+  { input: 'domain', value: 'http://localhost.example.com', expected: /only for loopback/ },
+  {
+    input: 'domain',
+    value: 'https://openapi-rdc.aliyuncs.com/oapi/v1',
+    expected: /a path, query or fragment/
+  },
+  {
+    input: 'domain',
+    value: 'openapi-rdc.aliyuncs.com/oapi',
+    expected: /a path, query or fragment/
+  },
+  { input: 'domain', value: 'https://host.example.com//', expected: /a path, query or fragment/ },
+  { input: 'domain', value: 'https://host.example.com?x=1', expected: /a path, query or fragment/ },
+  {
+    input: 'domain',
+    value: 'https://host.example.com/#frag',
+    expected: /a path, query or fragment/
+  },
+  {
+    input: 'domain',
+    value: 'https://user:hunter2@host.example.com',
+    expected: /user names and passwords are not allowed/,
+    shows: 'https://***@host.example.com'
+  },
+  {
+    input: 'domain',
+    value: 'ftp://host.example.com',
+    expected: /the scheme ftp:\/\/ is not supported/
+  },
+  {
+    input: 'domain',
+    value: 'host.example.com:0',
+    expected: /port must be a number from 1 to 65535/
+  },
+  {
+    input: 'domain',
+    value: 'host.example.com:65536',
+    expected: /port must be a number from 1 to 65535/
+  },
+  {
+    input: 'domain',
+    value: 'host.example.com:',
+    expected: /port must be a number from 1 to 65535/
+  },
+  { input: 'domain', value: 'host.example.com:http', expected: /not a host\[:port\]/ },
+  { input: 'domain', value: 'https://', expected: /the host is missing/ },
+  { input: 'domain', value: '::1', expected: /put an IPv6 address in brackets/ },
+  { input: 'domain', value: 'host name.com', expected: /spaces and line breaks are not allowed/ },
+  {
+    input: 'branches',
+    value: 'main dev',
+    expected: /has a space, line break or control character in it/,
+    shows: 'main dev'
+  },
+  {
+    input: 'branch',
+    value: 'main,dev',
+    expected: /expected one branch name .*use `branches` for several/
+  },
+  { input: 'branch', value: 'main dev', expected: /expected one branch name/ },
+  { input: 'branch', value: 'main\ndev', expected: /expected one branch name/ },
+  { input: 'tag', value: 'v1 v2', expected: /expected one tag name/ },
+  { input: 'tag', value: 'v1,v2', expected: /expected one tag name/ },
+  // git's ref-name rules: a JSON list where names were expected, and names git would refuse
+  {
+    input: 'branches',
+    value: '["main", "dev"]',
+    expected: /"\[\\"main\\"" has "\[" in it, which git does not allow/,
+    shows: '["main"'
+  },
+  { input: 'branch', value: 'feature..x', expected: /has "\.\." in it/ },
+  { input: 'branch', value: 'a:b', expected: /has ":" in it/ },
+  { input: 'branch', value: '-f', expected: /starts with "-"/ },
+  { input: 'branches', value: '"main","dev"', expected: /is wrapped in quotes/, shows: '"main"' },
+  { input: 'branch', value: 'HEAD', expected: /is "HEAD"/ },
+  { input: 'branch', value: 'release/', expected: /empty part between slashes/ },
+  { input: 'tag', value: 'v1.0.lock', expected: /ends with "\.lock"/ },
+  { input: 'tag', value: 'v1^{}', expected: /has "\^" in it/ },
+  { input: 'tag', value: 'v1.', expected: /ends with "\."/ },
+  {
+    input: 'running-tags',
+    value: 'https://codeup.aliyun.com/o/a.git: "v1?"',
+    expected: /is not a tag name: "v1\?" has "\?" in it/,
+    shows: 'v1?'
+  },
+  {
+    input: 'envs',
+    value: 'A:\n  B: 1',
+    expected: /the value of "A" is a mapping, not a single value/,
+    shows: null
+  },
+  { input: 'envs', value: 'A: [1, 2]', expected: /the value of "A" is a list/, shows: null },
+  {
+    input: 'envs',
+    value: 'A: 1\nA: 2',
+    expected: /Map keys must be unique at line 2, column 1/,
+    shows: null
+  },
+  { input: 'envs', value: '- A=1', expected: /it is a list, not a mapping/, shows: null },
+  { input: 'envs', value: 'A=1', expected: /it is a string, not a mapping/, shows: null },
+  { input: 'envs', value: '"": x', expected: /keys must be non-empty strings/, shows: null },
+  {
+    input: 'running-branches',
+    value: 'https://codeup.aliyun.com/o/a.git:',
+    expected: /the branch for .* is empty/
+  },
+  {
+    input: 'running-branches',
+    value: 'https://codeup.aliyun.com/o/a.git: my branch',
+    expected: /is not a branch name: "my branch" has a space/,
+    shows: 'my branch'
+  },
+  { input: 'running-branches', value: 'main', expected: /it is a string, not a mapping/ },
+  {
+    input: 'running-tags',
+    value: 'https://codeup.aliyun.com/o/a.git: ~',
+    expected: /the tag for .* is empty/
+  },
+  { input: 'running-tags', value: '["v1"]', expected: /it is a list, not a mapping/ },
+  {
+    input: 'pipeline-artifacts',
+    value: '3184679:',
+    expected: /the version for "3184679" is empty/
+  },
+  {
+    input: 'pipeline-artifacts',
+    value: '3184679: {a: 1}',
+    expected: /the value of "3184679" is a mapping/
+  },
+  { input: 'acr-artifacts', value: 'registry/ns/app: ""', expected: /the tag for .* is empty/ },
+  { input: 'package-artifacts', value: 'generic/r/a: [1]', expected: /is a list/ },
+  { input: 'params', value: '[1, 2]', expected: /it is a list, not a mapping/ },
+  { input: 'params', value: 'releaseBranch', expected: /it is a string, not a mapping/ },
+  { input: 'params', value: '{"a": 1', expected: /not valid YAML or JSON/ },
+  { input: 'params', value: 'a: 1\na: 2', expected: /Map keys must be unique/ },
+  {
+    input: 'console-url',
+    value: 'ftp://flow.aliyun.com',
+    expected: /scheme ftp:\/\/ is not supported/
+  },
+  {
+    input: 'console-url',
+    value: 'https://flow.aliyun.com/?x=1',
+    expected: /a query or fragment is not allowed/
+  },
+  { input: 'console-url', value: 'https://flow.aliyun.com:99999', expected: /port must be/ },
+  { input: 'dry-run', value: 'yes', expected: /expected true or false/ },
+  { input: 'wait', value: '1', expected: /expected true or false/ },
+  { input: 'stop-on-cancel', value: 'on', expected: /expected true or false/ },
+  { input: 'stop-on-timeout', value: 'tRuE', expected: /expected true or false/ },
+  { input: 'timeout', value: 'abc', expected: /expected a duration such as 90s, 30m, 1h30m or 2h/ },
+  { input: 'timeout', value: '1.5h', expected: /expected a duration such as/ },
+  { input: 'timeout', value: '0', expected: /expected a duration from 1s to 168h/ },
+  { input: 'timeout', value: '0s', expected: /expected a duration from 1s to 168h/ },
+  { input: 'timeout', value: '169h', expected: /expected a duration from 1s to 168h/ },
+  { input: 'timeout', value: '-5m', expected: /expected a duration such as/ },
+  { input: 'poll-interval', value: '0s', expected: /expected a duration from 1s to 1h/ },
+  { input: 'poll-interval', value: '2h', expected: /expected a duration from 1s to 1h/ },
+  { input: 'poll-interval', value: '500ms', expected: /expected a duration such as/ },
+  { input: 'logs', value: 'FAILED', expected: /expected failed, all or none/ },
+  { input: 'logs', value: 'some', expected: /expected failed, all or none/ }
+]
+
+describe('bad input', () => {
+  it.each(BAD)('$input = $value', async ({ input, value, expected, shows }) => {
+    const error = await errorFrom({ [input]: value })
+    expect(error).not.toBeInstanceOf(InputErrors)
+    expect(error.input).toBe(input)
+    expect(error.message).toMatch(new RegExp(`^Input "${input}"`))
+    expect(error.message).toMatch(expected)
+    const quoted = shows === undefined ? value : shows
+    if (quoted !== null) expect(error.message).toContain(quote(quoted))
+    expect(error.message).not.toContain(TOKEN)
+  })
+
+  it('does not show envs text, which may hold secrets', async () => {
+    const error = await errorFrom({ envs: 'PASSWORD: hunter2\nNESTED: [hunter2]' })
+    expect(error.message).toContain('"NESTED"')
+    expect(error.message).not.toContain('hunter2')
+    const syntax = await errorFrom({ envs: 'PASSWORD: "hunter2' })
+    expect(syntax.message).toMatch(/at line 1, column \d+/)
+    expect(syntax.message).not.toContain('hunter2')
+  })
+
+  it('cuts a long value short in the message', async () => {
+    const long = `${'x'.repeat(300)} y`
+    const error = await errorFrom({ branch: long })
+    expect(error.message).toContain('(302 characters)')
+    expect(error.message.length).toBeLessThan(300)
+  })
+
+  it('reports every bad input at once, each an InputError naming its input', async () => {
+    const error = await errorFrom({
+      'pipeline-id': 'abc',
+      domain: 'http://example.com',
+      wait: 'maybe',
+      logs: 'x'
+    })
+    expect(error).toBeInstanceOf(InputErrors)
+    const errors = (error as InputErrors).errors
+    expect(errors.map(e => e.input)).toEqual(['pipeline-id', 'domain', 'wait', 'logs'])
+    expect(error.input).toBe('pipeline-id')
+    for (const each of errors) {
+      expect(each).toBeInstanceOf(InputError)
+      expect(error.message).toContain(each.message)
+    }
+    expect(error.message.split('\n')).toHaveLength(4)
+  })
+
+  it('never lets the token out, even when another input repeats it', async () => {
+    const error = await errorFrom({
+      branch: `${TOKEN} oops`,
+      params: `[${TOKEN}]`,
+      'organization-id': `x/${TOKEN}`,
+      domain: `https://${TOKEN}@host.example.com`
+    })
+    expect(error).toBeInstanceOf(InputErrors)
+    expect((error as InputErrors).errors).toHaveLength(4)
+    expect(error.message).not.toContain(TOKEN)
+    for (const each of (error as InputErrors).errors) expect(each.message).not.toContain(TOKEN)
+    expect(error.message).toContain('***')
+  })
+
+  it('a missing token and pipeline id are both reported', async () => {
+    const env = runnerEnv({})
+    const error = await getSettings(name => readInput(name, env), {}).catch(
+      (caught: InputError) => caught
+    )
+    expect(error).toBeInstanceOf(InputErrors)
+    expect((error as InputErrors).errors.map(e => e.input)).toEqual(['token', 'pipeline-id'])
+  })
+})
+
+describe('defaultComment', () => {
+  it('needs the server URL, repository and run id', () => {
+    expect(defaultComment({ ...GITHUB, GITHUB_SERVER_URL: undefined })).toBeUndefined()
+    expect(defaultComment({ ...GITHUB, GITHUB_REPOSITORY: '' })).toBeUndefined()
+    expect(defaultComment({ ...GITHUB, GITHUB_RUN_ID: undefined })).toBeUndefined()
+  })
+
+  it('links the run on GitHub Enterprise Server too, and names a re-run attempt', () => {
+    const comment = defaultComment({
+      ...GITHUB,
+      GITHUB_SERVER_URL: 'https://ghe.example.com/',
+      GITHUB_RUN_ATTEMPT: '3',
+      GITHUB_REF_NAME: '17/merge'
+    })
+    expect(comment).toBe(
+      'GitHub Actions: owner/repo@abc1234 on 17/merge (workflow "CI" run #12 attempt 3) https://ghe.example.com/owner/repo/actions/runs/123456'
+    )
+  })
+
+  it('leaves out what is missing', () => {
+    expect(
+      defaultComment({
+        GITHUB_SERVER_URL: 'https://github.com',
+        GITHUB_REPOSITORY: 'o/r',
+        GITHUB_RUN_ID: '9'
+      })
+    ).toBe('GitHub Actions: o/r https://github.com/o/r/actions/runs/9')
+  })
+})
+
+describe('start-up cost', () => {
+  it('the input path loads neither @actions/core nor yaml eagerly', () => {
+    for (const file of [
+      'action/inputs',
+      'action/settings',
+      'action/mapping',
+      'common/duration',
+      'action/params'
+    ]) {
+      const source = readFileSync(new URL(`../../src/${file}.ts`, import.meta.url), 'utf8')
+      expect(source).not.toMatch(/from '@actions\/core'/)
+      // `import type` is erased; only mapping.ts's `await import('yaml')` loads it, when a mapping is set.
+      expect(source).not.toMatch(/^import (?!type )[^\n]* from 'yaml'/m)
+    }
+  })
+})

@@ -1,0 +1,1190 @@
+import { afterEach, describe, expect, it } from '@jest/globals'
+import { execFile } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import http from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import nock from 'nock'
+import {
+  FlowClient,
+  JOB_LOG_TIMEOUT_MS,
+  STOP_TIMEOUT_MS,
+  type FlowClientOptions,
+  type RetryEvent
+} from '../../src/flow/client.js'
+import { FlowApiError } from '../../src/flow/errors.js'
+
+const TOKEN = 'pt-SeCrEt0123456789abcdef'
+const CENTER = 'https://openapi-rdc.aliyuncs.com'
+const REGION = 'https://myorg-cn-hangzhou.devops.aliyuncs.com'
+const ORG = '5f0a1b2c3d'
+const UA = 'yunxiao-flow-action/test'
+const CENTER_RUNS = `/oapi/v1/flow/organizations/${ORG}/pipelines/42/runs`
+const REGION_RUNS = '/oapi/v1/flow/pipelines/42/runs'
+
+interface Harness {
+  client: FlowClient
+  sleeps: number[]
+  /** The signal each pause was given. */
+  sleepSignals: (AbortSignal | undefined)[]
+}
+
+/** `sleep: undefined` in the overrides gives the client's own (real, abortable) sleep. */
+function harness(overrides: Partial<FlowClientOptions> = {}): Harness {
+  const sleeps: number[] = []
+  const sleepSignals: (AbortSignal | undefined)[] = []
+  const client = new FlowClient({
+    baseUrl: CENTER,
+    token: TOKEN,
+    organizationId: ORG,
+    userAgent: UA,
+    timeoutMs: 300,
+    sleep: async (ms, signal) => {
+      sleeps.push(ms)
+      sleepSignals.push(signal)
+    },
+    random: () => 0.5,
+    ...overrides
+  })
+  return { client, sleeps, sleepSignals }
+}
+
+/** The FlowApiError a call failed with; also checks that nothing in it carries the token. */
+async function failure(promise: Promise<unknown>): Promise<FlowApiError> {
+  let caught: unknown
+  try {
+    await promise
+  } catch (error) {
+    caught = error
+  }
+  expect(caught).toBeInstanceOf(FlowApiError)
+  const error = caught as FlowApiError
+  expect(error.message).not.toContain(TOKEN)
+  expect(JSON.stringify({ ...error, message: error.message })).not.toContain(TOKEN)
+  return error
+}
+
+/** Counts the requests that reach an interceptor answering the same way up to `times` times. */
+function counted(
+  scope: nock.Interceptor,
+  times: number,
+  status: number,
+  body: string,
+  headers: Record<string, string> = {}
+): { count: () => number } {
+  let n = 0
+  scope.times(times).reply(() => {
+    n++
+    return [status, body, headers]
+  })
+  return { count: () => n }
+}
+
+async function listen(server: http.Server): Promise<number> {
+  await new Promise<void>(done => server.listen(0, '127.0.0.1', done))
+  return (server.address() as AddressInfo).port
+}
+
+async function closedPort(): Promise<number> {
+  const server = http.createServer()
+  const port = await listen(server)
+  await new Promise(done => server.close(done))
+  return port
+}
+
+describe('paths, headers and bodies', () => {
+  it('center edition: organization path, every header, body {} without params', async () => {
+    let sentBody: string | undefined
+    const scope = nock(CENTER, {
+      reqheaders: {
+        'x-yunxiao-token': TOKEN,
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'user-agent': value => value.startsWith(UA)
+      }
+    })
+      .post(CENTER_RUNS)
+      .reply(200, '7')
+    scope.on('request', (_req, _interceptor, body: string) => {
+      sentBody = body
+    })
+    const { client } = harness()
+    await expect(client.createRun(42, undefined)).resolves.toBe(7)
+    expect(sentBody).toBe('{}')
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('Region edition: no organization in the path, params sent as a JSON string', async () => {
+    const params = JSON.stringify({ branchModeBranchs: ['main'], envs: { A: '1' } })
+    let raw = ''
+    const scope = nock(REGION).post(REGION_RUNS).reply(200, '8')
+    scope.on('request', (_req, _interceptor, body: string) => {
+      raw = body
+    })
+    const { client } = harness({ baseUrl: `${REGION}/`, organizationId: undefined })
+    await expect(client.createRun(42, params)).resolves.toBe(8)
+    expect(raw).toBe(JSON.stringify({ params }))
+    expect(JSON.parse(JSON.parse(raw).params)).toEqual({
+      branchModeBranchs: ['main'],
+      envs: { A: '1' }
+    })
+  })
+
+  it('an empty organization id means the Region edition', async () => {
+    nock(REGION).post(REGION_RUNS).reply(200, '1')
+    const { client } = harness({ baseUrl: REGION, organizationId: '' })
+    await expect(client.createRun(42, undefined)).resolves.toBe(1)
+  })
+
+  it('reads and stops use the documented paths in both editions', async () => {
+    for (const [base, org, prefix] of [
+      [CENTER, ORG, `/oapi/v1/flow/organizations/${ORG}`],
+      [REGION, undefined, '/oapi/v1/flow']
+    ] as const) {
+      const run = { pipelineRunId: 3, status: 'RUNNING' }
+      const scope = nock(base, {
+        reqheaders: { 'x-yunxiao-token': TOKEN, accept: 'application/json' }
+      })
+        .get(`${prefix}/pipelines/42/runs/3`)
+        .reply(200, run)
+        .get(`${prefix}/pipelines/42`)
+        .reply(200, { name: 'p', pipelineConfig: { sources: [] } })
+        .get(`${prefix}/pipelines/42/runs/3/job/99/log`)
+        .reply(200, { content: 'hello', last: 5, more: false })
+        .put(`${prefix}/pipelines/42/runs/3`)
+        .reply(200, 'true')
+        .put(`${prefix}/pipelines/42/pipelineRuns/3/jobs/99/stop`)
+        .reply(200, 'true')
+      const { client } = harness({ baseUrl: base, organizationId: org })
+      await expect(client.getRun(42, 3)).resolves.toEqual(run)
+      await expect(client.getPipeline(42)).resolves.toEqual({
+        name: 'p',
+        pipelineConfig: { sources: [] }
+      })
+      await expect(client.getJobLog(42, 3, 99)).resolves.toEqual({
+        content: 'hello',
+        last: 5,
+        more: false
+      })
+      await expect(client.stopRun(42, 3)).resolves.toBeUndefined()
+      await expect(client.stopJob(42, 3, 99)).resolves.toBeUndefined()
+      expect(scope.isDone()).toBe(true)
+    }
+  })
+
+  it('stops are PUTs with an empty body (Content-Length 0)', async () => {
+    let length: string | string[] | undefined
+    let raw: string | undefined
+    const scope = nock(CENTER).put(`${CENTER_RUNS}/3`).reply(200, 'true')
+    scope.on('request', (req: { headers: Record<string, string> }, _i, body: string) => {
+      length = req.headers['content-length']
+      raw = body
+    })
+    await harness().client.stopRun(42, 3)
+    expect(String(length)).toBe('0')
+    expect(raw).toBe('')
+  })
+
+  it('escapes the organization id in the path', async () => {
+    nock(CENTER).post('/oapi/v1/flow/organizations/a%2Fb%20c/pipelines/42/runs').reply(200, '2')
+    await expect(
+      harness({ organizationId: 'a/b c' }).client.createRun(42, undefined)
+    ).resolves.toBe(2)
+  })
+
+  it('refuses ids that are not positive integers before sending anything', async () => {
+    const { client } = harness()
+    await expect(client.createRun(0, undefined)).rejects.toThrow(RangeError)
+    await expect(client.getRun(42, 1.5)).rejects.toThrow(RangeError)
+    await expect(client.stopJob(42, 1, -1)).rejects.toThrow(RangeError)
+  })
+})
+
+describe('describeRequest', () => {
+  it('gives the exact request, token redacted, for both bodies', () => {
+    const { client } = harness()
+    expect(client.describeRequest(42, '{"comment":"hi"}')).toEqual({
+      method: 'POST',
+      url: `${CENTER}${CENTER_RUNS}`,
+      headers: {
+        'x-yunxiao-token': '***',
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+        'User-Agent': UA
+      },
+      body: JSON.stringify({ params: '{"comment":"hi"}' })
+    })
+    expect(client.describeRequest(42, undefined).body).toBe('{}')
+  })
+
+  it('never shows the token, even when the params hold it', () => {
+    const described = harness().client.describeRequest(42, JSON.stringify({ envs: { T: TOKEN } }))
+    expect(JSON.stringify(described)).not.toContain(TOKEN)
+  })
+})
+
+describe('CreatePipelineRun answers', () => {
+  it.each([
+    ['7', 7],
+    [' 7\n', 7],
+    ['"7"', 7],
+    ['123456', 123456]
+  ])('reads %j as run id %d', async (body, id) => {
+    nock(CENTER).post(CENTER_RUNS).reply(200, body)
+    await expect(harness().client.createRun(42, undefined)).resolves.toBe(id)
+  })
+
+  it.each([
+    [
+      'an HTML login page',
+      '<!DOCTYPE html><html><head><title>Login</title></head><body>x</body></html>'
+    ],
+    ['a JSON object', '{"pipelineRunId":7}'],
+    ['zero', '0'],
+    ['a negative number', '-3'],
+    ['a non-integer', '7.5'],
+    ['a quoted word', '"seven"'],
+    ['a number too large to be exact', '99999999999999999999'],
+    ['a mismatched quote', '"7']
+  ])('refuses %s, quoting it, and says the run may have started', async (_what, body) => {
+    const reply = counted(nock(CENTER).post(CENTER_RUNS), 3, 200, body)
+    const error = await failure(harness().client.createRun(42, undefined))
+    expect(error.kind).toBe('bad-answer')
+    expect(error.status).toBe(200)
+    expect(error.mayHaveStarted).toBe(true)
+    expect(error.retryable).toBe(false)
+    expect(error.message).toContain('CreatePipelineRun failed: the answer is not a run id')
+    expect(error.message).toContain(body.slice(0, 20))
+    expect(reply.count()).toBe(1)
+  })
+
+  it('names an HTML answer as a wrong host', async () => {
+    nock(CENTER).post(CENTER_RUNS).reply(200, '<html><body>Sign in</body></html>', {
+      'Content-Type': 'text/html'
+    })
+    const error = await failure(harness().client.createRun(42, undefined))
+    expect(error.message).toContain('The host is not a Yunxiao OpenAPI endpoint')
+    expect(error.message).toContain('check the domain')
+  })
+
+  it('says so when the answer is empty', async () => {
+    nock(CENTER).post(CENTER_RUNS).reply(200, '')
+    const error = await failure(harness().client.createRun(42, undefined))
+    expect(error.kind).toBe('bad-answer')
+    expect(error.mayHaveStarted).toBe(true)
+    expect(error.message).toContain('empty answer')
+  })
+
+  it('quotes at most 200 characters of a long answer', async () => {
+    const body = `<html><body>${'a'.repeat(1000)}</body></html>`
+    nock(CENTER).post(CENTER_RUNS).reply(200, body)
+    const error = await failure(harness().client.createRun(42, undefined))
+    expect(error.answerExcerpt?.length).toBeLessThanOrEqual(201)
+    const quoted = /"([^"]*)"/.exec(error.message)?.[1] ?? ''
+    expect(quoted.length).toBeGreaterThan(100)
+    expect(quoted.length).toBeLessThanOrEqual(201)
+    expect(error.message).not.toContain('a'.repeat(201))
+  })
+})
+
+describe('HTTP errors are explained', () => {
+  it('401 with a Yunxiao error body gives the example message', async () => {
+    nock(CENTER).post(CENTER_RUNS).reply(401, {
+      errorCode: 'InvalidTokenError',
+      errorMessage: 'token is invalid',
+      requestId: '1A2B'
+    })
+    const error = await failure(harness().client.createRun(42, undefined))
+    expect(error.message).toBe(
+      'CreatePipelineRun failed: HTTP 401 Unauthorized (errorCode InvalidTokenError: token is invalid; requestId 1A2B). The token is invalid or expired: create a new personal access token in Yunxiao and update it where it is stored.'
+    )
+    expect(error).toMatchObject({
+      operation: 'CreatePipelineRun',
+      kind: 'http',
+      status: 401,
+      errorCode: 'InvalidTokenError',
+      errorMessage: 'token is invalid',
+      requestId: '1A2B',
+      retryable: false,
+      mayHaveStarted: false,
+      attempts: 1
+    })
+  })
+
+  it.each([
+    [400, 'BadRequest', undefined, false],
+    [403, 'Forbidden', '"pipeline run: read/write" permission', false],
+    [404, 'NotFound', 'Wrong pipeline id or organization id, or an edition mismatch', false],
+    [500, 'InternalServerError', 'server error', true],
+    [502, 'BadGateway', 'server error', true],
+    [503, 'ServiceUnavailable', 'server error', true]
+  ])(
+    'HTTP %i (%s): hint, one request only, mayHaveStarted only for 5xx',
+    async (status, errorCode, hint, started) => {
+      const reply = counted(
+        nock(CENTER).post(CENTER_RUNS),
+        3,
+        status,
+        JSON.stringify({ errorCode, errorMessage: 'boom', requestId: 'RQ' })
+      )
+      const error = await failure(harness().client.createRun(42, undefined))
+      expect(error.status).toBe(status)
+      expect(error.errorCode).toBe(errorCode)
+      expect(error.requestId).toBe('RQ')
+      expect(error.message).toContain(`HTTP ${status} `)
+      expect(error.message).toContain(`errorCode ${errorCode}: boom; requestId RQ`)
+      if (hint) expect(error.message).toContain(hint)
+      expect(error.mayHaveStarted).toBe(started)
+      expect(error.retryable).toBe(false)
+      expect(reply.count()).toBe(1)
+    }
+  )
+
+  it('reads the traceId/code/errorDescription shape and an x-acs-request-id header', async () => {
+    nock(CENTER)
+      .get(`${CENTER_RUNS}/1`)
+      .reply(403, {
+        traceId: 'T1',
+        code: 'Forbidden.InvalidOrganizationMember',
+        errorDescription: 'not a member'
+      })
+      .get(`${CENTER_RUNS}/2`)
+      .reply(403, 'denied', { 'x-acs-request-id': 'HDR-9' })
+    const { client } = harness()
+    const first = await failure(client.getRun(42, 1))
+    expect(first.message).toContain(
+      'HTTP 403 Forbidden (errorCode Forbidden.InvalidOrganizationMember: not a member; requestId T1).'
+    )
+    const second = await failure(client.getRun(42, 2))
+    expect(second.requestId).toBe('HDR-9')
+    expect(second.message).toContain('(requestId HDR-9), answer: "denied"')
+  })
+
+  it('quotes a plain-text error body, at most 200 characters', async () => {
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .reply(400, `bad things ${'z'.repeat(500)}`)
+    const error = await failure(harness().client.createRun(42, undefined))
+    expect(error.message).toContain('HTTP 400 Bad Request, answer: "bad things zzz')
+    expect(error.message).not.toContain('z'.repeat(200))
+  })
+
+  it('an HTML error page points at the domain', async () => {
+    nock(CENTER).post(CENTER_RUNS).reply(404, '<html><title>404 Not Found</title></html>')
+    const error = await failure(harness().client.createRun(42, undefined))
+    expect(error.message).toContain('an HTML page came back): check the domain')
+  })
+
+  it('an HTML page with a 5xx is a gateway error, not a wrong host', async () => {
+    nock(CENTER)
+      .get(`${CENTER_RUNS}/1`)
+      .times(3)
+      .reply(502, '<html><body>502 Bad Gateway</body></html>')
+    const error = await failure(harness().client.getRun(42, 1))
+    expect(error.message).toContain('HTTP 502 Bad Gateway, answer: "<html><body>502 Bad Gateway')
+    expect(error.message).not.toContain('not a Yunxiao OpenAPI endpoint')
+  })
+
+  it('404 on the center host without an organization id says it needs one', async () => {
+    nock(CENTER).post(REGION_RUNS).reply(404, '{"errorCode":"NotFound"}')
+    const error = await failure(
+      harness({ organizationId: undefined }).client.createRun(42, undefined)
+    )
+    expect(error.message).toContain('needs the organization id, and none was given')
+  })
+
+  it('404 on another host with an organization id says a Region host must not get one', async () => {
+    nock(REGION).post(CENTER_RUNS).reply(404, '{"errorCode":"NotFound"}')
+    const error = await failure(harness({ baseUrl: REGION }).client.createRun(42, undefined))
+    expect(error.message).toContain(
+      'a Region-edition host must not get an organization id (is myorg-cn-hangzhou.devops.aliyuncs.com one?)'
+    )
+  })
+
+  it('does not follow a redirect, which would carry the token elsewhere', async () => {
+    const elsewhere = nock('https://elsewhere.example').post(CENTER_RUNS).reply(200, '9')
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .reply(302, '', { Location: 'https://elsewhere.example' + CENTER_RUNS })
+    const error = await failure(harness().client.createRun(42, undefined))
+    expect(error.status).toBe(302)
+    expect(error.message).toContain('redirect to https://elsewhere.example')
+    expect(elsewhere.isDone()).toBe(false)
+  })
+})
+
+describe('the token never leaks, even when the server echoes it', () => {
+  it.each([
+    [
+      'a JSON error body',
+      401,
+      JSON.stringify({ errorCode: 'InvalidTokenError', errorMessage: `bad token ${TOKEN}` })
+    ],
+    ['a plain-text body', 500, `upstream saw x-yunxiao-token: ${TOKEN}`],
+    ['an HTML page', 403, `<html><body><p>Token ${TOKEN} rejected</p></body></html>`],
+    ['an HTML 200 page', 200, `<html><body><p>Welcome ${TOKEN}</p></body></html>`],
+    ['a JSON 200 object', 200, JSON.stringify({ token: TOKEN })]
+  ])('in %s', async (_what, status, body) => {
+    nock(CENTER).post(CENTER_RUNS).reply(status, body)
+    const error = await failure(harness().client.createRun(42, undefined))
+    expect(error.message).toContain('***')
+  })
+
+  it('in a redirect Location', async () => {
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .reply(301, '', { Location: `https://x.example/?t=${TOKEN}` })
+    const error = await failure(harness().client.createRun(42, undefined))
+    expect(error.message).toContain('?t=***')
+  })
+})
+
+describe('CreatePipelineRun retries only where no run can have started', () => {
+  it('429 with Retry-After in seconds: waits that long, then succeeds', async () => {
+    const scope = nock(CENTER)
+      .post(CENTER_RUNS)
+      .reply(429, '{"errorCode":"TooManyRequests"}', { 'Retry-After': '2' })
+      .post(CENTER_RUNS)
+      .reply(200, '11')
+    const { client, sleeps } = harness()
+    await expect(client.createRun(42, undefined)).resolves.toBe(11)
+    expect(sleeps).toEqual([2000])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('429 with Retry-After as an HTTP date: waits until then', async () => {
+    const now = Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .reply(429, '', { 'Retry-After': 'Wed, 21 Oct 2015 07:28:05 GMT' })
+      .post(CENTER_RUNS)
+      .reply(200, '12')
+    const { client, sleeps } = harness({ now: () => now })
+    await expect(client.createRun(42, undefined)).resolves.toBe(12)
+    expect(sleeps).toEqual([5000])
+  })
+
+  it('caps a long Retry-After', async () => {
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .reply(429, '', { 'Retry-After': '3600' })
+      .post(CENTER_RUNS)
+      .reply(200, '13')
+    const { client, sleeps } = harness({ retryAfterCapMs: 10_000 })
+    await expect(client.createRun(42, undefined)).resolves.toBe(13)
+    expect(sleeps).toEqual([10_000])
+  })
+
+  it('429 without Retry-After: jittered exponential backoff, at most 3 tries in all', async () => {
+    const reply = counted(nock(CENTER).post(CENTER_RUNS), 5, 429, '{"errorCode":"TooManyRequests"}')
+    const { client, sleeps } = harness({ random: () => 0.5 })
+    const error = await failure(client.createRun(42, undefined))
+    expect(reply.count()).toBe(3)
+    // Full jitter: random() times 1 s, then 2 s.
+    expect(sleeps).toEqual([500, 1000])
+    expect(error).toMatchObject({
+      status: 429,
+      attempts: 3,
+      retryable: true,
+      mayHaveStarted: false
+    })
+    expect(error.message).toMatch(
+      /^CreatePipelineRun failed after 3 tries: HTTP 429 Too Many Requests/
+    )
+  })
+
+  it('the jitter spans zero to the ceiling', async () => {
+    counted(nock(CENTER).post(CENTER_RUNS), 3, 429, '')
+    const { client, sleeps } = harness({ random: () => 0.999 })
+    await failure(client.createRun(42, undefined))
+    expect(sleeps).toEqual([999, 1998])
+  })
+
+  it('connection refused (a closed loopback port) is retried, then reported', async () => {
+    const port = await closedPort()
+    const { client, sleeps } = harness({ baseUrl: `http://127.0.0.1:${port}` })
+    const error = await failure(client.createRun(42, undefined))
+    expect(error).toMatchObject({
+      kind: 'network',
+      networkCode: 'ECONNREFUSED',
+      attempts: 3,
+      retryable: true,
+      mayHaveStarted: false
+    })
+    expect(sleeps).toHaveLength(2)
+    expect(error.message).toContain('check the domain and port')
+  })
+
+  it('a DNS failure is retried and can then succeed', async () => {
+    const scope = nock(CENTER)
+      .post(CENTER_RUNS)
+      .replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' }))
+      .post(CENTER_RUNS)
+      .replyWithError(Object.assign(new Error('getaddrinfo EAI_AGAIN x'), { code: 'EAI_AGAIN' }))
+      .post(CENTER_RUNS)
+      .reply(200, '14')
+    const { client, sleeps } = harness()
+    await expect(client.createRun(42, undefined)).resolves.toBe(14)
+    expect(sleeps).toHaveLength(2)
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('a connection reset after sending is not retried: the run may have started', async () => {
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+      .post(CENTER_RUNS)
+      .reply(200, '15')
+    const { client, sleeps } = harness()
+    const error = await failure(client.createRun(42, undefined))
+    expect(error).toMatchObject({ kind: 'network', networkCode: 'ECONNRESET', attempts: 1 })
+    expect(error.mayHaveStarted).toBe(true)
+    expect(error.retryable).toBe(false)
+    expect(sleeps).toEqual([])
+    // A retry would have taken the second answer (and succeeded).
+    expect(nock.pendingMocks()).toHaveLength(1)
+  })
+
+  it('5xx is not retried: exactly one request reaches the server', async () => {
+    const reply = counted(nock(CENTER).post(CENTER_RUNS), 3, 503, 'busy', { 'Retry-After': '1' })
+    const { client, sleeps } = harness()
+    const error = await failure(client.createRun(42, undefined))
+    expect(reply.count()).toBe(1)
+    expect(sleeps).toEqual([])
+    expect(error.mayHaveStarted).toBe(true)
+  })
+})
+
+describe('timeouts (a real loopback server that never answers)', () => {
+  let server: http.Server | undefined
+  const sockets = new Set<Socket>()
+  afterEach(async () => {
+    for (const socket of sockets) socket.destroy()
+    sockets.clear()
+    if (server) await new Promise(done => server?.close(done))
+    server = undefined
+  })
+
+  /** Counts requests; answers none, or only those after the first `silent` ones. */
+  async function silentServer(
+    silent = Infinity
+  ): Promise<{ base: string; requests: () => number }> {
+    let n = 0
+    server = http.createServer((_req, res) => {
+      n++
+      if (n > silent) {
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        res.end(JSON.stringify({ status: 'SUCCESS' }))
+      }
+    })
+    server.on('connection', socket => sockets.add(socket))
+    const port = await listen(server)
+    return { base: `http://127.0.0.1:${port}`, requests: () => n }
+  }
+
+  /** Answers every request after `delayMs`: a stop `true`, anything else a run. */
+  async function slowServer(delayMs: number): Promise<{ base: string; requests: () => number }> {
+    let n = 0
+    server = http.createServer((req, res) => {
+      n++
+      setTimeout(() => {
+        res.writeHead(200, { 'Content-Type': 'application/json' })
+        res.end(
+          req.method === 'PUT' ? 'true' : JSON.stringify({ status: 'RUNNING', content: 'log' })
+        )
+      }, delayMs)
+    })
+    server.on('connection', socket => sockets.add(socket))
+    const port = await listen(server)
+    return { base: `http://127.0.0.1:${port}`, requests: () => n }
+  }
+
+  it('stops and job logs have their own timeouts, longer than a short client timeout', async () => {
+    expect(STOP_TIMEOUT_MS).toBe(5_000)
+    expect(JOB_LOG_TIMEOUT_MS).toBe(10_000)
+    const target = await slowServer(400)
+    const { client } = harness({ baseUrl: target.base, timeoutMs: 150 })
+    // The client's own timeout is too short for this server...
+    const read = await failure(client.getRun(42, 1, { attempts: 1 }))
+    expect(read.kind).toBe('timeout')
+    // ...but stops and logs do not use it.
+    await expect(client.stopRun(42, 1)).resolves.toBeUndefined()
+    await expect(client.stopJob(42, 1, 2)).resolves.toBeUndefined()
+    await expect(client.getJobLog(42, 1, 2)).resolves.toEqual({ content: 'log' })
+    expect(target.requests()).toBe(4)
+  })
+
+  it('a read takes a timeout from its options', async () => {
+    const target = await silentServer()
+    const { client } = harness({ baseUrl: target.base, timeoutMs: 600_000 })
+    const error = await failure(client.getRun(42, 1, { attempts: 1, timeoutMs: 100 }))
+    expect(error).toMatchObject({ kind: 'timeout', operation: 'GetPipelineRun' })
+  })
+
+  it('stops and job logs take a timeout from their options', async () => {
+    const target = await slowServer(1_000)
+    const { client } = harness({ baseUrl: target.base, timeoutMs: 30_000 })
+    const stop = await failure(client.stopRun(42, 1, { attempts: 1, timeoutMs: 100 }))
+    expect(stop).toMatchObject({ kind: 'timeout', operation: 'UpdatePipelineRun', attempts: 1 })
+    expect(stop.message).toContain('within 0.1 s')
+    const log = await failure(client.getJobLog(42, 1, 2, { timeoutMs: 100 }))
+    expect(log).toMatchObject({ kind: 'timeout', operation: 'GetPipelineJobRunLog', attempts: 1 })
+    expect(log.message).toContain('within 0.1 s')
+  })
+
+  it('CreatePipelineRun times out once and is not retried: the run may have started', async () => {
+    const target = await silentServer()
+    const { client, sleeps } = harness({ baseUrl: target.base, timeoutMs: 150 })
+    const error = await failure(client.createRun(42, undefined))
+    expect(error).toMatchObject({
+      kind: 'timeout',
+      attempts: 1,
+      mayHaveStarted: true,
+      retryable: false
+    })
+    expect(error.message).toContain('no answer from 127.0.0.1')
+    expect(error.message).toContain('within 0.15 s')
+    expect(target.requests()).toBe(1)
+    expect(sleeps).toEqual([])
+  })
+
+  it('a read times out, is retried, and succeeds', async () => {
+    const target = await silentServer(1)
+    const reasons: string[] = []
+    const { client, sleeps } = harness({
+      baseUrl: target.base,
+      timeoutMs: 150,
+      organizationId: undefined,
+      onRetry: e => reasons.push(e.reason)
+    })
+    await expect(client.getRun(42, 1)).resolves.toEqual({ status: 'SUCCESS' })
+    expect(target.requests()).toBe(2)
+    expect(sleeps).toEqual([500])
+    expect(reasons).toEqual(['no answer within 0.15 s'])
+  })
+
+  it('a single-attempt read that times out is retryable', async () => {
+    const target = await silentServer()
+    const { client } = harness({ baseUrl: target.base, timeoutMs: 100 })
+    const error = await failure(client.getRun(42, 1, { attempts: 1 }))
+    expect(error).toMatchObject({ kind: 'timeout', retryable: true, mayHaveStarted: false })
+    expect(target.requests()).toBe(1)
+  })
+
+  it('an answer that stalls mid-body times out, and its connection is closed', async () => {
+    let serverSide: Socket | undefined
+    server = http.createServer((_req, res) => {
+      serverSide = res.socket ?? undefined
+      res.writeHead(200, { 'Content-Length': '100' })
+      res.write('{"status":')
+    })
+    server.on('connection', socket => sockets.add(socket))
+    const port = await listen(server)
+    const { client } = harness({ baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 150 })
+    const error = await failure(client.getRun(42, 1, { attempts: 1 }))
+    expect(error.kind).toBe('timeout')
+    // Left open, a stalled connection would keep the process from exiting.
+    const closed = await new Promise<boolean>(done => {
+      if (serverSide?.destroyed) return done(true)
+      const timer = setTimeout(() => done(false), 5000)
+      serverSide?.once('close', () => {
+        clearTimeout(timer)
+        done(true)
+      })
+    })
+    expect(closed).toBe(true)
+  })
+
+  it('an answer cut off mid-body after the headers is a network error, not retried for create', async () => {
+    let n = 0
+    server = http.createServer((_req, res) => {
+      n++
+      res.writeHead(200, { 'Content-Length': '10' })
+      res.write('1')
+      setTimeout(() => res.socket?.destroy(), 20)
+    })
+    server.on('connection', socket => sockets.add(socket))
+    const port = await listen(server)
+    const { client } = harness({ baseUrl: `http://127.0.0.1:${port}` })
+    const error = await failure(client.createRun(42, undefined))
+    expect(error.kind).toBe('network')
+    expect(error.mayHaveStarted).toBe(true)
+    expect(n).toBe(1)
+  })
+})
+
+describe('reads', () => {
+  it('are retried on 5xx with backoff, and then succeed', async () => {
+    const scope = nock(CENTER)
+      .get(`${CENTER_RUNS}/5`)
+      .reply(500, 'oops')
+      .get(`${CENTER_RUNS}/5`)
+      .reply(502, 'bad gateway')
+      .get(`${CENTER_RUNS}/5`)
+      .reply(200, { status: 'FAIL' })
+    const { client, sleeps } = harness()
+    await expect(client.getRun(42, 5)).resolves.toEqual({ status: 'FAIL' })
+    expect(sleeps).toEqual([500, 1000])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('give up after the attempts given', async () => {
+    const reply = counted(nock(CENTER).get(`${CENTER_RUNS}/5`), 9, 503, '')
+    const { client } = harness()
+    const error = await failure(client.getRun(42, 5, { attempts: 4 }))
+    expect(reply.count()).toBe(4)
+    expect(error).toMatchObject({ attempts: 4, retryable: true, mayHaveStarted: false })
+  })
+
+  it('with attempts 1, a 429 reports retryable and the (capped) Retry-After for the caller', async () => {
+    const reply = counted(nock(CENTER).get(`${CENTER_RUNS}/5`), 3, 429, '', { 'Retry-After': '7' })
+    const { client, sleeps } = harness()
+    const error = await failure(client.getRun(42, 5, { attempts: 1 }))
+    expect(error).toMatchObject({ status: 429, retryable: true, retryAfterMs: 7000, attempts: 1 })
+    expect(reply.count()).toBe(1)
+    expect(sleeps).toEqual([])
+
+    counted(nock(CENTER).get(`${CENTER_RUNS}/6`), 1, 503, '', { 'Retry-After': '600' })
+    const capped = await failure(
+      harness({ retryAfterCapMs: 30_000 }).client.getRun(42, 6, { attempts: 1 })
+    )
+    expect(capped.retryAfterMs).toBe(30_000)
+  })
+
+  it('are not retried on 401, 403 or 404', async () => {
+    for (const status of [401, 403, 404]) {
+      const reply = counted(nock(CENTER).get(`${CENTER_RUNS}/5`), 3, status, '{}')
+      const error = await failure(harness().client.getRun(42, 5))
+      expect(error.retryable).toBe(false)
+      expect(reply.count()).toBe(1)
+      nock.cleanAll()
+    }
+  })
+
+  it('network errors are retried', async () => {
+    nock(CENTER)
+      .get(`${CENTER_RUNS}/5`)
+      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
+      .get(`${CENTER_RUNS}/5`)
+      .reply(200, { status: 'RUNNING' })
+    const { client, sleeps } = harness()
+    await expect(client.getRun(42, 5)).resolves.toEqual({ status: 'RUNNING' })
+    expect(sleeps).toEqual([500])
+  })
+
+  it('a run answer without a status, or an HTML page, is a bad answer', async () => {
+    nock(CENTER)
+      .get(`${CENTER_RUNS}/5`)
+      .reply(200, { pipelineRunId: 5 })
+      .get(`${CENTER_RUNS}/6`)
+      .reply(200, '<html>login</html>')
+    const { client } = harness()
+    const first = await failure(client.getRun(42, 5))
+    expect(first).toMatchObject({ kind: 'bad-answer', retryable: false, mayHaveStarted: false })
+    const second = await failure(client.getRun(42, 6))
+    expect(second.message).toContain('an HTML page came back')
+  })
+
+  it('a job log is read once by default, or as often as asked', async () => {
+    const reply = counted(nock(CENTER).get(`${CENTER_RUNS}/5/job/7/log`), 1, 503, '')
+    const { client, sleeps } = harness()
+    const error = await failure(client.getJobLog(42, 5, 7))
+    expect(error).toMatchObject({ operation: 'GetPipelineJobRunLog', attempts: 1, retryable: true })
+    expect(reply.count()).toBe(1)
+    expect(sleeps).toEqual([])
+
+    nock(CENTER)
+      .get(`${CENTER_RUNS}/5/job/7/log`)
+      .reply(503, '')
+      .get(`${CENTER_RUNS}/5/job/7/log`)
+      .reply(200, { content: 'x' })
+    await expect(client.getJobLog(42, 5, 7, { attempts: 2 })).resolves.toEqual({ content: 'x' })
+  })
+
+  it('a job log without content reads as empty', async () => {
+    nock(CENTER).get(`${CENTER_RUNS}/5/job/7/log`).reply(200, { more: false })
+    await expect(harness().client.getJobLog(42, 5, 7)).resolves.toEqual({
+      content: '',
+      more: false
+    })
+  })
+})
+
+describe('stops', () => {
+  it('retry once, with a short pause even when Retry-After asks for more', async () => {
+    const scope = nock(CENTER)
+      .put(`${CENTER_RUNS}/5`)
+      .reply(503, '', { 'Retry-After': '30' })
+      .put(`${CENTER_RUNS}/5`)
+      .reply(200, 'true')
+    const { client, sleeps } = harness()
+    await client.stopRun(42, 5)
+    expect(sleeps).toEqual([1000])
+    expect(scope.isDone()).toBe(true)
+  })
+
+  it('make at most 2 tries by default', async () => {
+    const reply = counted(nock(CENTER).put(`${CENTER_RUNS}/5`), 5, 500, '')
+    const error = await failure(harness().client.stopRun(42, 5))
+    expect(reply.count()).toBe(2)
+    expect(error).toMatchObject({ operation: 'UpdatePipelineRun', status: 500, attempts: 2 })
+  })
+
+  it('a refusal (4xx) is reported with its status at once', async () => {
+    const reply = counted(
+      nock(CENTER).put(
+        `/oapi/v1/flow/organizations/${ORG}/pipelines/42/pipelineRuns/5/jobs/8/stop`
+      ),
+      3,
+      400,
+      '{"errorCode":"BadRequest","errorMessage":"job finished"}'
+    )
+    const error = await failure(harness().client.stopJob(42, 5, 8))
+    expect(error).toMatchObject({ operation: 'StopPipelineJobRun', status: 400, retryable: false })
+    expect(reply.count()).toBe(1)
+  })
+
+  it('an answer of false is an error', async () => {
+    nock(CENTER).put(`${CENTER_RUNS}/5`).reply(200, 'false')
+    const error = await failure(harness().client.stopRun(42, 5))
+    expect(error.kind).toBe('bad-answer')
+    expect(error.message).toBe(
+      'UpdatePipelineRun failed: the server answered false: nothing was stopped (HTTP 200 OK).'
+    )
+  })
+})
+
+describe('onRetry', () => {
+  it('is told of each pause, with a short reason', async () => {
+    nock(CENTER)
+      .get(`${CENTER_RUNS}/5`)
+      .reply(429, '', { 'Retry-After': '1' })
+      .get(`${CENTER_RUNS}/5`)
+      .reply(200, { status: 'RUNNING' })
+    const events: unknown[] = []
+    await harness({ onRetry: e => events.push(e) }).client.getRun(42, 5)
+    expect(events).toEqual([
+      {
+        operation: 'GetPipelineRun',
+        attempt: 1,
+        delayMs: 1000,
+        reason: 'HTTP 429 Too Many Requests'
+      }
+    ])
+  })
+
+  it('names a network failure by its code, with the pause that follows', async () => {
+    const port = await closedPort()
+    const events: RetryEvent[] = []
+    const { client, sleeps } = harness({
+      baseUrl: `http://127.0.0.1:${port}`,
+      random: () => 0.25,
+      onRetry: e => events.push(e)
+    })
+    await failure(client.createRun(42, undefined))
+    expect(events).toEqual([
+      { operation: 'CreatePipelineRun', attempt: 1, delayMs: 250, reason: 'ECONNREFUSED' },
+      { operation: 'CreatePipelineRun', attempt: 2, delayMs: 500, reason: 'ECONNREFUSED' }
+    ])
+    expect(sleeps).toEqual([250, 500])
+  })
+
+  it('never carries the token, even in a status text the server made up', async () => {
+    nock(CENTER)
+      .get(`${CENTER_RUNS}/5`)
+      .reply(599, '')
+      .get(`${CENTER_RUNS}/5`)
+      .reply(200, { status: 'RUNNING' })
+    const events: RetryEvent[] = []
+    await harness({ onRetry: e => events.push(e) }).client.getRun(42, 5)
+    expect(events).toHaveLength(1)
+    expect(events[0].reason).toMatch(/^HTTP 599/)
+    expect(JSON.stringify(events)).not.toContain(TOKEN)
+  })
+})
+
+describe('cancelling createRun', () => {
+  function expectCancelled(error: FlowApiError, attempts: number): void {
+    expect(error).toMatchObject({
+      operation: 'CreatePipelineRun',
+      kind: 'cancelled',
+      mayHaveStarted: false,
+      retryable: false,
+      attempts
+    })
+    expect(error.message).toMatch(/^CreatePipelineRun was cancelled /)
+    expect(error.message).toContain('no run was started')
+  }
+
+  it('an already aborted signal sends nothing', async () => {
+    const reply = counted(nock(CENTER).post(CENTER_RUNS), 1, 200, '7')
+    const controller = new AbortController()
+    controller.abort()
+    const { client, sleeps } = harness()
+    const error = await failure(client.createRun(42, undefined, { signal: controller.signal }))
+    expectCancelled(error, 0)
+    expect(error.message).toContain('before the first request')
+    expect(reply.count()).toBe(0)
+    expect(sleeps).toEqual([])
+  })
+
+  it('an abort during a Retry-After wait ends the wait, and no second request is sent', async () => {
+    const reply = counted(nock(CENTER).post(CENTER_RUNS), 3, 429, '', { 'Retry-After': '3600' })
+    const controller = new AbortController()
+    const events: RetryEvent[] = []
+    // The client's own sleep, asked to wait ten minutes: only the abort can end it within the
+    // test's time limit.
+    const { client } = harness({
+      sleep: undefined,
+      retryAfterCapMs: 600_000,
+      onRetry: event => {
+        events.push(event)
+        setImmediate(() => controller.abort())
+      }
+    })
+    const error = await failure(client.createRun(42, undefined, { signal: controller.signal }))
+    expectCancelled(error, 1)
+    expect(error.message).toContain('after HTTP 429 Too Many Requests')
+    expect(error.message).toContain('the one request sent was refused or never reached the server')
+    expect(events.map(e => e.delayMs)).toEqual([600_000])
+    expect(reply.count()).toBe(1)
+  })
+
+  it('an abort during the backoff after a connection failure: the sleep gets the signal', async () => {
+    const controller = new AbortController()
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .replyWithError(Object.assign(new Error('getaddrinfo ENOTFOUND x'), { code: 'ENOTFOUND' }))
+    const second = counted(nock(CENTER).post(CENTER_RUNS), 1, 200, '7')
+    const signals: (AbortSignal | undefined)[] = []
+    const { client } = harness({
+      sleep: async (_ms, signal) => {
+        signals.push(signal)
+        controller.abort()
+      }
+    })
+    const error = await failure(client.createRun(42, undefined, { signal: controller.signal }))
+    expectCancelled(error, 1)
+    expect(error.message).toContain('after ENOTFOUND')
+    expect(signals).toEqual([controller.signal])
+    expect(second.count()).toBe(0)
+  })
+
+  it('a request in flight is not aborted: its run id comes back', async () => {
+    const controller = new AbortController()
+    let requests = 0
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .reply(() => {
+        requests++
+        controller.abort()
+        return [200, '31']
+      })
+    const { client } = harness()
+    await expect(client.createRun(42, undefined, { signal: controller.signal })).resolves.toBe(31)
+    expect(requests).toBe(1)
+    expect(controller.signal.aborted).toBe(true)
+  })
+
+  it('an abort while a request is in flight that then gets 429: no wait, no second request', async () => {
+    const controller = new AbortController()
+    const replies = [429, 200]
+    let requests = 0
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .times(2)
+      .reply(() => {
+        requests++
+        controller.abort()
+        return [replies.shift() ?? 500, '32', { 'Retry-After': '1' }]
+      })
+    const events: RetryEvent[] = []
+    const { client, sleeps } = harness({ onRetry: e => events.push(e) })
+    const error = await failure(client.createRun(42, undefined, { signal: controller.signal }))
+    expectCancelled(error, 1)
+    expect(requests).toBe(1)
+    expect(sleeps).toEqual([])
+    expect(events).toEqual([])
+  })
+
+  it('an abort while a request is in flight that then gets 503 reports the 503', async () => {
+    const controller = new AbortController()
+    nock(CENTER)
+      .post(CENTER_RUNS)
+      .reply(() => {
+        controller.abort()
+        return [503, 'busy']
+      })
+    const error = await failure(
+      harness().client.createRun(42, undefined, { signal: controller.signal })
+    )
+    // The server may have taken it: saying "cancelled, no run" here would be wrong.
+    expect(error).toMatchObject({ kind: 'http', status: 503, mayHaveStarted: true })
+  })
+
+  it('an injected sleep that ignores the signal still stops the retries', async () => {
+    const controller = new AbortController()
+    const reply = counted(nock(CENTER).post(CENTER_RUNS), 3, 429, '')
+    const { client, sleeps, sleepSignals } = harness({
+      onRetry: () => controller.abort()
+    })
+    const error = await failure(client.createRun(42, undefined, { signal: controller.signal }))
+    expectCancelled(error, 1)
+    expect(reply.count()).toBe(1)
+    expect(sleeps).toEqual([500])
+    expect(sleepSignals).toEqual([controller.signal])
+  })
+})
+
+// nock replaces the http module functions that @actions/http-client captured when it was loaded,
+// and a proxy agent does not work through it. So the proxy tests run the real client, bundled,
+// in a child process with a clean environment, against a real CONNECT proxy on loopback.
+describe('proxy environment (child process, no nock)', () => {
+  let dir: string | undefined
+  const servers: http.Server[] = []
+  afterEach(async () => {
+    for (const server of servers.splice(0)) {
+      server.closeAllConnections()
+      await new Promise(done => server.close(done))
+    }
+    if (dir) await rm(dir, { recursive: true, force: true })
+    dir = undefined
+  })
+
+  async function bundleDriver(): Promise<string> {
+    const esbuild = await import('esbuild')
+    dir = await mkdtemp(join(tmpdir(), 'flow-client-proxy-'))
+    const entry = join(dir, 'driver.ts')
+    await writeFile(
+      entry,
+      `import { FlowClient } from ${JSON.stringify(resolve('src/flow/client.ts'))}
+const [op, baseUrl] = process.argv.slice(2)
+const client = new FlowClient({ baseUrl, token: 'pt-proxytest', userAgent: 'test', timeoutMs: 3000, sleep: async () => {} })
+const abort = new AbortController()
+if (op === 'abort') setTimeout(() => abort.abort(), 200)
+const call =
+  op === 'create'
+    ? client.createRun(1, undefined)
+    : op === 'abort'
+      ? client.getRun(1, 2, { attempts: 1, timeoutMs: 600000, signal: abort.signal })
+      : client.getRun(1, 2, { attempts: 1 })
+call.then(
+  value => console.log(JSON.stringify({ value })),
+  e => console.log(JSON.stringify({ error: { kind: e.kind, networkCode: e.networkCode, attempts: e.attempts, message: e.message } }))
+)
+`
+    )
+    const outfile = join(dir, 'driver.mjs')
+    await esbuild.build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile,
+      logLevel: 'silent',
+      banner: {
+        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
+      }
+    })
+    return outfile
+  }
+
+  /** A CONNECT proxy that hands each tunnel to a tiny HTTP server playing Yunxiao. */
+  async function fakeProxy(refuse = false): Promise<{ url: string; connects: string[] }> {
+    const connects: string[] = []
+    const upstream = http.createServer((req, res) => {
+      res.setHeader('Content-Type', 'application/json')
+      res.end(
+        req.method === 'POST' ? '21' : JSON.stringify({ status: 'SUCCESS', via: req.headers.host })
+      )
+    })
+    const proxy = http.createServer()
+    proxy.on('connect', (req, socket: Socket, head: Buffer) => {
+      connects.push(req.url ?? '')
+      if (refuse) {
+        socket.end('HTTP/1.1 403 Forbidden\r\n\r\n')
+        return
+      }
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+      if (head.length) socket.unshift(head)
+      upstream.emit('connection', socket)
+    })
+    servers.push(proxy, upstream)
+    const port = await listen(proxy)
+    return { url: `http://127.0.0.1:${port}`, connects }
+  }
+
+  function runDriver(
+    driver: string,
+    args: string[],
+    env: Record<string, string>
+  ): Promise<{ value?: unknown; error?: Record<string, unknown> }> {
+    return new Promise((done, fail) => {
+      execFile(
+        process.execPath,
+        [driver, ...args],
+        { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
+        (error, stdout) => (error ? fail(error) : done(JSON.parse(stdout.trim())))
+      )
+    })
+  }
+
+  it('goes through HTTP_PROXY, and straight to a host listed in NO_PROXY', async () => {
+    const driver = await bundleDriver()
+    const proxy = await fakeProxy()
+
+    const viaProxy = await runDriver(driver, ['get', 'http://flow.invalid'], {
+      HTTP_PROXY: proxy.url
+    })
+    expect(viaProxy).toEqual({ value: { status: 'SUCCESS', via: 'flow.invalid:80' } })
+    expect(proxy.connects).toEqual(['flow.invalid:80'])
+
+    // Direct: the proxy sees nothing, and the .invalid name cannot resolve.
+    const direct = await runDriver(driver, ['get', 'http://flow.invalid'], {
+      HTTP_PROXY: proxy.url,
+      NO_PROXY: 'example.com,.invalid'
+    })
+    expect(direct.error?.kind).toBe('network')
+    expect(['ENOTFOUND', 'EAI_AGAIN']).toContain(direct.error?.networkCode)
+    expect(proxy.connects).toEqual(['flow.invalid:80'])
+  })
+
+  // Here rather than under nock, whose interception keeps the abort from reaching the socket.
+  it('a read is abandoned, request in flight included, when its signal aborts', async () => {
+    const driver = await bundleDriver()
+    let requests = 0
+    const silent = http.createServer(() => {
+      requests++
+    })
+    servers.push(silent)
+    const port = await listen(silent)
+    // The read's own timeout is 10 minutes: only the abort (after 200 ms) can end it before
+    // runDriver's 20 s limit.
+    const result = await runDriver(driver, ['abort', `http://127.0.0.1:${port}`], {})
+    expect(requests).toBe(1)
+    expect(result.error).toMatchObject({ kind: 'network', attempts: 1 })
+  })
+
+  it('a proxy that refuses the tunnel is a pre-send failure: create is retried, then explained', async () => {
+    const driver = await bundleDriver()
+    const proxy = await fakeProxy(true)
+    const result = await runDriver(driver, ['create', 'http://flow.invalid'], {
+      HTTP_PROXY: proxy.url
+    })
+    expect(result.error).toMatchObject({ kind: 'network', attempts: 3 })
+    expect(String(result.error?.message)).toContain('HTTPS_PROXY / HTTP_PROXY')
+    expect(proxy.connects).toHaveLength(3)
+  })
+})
+
+describe('independence from GitHub', () => {
+  it('the client modules do not import @actions/core', async () => {
+    const { readFile } = await import('node:fs/promises')
+    for (const file of ['flow/client.ts', 'flow/errors.ts', 'common/redact.ts', 'flow/types.ts']) {
+      const source = await readFile(resolve('src', file), 'utf8')
+      expect(source).not.toMatch(/from\s+['"]@actions\/core['"]|import\(\s*['"]@actions\/core['"]/)
+    }
+  })
+})

@@ -1,0 +1,471 @@
+// Action inputs -> one typed, validated Settings object. Throws InputError on bad input,
+// before anything is sent.
+import { formatDuration, parseDuration } from '../common/duration.js'
+import type { JobLogsMode } from '../follow/job-logs.js'
+import {
+  InputError,
+  parseBooleanInput,
+  quote,
+  withDefaults,
+  type InputName,
+  type InputReader
+} from './inputs.js'
+import { parseDataMapping, parseStringMapping } from './mapping.js'
+import { redact } from '../common/redact.js'
+
+export { InputError, type InputReader }
+
+export type LogsMode = JobLogsMode
+
+export interface Settings {
+  token: string
+  /** Set: center edition paths. Undefined: Region edition paths. */
+  organizationId?: string
+  pipelineId: number
+  /** Origin of the OpenAPI, e.g. 'https://openapi-rdc.aliyuncs.com' or 'http://127.0.0.1:8080' (no trailing slash). */
+  baseUrl: string
+  /** branchModeBranchs */
+  branches: string[]
+  /** One branch for every code source (needs GetPipeline). */
+  branch?: string
+  /** One tag for every code source (needs GetPipeline). */
+  tag?: string
+  envs?: Record<string, string>
+  runningBranches?: Record<string, string>
+  runningTags?: Record<string, string>
+  pipelineArtifacts?: Record<string, string>
+  acrArtifacts?: Record<string, string>
+  packageArtifacts?: Record<string, string>
+  /** The comment to send: the input, or the default that links back to the GitHub run (undefined when neither). */
+  comment?: string
+  /** True when `comment` is the default (the input was empty): a `comment` key in raw params then wins. */
+  commentIsDefault?: boolean
+  /** Raw params object from the `params` input. */
+  rawParams?: Record<string, unknown>
+  /** Console origin, no trailing slash. */
+  consoleUrl: string
+  dryRun: boolean
+  wait: boolean
+  timeoutMs: number
+  pollIntervalMs: number
+  stopOnCancel: boolean
+  stopOnTimeout: boolean
+  logs: LogsMode
+}
+
+/** Several bad inputs at once: one InputError per problem in `errors`; `input` names the first. */
+export class InputErrors extends InputError {
+  constructor(readonly errors: readonly InputError[]) {
+    super(errors[0]?.input ?? '', errors.map(error => error.message).join('\n'))
+    this.name = 'InputErrors'
+  }
+}
+
+/**
+ * Reads and validates every input. Problems are collected: one bad input throws that InputError, several
+ * throw an InputErrors listing each. Messages name the input, say what was expected and quote what was
+ * given (cut short), never the token. `env` supplies the GitHub variables for the default comment.
+ */
+export async function getSettings(
+  read: InputReader,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<Settings> {
+  const get = withDefaults(read) as (name: InputName) => string
+  const token = get('token')
+  const problems: InputError[] = []
+
+  function check<T>(name: InputName, parse: (value: string) => T): T | undefined {
+    try {
+      return parse(get(name))
+    } catch (error) {
+      problems.push(asInputError(name, error))
+      return undefined
+    }
+  }
+  async function checkAsync<T>(
+    name: InputName,
+    parse: (value: string) => Promise<T>
+  ): Promise<T | undefined> {
+    try {
+      return await parse(get(name))
+    } catch (error) {
+      problems.push(asInputError(name, error))
+      return undefined
+    }
+  }
+  const bool = (name: InputName) => check(name, value => parseBooleanInput(name, value))
+
+  check('token', parseToken)
+  const organizationId = check('organization-id', parseOrganizationId)
+  const pipelineId = check('pipeline-id', parsePipelineId)
+  const baseUrl = check('domain', parseDomain)
+  const branches = check('branches', parseBranchList)
+  const branch = check('branch', value => parseRefName('branch', value))
+  const tag = check('tag', value => parseRefName('tag', value))
+  const envs = await checkAsync('envs', value => parseStringMappingInput('envs', value, {}))
+  const runningBranches = await checkAsync('running-branches', value =>
+    parseStringMappingInput('running-branches', value, { refValues: 'branch' })
+  )
+  const runningTags = await checkAsync('running-tags', value =>
+    parseStringMappingInput('running-tags', value, { refValues: 'tag' })
+  )
+  const pipelineArtifacts = await checkAsync('pipeline-artifacts', value =>
+    parseStringMappingInput('pipeline-artifacts', value, { nonEmptyValues: 'version' })
+  )
+  const acrArtifacts = await checkAsync('acr-artifacts', value =>
+    parseStringMappingInput('acr-artifacts', value, { nonEmptyValues: 'tag' })
+  )
+  const packageArtifacts = await checkAsync('package-artifacts', value =>
+    parseStringMappingInput('package-artifacts', value, { nonEmptyValues: 'version' })
+  )
+  const rawParams = await checkAsync('params', parseParamsInput)
+  const commentInput = get('comment')
+  const comment = commentInput || defaultComment(env)
+  const consoleUrl = check('console-url', parseConsoleUrl)
+  const dryRun = bool('dry-run')
+  const wait = bool('wait')
+  const timeoutMs = check('timeout', value =>
+    parseDurationInput('timeout', value, 1000, MAX_TIMEOUT_MS)
+  )
+  const pollIntervalMs = check('poll-interval', value =>
+    parseDurationInput('poll-interval', value, 1000, MAX_POLL_INTERVAL_MS)
+  )
+  const stopOnCancel = bool('stop-on-cancel')
+  const stopOnTimeout = bool('stop-on-timeout')
+  const logs = check('logs', parseLogsMode)
+
+  if (problems.length > 0) {
+    // Belt and braces: whatever an input echoed, the token does not leave this function.
+    const safe = problems.map(
+      problem => new InputError(problem.input, redact(problem.message, [token]))
+    )
+    throw safe.length === 1 ? safe[0] : new InputErrors(safe)
+  }
+  return {
+    token,
+    organizationId,
+    pipelineId: pipelineId as number,
+    baseUrl: baseUrl as string,
+    branches: branches as string[],
+    branch,
+    tag,
+    envs,
+    runningBranches,
+    runningTags,
+    pipelineArtifacts,
+    acrArtifacts,
+    packageArtifacts,
+    comment,
+    commentIsDefault: comment !== undefined && !commentInput,
+    rawParams,
+    consoleUrl: consoleUrl as string,
+    dryRun: dryRun as boolean,
+    wait: wait as boolean,
+    timeoutMs: timeoutMs as number,
+    pollIntervalMs: pollIntervalMs as number,
+    stopOnCancel: stopOnCancel as boolean,
+    stopOnTimeout: stopOnTimeout as boolean,
+    logs: logs as LogsMode
+  }
+}
+
+function asInputError(name: string, error: unknown): InputError {
+  if (error instanceof InputError) return error
+  return new InputError(
+    name,
+    `Input "${name}": ${error instanceof Error ? error.message : String(error)}`
+  )
+}
+
+function parseToken(value: string): string {
+  if (!value) {
+    throw new InputError(
+      'token',
+      'Input "token" is required: a Yunxiao personal access token (pt-...), passed from a secret; got nothing.'
+    )
+  }
+  // A line break or control character would corrupt the request header; never quote the value.
+  if (/[\s\p{Cc}]/u.test(value)) {
+    throw new InputError(
+      'token',
+      'Input "token": expected a single token without spaces or line breaks; the value given has some (not shown).'
+    )
+  }
+  return value
+}
+
+function parseOrganizationId(value: string): string | undefined {
+  if (!value) return undefined
+  // It becomes a URL path segment: letters, digits, '-' and '_' only.
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(value)) {
+    throw new InputError(
+      'organization-id',
+      `Input "organization-id": expected an organization id (letters, digits, '-' or '_', e.g. 60d54f3daccf2bbd6659f3ad), or nothing for the Region edition; got ${quote(value)}.`
+    )
+  }
+  return value
+}
+
+function parsePipelineId(value: string): number {
+  const id = /^\d+$/.test(value) ? Number(value) : NaN
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    throw new InputError(
+      'pipeline-id',
+      value
+        ? `Input "pipeline-id": expected a positive whole number (the number in the pipeline's console URL); got ${quote(value)}.`
+        : `Input "pipeline-id" is required: the number in the pipeline's console URL (https://flow.aliyun.com/pipelines/<pipeline-id>/...); got nothing.`
+    )
+  }
+  return id
+}
+
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/** `host[:port]` or `http(s)://host[:port][/]`, cut into its parts; a path, query, fragment or user is refused. */
+function splitOrigin(
+  text: string,
+  fail: (why: string) => InputError
+): { scheme: string; url: URL; rest: string } {
+  if (/[\s\p{Cc}]/u.test(text)) throw fail('spaces and line breaks are not allowed')
+  const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text)
+  const scheme = schemeMatch ? schemeMatch[1].toLowerCase() : 'https'
+  if (scheme !== 'https' && scheme !== 'http')
+    throw fail(`the scheme ${schemeMatch?.[1]}:// is not supported`)
+  const rest = schemeMatch ? text.slice(schemeMatch[0].length) : text
+  const authority = /^[^/?#\\]*/.exec(rest)![0]
+  if (authority.includes('@')) throw fail('user names and passwords are not allowed in it')
+  if (!authority) throw fail('the host is missing')
+  // An IPv6 address in brackets, or a name / IPv4 address; then an optional :port.
+  const hostPort = /^(\[[0-9A-Fa-f:.]+\]|[^:[\]]+)(?::(\d*))?$/.exec(authority)
+  if (!hostPort) throw fail('not a host[:port] (put an IPv6 address in brackets: [::1]:8080)')
+  const port = hostPort[2]
+  if (port !== undefined && !(Number(port) >= 1 && Number(port) <= 65535 && port !== '')) {
+    throw fail('the port must be a number from 1 to 65535')
+  }
+  let url: URL
+  try {
+    url = new URL(`${scheme}://${authority}`)
+  } catch {
+    throw fail('not a valid host name')
+  }
+  return { scheme, url, rest: rest.slice(authority.length) }
+}
+
+function parseDomain(value: string): string {
+  const expected =
+    'expected the OpenAPI host (openapi-rdc.aliyuncs.com, host:port) or origin (https://host[:port]); http:// only for 127.0.0.1, [::1] or localhost'
+  const fail = (why: string) =>
+    new InputError(
+      'domain',
+      `Input "domain": ${why}; ${expected}; got ${quote(hideUserInfo(value))}.`
+    )
+  const { scheme, url, rest } = splitOrigin(value, fail)
+  if (rest !== '' && rest !== '/') throw fail('a path, query or fragment is not allowed')
+  if (scheme === 'http' && !LOOPBACK_HOSTS.has(url.hostname)) {
+    throw fail('http:// is allowed only for loopback hosts')
+  }
+  return url.origin
+}
+
+function parseConsoleUrl(value: string): string {
+  const fail = (why: string) =>
+    new InputError(
+      'console-url',
+      `Input "console-url": ${why}; expected the web console's http(s) address, e.g. https://flow.aliyun.com; got ${quote(hideUserInfo(value))}.`
+    )
+  const { url, rest } = splitOrigin(value, fail)
+  // A path prefix is kept (a console served under a path); a query or fragment makes no sense before /pipelines.
+  if (/[?#\\]/.test(rest)) throw fail('a query or fragment is not allowed')
+  const path = rest.replace(/\/+$/, '')
+  if (path && !/^(\/[A-Za-z0-9._~%!$&'()*+,;=:@-]+)+$/.test(path)) throw fail('not a valid path')
+  return url.origin + path
+}
+
+/** Credentials pasted into a URL input are not repeated in the error message. */
+function hideUserInfo(value: string): string {
+  return value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)?[^/?#@]*@/, '$1***@')
+}
+
+/**
+ * Why `ref` cannot be a git branch or tag name (the rules of `git check-ref-format`, plus no
+ * leading '-'), or undefined when it can. Catches e.g. a JSON list given where names were expected.
+ */
+export function refNameProblem(ref: string): string | undefined {
+  if (/[\s\p{Cc}]/u.test(ref)) return 'has a space, line break or control character in it'
+  const bad = ref.match(/[~^:?*[\\]/)
+  if (bad) return `has ${quote(bad[0])} in it, which git does not allow in a name`
+  if (ref.includes('..')) return 'has ".." in it, which git does not allow'
+  if (ref.includes('@{') || ref === '@') return 'has "@{" in it or is "@", which git does not allow'
+  if (ref.startsWith('-')) return 'starts with "-"'
+  if (/^["'].*["']$/.test(ref)) return 'is wrapped in quotes (give names without quotes)'
+  if (ref === 'HEAD') return 'is "HEAD", not a branch or tag name'
+  if (ref.startsWith('/') || ref.endsWith('/') || ref.includes('//'))
+    return 'has an empty part between slashes'
+  if (ref.endsWith('.')) return 'ends with "."'
+  if (ref.split('/').some(part => part.startsWith('.') || part.endsWith('.lock')))
+    return 'has a part that starts with "." or ends with ".lock"'
+  return undefined
+}
+
+function parseBranchList(value: string): string[] {
+  const names = value
+    .split(/[\n,]/)
+    .map(name => name.trim())
+    .filter(name => name !== '')
+  for (const name of names) {
+    const problem = refNameProblem(name)
+    if (problem) {
+      throw new InputError(
+        'branches',
+        `Input "branches": expected branch names, one per line or comma-separated; ${quote(name)} ${problem}.`
+      )
+    }
+  }
+  return names
+}
+
+function parseRefName(name: 'branch' | 'tag', value: string): string | undefined {
+  if (!value) return undefined
+  if (value.includes(',')) {
+    throw new InputError(
+      name,
+      `Input "${name}": expected one ${name} name${name === 'branch' ? ' (use `branches` for several)' : ''}; got ${quote(value)}, which has a comma in it.`
+    )
+  }
+  const problem = refNameProblem(value)
+  if (problem) {
+    throw new InputError(
+      name,
+      `Input "${name}": expected one ${name} name; ${quote(value)} ${problem}.`
+    )
+  }
+  return value
+}
+
+interface StringMappingRules {
+  /** Values name a branch or tag: non-empty and without spaces. */
+  refValues?: 'branch' | 'tag'
+  /** Values must not be empty; the word names what a value is. */
+  nonEmptyValues?: string
+}
+
+const MAPPING_EXPECTED: Record<string, string> = {
+  envs: 'a YAML or JSON mapping of variable name to value, e.g. `VERSION: 1.2.3` lines or {"VERSION": "1.2.3"}',
+  'running-branches': 'a YAML or JSON mapping of repository URL to branch',
+  'running-tags': 'a YAML or JSON mapping of repository URL to tag',
+  'pipeline-artifacts': 'a YAML or JSON mapping of pipeline artifact id to version',
+  'acr-artifacts': 'a YAML or JSON mapping of image repository to tag',
+  'package-artifacts':
+    'a YAML or JSON mapping of artifact path (generic/<repo>/<artifact>) to version',
+  params: 'a YAML or JSON mapping (e.g. {"releaseBranch": "release/1.0"})'
+}
+
+/** envs values may come from secrets: its error messages show keys and positions, never the text. */
+function given(name: string, value: string): string {
+  return name === 'envs' ? 'the value is not shown, as it may hold secrets' : `got ${quote(value)}`
+}
+
+async function parseStringMappingInput(
+  name: InputName,
+  value: string,
+  rules: StringMappingRules
+): Promise<Record<string, string> | undefined> {
+  if (!value) return undefined
+  let mapping: Record<string, string>
+  try {
+    mapping = await parseStringMapping(value)
+  } catch (error) {
+    throw new InputError(
+      name,
+      `Input "${name}": ${(error as Error).message}; expected ${MAPPING_EXPECTED[name]}; ${given(name, value)}.`
+    )
+  }
+  for (const [key, item] of Object.entries(mapping)) {
+    const what = rules.refValues ?? rules.nonEmptyValues
+    if (what && item === '') {
+      throw new InputError(
+        name,
+        `Input "${name}": the ${what} for ${quote(key)} is empty; expected ${MAPPING_EXPECTED[name]}; ${given(name, value)}.`
+      )
+    }
+    const problem = rules.refValues && refNameProblem(item)
+    if (problem) {
+      throw new InputError(
+        name,
+        `Input "${name}": the ${rules.refValues} for ${quote(key)} is not a ${rules.refValues} name: ${quote(item)} ${problem}.`
+      )
+    }
+  }
+  return Object.keys(mapping).length > 0 ? mapping : undefined
+}
+
+async function parseParamsInput(value: string): Promise<Record<string, unknown> | undefined> {
+  if (!value) return undefined
+  try {
+    return await parseDataMapping(value)
+  } catch (error) {
+    throw new InputError(
+      'params',
+      `Input "params": ${(error as Error).message}; expected ${MAPPING_EXPECTED.params}; got ${quote(value)}.`
+    )
+  }
+}
+
+/**
+ * The comment that links a Yunxiao run back to the GitHub run that started it, e.g.
+ * `GitHub Actions: owner/repo@abc1234 on main (workflow "CI" run #12) https://github.com/owner/repo/actions/runs/123456`.
+ * Undefined outside GitHub Actions (no server URL, repository or run id).
+ */
+export function defaultComment(env: NodeJS.ProcessEnv): string | undefined {
+  const server = env.GITHUB_SERVER_URL?.trim().replace(/\/+$/, '')
+  const repository = env.GITHUB_REPOSITORY?.trim()
+  const runId = env.GITHUB_RUN_ID?.trim()
+  if (!server || !repository || !runId) return undefined
+  const sha = env.GITHUB_SHA?.trim().slice(0, 7)
+  const ref = env.GITHUB_REF_NAME?.trim()
+  const workflow = env.GITHUB_WORKFLOW?.trim()
+  const runNumber = env.GITHUB_RUN_NUMBER?.trim()
+  const attempt = env.GITHUB_RUN_ATTEMPT?.trim()
+  const run = [
+    workflow ? `workflow ${JSON.stringify(workflow)}` : '',
+    runNumber ? `run #${runNumber}` : '',
+    attempt && attempt !== '1' ? `attempt ${attempt}` : ''
+  ].filter(Boolean)
+  return [
+    `GitHub Actions: ${repository}${sha ? `@${sha}` : ''}${ref ? ` on ${ref}` : ''}`,
+    run.length ? `(${run.join(' ')})` : '',
+    `${server}/${repository}/actions/runs/${runId}`
+  ]
+    .filter(Boolean)
+    .join(' ')
+}
+
+// Longer than any GitHub job may run (5 days on a self-hosted runner), and within a timer's range.
+const MAX_TIMEOUT_MS = 7 * 24 * 3_600_000
+// Slower polling would notice the end of a run too late to be useful.
+const MAX_POLL_INTERVAL_MS = 3_600_000
+
+function parseDurationInput(name: InputName, value: string, minMs: number, maxMs: number): number {
+  let ms: number
+  try {
+    ms = parseDuration(value)
+  } catch (error) {
+    throw new InputError(name, `Input "${name}": ${(error as Error).message}.`)
+  }
+  if (ms < minMs || ms > maxMs) {
+    throw new InputError(
+      name,
+      `Input "${name}": expected a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)}; got ${quote(value)}.`
+    )
+  }
+  return ms
+}
+
+const LOGS_MODES: readonly LogsMode[] = ['failed', 'all', 'none']
+
+function parseLogsMode(value: string): LogsMode {
+  if (!(LOGS_MODES as readonly string[]).includes(value)) {
+    throw new InputError('logs', `Input "logs": expected failed, all or none; got ${quote(value)}.`)
+  }
+  return value as LogsMode
+}

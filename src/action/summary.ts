@@ -1,0 +1,123 @@
+// The job summary, as Markdown. Pure functions: step-summary.ts appends the text to the file.
+// Run variables appear by name only: their values may be secrets.
+import { formatDuration } from '../common/duration.js'
+import type { FlowRun } from '../flow/types.js'
+import type { Settings } from './settings.js'
+
+export interface TriggerFacts {
+  settings: Settings
+  params: Record<string, unknown>
+  runId?: number
+  runUrl?: string
+}
+
+export interface ResultFacts {
+  status: string
+  /** What happened when the wait did not end with the run, e.g. 'stopped: the GitHub job was cancelled (SIGINT)'. */
+  headline?: string
+  durationMs: number
+  run?: FlowRun
+  runUrl: string
+}
+
+/** Escapes text for a Markdown table cell or a line: names come from Yunxiao and from inputs. */
+export function md(text: string): string {
+  return text.replace(/[\\`*_[\]<>|]/g, c => `\\${c}`).replace(/\r\n?|\n/g, ' ')
+}
+
+/** A code span in a table cell: backticks cannot be escaped inside one, so they become quotes. */
+export function code(text: string): string {
+  return `\`${text
+    .replace(/`/g, "'")
+    .replace(/\|/g, '\\|')
+    .replace(/\r\n?|\n/g, ' ')}\``
+}
+
+const STATUS_ICON: Record<string, string> = {
+  SUCCESS: '✅',
+  FAIL: '❌',
+  CANCELED: '⏹️',
+  TIMEOUT: '⌛',
+  RUNNING: '🔄',
+  WAITING: '⏸️'
+}
+
+function icon(status: string | undefined): string {
+  return (status && STATUS_ICON[status]) ?? '•'
+}
+
+function entries(obj: unknown): Array<[string, string]> {
+  if (!obj || typeof obj !== 'object') return []
+  return Object.entries(obj as Record<string, unknown>).map(([k, v]) => [k, String(v)])
+}
+
+export function triggerSummary(facts: TriggerFacts): string {
+  const { settings, params } = facts
+  const lines: string[] = []
+  const title =
+    facts.runId !== undefined
+      ? `Yunxiao Flow run [#${facts.runId}](${facts.runUrl}) started`
+      : 'Yunxiao Flow run (dry run: nothing started)'
+  lines.push(`### ${title}`, '')
+  lines.push('| | |', '|---|---|')
+  lines.push(`| Pipeline | ${settings.pipelineId} |`)
+  lines.push(
+    `| Edition | ${
+      settings.organizationId !== undefined
+        ? `center (organization ${md(settings.organizationId)})`
+        : 'Region'
+    } |`
+  )
+  lines.push(`| OpenAPI | ${md(settings.baseUrl)} |`)
+  const branches = params.branchModeBranchs
+  if (Array.isArray(branches) && branches.length)
+    lines.push(`| Branches | ${branches.map(b => code(String(b))).join(', ')} |`)
+  for (const [key, label] of [
+    ['runningBranchs', 'Branch'],
+    ['runningTags', 'Tag']
+  ] as const) {
+    for (const [repo, ref] of entries(params[key]))
+      lines.push(`| ${label} of ${md(repo)} | ${code(ref)} |`)
+  }
+  const envNames = Object.keys((params.envs as Record<string, unknown> | undefined) ?? {})
+  if (envNames.length)
+    lines.push(`| Run variables | ${envNames.map(n => code(n)).join(', ')} (values not shown) |`)
+  for (const [key, label] of [
+    ['runningPipelineArtifacts', 'Pipeline artifact'],
+    ['runningAcrArtifacts', 'Image'],
+    ['runningPackagesArtifacts', 'Package']
+  ] as const) {
+    for (const [name, version] of entries(params[key]))
+      lines.push(`| ${label} ${md(name)} | ${code(version)} |`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+export function resultSummary(facts: ResultFacts): string {
+  const lines: string[] = []
+  lines.push(`### ${icon(facts.status)} Yunxiao Flow run ${md(facts.status)}`, '')
+  if (facts.headline)
+    lines.push(`**${md(facts.headline.charAt(0).toUpperCase() + facts.headline.slice(1))}.**`, '')
+  lines.push(`Duration ${formatDuration(facts.durationMs)}. [Open the run](${facts.runUrl})`, '')
+  const stages = facts.run?.stages ?? []
+  if (stages.length) {
+    lines.push('| Stage | Job | Status | Duration |', '|---|---|---|---|')
+    for (const stage of stages) {
+      const info = stage.stageInfo
+      const stageName = md(info?.name ?? stage.name ?? '')
+      const jobs = info?.jobs ?? []
+      if (!jobs.length)
+        lines.push(`| ${stageName} | | ${icon(info?.status)} ${md(info?.status ?? '')} | |`)
+      for (const job of jobs) {
+        const took =
+          job.startTime && job.endTime && job.endTime >= job.startTime
+            ? formatDuration(job.endTime - job.startTime)
+            : ''
+        lines.push(
+          `| ${stageName} | ${md(job.name ?? '')} | ${icon(job.status)} ${md(job.status ?? '')} | ${took} |`
+        )
+      }
+    }
+  }
+  return lines.join('\n') + '\n'
+}

@@ -1,0 +1,234 @@
+// The one error type of the Flow OpenAPI client, and how a failed answer becomes plain words.
+// Knows nothing of GitHub: it speaks of "the organization id", never of an action input.
+import { STATUS_CODES } from 'node:http'
+import { redact } from '../common/redact.js'
+
+export type FlowOperation =
+  | 'CreatePipelineRun'
+  | 'GetPipelineRun'
+  | 'GetPipeline'
+  | 'UpdatePipelineRun'
+  | 'StopPipelineJobRun'
+  | 'GetPipelineJobRunLog'
+
+/**
+ * - `http`: the server answered with a non-2xx status.
+ * - `network`: no complete answer: connection refused, DNS failure, connection reset...
+ * - `timeout`: no answer within the request timeout.
+ * - `bad-answer`: a 2xx answer this client cannot read (HTML page, wrong shape, empty).
+ * - `cancelled`: CreatePipelineRun only. The caller's AbortSignal fired before the first request
+ *   or while waiting to try again, so nothing more was sent. `mayHaveStarted` is false, and that
+ *   is certain: every earlier request was refused (429) or never reached the server.
+ */
+export type FlowErrorKind = 'http' | 'network' | 'timeout' | 'bad-answer' | 'cancelled'
+
+export interface FlowApiErrorFields {
+  operation: FlowOperation
+  kind: FlowErrorKind
+  /** HTTP status, when an answer came back. */
+  status?: number
+  /** Yunxiao's error code from the answer body, e.g. `InvalidTokenError`. */
+  errorCode?: string
+  /** Yunxiao's error text (`errorMessage`, `errorDescription` or `message`). */
+  errorMessage?: string
+  /** `requestId` or `traceId` from the body, or the `x-acs-request-id` header: quote it to Yunxiao support. */
+  requestId?: string
+  /** Node's error code for network failures, e.g. `ECONNREFUSED`. */
+  networkCode?: string
+  /** At most 200 characters of what came back, when it was not a readable Yunxiao error. */
+  answerExcerpt?: string
+  /** Safe to try again (the caller decides whether it still has time). */
+  retryable: boolean
+  /** How long the server asked to wait (Retry-After, capped), when it said so. */
+  retryAfterMs?: number
+  /** CreatePipelineRun only: the server may have taken the request, so a run may exist. */
+  mayHaveStarted: boolean
+  /** Requests sent (or tried) for this call, retries included. */
+  attempts: number
+}
+
+export class FlowApiError extends Error implements FlowApiErrorFields {
+  readonly operation: FlowOperation
+  readonly kind: FlowErrorKind
+  readonly status?: number
+  readonly errorCode?: string
+  readonly errorMessage?: string
+  readonly requestId?: string
+  readonly networkCode?: string
+  readonly answerExcerpt?: string
+  readonly retryable: boolean
+  readonly retryAfterMs?: number
+  readonly mayHaveStarted: boolean
+  readonly attempts: number
+
+  constructor(message: string, fields: FlowApiErrorFields) {
+    super(message)
+    this.name = 'FlowApiError'
+    this.operation = fields.operation
+    this.kind = fields.kind
+    this.status = fields.status
+    this.errorCode = fields.errorCode
+    this.errorMessage = fields.errorMessage
+    this.requestId = fields.requestId
+    this.networkCode = fields.networkCode
+    this.answerExcerpt = fields.answerExcerpt
+    this.retryable = fields.retryable
+    this.retryAfterMs = fields.retryAfterMs
+    this.mayHaveStarted = fields.mayHaveStarted
+    this.attempts = fields.attempts
+  }
+}
+
+export const EXCERPT_LIMIT = 200
+
+/**
+ * Whitespace collapsed, secrets removed, then cut to the limit. Redacting before cutting matters:
+ * a cut through the middle of a secret would otherwise leave its first part behind.
+ */
+export function excerpt(text: string, secrets: readonly string[], limit = EXCERPT_LIMIT): string {
+  const flat = redact(text, secrets).replace(/\s+/g, ' ').trim()
+  return flat.length > limit ? `${flat.slice(0, limit)}…` : flat
+}
+
+export function looksLikeHtml(text: string, contentType?: string): boolean {
+  if (contentType && /\bhtml\b/i.test(contentType)) return true
+  return /^\s*<(!doctype|html|head|body|\?xml|[a-z]+[\s>])/i.test(text)
+}
+
+export interface ParsedErrorBody {
+  errorCode?: string
+  errorMessage?: string
+  requestId?: string
+  html: boolean
+  /** Set when the body holds none of the Yunxiao error fields. */
+  excerpt?: string
+}
+
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string' && value.trim() !== '') return value.trim()
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  return undefined
+}
+
+/**
+ * Reads a Yunxiao error answer. Seen shapes: `{errorCode, errorMessage, requestId}`,
+ * `{traceId, code, errorCode, errorMessage, errorDescription}`, plain text, and HTML pages from a
+ * gateway or a wrong host. Every string that comes out is redacted.
+ */
+export function parseErrorBody(
+  body: string,
+  secrets: readonly string[],
+  contentType?: string
+): ParsedErrorBody {
+  const trimmed = body.trim()
+  if (trimmed === '') return { html: false }
+  if (looksLikeHtml(trimmed, contentType)) return { html: true, excerpt: excerpt(trimmed, secrets) }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(trimmed)
+  } catch {
+    return { html: false, excerpt: excerpt(trimmed, secrets) }
+  }
+  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+    const o = parsed as Record<string, unknown>
+    const errorCode = text(o.errorCode) ?? (typeof o.code === 'string' ? text(o.code) : undefined)
+    const errorMessage = text(o.errorMessage) ?? text(o.errorDescription) ?? text(o.message)
+    const requestId = text(o.requestId) ?? text(o.traceId)
+    if (errorCode || errorMessage || requestId) {
+      const clean = (s: string | undefined) => (s === undefined ? undefined : excerpt(s, secrets))
+      return {
+        errorCode: clean(errorCode),
+        errorMessage: clean(errorMessage),
+        requestId: clean(requestId),
+        html: false
+      }
+    }
+  }
+  return { html: false, excerpt: excerpt(trimmed, secrets) }
+}
+
+export function statusLine(status: number, statusMessage?: string): string {
+  const reason = STATUS_CODES[status] ?? statusMessage
+  return reason ? `HTTP ${status} ${reason}` : `HTTP ${status}`
+}
+
+/** What the client knows about its own setup, so a 404 hint can say which edition mismatch it is. */
+export interface HintContext {
+  host: string
+  organizationIdSet: boolean
+}
+
+const CENTER_HOST = 'openapi-rdc.aliyuncs.com'
+
+export const HTML_HINT =
+  'The host is not a Yunxiao OpenAPI endpoint (an HTML page came back): check the domain.'
+
+function editionHint(context: HintContext): string {
+  if (!context.organizationIdSet && context.host === CENTER_HOST) {
+    return `the center edition (${CENTER_HOST}) needs the organization id, and none was given.`
+  }
+  if (context.organizationIdSet && context.host !== CENTER_HOST) {
+    return `a Region-edition host must not get an organization id (is ${context.host} one?).`
+  }
+  return `the center edition (${CENTER_HOST}) needs the organization id, a Region-edition host must not get one.`
+}
+
+export function hintForStatus(status: number, context: HintContext): string | undefined {
+  if (status === 401) {
+    return 'The token is invalid or expired: create a new personal access token in Yunxiao and update it where it is stored.'
+  }
+  if (status === 403) {
+    return 'The token lacks the "pipeline run: read/write" permission, or its user is not a member of the organization.'
+  }
+  if (status === 404) {
+    return `Wrong pipeline id or organization id, or an edition mismatch: ${editionHint(context)}`
+  }
+  if (status === 429) return 'Rate limited by Yunxiao: too many requests with this token.'
+  if (status >= 500) return 'Yunxiao had a server error.'
+  if (status >= 300 && status < 400) {
+    return 'The host answered with a redirect, which is not followed (the token would go with it): check the domain.'
+  }
+  return undefined
+}
+
+export function hintForNetworkCode(code: string | undefined): string | undefined {
+  switch (code) {
+    case 'ENOTFOUND':
+      return 'The host name could not be resolved: check the domain.'
+    case 'EAI_AGAIN':
+      return 'The DNS lookup failed for now: check the network and the domain.'
+    case 'ECONNREFUSED':
+      return 'Nothing accepted the connection: check the domain and port.'
+    case 'PROXY':
+      return 'The connection through the proxy (HTTPS_PROXY / HTTP_PROXY) could not be set up: check the proxy, or list the host in NO_PROXY.'
+    default:
+      return undefined
+  }
+}
+
+/** `(errorCode X: message; requestId R)`, or '' when the body had none of them. */
+export function describeYunxiaoError(parsed: ParsedErrorBody): string {
+  const parts: string[] = []
+  if (parsed.errorCode && parsed.errorMessage) {
+    parts.push(`errorCode ${parsed.errorCode}: ${parsed.errorMessage}`)
+  } else if (parsed.errorCode) {
+    parts.push(`errorCode ${parsed.errorCode}`)
+  } else if (parsed.errorMessage) {
+    parts.push(parsed.errorMessage)
+  }
+  if (parsed.requestId) parts.push(`requestId ${parsed.requestId}`)
+  return parts.length ? ` (${parts.join('; ')})` : ''
+}
+
+/** `Operation failed[ after N tries]: what. Hint.` with secrets removed from all of it. */
+export function composeMessage(
+  operation: FlowOperation,
+  attempts: number,
+  what: string,
+  hint: string | undefined,
+  secrets: readonly string[]
+): string {
+  const tries = attempts > 1 ? ` after ${attempts} tries` : ''
+  const sentence = /[.!?…]$/.test(what) ? what : `${what}.`
+  return redact(`${operation} failed${tries}: ${sentence}${hint ? ` ${hint}` : ''}`, secrets)
+}

@@ -1,0 +1,117 @@
+// Copying a Yunxiao job's log into the GitHub log when the job ends, inside a collapsible group.
+// The log is someone else's text: it is printed with workflow commands stopped, so a line such as
+// `::set-output ...` or `::error::` in it stays text. A log never fails the wait: read errors are warnings.
+import { randomUUID } from 'node:crypto'
+import type { FlowJob, FlowJobLog, FlowStage } from '../flow/types.js'
+import { messageOf, oneLine, type Logger } from '../common/logger.js'
+import { jobName, stageName } from './progress.js'
+
+/** Which job logs to copy: the `logs` input. */
+export type JobLogsMode = 'failed' | 'all' | 'none'
+
+export interface JobLogPrinterOptions {
+  /** The signal, when given, aborts once the log is no longer wanted (the wait gave up on it). */
+  getJobLog: (jobId: number, signal?: AbortSignal) => Promise<FlowJobLog>
+  mode: JobLogsMode
+  /** Its info must write lines as they are, unescaped (core.info does): the stop/resume lines rely on it. */
+  logger: Logger
+  runUrl: string
+  /** Longest log printed, in UTF-8 bytes; longer logs keep their last part. */
+  maxBytes?: number
+  /** Applied to the log text before printing (e.g. to hide the token should a log ever echo it). */
+  redact?: (text: string) => string
+  /** The secret that resumes workflow commands; random by default. */
+  newStopToken?: () => string
+}
+
+export const DEFAULT_MAX_LOG_BYTES = 64 * 1024
+
+export interface LogTail {
+  text: string
+  cutBytes: number
+  cutLines: number
+}
+
+/**
+ * The last at most `maxBytes` bytes of `content`, starting on a line boundary when the kept part
+ * has one (else on a character boundary), with how much was cut before it.
+ */
+export function tailOfLog(content: string, maxBytes: number): LogTail {
+  const buf = Buffer.from(content, 'utf8')
+  if (buf.length <= maxBytes) return { text: content, cutBytes: 0, cutLines: 0 }
+  let start = buf.length - Math.max(0, maxBytes)
+  // The byte before `start` may itself end a line; only look further when it does not.
+  if (start > 0 && buf[start - 1] !== 0x0a) {
+    const newline = buf.indexOf(0x0a, start)
+    if (newline !== -1 && newline < buf.length - 1) start = newline + 1
+  }
+  while (start < buf.length && (buf[start] & 0xc0) === 0x80) start++ // inside a UTF-8 character
+  let cutLines = 0
+  for (let i = 0; i < start; i++) if (buf[i] === 0x0a) cutLines++
+  return { text: buf.subarray(start).toString('utf8'), cutBytes: start, cutLines }
+}
+
+function splitLines(text: string): string[] {
+  const lines = text.split(/\r\n|\r|\n/)
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop()
+  return lines
+}
+
+/**
+ * The onJobEnded of waitForRun. Once its signal has aborted, it prints nothing more: the wait has
+ * given up on it and said so, and a log printed later would land among unrelated lines.
+ */
+export function createJobLogPrinter(
+  options: JobLogPrinterOptions
+): (stage: FlowStage, job: FlowJob, signal?: AbortSignal) => Promise<void> {
+  const { getJobLog, mode, logger, runUrl } = options
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_LOG_BYTES
+  const redact = options.redact ?? ((text: string) => text)
+  const newStopToken = options.newStopToken ?? (() => randomUUID())
+  const annotate = (line: string) => (logger.error ? logger.error(line) : logger.warning(line))
+
+  return async (stage, job, signal) => {
+    const status = String(job.status)
+    const failed = status === 'FAIL'
+    if (mode === 'none' || (mode === 'failed' && !failed) || signal?.aborted) return
+
+    const name = `${stageName(stage, 0)} / ${jobName(job, 0)}`
+    let log: FlowJobLog
+    try {
+      log = await getJobLog(job.id, signal)
+    } catch (err) {
+      if (signal?.aborted) return
+      logger.warning(`Could not read the log of job "${name}" (${messageOf(err)}); see ${runUrl}`)
+      if (failed) annotate(`Job "${name}" failed; its log could not be read. See ${runUrl}`)
+      return
+    }
+    if (signal?.aborted) return
+
+    const content = redact(typeof log?.content === 'string' ? log.content : '')
+    const tail = tailOfLog(content, maxBytes)
+    logger.startGroup(`${name} (${oneLine(status)})`)
+    try {
+      if (tail.cutBytes > 0) {
+        logger.info(
+          `... ${tail.cutBytes} earlier bytes (${tail.cutLines} lines) cut; full log: ${runUrl}`
+        )
+      }
+      if (tail.text === '') {
+        logger.info('(the log is empty)')
+      } else {
+        // GitHub's way to print untrusted text: stop command processing until an unguessable token.
+        const token = newStopToken()
+        logger.info(`::stop-commands::${token}`)
+        try {
+          for (const line of splitLines(tail.text)) logger.info(line)
+        } finally {
+          logger.info(`::${token}::`)
+        }
+      }
+      if (log?.more === true) logger.info(`(Yunxiao has more of this log: ${runUrl})`)
+    } finally {
+      logger.endGroup()
+    }
+    if (failed) annotate(`Job "${name}" failed; its log is above. Run: ${runUrl}`)
+  }
+}

@@ -1,0 +1,62 @@
+// Stopping a Yunxiao run: UpdatePipelineRun first; where the server refuses it, stop each job
+// that has not ended with StopPipelineJobRun. Knows nothing of GitHub.
+import type { FlowClient } from '../flow/client.js'
+import { isFinalStatus, type FlowRun } from '../flow/types.js'
+
+export interface StopOutcome {
+  /** 'run': the run was stopped; 'jobs': N jobs were stopped one by one; 'ended': nothing to stop. */
+  how: 'run' | 'jobs' | 'ended'
+  jobs: number
+}
+
+/** Jobs that can be stopped: those under way. Jobs not yet started end with the run. */
+const ACTIVE = new Set(['RUNNING', 'WAITING'])
+
+export function activeJobIds(run: FlowRun | undefined): number[] {
+  const ids: number[] = []
+  for (const stage of run?.stages ?? []) {
+    for (const job of stage.stageInfo?.jobs ?? []) {
+      if (typeof job.id === 'number' && ACTIVE.has(job.status)) ids.push(job.id)
+    }
+  }
+  return ids
+}
+
+/**
+ * The server understood and declined to stop the run: a 4xx other than auth and rate limiting (those
+ * would fail the job stops the same way), or an answer of `false`.
+ */
+function isRefusal(error: unknown): boolean {
+  const { status, kind } = error as { status?: number; kind?: string }
+  if (status === 200 && kind === 'bad-answer') return true
+  return status !== undefined && status >= 400 && status < 500 && ![401, 403, 429].includes(status)
+}
+
+/**
+ * Stops the run. `lastRun` is the newest run object seen, used when the run stop is refused;
+ * a fresh read is tried first so that jobs started since then are stopped too.
+ */
+export async function stopFlowRun(
+  client: FlowClient,
+  pipelineId: number,
+  runId: number,
+  lastRun?: FlowRun
+): Promise<StopOutcome> {
+  try {
+    await client.stopRun(pipelineId, runId)
+    return { how: 'run', jobs: 0 }
+  } catch (runError) {
+    if (!isRefusal(runError)) throw runError
+    let run = lastRun
+    try {
+      run = await client.getRun(pipelineId, runId, { attempts: 1 })
+    } catch {
+      // keep the last run seen
+    }
+    if (run && isFinalStatus(run.status)) return { how: 'ended', jobs: 0 }
+    const ids = activeJobIds(run)
+    if (ids.length === 0) throw runError
+    for (const id of ids) await client.stopJob(pipelineId, runId, id)
+    return { how: 'jobs', jobs: ids.length }
+  }
+}

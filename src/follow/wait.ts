@@ -1,0 +1,306 @@
+// Following a Yunxiao run to its end: when to read its status, what to do when a read fails,
+// and when to give up. Knows nothing of GitHub: everything it says goes through a small logger,
+// and time comes from an injectable clock so the loop is testable without real sleeping.
+import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
+import { messageOf, oneLine, type Logger } from '../common/logger.js'
+import {
+  formatElapsed,
+  HEARTBEAT_MS,
+  jobIdentity,
+  jobName,
+  ProgressTracker,
+  stageName
+} from './progress.js'
+import { abortableSleep } from '../common/sleep.js'
+
+export interface Clock {
+  now(): number
+  /** Resolves after `ms`, or as soon as `signal` aborts (it never rejects). */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>
+}
+
+export const realClock: Clock = {
+  now: () => Date.now(),
+  sleep: abortableSleep
+}
+
+export interface WaitOptions {
+  /** One GetPipelineRun. The signal aborts with the wait; a reader may ignore it. */
+  getRun: (signal?: AbortSignal) => Promise<FlowRun>
+  pollIntervalMs: number
+  timeoutMs: number
+  /** Clock ms when the run was created: elapsed times count from here; the deadline is startedAt + timeoutMs. */
+  startedAt: number
+  clock?: Clock
+  /** [0, 1), for the backoff jitter. */
+  random?: () => number
+  /** Aborted when the GitHub job is cancelled: the wait then returns 'aborted' promptly. */
+  signal?: AbortSignal
+  logger: Logger
+  /**
+   * Once per job, in stage order, when it is first seen in a final status. Errors become warnings.
+   * The loop waits for it, but not past the deadline nor the abort: then `signal` aborts, the loop
+   * goes on without it, and it should print nothing more.
+   */
+  onJobEnded?: (stage: FlowStage, job: FlowJob, signal: AbortSignal) => Promise<void>
+  /** After every successful read. */
+  onRun?: (run: FlowRun) => void
+}
+
+export interface WaitResult {
+  outcome: 'final' | 'timeout' | 'aborted'
+  /** The final status, 'TIMEOUT', or (aborted) the last status seen, 'UNKNOWN' before any. */
+  status: string
+  /** The last run read, if any. */
+  run?: FlowRun
+  elapsedMs: number
+  /** Status reads started, failed ones included. */
+  reads: number
+  /** Set when the wait ended while status reads were failing. */
+  lastError?: unknown
+}
+
+/** The first read waits this long (or one interval if shorter): a run just created may not be readable yet. */
+export const FIRST_READ_DELAY_MS = 2000
+/** Backoff ceilings never grow past max(this, 4 intervals). */
+export const MAX_BACKOFF_MS = 60_000
+
+const WAITING_NOTE =
+  'The run is WAITING: for a manual approval, a free build machine, or another run of the pipeline.'
+const KNOWN_STATUSES = new Set(['RUNNING', 'WAITING', 'SUCCESS', 'FAIL', 'CANCELED'])
+
+/**
+ * Delay before the next read after the `failures`-th failed read in a row: full jitter over an
+ * exponentially growing ceiling (2, 4, 8... intervals, capped), but never less than one poll interval
+ * (the cost rule: at most one read per interval) nor less than the server's Retry-After.
+ */
+export function retryDelayMs(
+  failures: number,
+  pollIntervalMs: number,
+  random: () => number,
+  retryAfterMs?: number
+): number {
+  const cap = Math.max(MAX_BACKOFF_MS, pollIntervalMs * 4)
+  const ceiling = Math.min(cap, pollIntervalMs * 2 ** Math.min(failures, 30))
+  const jittered = Math.floor(random() * ceiling)
+  return Math.max(pollIntervalMs, jittered, retryAfterMs ?? 0)
+}
+
+function isRetryable(err: unknown): boolean {
+  return (
+    typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true
+  )
+}
+
+function retryAfterOf(err: unknown): number | undefined {
+  const value = (err as { retryAfterMs?: unknown }).retryAfterMs
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined
+}
+
+const ABORTED = Symbol('aborted')
+
+/** Settles with the promise, or with ABORTED as soon as the signal aborts (the promise is left to settle unheard). */
+function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T | typeof ABORTED> {
+  if (!signal) return promise
+  if (signal.aborted) {
+    promise.catch(() => undefined)
+    return Promise.resolve(ABORTED)
+  }
+  return new Promise<T | typeof ABORTED>((resolve, reject) => {
+    const onAbort = () => {
+      promise.catch(() => undefined)
+      resolve(ABORTED)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      value => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (err: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(err)
+      }
+    )
+  })
+}
+
+interface EndedJob {
+  stage: FlowStage
+  job: FlowJob
+  /** `Stage / Job`, for the log. */
+  name: string
+}
+
+/** Jobs in a final status not reported before, in stage order; marks them reported. */
+function newlyEndedJobs(run: FlowRun, reported: Set<string>): EndedJob[] {
+  const ended: EndedJob[] = []
+  const stages = Array.isArray(run.stages) ? run.stages : []
+  stages.forEach((stage, stageIndex) => {
+    const jobs = Array.isArray(stage?.stageInfo?.jobs) ? stage.stageInfo.jobs : []
+    jobs.forEach((job, jobIndex) => {
+      if (!job || typeof job !== 'object' || !isFinalStatus(job.status)) return
+      const key = jobIdentity(stage, stageIndex, job, jobIndex)
+      if (reported.has(key)) return
+      reported.add(key)
+      const name = `${stageName(stage, stageIndex)} / ${jobName(job, jobIndex)}`
+      ended.push({ stage, job, name })
+    })
+  })
+  return ended
+}
+
+/**
+ * Runs `call`, waiting for it until the deadline or the abort at the latest: then the signal it was
+ * given aborts and this returns without it. Its errors are rethrown while it is waited for only.
+ */
+async function untilDeadline(
+  call: (signal: AbortSignal) => Promise<void>,
+  clock: Clock,
+  deadline: number,
+  signal?: AbortSignal
+): Promise<'done' | 'deadline' | typeof ABORTED> {
+  if (signal?.aborted) return ABORTED
+  const stop = new AbortController()
+  const forward = () => stop.abort()
+  signal?.addEventListener('abort', forward, { once: true })
+  try {
+    const work = call(stop.signal)
+    work.catch(() => undefined) // an abandoned call may still fail: nobody listens then
+    const outcome = await Promise.race([
+      work.then(() => 'done' as const),
+      // Also ends (early) on the abort, which `stop` forwards.
+      clock.sleep(deadline - clock.now(), stop.signal).then(() => 'deadline' as const)
+    ])
+    return outcome === 'deadline' && signal?.aborted ? ABORTED : outcome
+  } finally {
+    stop.abort() // tells an abandoned call to stop, and ends the deadline sleep of a finished one
+    signal?.removeEventListener('abort', forward)
+  }
+}
+
+export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
+  const { getRun, pollIntervalMs, timeoutMs, startedAt, signal, logger, onJobEnded, onRun } =
+    options
+  const clock = options.clock ?? realClock
+  const random = options.random ?? Math.random
+  const deadline = startedAt + Math.max(0, timeoutMs)
+  const progress = new ProgressTracker(startedAt)
+  const reportedJobs = new Set<string>()
+  const unknownSeen = new Set<string>()
+  let waitingNoted = false
+  let reads = 0
+  let failures = 0
+  let failuresNotedAt = 0
+  let lastError: unknown
+  let lastRun: FlowRun | undefined
+  let nextReadAt = startedAt + Math.min(pollIntervalMs, FIRST_READ_DELAY_MS)
+
+  const finish = (outcome: WaitResult['outcome'], status: string): WaitResult => ({
+    outcome,
+    status,
+    run: lastRun,
+    elapsedMs: Math.max(0, clock.now() - startedAt),
+    reads,
+    ...(failures > 0 ? { lastError } : {})
+  })
+  const aborted = () => finish('aborted', lastRun ? String(lastRun.status) : 'UNKNOWN')
+
+  for (;;) {
+    // The last sleep is cut to the deadline; the read there is the last one.
+    const readAt = Math.min(nextReadAt, deadline)
+    // Loop: a timer may fire a little early, and a read must not come before its time.
+    for (let left = readAt - clock.now(); left > 0; left = readAt - clock.now()) {
+      if (signal?.aborted) return aborted()
+      await clock.sleep(left, signal)
+    }
+    if (signal?.aborted) return aborted()
+    // Also when something (a job log) held the loop up past the deadline: no read after this one.
+    const finalRead = clock.now() >= deadline
+
+    const readStartedAt = clock.now()
+    reads++
+    let run: FlowRun | typeof ABORTED
+    try {
+      run = await unlessAborted(getRun(signal), signal)
+    } catch (err) {
+      if (signal?.aborted) return aborted()
+      if (!isRetryable(err)) throw err
+      failures++
+      lastError = err
+      const now = clock.now()
+      if (failures === 1) {
+        failuresNotedAt = now
+        logger.warning(
+          `Reading the run status failed (${messageOf(err)}); retrying with backoff until the timeout.`
+        )
+      } else if (!finalRead && now - failuresNotedAt >= HEARTBEAT_MS) {
+        // Like the progress heartbeat: a long outage must not look like a hung step.
+        failuresNotedAt = now
+        logger.info(
+          `[${formatElapsed(now - startedAt)}] still cannot read the run: ${messageOf(err)} (${failures} tries); retrying until the deadline`
+        )
+      }
+      // Also when a slow failed read ran past the deadline: no read after it.
+      if (finalRead || clock.now() >= deadline) return finish('timeout', 'TIMEOUT')
+      nextReadAt = readStartedAt + retryDelayMs(failures, pollIntervalMs, random, retryAfterOf(err))
+      continue
+    }
+    if (run === ABORTED) return aborted()
+
+    if (failures > 0) {
+      logger.info(`Reading the run status works again (after ${failures} failed read(s)).`)
+      failures = 0
+      lastError = undefined
+    }
+    lastRun = run
+    onRun?.(run)
+
+    const status = String(run.status ?? '')
+    for (const line of progress.update(run, clock.now())) logger.info(line)
+    if (status === 'WAITING' && !waitingNoted) {
+      waitingNoted = true
+      logger.info(WAITING_NOTE)
+    } else if (!KNOWN_STATUSES.has(status) && !unknownSeen.has(status)) {
+      unknownSeen.add(status)
+      logger.info(
+        oneLine(
+          `The run status ${JSON.stringify(status)} is not one this action knows; taken as not finished yet.`
+        )
+      )
+    }
+
+    if (onJobEnded) {
+      const ended = newlyEndedJobs(run, reportedJobs)
+      let gaveUp = false
+      for (let i = 0; i < ended.length; i++) {
+        const { stage, job, name } = ended[i]
+        if (gaveUp || clock.now() >= deadline) {
+          logger.info(
+            `The timeout was reached: the logs of ${ended.length - i} more ended job(s) were not looked at.`
+          )
+          break
+        }
+        try {
+          const outcome = await untilDeadline(
+            s => onJobEnded(stage, job, s),
+            clock,
+            deadline,
+            signal
+          )
+          if (outcome === ABORTED) return aborted()
+          if (outcome === 'deadline') {
+            logger.warning(`Gave up on the log of job "${name}" at the timeout; it was not copied.`)
+            gaveUp = true
+          }
+        } catch (err) {
+          logger.warning(`Could not report the end of job "${name}": ${messageOf(err)}`)
+        }
+      }
+    }
+
+    if (isFinalStatus(status)) return finish('final', status)
+    if (finalRead) return finish('timeout', 'TIMEOUT')
+    nextReadAt = readStartedAt + pollIntervalMs
+  }
+}
