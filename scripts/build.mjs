@@ -3,6 +3,8 @@
 //   sooner than an ES module one; @actions/core and @actions/http-client are ES modules, which
 //   esbuild turns into CommonJS.
 // - dist/yaml.js: the `yaml` package, required only when a mapping input (envs, params, ...) is set.
+// - dist/github.js: src/github/ (commit status, deployments, context-envs), required only when one
+//   of the GitHub inputs is set.
 // - undici is left out and tunnel is loaded only when a proxy is used (see the plugins below).
 // Main and post steps share dist/index.js.
 import { build } from 'esbuild'
@@ -56,6 +58,29 @@ const yamlApart = {
   }
 }
 
+// src/github/ stays out of index.js: src/action/github.ts imports it lazily, and it is built into
+// dist/github.js. The lazy import resolves to a small CommonJS module of the bundle that requires
+// the chunk, so that esbuild turns it into a lazy require() (an import() in a CommonJS file would
+// start Node's ES module loader).
+const githubApart = {
+  name: 'github-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/github\/index\.js$/ }, args =>
+      args.importer.includes('/src/action/') && args.kind === 'dynamic-import'
+        ? { path: 'github', namespace: 'github-chunk' }
+        : undefined
+    )
+    b.onLoad({ filter: /.*/, namespace: 'github-chunk' }, () => ({
+      contents: "module.exports = require('./github.js')",
+      loader: 'js'
+    }))
+    b.onResolve({ filter: /.*/, namespace: 'github-chunk' }, args => ({
+      path: args.path,
+      external: true
+    }))
+  }
+}
+
 // The @actions/* modules have no side effects at load; saying so lets esbuild drop the parts this
 // action does not use (the job summary helper and its node:fs/promises, OIDC, platform details).
 const actionsWithoutSideEffects = {
@@ -97,7 +122,12 @@ const main = await build({
   ...common,
   entryPoints: { index: 'src/index.ts' },
   outdir: 'dist',
-  plugins: [stubUndici, lazyTunnel, yamlApart, actionsWithoutSideEffects]
+  plugins: [stubUndici, lazyTunnel, yamlApart, githubApart, actionsWithoutSideEffects]
+})
+const github = await build({
+  ...common,
+  entryPoints: { github: 'src/github/index.ts' },
+  outdir: 'dist'
 })
 const yaml = await build({
   ...common,
@@ -107,7 +137,7 @@ const yaml = await build({
 
 // Licences of the bundled packages, as ncc's licenses.txt does.
 const pkgs = new Set()
-for (const result of [main, yaml]) {
+for (const result of [main, yaml, github]) {
   for (const input of Object.keys(result.metafile.inputs)) {
     const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)
     if (m) pkgs.add(m[1])
