@@ -2,7 +2,8 @@
 // - dist/index.js: CommonJS (dist/package.json says so). Node 20 starts a CommonJS entry ~5 ms
 //   sooner than an ES module one; @actions/core and @actions/http-client are ES modules, which
 //   esbuild turns into CommonJS.
-// - dist/yaml.js: the `yaml` package, required only when a mapping input (envs, params, ...) is set.
+// - dist/yaml.js: the `yaml` package, required (never import()ed) only when a mapping input
+//   (envs, params, ...) is set.
 // - dist/github.js: src/github/ (commit status, deployments, context-envs), required only when one
 //   of the GitHub inputs is set.
 // - undici is left out and tunnel is loaded only when a proxy is used (see the plugins below).
@@ -50,11 +51,26 @@ module.exports = {
   }
 }
 
-// `yaml` stays out of index.js: mapping.ts imports it lazily, and it is built into dist/yaml.js.
-const yamlApart = {
-  name: 'yaml-apart',
+// Split chunks: packages kept out of index.js and built into a file of their own, loaded only when a
+// run needs them (`yaml`: only when a mapping input is set; mapping.ts imports it lazily).
+// esbuild keeps an external dynamic import() as import() even in CommonJS output, and import() in
+// a CommonJS file starts Node's ES module loader, which also runs its CommonJS export lexer over the
+// chunk: about +80 ms and +10 MiB (README "Performance"). So `import('yaml')` resolves to a small
+// CommonJS module of the bundle that requires the chunk: esbuild turns the dynamic import of a
+// bundled module into a lazy require, and the chunk is loaded with require(), relative to dist/.
+// __tests__/build/dist.test.ts fails if any dist/*.js holds a dynamic import().
+const CHUNKS = { yaml: 'yaml.js' }
+const chunksApart = {
+  name: 'chunks-apart',
   setup(b) {
-    b.onResolve({ filter: /^yaml$/ }, () => ({ path: './yaml.js', external: true }))
+    b.onResolve({ filter: /^[\w@/-]+$/ }, args =>
+      Object.hasOwn(CHUNKS, args.path) ? { path: args.path, namespace: 'chunk' } : undefined
+    )
+    b.onLoad({ filter: /.*/, namespace: 'chunk' }, args => ({
+      contents: `module.exports = require(${JSON.stringify(`./${CHUNKS[args.path]}`)})`,
+      loader: 'js'
+    }))
+    b.onResolve({ filter: /.*/, namespace: 'chunk' }, args => ({ path: args.path, external: true }))
   }
 }
 
@@ -122,7 +138,7 @@ const main = await build({
   ...common,
   entryPoints: { index: 'src/index.ts' },
   outdir: 'dist',
-  plugins: [stubUndici, lazyTunnel, yamlApart, githubApart, actionsWithoutSideEffects]
+  plugins: [stubUndici, lazyTunnel, chunksApart, githubApart, actionsWithoutSideEffects]
 })
 const github = await build({
   ...common,
