@@ -33,7 +33,7 @@ export function loadsIn(code: string): Load[] {
         const literal = !!arg && ts.isStringLiteralLike(arg)
         found.push({
           kind: isImport ? 'import()' : 'require',
-          target: arg ? (literal ? (arg as ts.StringLiteralLike).text : arg.getText(file)) : '',
+          target: arg ? (literal ? arg.text : arg.getText(file)) : '',
           literal
         })
       }

@@ -20,11 +20,13 @@ type Lint = (input: string, path: string) => { line: number; column: number; mes
 interface InputSpec {
   required: boolean
   default: string
+  description: string
 }
 
 interface ActionSpec {
   inputs: Map<string, InputSpec>
-  outputs: Set<string>
+  /** Output name -> description. */
+  outputs: Map<string, string>
 }
 
 interface CodeBlock {
@@ -42,14 +44,22 @@ function isMap(value: unknown): value is JsonMap {
 
 function loadActionSpec(actionYml: string): ActionSpec {
   const doc = parse(actionYml) as {
-    inputs: Record<string, { required?: boolean; default?: string }>
-    outputs: Record<string, unknown>
+    inputs: Record<string, { required?: boolean; default?: string; description?: string }>
+    outputs: Record<string, { description?: string }>
   }
   const inputs = new Map<string, InputSpec>()
   for (const [name, spec] of Object.entries(doc.inputs)) {
-    inputs.set(name, { required: spec.required === true, default: String(spec.default ?? '') })
+    inputs.set(name, {
+      required: spec.required === true,
+      default: String(spec.default ?? ''),
+      description: String(spec.description ?? '')
+    })
   }
-  return { inputs, outputs: new Set(Object.keys(doc.outputs)) }
+  const outputs = new Map<string, string>()
+  for (const [name, spec] of Object.entries(doc.outputs)) {
+    outputs.set(name, String(spec.description ?? ''))
+  }
+  return { inputs, outputs }
 }
 
 function yamlBlocks(markdown: string): CodeBlock[] {
@@ -144,7 +154,7 @@ function tablesIn(markdown: string): Table[] {
     if (line.startsWith('|')) {
       current.push(
         line
-          .split('|')
+          .split(/(?<!\\)\|/)
           .slice(1, -1)
           .map(cell => cell.trim())
       )
@@ -167,6 +177,21 @@ function unquote(cell: string): string {
   return cell.replace(/^`(.*)`$/, '$1')
 }
 
+/** A table cell as text: `\|` is how a table writes a `|`. */
+function cellText(cell: string): string {
+  return cell.replace(/\\\|/g, '|')
+}
+
+/**
+ * The rule for descriptions: the Meaning cell of the Inputs and Outputs tables is action.yml's
+ * description, word for word (markdown included), so the two cannot drift apart in meaning.
+ */
+function checkDescription(kind: string, name: string, cell: string | undefined, wanted: string) {
+  if (cell === undefined) return [`${kind} "${name}": no Meaning cell in the README`]
+  if (cellText(cell) === wanted) return []
+  return [`${kind} "${name}": README says "${cellText(cell)}", action.yml says "${wanted}"`]
+}
+
 /**
  * Problems with the README's tables: the Inputs and Outputs sections must list exactly what
  * action.yml declares, and every table with an Input/Default column must give action.yml's default.
@@ -182,13 +207,20 @@ function checkTables(markdown: string, spec: ActionSpec): string[] {
       if (!listed.includes(name)) problems.push(`input "${name}" is missing from the Inputs table`)
     }
     const required = inputsTable.header.indexOf('Required')
+    const meaning = inputsTable.header.indexOf('Meaning')
+    if (meaning < 0) problems.push('the Inputs table has no Meaning column')
     for (const row of inputsTable.rows) {
-      const input = spec.inputs.get(unquote(row[0]))
-      if (!input)
-        problems.push(`Inputs table lists "${unquote(row[0])}", which action.yml does not declare`)
-      else if (required >= 0 && row[required] !== (input.required ? 'yes' : 'no')) {
-        problems.push(`input "${unquote(row[0])}": Required is "${row[required]}" in the README`)
+      const name = unquote(row[0])
+      const input = spec.inputs.get(name)
+      if (!input) {
+        problems.push(`Inputs table lists "${name}", which action.yml does not declare`)
+        continue
       }
+      if (required >= 0 && row[required] !== (input.required ? 'yes' : 'no')) {
+        problems.push(`input "${name}": Required is "${row[required]}" in the README`)
+      }
+      if (meaning >= 0)
+        problems.push(...checkDescription('input', name, row[meaning], input.description))
     }
   }
 
@@ -196,12 +228,19 @@ function checkTables(markdown: string, spec: ActionSpec): string[] {
   if (!outputsTable) problems.push('no table under "## Outputs"')
   else {
     const listed = outputsTable.rows.map(row => unquote(row[0]))
-    for (const name of spec.outputs) {
+    for (const name of spec.outputs.keys()) {
       if (!listed.includes(name))
         problems.push(`output "${name}" is missing from the Outputs table`)
     }
-    for (const name of listed) {
-      if (!spec.outputs.has(name)) problems.push(`Outputs table lists "${name}", not in action.yml`)
+    const meaning = outputsTable.header.indexOf('Meaning')
+    if (meaning < 0) problems.push('the Outputs table has no Meaning column')
+    for (const row of outputsTable.rows) {
+      const name = unquote(row[0])
+      const description = spec.outputs.get(name)
+      if (description === undefined)
+        problems.push(`Outputs table lists "${name}", not in action.yml`)
+      else if (meaning >= 0)
+        problems.push(...checkDescription('output', name, row[meaning], description))
     }
   }
 
@@ -269,7 +308,7 @@ describe('README workflows', () => {
     expect(checkActionUsage(workflow.text, spec)).toEqual([])
   })
 
-  it('lists every input and output of action.yml with the same defaults', () => {
+  it('lists every input and output of action.yml with the same defaults and descriptions', () => {
     expect(checkTables(README, spec)).toEqual([])
   })
 })
@@ -278,8 +317,8 @@ describe('repository workflows', () => {
   const dir = join(ROOT, '.github', 'workflows')
   const files = readdirSync(dir).filter(f => /\.ya?ml$/.test(f))
 
-  it('has CI and check-dist workflows', () => {
-    expect(files).toEqual(expect.arrayContaining(['ci.yml', 'check-dist.yml']))
+  it('has the CI workflow', () => {
+    expect(files).toEqual(expect.arrayContaining(['ci.yml']))
   })
 
   it.each(files)('.github/workflows/%s passes actionlint', file => {
@@ -348,8 +387,8 @@ ${after}`
   describe('tables', () => {
     const smallSpec = loadActionSpec(`
 inputs:
-  token: { required: true }
-  timeout: { required: false, default: '60m' }
+  token: { required: true, description: t }
+  timeout: { required: false, default: '60m', description: 'Longest wait: 90s | 2h.' }
 outputs:
   run-id: { description: id }
 `)
@@ -373,7 +412,8 @@ ${outputRows}
 | --- | --- | --- |
 | \`timeout\` | \`60m\` | wait |
 `
-    const inputRows = '| `token` | yes | | t |\n| `timeout` | no | `60m` | t |'
+    const inputRows =
+      '| `token` | yes | | t |\n| `timeout` | no | `60m` | Longest wait: 90s \\| 2h. |'
     const outputRows = '| `run-id` | id |'
 
     it('accepts tables that agree with action.yml', () => {
@@ -381,16 +421,20 @@ ${outputRows}
     })
 
     it('reports a missing input, a wrong Required and a wrong default', () => {
-      const rows = '| `token` | no | | t |\n| `timeout` | no | `30m` | t |\n| `nope` | no | | t |'
+      const rows =
+        '| `token` | no | | t |\n| `timeout` | no | `30m` | Longest wait: 90s \\| 2h. |\n| `nope` | no | | t |'
       expect(checkTables(tables(rows, outputRows), smallSpec)).toEqual([
         'input "token": Required is "no" in the README',
         'Inputs table lists "nope", which action.yml does not declare',
         'input "timeout": README default "`30m`", action.yml "60m"',
         'a table lists input "nope", which action.yml does not declare'
       ])
-      expect(checkTables(tables('| `timeout` | no | `60m` | t |', outputRows), smallSpec)).toEqual([
-        'input "token" is missing from the Inputs table'
-      ])
+      expect(
+        checkTables(
+          tables('| `timeout` | no | `60m` | Longest wait: 90s \\| 2h. |', outputRows),
+          smallSpec
+        )
+      ).toEqual(['input "token" is missing from the Inputs table'])
     })
 
     it('reports an output that is missing or not declared', () => {
@@ -400,9 +444,18 @@ ${outputRows}
       ])
     })
 
+    it('reports a description that differs from action.yml', () => {
+      const rows = '| `token` | yes | | the token |\n| `timeout` | no | `60m` | Longest wait. |'
+      expect(checkTables(tables(rows, '| `run-id` | the id |'), smallSpec)).toEqual([
+        'input "token": README says "the token", action.yml says "t"',
+        'input "timeout": README says "Longest wait.", action.yml says "Longest wait: 90s | 2h."',
+        'output "run-id": README says "the id", action.yml says "id"'
+      ])
+    })
+
     it('reads the README as prettier formats it, with padded cells', () => {
       const padded = tables(
-        '| `token`   | yes      |         | t       |\n| `timeout` | no       | `60m`   | t       |',
+        '| `token`   | yes      |         | t       |\n| `timeout` | no       | `60m`   | Longest wait: 90s \\| 2h. |',
         '| `run-id` | id      |'
       )
       expect(checkTables(padded, smallSpec)).toEqual([])

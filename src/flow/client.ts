@@ -1,6 +1,7 @@
 // Client for the Yunxiao Flow OpenAPI calls this project makes. Knows nothing of GitHub, so a CLI
 // could use it as is. HTTP goes through @actions/http-client, which honours HTTPS_PROXY,
 // HTTP_PROXY and NO_PROXY (and never proxies loopback hosts).
+// The API it calls, and what of it is confirmed: docs/flow-openapi.md.
 import { HttpClient } from '@actions/http-client'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import {
