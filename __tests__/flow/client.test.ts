@@ -1126,7 +1126,8 @@ call.then(
         process.execPath,
         [driver, ...args],
         { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
-        (error, stdout) => (error ? fail(error) : done(JSON.parse(stdout.trim())))
+        (error, stdout) =>
+          error ? fail(new Error(error.message, { cause: error })) : done(JSON.parse(stdout.trim()))
       )
     })
   }

@@ -652,7 +652,7 @@ describe('waitForRun: jobs that end', () => {
         { name: 'anon', stageInfo: { jobs: [{ name: 'x', status: 'FAIL' }] } }
       ]
     } as unknown as FlowRun
-    const { getRun } = scripted(clock, [{ status: 'RUNNING' } as FlowRun, odd])
+    const { getRun } = scripted(clock, [{ status: 'RUNNING' }, odd])
     const ended: string[] = []
     const result = await waitForRun(
       options(clock, getRun, {
