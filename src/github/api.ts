@@ -195,13 +195,14 @@ function githubMessage(body: string): string | undefined {
   let text: string | undefined
   if (json && typeof json.message === 'string') {
     text = json.message
-    const details = Array.isArray(json.errors)
-      ? json.errors
-          .map(e =>
-            typeof e === 'string' ? e : typeof e?.message === 'string' ? e.message : undefined
-          )
-          .filter((m): m is string => Boolean(m))
-      : []
+    const errors: unknown[] = Array.isArray(json.errors) ? (json.errors as unknown[]) : []
+    const details = errors
+      .map(e => {
+        if (typeof e === 'string') return e
+        const message = (e as { message?: unknown } | null)?.message
+        return typeof message === 'string' ? message : undefined
+      })
+      .filter((m): m is string => Boolean(m))
     if (details.length) text += `: ${details.join('; ')}`
   } else if (body.trim()) {
     text = body.trim()
