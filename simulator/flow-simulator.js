@@ -1,5 +1,5 @@
 // A Yunxiao Flow OpenAPI simulator: a real HTTP server on loopback for the end-to-end tests,
-// `npm run demo` and the benchmark. It follows /work/shared/yunxiao/flow-openapi.md.
+// `npm run demo` and the benchmark. It follows the API notes in docs/flow-openapi.md.
 //
 // Choices where the real API is not documented (keep the README and tests in line with these):
 // - A run's stages and jobs are derived from the clock: stages run one after another, the jobs of a

@@ -64,8 +64,8 @@ describe('timeouts (a real loopback server that never answers)', () => {
   }
 
   it('stops and job logs have their own timeouts, longer than a short client timeout', async () => {
-    expect(STOP_TIMEOUT_MS).toBe(5_000)
-    expect(JOB_LOG_TIMEOUT_MS).toBe(10_000)
+    // The server answers after the client's timeout but well within the stop and log timeouts.
+    expect(Math.min(STOP_TIMEOUT_MS, JOB_LOG_TIMEOUT_MS)).toBeGreaterThan(2 * 400)
     const target = await slowServer(400)
     const { client } = harness({ baseUrl: target.base, timeoutMs: 150 })
     // The client's own timeout is too short for this server...
@@ -315,7 +315,8 @@ call.then(
         process.execPath,
         [driver, ...args],
         { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
-        (error, stdout) => (error ? fail(error) : done(JSON.parse(stdout.trim())))
+        (error, stdout) =>
+          error ? fail(new Error(error.message, { cause: error })) : done(JSON.parse(stdout.trim()))
       )
     })
   }

@@ -103,11 +103,21 @@ function job(id: number, name: string, status: string): FlowJob {
 
 type Step = FlowRun | { fail: object } | ((now: number) => FlowRun)
 
+/**
+ * More reads than any test here needs. The fake clock moves only on sleeps, so a loop that reads
+ * without sleeping (say, a retry delay of 0) would spin forever on one instant: past this many reads
+ * the script fails the wait instead, and the test fails within its timeout rather than hanging.
+ */
+const MAX_READS = 1000
+
 /** A getRun that plays `steps` in order (repeating the last one) and records when each read started. */
 function scripted(clock: FakeClock, steps: Step[]) {
   const readTimes: number[] = []
   const getRun = async (): Promise<FlowRun> => {
     const now = clock.now()
+    if (readTimes.length >= MAX_READS) {
+      throw new Error(`more than ${MAX_READS} status reads: the wait loop runs away`)
+    }
     const step = steps[Math.min(readTimes.length, steps.length - 1)]
     readTimes.push(now)
     if (typeof step === 'function') return step(now)
@@ -642,7 +652,7 @@ describe('waitForRun: jobs that end', () => {
         { name: 'anon', stageInfo: { jobs: [{ name: 'x', status: 'FAIL' }] } }
       ]
     } as unknown as FlowRun
-    const { getRun } = scripted(clock, [{ status: 'RUNNING' } as FlowRun, odd])
+    const { getRun } = scripted(clock, [{ status: 'RUNNING' }, odd])
     const ended: string[] = []
     const result = await waitForRun(
       options(clock, getRun, {

@@ -636,15 +636,27 @@ describe('faults', () => {
   it('still creates the run when the client gave up during the delay', async () => {
     await start()
     sim!.addFault({ method: 'POST', delayMs: 100 })
+    const controller = new AbortController()
     const res = fetch(`${sim!.url}${CENTER}/pipelines/123/runs`, {
       method: 'POST',
       headers: { 'x-yunxiao-token': DEFAULT_TOKEN },
       body: '{}',
-      signal: AbortSignal.timeout(10)
+      signal: controller.signal
     })
+    res.catch(() => undefined)
+    // Give up only once the server has the whole request (it records it before the delay), and
+    // wait for the run a bounded time: a run that never comes fails here, not by a hang.
+    const until = async (done: () => boolean, what: string) => {
+      for (let tries = 0; !done(); tries++) {
+        if (tries > 1000) throw new Error(`gave up waiting for ${what}`)
+        await new Promise(resolve => setTimeout(resolve, 5))
+      }
+    }
+    await until(() => sim!.requests.length === 1, 'the request to reach the simulator')
+    controller.abort()
     await expect(res).rejects.toThrow()
-    while (sim!.runs(123).length === 0) await new Promise(resolve => setTimeout(resolve, 5))
-    expect(sim!.runs(123)[0].id).toBe(1)
+    await until(() => sim!.runs(123).length > 0, 'the run')
+    expect(sim!.runs(123).map(r => r.id)).toEqual([1])
   })
 
   it('hangs a request with a long delayMs; close() ends it', async () => {

@@ -64,7 +64,11 @@ function keyText(yaml: Yaml, pair: Pair<unknown, unknown>, path = ''): string {
 function scalarText(node: Scalar): string {
   if (typeof node.value === 'string') return node.value
   if (node.value === null || node.value === undefined) return ''
-  return node.source ?? String(node.value)
+  if (node.source !== undefined) return node.source
+  const value = node.value
+  return typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint'
+    ? String(value)
+    : JSON.stringify(value)
 }
 
 function seenOnce(seen: Set<string>, key: string, path = ''): void {
@@ -109,7 +113,7 @@ export async function parseStringMapping(text: string): Promise<Record<string, s
 export async function parseDataMapping(text: string): Promise<Record<string, unknown>> {
   const { yaml, doc } = await parseMappingDocument(text)
   if (!doc.contents) return {}
-  checkKeys(yaml, doc.contents as ParsedNode, '')
+  checkKeys(yaml, doc.contents, '')
   return doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>
 }
 
@@ -120,9 +124,9 @@ function checkKeys(yaml: Yaml, node: ParsedNode | null, path: string): void {
     for (const pair of node.items) {
       const key = keyText(yaml, pair, path)
       seenOnce(seen, key, path)
-      checkKeys(yaml, pair.value as ParsedNode | null, path ? `${path}.${key}` : key)
+      checkKeys(yaml, pair.value, path ? `${path}.${key}` : key)
     }
   } else if (yaml.isSeq(node)) {
-    node.items.forEach((item, index) => checkKeys(yaml, item as ParsedNode, `${path}[${index}]`))
+    node.items.forEach((item, index) => checkKeys(yaml, item, `${path}[${index}]`))
   }
 }

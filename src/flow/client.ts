@@ -1,6 +1,7 @@
 // Client for the Yunxiao Flow OpenAPI calls this project makes. Knows nothing of GitHub, so a CLI
 // could use it as is. This file holds the operations (paths, bodies, retry policies, reading the
 // answers); the HTTP side (timeouts, retries, turning failures into errors) is in transport.ts.
+// The API it calls, and what of it is confirmed: docs/flow-openapi.md.
 import type { FlowOperation } from './errors.js'
 import {
   Transport,
