@@ -6,6 +6,8 @@
 //   (envs, params, ...) is set.
 // - dist/github.js: src/github/ (commit status, deployments, context-envs), required only when one
 //   of the GitHub inputs is set.
+// - dist/run-control.js: src/action/run-control.ts (pipeline-name, run-id, manual gates), required
+//   only when pipeline-name or run-id is set, or a run is followed.
 // - undici is left out and tunnel is loaded only when a proxy is used (see the plugins below).
 // Main and post steps share dist/index.js.
 import { build } from 'esbuild'
@@ -97,6 +99,28 @@ const githubApart = {
   }
 }
 
+// src/action/run-control.ts (pipeline-name, run-id, manual gates) stays out of index.js the same way:
+// main.ts and follow.ts import it lazily, only when pipeline-name or run-id is set or a run is
+// followed, and it is built into dist/run-control.js (it imports no @actions/* module).
+const runControlApart = {
+  name: 'run-control-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/run-control\.js$/ }, args =>
+      args.importer.includes('/src/action/') && args.kind === 'dynamic-import'
+        ? { path: 'run-control', namespace: 'run-control-chunk' }
+        : undefined
+    )
+    b.onLoad({ filter: /.*/, namespace: 'run-control-chunk' }, () => ({
+      contents: "module.exports = require('./run-control.js')",
+      loader: 'js'
+    }))
+    b.onResolve({ filter: /.*/, namespace: 'run-control-chunk' }, args => ({
+      path: args.path,
+      external: true
+    }))
+  }
+}
+
 // The @actions/* modules have no side effects at load; saying so lets esbuild drop the parts this
 // action does not use (the job summary helper and its node:fs/promises, OIDC, platform details).
 const actionsWithoutSideEffects = {
@@ -138,11 +162,23 @@ const main = await build({
   ...common,
   entryPoints: { index: 'src/index.ts' },
   outdir: 'dist',
-  plugins: [stubUndici, lazyTunnel, chunksApart, githubApart, actionsWithoutSideEffects]
+  plugins: [
+    stubUndici,
+    lazyTunnel,
+    chunksApart,
+    githubApart,
+    runControlApart,
+    actionsWithoutSideEffects
+  ]
 })
 const github = await build({
   ...common,
   entryPoints: { github: 'src/github/index.ts' },
+  outdir: 'dist'
+})
+const runControl = await build({
+  ...common,
+  entryPoints: { 'run-control': 'src/action/run-control.ts' },
   outdir: 'dist'
 })
 // The YAML chunk holds only what the sources use of `yaml` (every `yaml.<name>` in a file that
@@ -217,7 +253,7 @@ const yaml = await build({
 
 // Licences of the bundled packages, as ncc's licenses.txt does.
 const pkgs = new Set()
-for (const result of [main, yaml, github]) {
+for (const result of [main, yaml, github, runControl]) {
   for (const input of Object.keys(result.metafile.inputs)) {
     const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)
     if (m) pkgs.add(m[1])

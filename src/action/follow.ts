@@ -24,6 +24,13 @@ export interface FollowContext {
   /** Date.now() just before the run was created. */
   startedAt: number
   cancellation: Cancellation
+  /**
+   * False for a run this step may never stop (run-id: latest): not on cancel, not on timeout.
+   * Default true.
+   */
+  mayStop?: boolean
+  /** True when this step started the run (on-manual-gate: approve may pass every gate of it). */
+  startedByStep: boolean
   /** Told how the run ended before the step's result is set (the GitHub side reports it). Never throws. */
   onEnd?: (outcome: RunOutcome) => Promise<void>
 }
@@ -48,6 +55,21 @@ export async function follow(ctx: FollowContext): Promise<void> {
   const hide = (text: string): string =>
     redact(text, [settings.token, settings.github?.token ?? ''])
   let lastRun: FlowRun | undefined
+  const mayStop = ctx.mayStop !== false
+  const stopOnCancel = settings.stopOnCancel && mayStop
+  const stopOnTimeout = settings.stopOnTimeout && mayStop
+  const notOurs = 'it was not started by this step (run-id: latest), so it is never stopped'
+  // The gate rules (follow/gates.ts) live in the run-control chunk, loaded only now.
+  const { GateKeeper } = await import('./run-control.js')
+  const gates = new GateKeeper({
+    mode: settings.onManualGate,
+    runUrl,
+    logger: coreLogger,
+    startedByStep: ctx.startedByStep,
+    signal: cancellation.signal,
+    pass: jobId => client.passValidate(pipelineId, runId, jobId)
+  })
+  let halt: { message: string } | undefined
 
   core.info(
     `Following run #${runId} until it ends (timeout ${formatDuration(settings.timeoutMs)}, a status read every ${formatDuration(settings.pollIntervalMs)}).`
@@ -69,6 +91,12 @@ export async function follow(ctx: FollowContext): Promise<void> {
       onRun: run => {
         lastRun = run
       },
+      onSnapshot: async run => {
+        const verdict = await gates.inspect(run)
+        if (verdict.kind === 'continue') return 'continue'
+        halt = { message: verdict.message }
+        return 'halt'
+      },
       onJobEnded: createJobLogPrinter({
         getJobLog: (jobId, signal) => client.getJobLog(pipelineId, runId, jobId, { signal }),
         mode: settings.logs,
@@ -80,9 +108,10 @@ export async function follow(ctx: FollowContext): Promise<void> {
   } catch (error) {
     // Reading the run failed for good (401/403/404): the run goes on without us.
     saveRunFinished()
+    core.setOutput('gate-job', gates.lastGateJob ?? '')
     await ctx.onEnd?.({ kind: 'unknown', why: 'could not be followed; it goes on' })
     throw new Error(
-      `Could not follow Yunxiao run #${runId}; it was started and goes on: ${runUrl}. ${messageOf(error)}`,
+      `Could not follow Yunxiao run #${runId}; it ${ctx.startedByStep ? 'was started and ' : ''}goes on: ${runUrl}. ${messageOf(error)}`,
       { cause: error }
     )
   }
@@ -94,9 +123,19 @@ export async function follow(ctx: FollowContext): Promise<void> {
   let finished = true
   let outcome: RunOutcome = { kind: 'ended', status: result.status }
 
-  if (result.outcome === 'aborted') {
+  if (result.outcome === 'halted') {
+    // At a manual gate (on-manual-gate: fail, or a gate that could not be passed): left waiting.
+    status = 'WAITING'
+    outcome = { kind: 'unknown', why: 'waits at a manual gate' }
+    headline = 'left waiting at a manual gate'
+    failure = halt?.message ?? `Yunxiao run #${runId} waits at a manual gate: ${runUrl}`
+  } else if (result.outcome === 'aborted') {
     const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'})`
-    if (settings.stopOnCancel) {
+    if (!mayStop) {
+      outcome = { kind: 'cancelled', stopped: false }
+      headline = `left running: ${why} (${notOurs})`
+      failure = `The GitHub job was cancelled while following Yunxiao run #${runId}; the run goes on: ${notOurs}: ${runUrl}`
+    } else if (stopOnCancel) {
       const report = await stopAndReport(client, pipelineId, runId, runUrl, why, lastRun)
       // Leave the state unfinished when the stop failed: the post step tries again.
       finished = report.done
@@ -113,8 +152,10 @@ export async function follow(ctx: FollowContext): Promise<void> {
     const lastError = result.lastError
       ? ` The last status read failed: ${messageOf(result.lastError)}`
       : ''
-    let stopped = 'The run was left running (stop-on-timeout is false).'
-    if (settings.stopOnTimeout) {
+    let stopped = mayStop
+      ? 'The run was left running (stop-on-timeout is false).'
+      : `The run was left running: ${notOurs}.`
+    if (stopOnTimeout) {
       const report = await stopAndReport(
         client,
         pipelineId,
@@ -128,7 +169,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
     }
     outcome = {
       kind: 'timeout',
-      stopped: settings.stopOnTimeout && finished,
+      stopped: stopOnTimeout && finished,
       after: formatDuration(result.elapsedMs)
     }
     headline = `not finished after ${formatDuration(result.elapsedMs)}`
@@ -144,6 +185,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
   core.setOutput('status', status)
   core.setOutput('duration-seconds', String(Math.round(result.elapsedMs / 1000)))
   core.setOutput('run-json', finalRun ? hide(JSON.stringify(finalRun)) : '')
+  core.setOutput('gate-job', hide(gates.lastGateJob ?? ''))
   if (finished) saveRunFinished()
   await ctx.onEnd?.(outcome)
   writeSummary(

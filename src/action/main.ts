@@ -8,7 +8,8 @@ import { readInput } from './inputs.js'
 import { pipelineUrl, runUrl } from './links.js'
 import { buildParams, needsPipelineSources, serializeParams } from './params.js'
 import { redact } from '../common/redact.js'
-import { getSettings, type Settings } from './settings.js'
+import { getSettings, type FollowTarget, type Settings } from './settings.js'
+import type { Logger } from '../common/logger.js'
 import { markMainStarted, saveRunFinished, saveRunStarted } from './state.js'
 import { writeSummary } from './step-summary.js'
 import { triggerSummary } from './summary.js'
@@ -55,14 +56,56 @@ export async function run(): Promise<void> {
   }
 }
 
+const mainLogger: Logger = {
+  info: line => core.info(line),
+  warning: line => core.warning(line),
+  startGroup: name => core.startGroup(name),
+  endGroup: () => core.endGroup()
+}
+
 async function trigger(cancellation: Cancellation): Promise<void> {
-  const settings = await getSettings(readInput)
+  let settings = await getSettings(readInput)
   const client = createClient(settings)
   const hidden = [settings.token, ...githubSecrets(settings)]
   const prWarning = pullRequestDefaultBranchWarning(settings)
   if (prWarning) core.warning(prWarning)
   // Loads the GitHub chunk only when commit-status, deployment-environment or context-envs is set.
   const github = settings.github ? await openGithub(settings) : undefined
+
+  if (settings.pipelineName !== undefined || settings.follow) {
+    // pipeline-name and run-id: the run-control chunk, loaded only for them.
+    const control = await import('./run-control.js')
+    if (settings.pipelineName !== undefined) {
+      let pipelineId: number
+      try {
+        pipelineId = await control.lookUpPipeline(
+          client,
+          settings.pipelineName,
+          mainLogger,
+          cancellation.signal
+        )
+      } catch (error) {
+        if (cancellation.signal.aborted)
+          throw new Error(
+            'The GitHub job was cancelled while the pipeline was being looked up by its name; nothing was started.',
+            { cause: error }
+          )
+        throw error
+      }
+      settings = { ...settings, pipelineId }
+    }
+    core.setOutput('pipeline-id', String(settings.pipelineId))
+    if (settings.follow) {
+      await followExisting(
+        control,
+        { ...settings, follow: settings.follow },
+        client,
+        github,
+        cancellation
+      )
+      return
+    }
+  } else core.setOutput('pipeline-id', String(settings.pipelineId))
 
   let repos: string[] | undefined
   if (needsPipelineSources(settings)) {
@@ -161,6 +204,57 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     runUrl: url,
     startedAt,
     cancellation,
+    startedByStep: true,
+    onEnd: outcome => githubRunEnded(github, settings, run, outcome)
+  })
+}
+
+/** run-id: follows a run that exists (the latest one for `latest`); nothing is started. */
+async function followExisting(
+  control: typeof import('./run-control.js'),
+  settings: Settings & { follow: FollowTarget },
+  client: FlowClient,
+  github: Awaited<ReturnType<typeof openGithub>> | undefined,
+  cancellation: Cancellation
+): Promise<void> {
+  let found
+  try {
+    found = await control.findRunToFollow(
+      client,
+      settings.pipelineId,
+      settings.follow,
+      mainLogger,
+      cancellation.signal
+    )
+  } catch (error) {
+    if (cancellation.signal.aborted)
+      throw new Error(
+        'The GitHub job was cancelled before the run could be followed; nothing was started or stopped.',
+        { cause: error }
+      )
+    throw error
+  }
+  const { runId, latest } = found
+  const url = runUrl(settings.consoleUrl, settings.pipelineId, runId)
+  // The post step stops a run main leaves unfinished, never one run-id: latest found.
+  saveRunStarted(settings.pipelineId, runId, !latest)
+  core.setOutput('run-id', String(runId))
+  core.setOutput('run-url', url)
+  core.notice(`Following Yunxiao Flow run #${runId} of pipeline ${settings.pipelineId}: ${url}`, {
+    title: 'Yunxiao Flow run followed'
+  })
+  const run = { pipelineId: settings.pipelineId, runId, runUrl: url }
+  if (github) await githubRunStarted(github, settings, run, cancellation.signal)
+  const { follow } = await import('./follow.js')
+  await follow({
+    settings,
+    client,
+    runId,
+    runUrl: url,
+    startedAt: Date.now(),
+    cancellation,
+    mayStop: !latest,
+    startedByStep: false,
     onEnd: outcome => githubRunEnded(github, settings, run, outcome)
   })
 }

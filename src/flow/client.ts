@@ -5,6 +5,7 @@
 import type { FlowOperation } from './errors.js'
 import {
   Transport,
+  header,
   isHtml,
   transient,
   type Answer,
@@ -12,7 +13,13 @@ import {
   type Policy,
   type RetryEvent
 } from './transport.js'
-import type { FlowJobLog, FlowPipeline, FlowRun } from './types.js'
+import type {
+  FlowJobLog,
+  FlowPipeline,
+  FlowPipelinePage,
+  FlowPipelineSummary,
+  FlowRun
+} from './types.js'
 import { REDACTED, redact } from '../common/redact.js'
 
 export type { RetryEvent } from './transport.js'
@@ -77,6 +84,13 @@ export interface StopOptions {
   timeoutMs?: number
 }
 
+export interface PassOptions {
+  /** Per request. Default PASS_TIMEOUT_MS, whatever the client's timeout. */
+  timeoutMs?: number
+  /** Requests in all; retried only where the gate certainly was not passed. Default 2. */
+  attempts?: number
+}
+
 export interface DescribedRequest {
   method: 'POST'
   url: string
@@ -97,6 +111,14 @@ export const STOP_TIMEOUT_MS = 5_000
 /** Per-request timeout of getJobLog, whatever the client's own timeout. */
 export const JOB_LOG_TIMEOUT_MS = 10_000
 const JOB_LOG_ATTEMPTS = 1
+/** ListPipelines' largest page. */
+export const PIPELINES_PER_PAGE = 30
+/**
+ * Per-request timeout of passValidate, whatever the client's own timeout: a cancel may come while
+ * it is in flight, and it is left to finish (its answer says whether the gate was passed).
+ */
+export const PASS_TIMEOUT_MS = 5_000
+const PASS_ATTEMPTS = 2
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
@@ -241,6 +263,74 @@ export class FlowClient {
     await this.transport.call('PUT', path, '', this.stopPolicy('StopPipelineJobRun', opts))
   }
 
+  /** GetLatestPipelineRun: the pipeline's newest run (404 when it has none). */
+  async getLatestRun(pipelineId: number, opts: ReadOptions = {}): Promise<FlowRun> {
+    const path = this.pipelinePath(pipelineId, '/runs/latestPipelineRun')
+    return this.transport.call(
+      'GET',
+      path,
+      null,
+      this.readPolicy('GetLatestPipelineRun', opts, parseLatestRun)
+    )
+  }
+
+  /**
+   * ListPipelines: one page of the pipelines whose name contains `name` (the server's filter is
+   * fuzzy: match the exact name yourself), `perPage` at most 30.
+   */
+  async listPipelines(
+    name: string,
+    page: number,
+    perPage = PIPELINES_PER_PAGE,
+    opts: ReadOptions = {}
+  ): Promise<FlowPipelinePage> {
+    const query = new URLSearchParams({
+      pipelineName: name,
+      page: String(positiveInteger('page', page)),
+      perPage: String(Math.min(PIPELINES_PER_PAGE, positiveInteger('perPage', perPage)))
+    })
+    const path = `${this.organizationPath()}/pipelines?${query.toString()}`
+    return this.transport.call(
+      'GET',
+      path,
+      null,
+      this.readPolicy('ListPipelines', opts, parsePipelinePage)
+    )
+  }
+
+  /**
+   * PassPipelineValidate: passes the manual gate (人工卡点) job `jobId` waits at. POST, no body.
+   * A write: tried again only where it certainly did not reach the server (429, or a connection
+   * that never opened). A failure after the request may have been taken has `mayHaveStarted` set.
+   * Never abandoned: its answer says whether the gate was passed.
+   */
+  async passValidate(
+    pipelineId: number,
+    runId: number,
+    jobId: number,
+    opts: PassOptions = {}
+  ): Promise<void> {
+    const path = this.pipelinePath(
+      pipelineId,
+      `/pipelineRuns/${positiveInteger('runId', runId)}/jobs/${positiveInteger('jobId', jobId)}/pass`
+    )
+    await this.transport.call('POST', path, '', {
+      operation: 'PassPipelineValidate',
+      attempts: Math.max(1, opts.attempts ?? PASS_ATTEMPTS),
+      timeoutMs: opts.timeoutMs ?? PASS_TIMEOUT_MS,
+      waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
+      retry: f =>
+        (f.kind === 'http' && f.answer.status === 429) || (f.kind === 'network' && f.preSend),
+      mayHaveStarted: f => {
+        if (f === 'bad-answer') return false
+        if (f.kind === 'timeout') return true
+        if (f.kind === 'network') return !f.preSend
+        return f.answer.status >= 500
+      },
+      parse: parsePassAnswer
+    })
+  }
+
   /** The CreatePipelineRun request createRun would send, token redacted, for a dry run's log. */
   describeRequest(pipelineId: number, params: string | undefined): DescribedRequest {
     const secrets = [this.token]
@@ -261,11 +351,14 @@ export class FlowClient {
     return params === undefined ? '{}' : JSON.stringify({ params })
   }
 
-  private pipelinePath(pipelineId: number, rest: string): string {
-    const prefix = this.organizationId
+  private organizationPath(): string {
+    return this.organizationId
       ? `/oapi/v1/flow/organizations/${encodeURIComponent(this.organizationId)}`
       : '/oapi/v1/flow'
-    return `${prefix}/pipelines/${positiveInteger('pipelineId', pipelineId)}${rest}`
+  }
+
+  private pipelinePath(pipelineId: number, rest: string): string {
+    return `${this.organizationPath()}/pipelines/${positiveInteger('pipelineId', pipelineId)}${rest}`
   }
 
   private readPolicy<T>(
@@ -363,5 +456,69 @@ function parseStopAnswer(answer: Answer): Parsed<void> {
   if (isHtml(answer)) {
     return { ok: false, what: 'the answer is an HTML page', html: true }
   }
+  return { ok: true, value: undefined }
+}
+
+/** GetLatestPipelineRun: a run object that names its run id. */
+function parseLatestRun(answer: Answer): Parsed<FlowRun> {
+  return parseObject(
+    answer,
+    'a pipeline run (an object with a status and a pipelineRunId)',
+    o =>
+      typeof o.status === 'string' &&
+      typeof o.pipelineRunId === 'number' &&
+      Number.isSafeInteger(o.pipelineRunId) &&
+      o.pipelineRunId > 0
+  )
+}
+
+function pipelineIdOf(value: unknown): number | undefined {
+  const id =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : NaN
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined
+}
+
+/** ListPipelines: an array of `{pipelineId, pipelineName}`; the `x-total` header when readable. */
+function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
+  let value: unknown
+  try {
+    value = JSON.parse(answer.body)
+  } catch {
+    value = undefined
+  }
+  const bad = {
+    ok: false as const,
+    what: 'the answer is not a list of pipelines (an array of objects with pipelineId and pipelineName)',
+    html: isHtml(answer)
+  }
+  if (!Array.isArray(value)) return bad
+  const pipelines: FlowPipelineSummary[] = []
+  for (const item of value as unknown[]) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return bad
+    const o = item as Record<string, unknown>
+    const pipelineId = pipelineIdOf(o.pipelineId)
+    if (pipelineId === undefined || typeof o.pipelineName !== 'string') return bad
+    pipelines.push({ ...o, pipelineId, pipelineName: o.pipelineName })
+  }
+  const totalText = header(answer.headers, 'x-total')?.trim()
+  const total = totalText && /^\d+$/.test(totalText) ? Number(totalText) : undefined
+  return { ok: true, value: total === undefined ? { pipelines } : { pipelines, total } }
+}
+
+/** PassPipelineValidate answers `true`; an explicit `false` says the gate was not passed. */
+function parsePassAnswer(answer: Answer): Parsed<void> {
+  if (answer.body.trim() === 'false') {
+    return {
+      ok: false,
+      what: 'the server answered false: the gate was not passed',
+      html: false,
+      quote: false
+    }
+  }
+  if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page', html: true }
   return { ok: true, value: undefined }
 }

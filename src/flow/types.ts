@@ -67,3 +67,17 @@ export interface FlowJobLog {
   last?: number
   more?: boolean
 }
+
+/** One entry of ListPipelines (the fields this action reads). */
+export interface FlowPipelineSummary {
+  pipelineId: number
+  pipelineName: string
+  [key: string]: unknown
+}
+
+/** One page of ListPipelines. */
+export interface FlowPipelinePage {
+  pipelines: FlowPipelineSummary[]
+  /** `x-total`: pipelines matching the filter on all pages, when the server said. */
+  total?: number
+}
