@@ -2,6 +2,8 @@
 // committed dist/index.js run as the runner runs it, against the Flow and the GitHub simulators,
 // for a push and a pull_request event.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { connect, type Socket } from 'node:net'
+import http from 'node:http'
 import { startFlowSimulator, type FlowSimulator } from '../../simulator/flow-simulator.js'
 import { startGithubSimulator, type GithubSimulator } from '../../simulator/github-simulator.js'
 import {
@@ -291,7 +293,7 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(result.stdout).toMatch(/\(HTTP 502\); trying again/)
   })
 
-  it('an unknown commit (422) and a bad token (401) are warnings that say why', async () => {
+  it('an unknown commit (422), a bad token (401) and an unseen repository (404) are warnings that say why', async () => {
     const unknown = await step(1, { wait: 'true', 'commit-status': 'true' }, undefined, {
       GITHUB_SHA: UNKNOWN_SHA
     })
@@ -306,6 +308,13 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     })
     expect(bad.code).toBe(0)
     expect(warnings(bad.stdout).join('\n')).toMatch(/HTTP 401.*github-token/)
+    const other = await step(1, { wait: 'true', 'deployment-environment': 'qa' }, undefined, {
+      GITHUB_REPOSITORY: 'octo-org/secret'
+    })
+    expect(other.code).toBe(0)
+    expect(warnings(other.stdout).join('\n')).toMatch(
+      /HTTP 404 "Not Found".*cannot see octo-org\/secret/
+    )
   })
 
   it('GitHub out of reach: one warning, the step passes with the Yunxiao result', async () => {
@@ -324,6 +333,45 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     const lines = warnings(result.stdout)
     expect(lines.length).toBe(2) // one for the status, one for the deployment
     expect(lines.join('\n')).toMatch(/ECONNREFUSED/)
+  })
+
+  it('goes through HTTP_PROXY like the Yunxiao calls (loopback Yunxiao stays direct)', async () => {
+    // A CONNECT proxy that sends every tunnel to the GitHub simulator, whatever host was asked for.
+    const connects: string[] = []
+    const port = Number(new URL(gh.url).port)
+    const proxy = http.createServer()
+    proxy.on('connect', (req, client: Socket, head: Buffer) => {
+      connects.push(req.url ?? '')
+      const upstream = connect(port, '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        if (head.length) upstream.write(head)
+        upstream.pipe(client)
+        client.pipe(upstream)
+      })
+      upstream.on('error', () => client.destroy())
+      client.on('error', () => upstream.destroy())
+    })
+    await new Promise<void>(done => proxy.listen(0, '127.0.0.1', done))
+    try {
+      const proxyPort = (proxy.address() as { port: number }).port
+      const before = gh.statuses(PUSH_SHA).length
+      const result = await step(1, { wait: 'true', 'commit-status': 'true' }, undefined, {
+        GITHUB_API_URL: `http://api.github.invalid:${port}`,
+        HTTP_PROXY: `http://127.0.0.1:${proxyPort}`
+      })
+      expect(result.code).toBe(0)
+      expect(warnings(result.stdout)).toEqual([])
+      expect(
+        gh
+          .statuses(PUSH_SHA)
+          .slice(before)
+          .map(s => s.state)
+      ).toEqual(['pending', 'success'])
+      expect(connects).toEqual([`api.github.invalid:${port}`, `api.github.invalid:${port}`])
+    } finally {
+      proxy.closeAllConnections()
+      await new Promise(done => proxy.close(done))
+    }
   })
 
   it('GitHub Enterprise Server: the API under /api/v3', async () => {
