@@ -472,6 +472,28 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(deployment.statuses.map(s => s.state)).toEqual(['in_progress', 'inactive'])
   })
 
+  it('main killed while the pending status is on its way: the post step still posts the verdict', async () => {
+    const statusesBefore = gh.statuses(PUSH_SHA).length
+    gh.addFault({ method: 'POST', path: '/statuses/', delayMs: 60_000, status: 502 })
+    const start = gh.requests.length
+    const extra = { wait: 'true', 'commit-status': 'true' }
+    const step = startStep({ node, inputs: inputs(3, extra), env: { GITHUB_API_URL: gh.url } })
+    await waitFor(() => gh.requests.length > start, 'the pending status request')
+    step.child.kill('SIGKILL')
+    const main = await step.done
+    while (gh.faults.length) gh.faults.pop()
+    const post = await runStep({
+      node,
+      inputs: inputs(3, extra),
+      state: main.state,
+      env: { GITHUB_API_URL: gh.url }
+    })
+    expect(post.code).toBe(0)
+    const posted = gh.statuses(PUSH_SHA).slice(statusesBefore)
+    expect(posted.map(s => s.state)).toEqual(['error'])
+    expect(posted[0].description).toMatch(/^Cancelled: .*was stopped$/)
+  })
+
   it('refuses a pull request ref as a branch, pointing at github.head_ref; nothing is sent', async () => {
     const flowStart = flow.requests.length
     const cases: Record<string, string>[] = [
