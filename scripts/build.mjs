@@ -5,7 +5,7 @@
 // - dist/yaml.js: the `yaml` package, required (never import()ed) only when a mapping input
 //   (envs, params, ...) is set.
 // - undici is left out and tunnel is loaded only when a proxy is used (see the plugins below).
-// Main and post steps share dist/index.js.
+// - dist/post.js: the post step's own entry (see below).
 import { build } from 'esbuild'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -109,9 +109,12 @@ const common = {
   logLevel: 'warning'
 }
 
+// Two entries, bundled apart (no code shared at run time): dist/index.js for the main step and
+// dist/post.js for the post step, which runs in every job that uses the action and must start small;
+// it has no path to CreatePipelineRun (__tests__/dist.test.ts checks the bundle).
 const main = await build({
   ...common,
-  entryPoints: { index: 'src/index.ts' },
+  entryPoints: { index: 'src/index.ts', post: 'src/post.ts' },
   outdir: 'dist',
   plugins: [stubUndici, lazyTunnel, chunksApart, actionsWithoutSideEffects]
 })
