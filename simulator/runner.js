@@ -103,11 +103,15 @@ export function startStep(options) {
     GITHUB_STEP_SUMMARY: files.summary,
     ...(options.env ?? {})
   }
-  const child = spawn(options.node ?? process.execPath, [options.entry ?? (options.step === 'post' ? DIST_POST_ENTRY : DIST_ENTRY)], {
-    env,
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    options.node ?? process.execPath,
+    [options.entry ?? (options.step === 'post' ? DIST_POST_ENTRY : DIST_ENTRY)],
+    {
+      env,
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8')

@@ -112,7 +112,10 @@ describe('saveRecord', () => {
     expect(saveRecord({ ...RECORD, phase: 'finished' }, 'https://x/pipelines/42/builds/7')).toBe(
       false
     )
-    const warnings = stdout.join('').split('\n').filter(l => l.startsWith('::warning::'))
+    const warnings = stdout
+      .join('')
+      .split('\n')
+      .filter(l => l.startsWith('::warning::'))
     expect(warnings.length).toBe(1)
     expect(warnings[0]).toContain('run #7')
     expect(warnings[0]).toContain('https://x/pipelines/42/builds/7')

@@ -136,6 +136,30 @@ describe.each(nodeBinaries())('post step, $label', ({ path: node }) => {
     expect(sim.requests.length).toBe(before)
   })
 
+  it('says why it ends, with the run-list link, when cancelled during a create that does not answer', async () => {
+    sim.addFault({ method: 'POST', path: '/runs', delayMs: 30_000 })
+    const start = sim.requests.length
+    const step = startStep({ node, inputs: inputs() })
+    for (let i = 0; i < 400; i++) {
+      if (sim.requests.slice(start).some(r => r.method === 'POST')) break
+      await sleep(25)
+    }
+    step.child.kill('SIGINT')
+    const main = await step.done
+    expect(main.code).toBe(1)
+    const errors = main.stdout.split('\n').filter(l => l.startsWith('::error'))
+    expect(errors.length).toBe(1)
+    expect(errors[0]).toMatch(/cancelled while the run was being started/)
+    expect(errors[0]).toMatch(/A run may have started: check .*\/pipelines\/5\/current/)
+    expect(main.outputs['run-id']).toBeUndefined()
+
+    // Main recorded no run: the post step does nothing, whatever the server did with the create.
+    const before = sim.requests.length
+    const post = await runStep({ node, step: 'post', inputs: inputs(), state: main.state })
+    expect(post.code).toBe(0)
+    expect(sim.requests.length).toBe(before)
+  }, 60_000)
+
   it('sends the stop first, and ends within its bound when the status read stalls', async () => {
     const start = sim.requests.length
     const step = startStep({ node, inputs: inputs() })

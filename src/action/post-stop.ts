@@ -3,7 +3,7 @@
 import { formatDuration } from '../common/duration.js'
 import { redact } from '../common/redact.js'
 import { USER_AGENT } from '../common/version.js'
-import { FlowClient } from '../flow/client.js'
+import { FlowRunClient } from '../flow/client.js'
 import { info, warning } from './commands.js'
 import type { RunRecord } from './run-record.js'
 import { RunSettler } from './settle.js'
@@ -24,7 +24,7 @@ export async function stopLeftRun(options: StopLeftRunOptions): Promise<void> {
   const { record, token, deadlineMs } = options
   const exit = options.exit ?? ((code: number) => process.exit(code))
   const hide = (text: string): string => redact(text, [token])
-  const client = new FlowClient({
+  const client = new FlowRunClient({
     baseUrl: record.baseUrl,
     token,
     organizationId: record.organizationId,

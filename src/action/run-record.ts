@@ -70,7 +70,7 @@ export function decodeRecord(text: string | undefined): RunRecord | undefined {
     pipelineId: o.pipelineId,
     runId: o.runId,
     baseUrl: o.baseUrl,
-    ...(o.organizationId !== undefined ? { organizationId: o.organizationId as string } : {}),
+    ...(o.organizationId !== undefined ? { organizationId: o.organizationId } : {}),
     consoleUrl: o.consoleUrl,
     stop: o.stop
   }

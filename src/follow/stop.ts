@@ -1,10 +1,10 @@
 // Stopping a Yunxiao run: UpdatePipelineRun first; where the server refuses it, stop each job
 // that has not ended with StopPipelineJobRun. Knows nothing of GitHub.
-import type { FlowClient, ReadOptions } from '../flow/client.js'
+import type { FlowRunClient, ReadOptions } from '../flow/client.js'
 import { isFinalStatus, type FlowRun } from '../flow/types.js'
 
 /** The calls stopping needs: the post step's client has these and nothing that starts a run. */
-export type StopClient = Pick<FlowClient, 'stopRun' | 'stopJob' | 'getRun'>
+export type StopClient = Pick<FlowRunClient, 'stopRun' | 'stopJob' | 'getRun'>
 
 export interface StopRunOptions {
   /** For the status read made when the run stop is refused (e.g. the post step's remaining time). */
