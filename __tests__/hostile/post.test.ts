@@ -2,9 +2,11 @@
 // action.yml's `runs.post`, after a main step that was cut short in every way found so far.
 // It may only ever stop the run main recorded; it never starts one and stays within its bound.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { startFlowSimulator, type FlowSimulator } from '../../simulator/flow-simulator.js'
-import { DIST_POST_ENTRY, actionEntries, runStep, startStep } from '../../simulator/runner.js'
+import { join } from 'node:path'
+import { DIST_POST_ENTRY, ROOT, actionEntries, runStep, startStep } from '../../simulator/runner.js'
 import { TOKEN, expectNoToken, nodeBinaries } from '../support/e2e.js'
 
 const PIPELINES = {
@@ -26,17 +28,39 @@ describe('dist/post.js', () => {
     expect(post).not.toBe(main)
   })
 
-  it('holds no path to CreatePipelineRun: no POST, no create operation', () => {
-    // (Checked with includes: a failing toMatch would print the whole bundle.)
-    expect(code.includes('CreatePipelineRun')).toBe(false)
-    expect(code.includes('createRun')).toBe(false)
-    // The create path is the only one that is exactly "/runs"; the others go on (`/runs/${id}`).
-    expect(/["'`]\/runs["'`]/.test(code)).toBe(false)
+  it.each(['post.js', 'post-work.js', 'github.js'])(
+    '%s (all the post step can load) holds no path to CreatePipelineRun',
+    name => {
+      const text = readFileSync(join(ROOT, 'dist', name), 'utf8')
+      // (Checked with includes: a failing toMatch would print the whole bundle.)
+      expect(text.includes('CreatePipelineRun')).toBe(false)
+      expect(text.includes('createRun')).toBe(false)
+      // The create path is the only one that is exactly "/runs"; the others go on (`/runs/${id}`).
+      expect(/["'`]\/runs["'`]/.test(text)).toBe(false)
+    }
+  )
+
+  it('loads its work only when there is some: dist/post.js requires dist/post-work.js, nothing else of ours', () => {
+    const ours = [...code.matchAll(/require\("(\.[^"]+)"\)/g)].map(m => m[1])
+    expect(ours).toEqual(['./post-work.js'])
+    expect(code.length).toBeLessThan(8 * 1024)
   })
 
-  it('does without @actions/core', () => {
-    // Strings only @actions/core holds: its command and file-command machinery.
-    expect(/ACTIONS_STEP_DEBUG|issueFileCommand|ghadelimiter_/.test(code)).toBe(false)
+  it('with nothing to do, loads neither @actions/core nor any network module', () => {
+    // What Node loaded by the time the step ended, with no state (a job that never started a run).
+    const probe = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `process.on('exit', () => process.stderr.write(JSON.stringify(process.moduleLoadList))); require(${JSON.stringify(DIST_POST_ENTRY)})`
+      ],
+      { env: { PATH: process.env.PATH ?? '', RUNNER_DEBUG: '1' }, encoding: 'utf8' }
+    )
+    expect(probe.status).toBe(0)
+    const loaded = JSON.parse(probe.stderr) as string[]
+    const network = loaded.filter(m => /^NativeModule (http|https|tls|crypto|zlib)$/.test(m))
+    expect(network).toEqual([])
+    expect(probe.stdout).toMatch(/^::debug::Nothing to do/)
   })
 })
 
@@ -110,7 +134,7 @@ describe.each(nodeBinaries())('post step, $label', ({ path: node }) => {
     expect(post.code).toBe(0)
     expect(post.stderr).toBe('')
     expect(sim.requests.length).toBe(before)
-    expect(post.stdout.split('\n').filter(l => l && !l.startsWith('::debug::'))).toEqual([])
+    expect(post.stdout).toBe('')
   })
 
   it('keeps the run id, run-url and notice when GITHUB_STATE cannot be written; post then does nothing', async () => {

@@ -13,6 +13,7 @@ import { writeSummary } from './step-summary.js'
 import { resultSummary } from './summary.js'
 import { messageOf, type Logger } from '../common/logger.js'
 import { waitForRun } from '../follow/wait.js'
+import type { RunOutcome } from '../github/outcome.js'
 
 export interface FollowContext {
   settings: Settings
@@ -24,6 +25,8 @@ export interface FollowContext {
   cancellation: Cancellation
   /** Stops or leaves the run and records the phase for the post step. */
   settler: RunSettler
+  /** Told how the run ended before the step's result is set (the GitHub side reports it). Never throws. */
+  onEnd?: (outcome: RunOutcome) => Promise<void>
 }
 
 /**
@@ -43,7 +46,8 @@ export const coreLogger: Logger = {
 export async function follow(ctx: FollowContext): Promise<void> {
   const { settings, client, runId, runUrl, cancellation, settler } = ctx
   const pipelineId = settings.pipelineId
-  const hide = (text: string): string => redact(text, [settings.token])
+  const hide = (text: string): string =>
+    redact(text, [settings.token, settings.github?.token ?? ''])
   let lastRun: FlowRun | undefined
 
   core.info(
@@ -77,6 +81,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
   } catch (error) {
     // Reading the run failed for good (401/403/404): the run goes on without us.
     settler.finished()
+    await ctx.onEnd?.({ kind: 'unknown', why: 'could not be followed; it goes on' })
     throw new Error(
       `Could not follow Yunxiao run #${runId}; it was started and goes on: ${runUrl}. ${messageOf(error)}`,
       { cause: error }
@@ -87,6 +92,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
   let status = result.status
   let headline: string | undefined
   let failure: string | undefined
+  let outcome: RunOutcome = { kind: 'ended', status: result.status }
 
   if (result.outcome === 'aborted') {
     const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'})`
@@ -96,6 +102,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
       'stop-on-cancel is false',
       lastRun
     )
+    outcome = { kind: 'cancelled', stopped: settled.outcome !== 'left' && settled.done }
     if (settled.outcome === 'left') {
       headline = `left running: ${why} (stop-on-cancel is false)`
       failure = `The GitHub job was cancelled while following Yunxiao run #${runId}; the run goes on (stop-on-cancel is false): ${runUrl}`
@@ -119,6 +126,11 @@ export async function follow(ctx: FollowContext): Promise<void> {
       settled.outcome === 'left'
         ? 'The run was left running (stop-on-timeout is false).'
         : settled.message
+    outcome = {
+      kind: 'timeout',
+      stopped: settled.outcome !== 'left' && settled.done,
+      after: formatDuration(result.elapsedMs)
+    }
     headline = `not finished after ${formatDuration(result.elapsedMs)}`
     failure = `Timed out after ${formatDuration(result.elapsedMs)} waiting for Yunxiao run #${runId} (last status ${finalRun?.status ?? 'unknown'}).${lastError} ${stopped} ${runUrl}`
   } else {
@@ -135,6 +147,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
   core.setOutput('status', status)
   core.setOutput('duration-seconds', String(Math.round(result.elapsedMs / 1000)))
   core.setOutput('run-json', finalRun ? hide(JSON.stringify(finalRun)) : '')
+  await ctx.onEnd?.(outcome)
   writeSummary(
     hide(resultSummary({ status, headline, durationMs: result.elapsedMs, run: finalRun, runUrl }))
   )

@@ -14,6 +14,14 @@ import { RunSettler } from './settle.js'
 import { saveRecord } from './state.js'
 import { writeSummary } from './step-summary.js'
 import { triggerSummary } from './summary.js'
+import {
+  describeGithub,
+  githubRunEnded,
+  githubRunStarted,
+  githubSecrets,
+  openGithub,
+  pullRequestDefaultBranchWarning
+} from './github.js'
 
 /** Repositories of the pipeline's code sources, for `branch` / `tag`. */
 async function pipelineRepos(client: FlowClient, settings: Settings): Promise<string[]> {
@@ -31,6 +39,12 @@ export async function run(): Promise<void> {
   const rawToken = readInput('token')
   if (rawToken) core.setSecret(rawToken)
   const secrets = rawToken ? [rawToken] : []
+  // The GitHub token, when it is really one (not the unexpanded default outside a runner).
+  const githubToken = readInput('github-token')
+  if (githubToken && !githubToken.startsWith('${{')) {
+    core.setSecret(githubToken)
+    secrets.push(githubToken)
+  }
   const cancellation = watchCancellation(line => core.info(line))
   try {
     await trigger(cancellation)
@@ -45,6 +59,11 @@ export async function run(): Promise<void> {
 async function trigger(cancellation: Cancellation): Promise<void> {
   const settings = await getSettings(readInput)
   const client = createClient(settings)
+  const hidden = [settings.token, ...githubSecrets(settings)]
+  const prWarning = pullRequestDefaultBranchWarning(settings)
+  if (prWarning) core.warning(prWarning)
+  // Loads the GitHub chunk only when commit-status, deployment-environment or context-envs is set.
+  const github = settings.github ? await openGithub(settings) : undefined
 
   let repos: string[] | undefined
   if (needsPipelineSources(settings)) {
@@ -62,10 +81,10 @@ async function trigger(cancellation: Cancellation): Promise<void> {
         : `Pipeline ${settings.pipelineId} has no code source: "branch" is sent as a branch-mode branch.`
     )
   }
-  const params = buildParams(settings, repos)
+  const params = buildParams(settings, repos, github?.contextEnvs)
   const paramsString = serializeParams(params)
   // The token has no business in params, but a user may pass it in envs: never let it out.
-  core.setOutput('params', redact(paramsString ?? '', [settings.token]))
+  core.setOutput('params', redact(paramsString ?? '', hidden))
 
   if (settings.dryRun) {
     const request = client.describeRequest(settings.pipelineId, paramsString)
@@ -73,7 +92,8 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     core.info(`${request.method} ${request.url}`)
     for (const [name, value] of Object.entries(request.headers)) core.info(`${name}: ${value}`)
     core.info('')
-    core.info(request.body)
+    core.info(redact(request.body, hidden))
+    if (github) for (const line of describeGithub(github, settings)) core.info(line)
     writeSummary(triggerSummary({ settings, params }))
     return
   }
@@ -136,11 +156,16 @@ async function trigger(cancellation: Cancellation): Promise<void> {
   core.setOutput('run-id', String(runId))
   core.setOutput('run-url', url)
   writeSummary(triggerSummary({ settings, params, runId, runUrl: url }))
+  const run = { pipelineId: settings.pipelineId, runId, runUrl: url }
 
   if (cancelled) {
     // Cancelled while the create request was in flight: the run exists, the job does not want it.
     const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'}) while it was being started`
     const settled = await settler.settle(settings.stopOnCancel, why, 'stop-on-cancel is false')
+    await githubRunEnded(github, settings, run, {
+      kind: 'cancelled',
+      stopped: settled.outcome !== 'left' && settled.done
+    })
     throw new Error(
       settled.outcome === 'left'
         ? `Yunxiao run #${runId} was started as ${why}; it goes on (stop-on-cancel is false): ${url}`
@@ -148,7 +173,18 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     )
   }
 
+  // A cancel gives these calls up: stopping the Yunxiao run comes first.
+  if (github) await githubRunStarted(github, settings, run, cancellation.signal)
   if (!settings.wait) return
   const { follow } = await import('./follow.js')
-  await follow({ settings, client, runId, runUrl: url, startedAt, cancellation, settler })
+  await follow({
+    settings,
+    client,
+    runId,
+    runUrl: url,
+    startedAt,
+    cancellation,
+    settler,
+    onEnd: outcome => githubRunEnded(github, settings, run, outcome)
+  })
 }

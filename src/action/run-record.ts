@@ -1,5 +1,6 @@
-// What the main step records about the run it started, for the post step: one JSON value in the
-// step state (the `run` key), rewritten whenever the phase changes. The post step reads it from the
+// What the main step records for the post step: the run it started, as one JSON value in the step
+// state (the `run` key), rewritten whenever the phase changes; and what the GitHub report (commit
+// status, deployment) left unfinished. The post step reads it from the
 // STATE_run variable the runner sets. Free of @actions/core: the post entry reads it without it.
 
 /**
@@ -79,4 +80,35 @@ export function decodeRecord(text: string | undefined): RunRecord | undefined {
 /** The record the post step got from the runner (STATE_run), if any. */
 export function recordFromEnv(env: NodeJS.ProcessEnv = process.env): RunRecord | undefined {
   return decodeRecord(env[`STATE_${RECORD_KEY}`])
+}
+
+/** What the GitHub report (commit status, deployment) left unfinished; no secret in it. */
+export interface SavedGithubReport {
+  /** The commit the status and the deployment are on. */
+  sha: string
+  statusPending: boolean
+  deploymentId?: number
+}
+
+/** The state keys of the GitHub report (the runner gives them back as STATE_<key>). */
+export const GITHUB_KEYS = {
+  sha: 'githubSha',
+  statusPending: 'githubStatusPending',
+  deploymentId: 'deploymentId'
+} as const
+
+/** The GitHub report main left unfinished, from STATE_ variables; undefined when nothing is left. */
+export function githubReportFromEnv(
+  env: NodeJS.ProcessEnv = process.env
+): SavedGithubReport | undefined {
+  const get = (key: string): string => env[`STATE_${key}`] ?? ''
+  const sha = get(GITHUB_KEYS.sha)
+  const deploymentId = Number(get(GITHUB_KEYS.deploymentId) || NaN)
+  const report: SavedGithubReport = {
+    sha,
+    statusPending: get(GITHUB_KEYS.statusPending) === 'true',
+    deploymentId: Number.isSafeInteger(deploymentId) && deploymentId > 0 ? deploymentId : undefined
+  }
+  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha)) return undefined
+  return report.statusPending || report.deploymentId !== undefined ? report : undefined
 }

@@ -1,8 +1,16 @@
-// Writing the run record (run-record.ts) to the step state from the main step. core.saveState
+// Writing the run record and the GitHub report (run-record.ts) to the step state from the main step. core.saveState
 // appends to the GITHUB_STATE file at once, so the record survives a main step killed outright.
 import * as core from '@actions/core'
 import { messageOf } from '../common/logger.js'
-import { encodeRecord, RECORD_KEY, type RunRecord } from './run-record.js'
+import {
+  encodeRecord,
+  GITHUB_KEYS,
+  RECORD_KEY,
+  type RunRecord,
+  type SavedGithubReport
+} from './run-record.js'
+
+export type { SavedGithubReport }
 
 let warned = false
 
@@ -24,4 +32,14 @@ export function saveRecord(record: RunRecord, runUrl: string): boolean {
     }
     return false
   }
+}
+
+/** Saved whenever the GitHub report changes, so that the post step can finish it. */
+export function saveGithubReport(report: SavedGithubReport): void {
+  core.saveState(GITHUB_KEYS.sha, report.sha)
+  core.saveState(GITHUB_KEYS.statusPending, report.statusPending ? 'true' : 'false')
+  core.saveState(
+    GITHUB_KEYS.deploymentId,
+    report.deploymentId === undefined ? '' : String(report.deploymentId)
+  )
 }
