@@ -125,7 +125,7 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(result.stdout).toContain(`::add-mask::${GH_TOKEN}`)
     // the post step has nothing left to do
     const count = gh.requests.length
-    const post = await runStep({ node, inputs: inputs(1), state: result.state })
+    const post = await runStep({ node, step: 'post', inputs: inputs(1), state: result.state })
     expect(post.code).toBe(0)
     expect(gh.requests.length).toBe(count)
   })
@@ -187,7 +187,7 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(deployment.statuses.map(s => s.state)).toEqual(['in_progress'])
     expect(result.stdout).toMatch(/stays in_progress/)
     const count = gh.requests.length
-    const post = await runStep({ node, inputs: inputs(1), state: result.state })
+    const post = await runStep({ node, step: 'post', inputs: inputs(1), state: result.state })
     expect(post.code).toBe(0)
     expect(gh.requests.length).toBe(count)
   })
@@ -428,6 +428,7 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     const count = gh.requests.length
     const post = await runStep({
       node,
+      step: 'post',
       inputs: inputs(3, { wait: 'true', 'commit-status': 'true' }),
       state: result.state,
       env: { GITHUB_API_URL: gh.url }
@@ -455,6 +456,7 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     ).toEqual(['pending'])
     const post = await runStep({
       node,
+      step: 'post',
       inputs: inputs(3, extra),
       state: main.state,
       env: { GITHUB_API_URL: gh.url }
