@@ -4,7 +4,9 @@
 //   esbuild turns into CommonJS.
 // - dist/yaml.js: the `yaml` package, required (never import()ed) only when a mapping input
 //   (envs, params, ...) is set.
-// - undici is left out and tunnel is loaded only when a proxy is used (see the plugins below).
+// - The Flow client speaks node:http(s) itself (src/flow/exchange.ts); @actions/http-client comes in
+//   only through @actions/core's OIDC helper, which is dropped. Should it come back, undici is left
+//   out and tunnel loaded only behind a proxy (see the plugins below).
 // Main and post steps share dist/index.js.
 import { build } from 'esbuild'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
