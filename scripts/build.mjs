@@ -4,10 +4,11 @@
 //   esbuild turns into CommonJS.
 // - dist/yaml.js: the `yaml` package, required (never import()ed) only when a mapping input
 //   (envs, params, ...) is set.
-// - The Flow client speaks node:http(s) itself (src/flow/exchange.ts); @actions/http-client comes in
-//   only through @actions/core's OIDC helper, which is dropped. Should it come back, undici is left
-//   out and tunnel loaded only behind a proxy (see the plugins below).
-// Main and post steps share dist/index.js.
+// - dist/github.js: src/github/ (commit status, deployments, context-envs), required only when one
+//   of the GitHub inputs is set.
+// - undici is left out and tunnel is loaded only when a proxy is used (see the plugins below).
+// - dist/post.js: the post step's own entry, and dist/post-work.js, what it loads when it has work
+//   (see below).
 import { build } from 'esbuild'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -74,6 +75,51 @@ const chunksApart = {
   }
 }
 
+// src/github/ stays out of index.js: src/action/github.ts imports it lazily, and it is built into
+// dist/github.js. The lazy import resolves to a small CommonJS module of the bundle that requires
+// the chunk, so that esbuild turns it into a lazy require() (an import() in a CommonJS file would
+// start Node's ES module loader).
+const githubApart = {
+  name: 'github-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/github\/index\.js$/ }, args =>
+      args.importer.includes('/src/action/') && args.kind === 'dynamic-import'
+        ? { path: 'github', namespace: 'github-chunk' }
+        : undefined
+    )
+    b.onLoad({ filter: /.*/, namespace: 'github-chunk' }, () => ({
+      contents: "module.exports = require('./github.js')",
+      loader: 'js'
+    }))
+    b.onResolve({ filter: /.*/, namespace: 'github-chunk' }, args => ({
+      path: args.path,
+      external: true
+    }))
+  }
+}
+
+// The post step's work (src/action/post-work.ts: the Flow client, settling, the GitHub part) is
+// built into dist/post-work.js and required by dist/post.js only when main left something undone:
+// the post step of a job with nothing to do loads a few KiB and exits (README "Performance").
+const postWorkApart = {
+  name: 'post-work-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/post-work\.js$/ }, args =>
+      args.importer.endsWith('/src/action/post.ts') && args.kind === 'dynamic-import'
+        ? { path: 'post-work', namespace: 'post-work-chunk' }
+        : undefined
+    )
+    b.onLoad({ filter: /.*/, namespace: 'post-work-chunk' }, () => ({
+      contents: "module.exports = require('./post-work.js')",
+      loader: 'js'
+    }))
+    b.onResolve({ filter: /.*/, namespace: 'post-work-chunk' }, args => ({
+      path: args.path,
+      external: true
+    }))
+  }
+}
+
 // The @actions/* modules have no side effects at load; saying so lets esbuild drop the parts this
 // action does not use (the job summary helper and its node:fs/promises, OIDC, platform details).
 const actionsWithoutSideEffects = {
@@ -111,11 +157,31 @@ const common = {
   logLevel: 'warning'
 }
 
+// Entries bundled apart (no code shared at run time): dist/index.js for the main step, and
+// dist/post.js (with its work in dist/post-work.js) for the post step, which runs in every job that
+// uses the action and must start small. Neither post file has a path to CreatePipelineRun
+// (__tests__/hostile/post.test.ts checks them).
 const main = await build({
   ...common,
-  entryPoints: { index: 'src/index.ts' },
+  entryPoints: {
+    index: 'src/index.ts',
+    post: 'src/post.ts',
+    'post-work': 'src/action/post-work.ts'
+  },
   outdir: 'dist',
-  plugins: [stubUndici, lazyTunnel, chunksApart, actionsWithoutSideEffects]
+  plugins: [
+    stubUndici,
+    lazyTunnel,
+    chunksApart,
+    githubApart,
+    postWorkApart,
+    actionsWithoutSideEffects
+  ]
+})
+const github = await build({
+  ...common,
+  entryPoints: { github: 'src/github/index.ts' },
+  outdir: 'dist'
 })
 // The YAML chunk holds only what the sources use of `yaml` (every `yaml.<name>` in a file that
 // imports it), taken from the package's ES module build (yaml/browser/dist: the same source and
@@ -189,7 +255,7 @@ const yaml = await build({
 
 // Licences of the bundled packages, as ncc's licenses.txt does.
 const pkgs = new Set()
-for (const result of [main, yaml]) {
+for (const result of [main, yaml, github]) {
   for (const input of Object.keys(result.metafile.inputs)) {
     const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)
     if (m) pkgs.add(m[1])

@@ -1,4 +1,5 @@
-// Runs dist/index.js the way the GitHub runner runs a JavaScript action: inputs as
+// Runs the action's entries the way the GitHub runner runs a JavaScript action: the file action.yml
+// names in `runs.main` (or `runs.post`, with `step: 'post'`), inputs as
 // INPUT_<NAME> (uppercased, hyphens kept), the GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY
 // files, STATE_<name> for the post step, and a clean environment (PATH and the runner's variables).
 // Used by the end-to-end tests, `npm run demo` and `npm run bench`.
@@ -9,7 +10,19 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-export const DIST_ENTRY = join(ROOT, 'dist', 'index.js')
+
+/** The files action.yml runs: `runs.main` and `runs.post`, as paths. */
+export function actionEntries(actionYml = readFileSync(join(ROOT, 'action.yml'), 'utf8')) {
+  const runs = actionYml.slice(actionYml.search(/^runs:/m))
+  const entry = key => {
+    const m = runs.match(new RegExp(`^\\s+${key}:\\s*['"]?([^'"\\s]+)['"]?\\s*$`, 'm'))
+    return m ? join(ROOT, m[1]) : undefined
+  }
+  return { main: entry('main'), post: entry('post') }
+}
+
+export const DIST_ENTRY = actionEntries().main ?? join(ROOT, 'dist', 'index.js')
+export const DIST_POST_ENTRY = actionEntries().post ?? join(ROOT, 'dist', 'post.js')
 
 /** Parses a GITHUB_OUTPUT / GITHUB_STATE file: `name<<delimiter\nvalue\ndelimiter` or `name=value` lines. */
 export function parseCommandFile(text) {
@@ -50,6 +63,7 @@ export function runnerEnv(dir) {
     GITHUB_JOB: 'deploy',
     GITHUB_EVENT_NAME: 'push',
     GITHUB_ACTOR: 'octocat',
+    GITHUB_API_URL: 'https://api.github.com',
     RUNNER_OS: 'Linux',
     RUNNER_TEMP: dir,
     GITHUB_WORKSPACE: dir
@@ -65,10 +79,64 @@ export function inputEnv(inputs) {
   return env
 }
 
+/** The payload of a push of GITHUB_SHA to main, as the runner writes it to GITHUB_EVENT_PATH. */
+export function pushEvent(env = runnerEnv('')) {
+  return {
+    name: 'push',
+    payload: {
+      ref: env.GITHUB_REF,
+      before: '0000000000000000000000000000000000000000',
+      after: env.GITHUB_SHA,
+      repository: { full_name: env.GITHUB_REPOSITORY, name: env.GITHUB_REPOSITORY.split('/')[1] },
+      head_commit: { id: env.GITHUB_SHA, message: 'Update the shop' },
+      pusher: { name: env.GITHUB_ACTOR }
+    }
+  }
+}
+
+/**
+ * A pull_request event for PR `number` from branch `headRef` at `headSha` (GITHUB_SHA is then the
+ * merge commit `mergeSha`, GITHUB_REF refs/pull/<number>/merge). `fork`: from another repository.
+ */
+export function pullRequestEvent({
+  number,
+  headSha,
+  headRef,
+  mergeSha,
+  fork = false,
+  name = 'pull_request'
+}) {
+  const env = runnerEnv('')
+  const base = { full_name: env.GITHUB_REPOSITORY, fork: false }
+  const head = fork ? { full_name: 'someone/shop', fork: true } : base
+  return {
+    name,
+    payload: {
+      action: 'synchronize',
+      number,
+      pull_request: {
+        number,
+        head: { ref: headRef, sha: headSha, repo: head },
+        base: { ref: 'main', sha: env.GITHUB_SHA, repo: base }
+      },
+      repository: base
+    },
+    env: {
+      GITHUB_SHA: mergeSha,
+      GITHUB_REF: `refs/pull/${number}/merge`,
+      GITHUB_REF_NAME: `${number}/merge`,
+      GITHUB_HEAD_REF: headRef,
+      GITHUB_BASE_REF: 'main'
+    }
+  }
+}
+
 /**
  * Starts one step. Returns { child, done } where done resolves to
  * { code, signal, stdout, stderr, outputs, state, summary, files }.
- * options: { node, inputs, state (for a post step: STATE_ values), env (extra), dir, onStdout }
+ * options: { node, step ('main' or 'post'), inputs, state (for a post step: STATE_ values), env
+ *   (extra), dir, onStdout, event ({ name, payload, env }: written to GITHUB_EVENT_PATH; default a
+ *   push of GITHUB_SHA) }
  */
 export function startStep(options) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'flow-step-'))
@@ -78,6 +146,9 @@ export function startStep(options) {
     summary: join(dir, `summary-${process.hrtime.bigint()}`)
   }
   for (const f of Object.values(files)) writeFileSync(f, '')
+  const event = options.event ?? pushEvent()
+  const eventPath = join(dir, `event-${process.hrtime.bigint()}.json`)
+  writeFileSync(eventPath, JSON.stringify(event.payload))
   const stateEnv = {}
   for (const [name, value] of Object.entries(options.state ?? {})) stateEnv[`STATE_${name}`] = value
   const env = {
@@ -87,13 +158,20 @@ export function startStep(options) {
     GITHUB_OUTPUT: files.output,
     GITHUB_STATE: files.state,
     GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_NAME: event.name,
+    GITHUB_EVENT_PATH: eventPath,
+    ...(event.env ?? {}),
     ...(options.env ?? {})
   }
-  const child = spawn(options.node ?? process.execPath, [options.entry ?? DIST_ENTRY], {
-    env,
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    options.node ?? process.execPath,
+    [options.entry ?? (options.step === 'post' ? DIST_POST_ENTRY : DIST_ENTRY)],
+    {
+      env,
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8')

@@ -2,16 +2,26 @@
 // Waiting for the run lives in follow.ts, loaded only when `wait` is set.
 import * as core from '@actions/core'
 import { watchCancellation, type Cancellation } from '../follow/cancel.js'
-import { createClient, stopAndReport } from './client.js'
+import { createClient } from './client.js'
 import type { FlowClient } from '../flow/client.js'
 import { readInput } from './inputs.js'
 import { pipelineUrl, runUrl } from './links.js'
 import { buildParams, needsPipelineSources, serializeParams } from './params.js'
 import { redact } from '../common/redact.js'
 import { getSettings, type Settings } from './settings.js'
-import { markMainStarted, saveRunFinished, saveRunStarted } from './state.js'
+import type { RunRecord } from './run-record.js'
+import { RunSettler } from './settle.js'
+import { saveRecord } from './state.js'
 import { writeSummary } from './step-summary.js'
 import { triggerSummary } from './summary.js'
+import {
+  describeGithub,
+  githubRunEnded,
+  githubRunStarted,
+  githubSecrets,
+  openGithub,
+  pullRequestDefaultBranchWarning
+} from './github.js'
 
 /** Repositories of the pipeline's code sources, for `branch` / `tag`. */
 async function pipelineRepos(client: FlowClient, settings: Settings): Promise<string[]> {
@@ -29,9 +39,14 @@ export async function run(): Promise<void> {
   const rawToken = readInput('token')
   if (rawToken) core.setSecret(rawToken)
   const secrets = rawToken ? [rawToken] : []
+  // The GitHub token, when it is really one (not the unexpanded default outside a runner).
+  const githubToken = readInput('github-token')
+  if (githubToken && !githubToken.startsWith('${{')) {
+    core.setSecret(githubToken)
+    secrets.push(githubToken)
+  }
   const cancellation = watchCancellation(line => core.info(line))
   try {
-    markMainStarted()
     await trigger(cancellation)
   } catch (error) {
     // Every message names what went wrong; InputError messages name the input.
@@ -44,6 +59,11 @@ export async function run(): Promise<void> {
 async function trigger(cancellation: Cancellation): Promise<void> {
   const settings = await getSettings(readInput)
   const client = createClient(settings)
+  const hidden = [settings.token, ...githubSecrets(settings)]
+  const prWarning = pullRequestDefaultBranchWarning(settings)
+  if (prWarning) core.warning(prWarning)
+  // Loads the GitHub chunk only when commit-status, deployment-environment or context-envs is set.
+  const github = settings.github ? await openGithub(settings) : undefined
 
   let repos: string[] | undefined
   if (needsPipelineSources(settings)) {
@@ -61,10 +81,10 @@ async function trigger(cancellation: Cancellation): Promise<void> {
         : `Pipeline ${settings.pipelineId} has no code source: "branch" is sent as a branch-mode branch.`
     )
   }
-  const params = buildParams(settings, repos)
+  const params = buildParams(settings, repos, github?.contextEnvs)
   const paramsString = serializeParams(params)
   // The token has no business in params, but a user may pass it in envs: never let it out.
-  core.setOutput('params', redact(paramsString ?? '', [settings.token]))
+  core.setOutput('params', redact(paramsString ?? '', hidden))
 
   if (settings.dryRun) {
     const request = client.describeRequest(settings.pipelineId, paramsString)
@@ -72,7 +92,8 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     core.info(`${request.method} ${request.url}`)
     for (const [name, value] of Object.entries(request.headers)) core.info(`${name}: ${value}`)
     core.info('')
-    core.info(request.body)
+    core.info(redact(request.body, hidden))
+    if (github) for (const line of describeGithub(github, settings)) core.info(line)
     writeSummary(triggerSummary({ settings, params }))
     return
   }
@@ -82,52 +103,88 @@ async function trigger(cancellation: Cancellation): Promise<void> {
 
   let runId: number
   const startedAt = Date.now()
+  const runsLink = pipelineUrl(settings.consoleUrl, settings.pipelineId)
+  // The runner kills the step some seconds after cancelling it: should the create request still
+  // be waiting for its answer then, say so before the process ends (the request cannot say it).
+  cancellation.setLastWords(() =>
+    core.error(
+      `The GitHub job was cancelled while the run was being started, and Yunxiao had not answered yet; the step ends now. A run may have started: check ${runsLink}`,
+      { title: 'Yunxiao Flow run may have started' }
+    )
+  )
   try {
     // The signal stops retries, never a request in flight: its answer carries the run id.
     runId = await client.createRun(settings.pipelineId, paramsString, {
       signal: cancellation.signal
     })
   } catch (error) {
+    cancellation.setLastWords(undefined)
     if ((error as { kind?: string }).kind === 'cancelled')
       throw new Error(`The GitHub job was cancelled. ${(error as Error).message}`, { cause: error })
     if ((error as { mayHaveStarted?: boolean }).mayHaveStarted) {
       throw new Error(
-        `${(error as Error).message} The run may have started: check ${pipelineUrl(settings.consoleUrl, settings.pipelineId)} before running this again (the action does not retry here, so as never to start a run twice).`,
+        `${(error as Error).message} The run may have started: check ${runsLink} before running this again (the action does not retry here, so as never to start a run twice).`,
         { cause: error }
       )
     }
     throw error
   }
 
-  // The run exists: record it before anything else can go wrong.
+  // The run exists. Its id and link go to the log first (nothing can fail there), then to the
+  // state for the post step, then to the outputs and the summary.
   const url = runUrl(settings.consoleUrl, settings.pipelineId, runId)
-  saveRunStarted(settings.pipelineId, runId, settings.wait)
-  core.setOutput('run-id', String(runId))
-  core.setOutput('run-url', url)
   core.notice(`Yunxiao Flow run #${runId} of pipeline ${settings.pipelineId} started: ${url}`, {
     title: 'Yunxiao Flow run started'
   })
+  const cancelled = cancellation.signal.aborted
+  const record: RunRecord = {
+    phase: cancelled ? 'started' : settings.wait ? 'following' : 'finished',
+    pipelineId: settings.pipelineId,
+    runId,
+    baseUrl: settings.baseUrl,
+    ...(settings.organizationId !== undefined ? { organizationId: settings.organizationId } : {}),
+    consoleUrl: settings.consoleUrl,
+    stop: settings.stopOnCancel
+  }
+  const settler = new RunSettler({ client, record, save: r => saveRecord(r, url) })
+  saveRecord(record, url)
+  cancellation.setLastWords(() =>
+    core.error(
+      `The step was ended by the runner before it was done with Yunxiao run #${runId}${settler.record.phase === 'finished' ? '' : ' (the post step stops it)'}: ${url}`
+    )
+  )
+  core.setOutput('run-id', String(runId))
+  core.setOutput('run-url', url)
   writeSummary(triggerSummary({ settings, params, runId, runUrl: url }))
+  const run = { pipelineId: settings.pipelineId, runId, runUrl: url }
 
-  if (cancellation.signal.aborted) {
+  if (cancelled) {
     // Cancelled while the create request was in flight: the run exists, the job does not want it.
     const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'}) while it was being started`
-    if (!settings.stopOnCancel) {
-      saveRunFinished()
-      throw new Error(
-        `Yunxiao run #${runId} was started as ${why}; it goes on (stop-on-cancel is false): ${url}`
-      )
-    }
-    const report = await stopAndReport(client, settings.pipelineId, runId, url, why)
-    if (report.done) saveRunFinished()
-    else saveRunStarted(settings.pipelineId, runId, true) // let the post step try again
-    throw new Error(report.message)
+    const settled = await settler.settle(settings.stopOnCancel, why, 'stop-on-cancel is false')
+    await githubRunEnded(github, settings, run, {
+      kind: 'cancelled',
+      stopped: settled.outcome !== 'left' && settled.done
+    })
+    throw new Error(
+      settled.outcome === 'left'
+        ? `Yunxiao run #${runId} was started as ${why}; it goes on (stop-on-cancel is false): ${url}`
+        : settled.message
+    )
   }
 
-  if (!settings.wait) {
-    saveRunFinished()
-    return
-  }
+  // A cancel gives these calls up: stopping the Yunxiao run comes first.
+  if (github) await githubRunStarted(github, settings, run, cancellation.signal)
+  if (!settings.wait) return
   const { follow } = await import('./follow.js')
-  await follow({ settings, client, runId, runUrl: url, startedAt, cancellation })
+  await follow({
+    settings,
+    client,
+    runId,
+    runUrl: url,
+    startedAt,
+    cancellation,
+    settler,
+    onEnd: outcome => githubRunEnded(github, settings, run, outcome)
+  })
 }

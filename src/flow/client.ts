@@ -134,13 +134,17 @@ function jsonObject(body: string): Record<string, unknown> | undefined {
   return undefined
 }
 
-export class FlowClient {
-  private readonly baseUrl: string
-  private readonly token: string
-  private readonly organizationId?: string
-  private readonly userAgent: string
-  private readonly timeoutMs: number
-  private readonly transport: Transport
+/**
+ * Reading and stopping runs: every operation but CreatePipelineRun. The post step uses this class
+ * alone, so its bundle holds no way to start a run (a test checks dist/post.js).
+ */
+export class FlowRunClient {
+  protected readonly baseUrl: string
+  protected readonly token: string
+  protected readonly organizationId?: string
+  protected readonly userAgent: string
+  protected readonly timeoutMs: number
+  protected readonly transport: Transport
 
   constructor(options: FlowClientOptions) {
     let url: URL
@@ -167,37 +171,6 @@ export class FlowClient {
       retryAfterCapMs: options.retryAfterCapMs,
       now: options.now,
       onRetry: options.onRetry
-    })
-  }
-
-  /**
-   * CreatePipelineRun. Retried only where no run can have started: 429, and connection failures.
-   * See CreateOptions for cancelling.
-   */
-  async createRun(
-    pipelineId: number,
-    params: string | undefined,
-    opts: CreateOptions = {}
-  ): Promise<number> {
-    const body = this.createBody(params)
-    const path = this.pipelinePath(pipelineId, '/runs')
-    return this.transport.call('POST', path, body, {
-      signal: opts.signal,
-      operation: 'CreatePipelineRun',
-      attempts: CREATE_ATTEMPTS,
-      timeoutMs: this.timeoutMs,
-      maxBytes: MAX_ANSWER_BYTES.create,
-      waitCapMs: this.transport.retryAfterCap,
-      // A timeout is not tried again, even before sending: its deadline was long already.
-      retry: f =>
-        (f.kind === 'http' && f.answer.status === 429) ||
-        (f.kind === 'network' && f.preSend && !f.permanent),
-      mayHaveStarted: f => {
-        if (f === 'bad-answer') return true
-        if (f.kind === 'network' || f.kind === 'timeout') return !f.preSend
-        return f.answer.status >= 500
-      },
-      parse: parseRunId
     })
   }
 
@@ -262,27 +235,7 @@ export class FlowClient {
     await this.transport.call('PUT', path, '', this.stopPolicy('StopPipelineJobRun', opts))
   }
 
-  /** The CreatePipelineRun request createRun would send, token redacted, for a dry run's log. */
-  describeRequest(pipelineId: number, params: string | undefined): DescribedRequest {
-    const secrets = [this.token]
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(this.transport.headers())) {
-      headers[name] = name === 'x-yunxiao-token' ? REDACTED : redact(value, secrets)
-    }
-    headers['User-Agent'] = redact(this.userAgent, secrets)
-    return {
-      method: 'POST',
-      url: redact(this.transport.url(this.pipelinePath(pipelineId, '/runs')), secrets),
-      headers,
-      body: redact(this.createBody(params), secrets)
-    }
-  }
-
-  private createBody(params: string | undefined): string {
-    return params === undefined ? '{}' : JSON.stringify({ params })
-  }
-
-  private pipelinePath(pipelineId: number, rest: string): string {
+  protected pipelinePath(pipelineId: number, rest: string): string {
     const prefix = this.organizationId
       ? `/oapi/v1/flow/organizations/${encodeURIComponent(this.organizationId)}`
       : '/oapi/v1/flow'
@@ -319,6 +272,60 @@ export class FlowClient {
       mayHaveStarted: () => false,
       parse: parseStopAnswer
     }
+  }
+}
+
+/** The whole client: FlowRunClient and CreatePipelineRun, for the main step. */
+export class FlowClient extends FlowRunClient {
+  /**
+   * CreatePipelineRun. Retried only where no run can have started: 429, and connection failures.
+   * See CreateOptions for cancelling.
+   */
+  async createRun(
+    pipelineId: number,
+    params: string | undefined,
+    opts: CreateOptions = {}
+  ): Promise<number> {
+    const body = this.createBody(params)
+    const path = this.pipelinePath(pipelineId, '/runs')
+    return this.transport.call('POST', path, body, {
+      signal: opts.signal,
+      operation: 'CreatePipelineRun',
+      attempts: CREATE_ATTEMPTS,
+      timeoutMs: this.timeoutMs,
+      maxBytes: MAX_ANSWER_BYTES.create,
+      waitCapMs: this.transport.retryAfterCap,
+      // A timeout is not tried again, even before sending: its deadline was long already.
+      retry: f =>
+        (f.kind === 'http' && f.answer.status === 429) ||
+        (f.kind === 'network' && f.preSend && !f.permanent),
+      mayHaveStarted: f => {
+        if (f === 'bad-answer') return true
+        if (f.kind === 'network' || f.kind === 'timeout') return !f.preSend
+        return f.answer.status >= 500
+      },
+      parse: parseRunId
+    })
+  }
+
+  /** The CreatePipelineRun request createRun would send, token redacted, for a dry run's log. */
+  describeRequest(pipelineId: number, params: string | undefined): DescribedRequest {
+    const secrets = [this.token]
+    const headers: Record<string, string> = {}
+    for (const [name, value] of Object.entries(this.transport.headers())) {
+      headers[name] = name === 'x-yunxiao-token' ? REDACTED : redact(value, secrets)
+    }
+    headers['User-Agent'] = redact(this.userAgent, secrets)
+    return {
+      method: 'POST',
+      url: redact(this.transport.url(this.pipelinePath(pipelineId, '/runs')), secrets),
+      headers,
+      body: redact(this.createBody(params), secrets)
+    }
+  }
+
+  private createBody(params: string | undefined): string {
+    return params === undefined ? '{}' : JSON.stringify({ params })
   }
 }
 

@@ -165,10 +165,10 @@ export class Transport {
 
   headers(): Record<string, string> {
     return {
-      'User-Agent': this.userAgent,
       'x-yunxiao-token': this.token,
       'Content-Type': 'application/json',
-      Accept: 'application/json'
+      Accept: 'application/json',
+      'User-Agent': this.userAgent
     }
   }
 
