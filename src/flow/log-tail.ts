@@ -111,8 +111,7 @@ export class JobLogTail {
         this.escaped = true
         // A key written with escapes is never taken for `content`.
         if (this.expectKey) this.key.push(0)
-      }
-      else if (byte === QUOTE) {
+      } else if (byte === QUOTE) {
         this.inString = false
         if (this.key !== undefined && this.expectKey) {
           this.lastKey = Buffer.from(this.key).toString('utf8')
