@@ -4,6 +4,7 @@
 import * as core from '@actions/core'
 import { appendFileSync } from 'node:fs'
 import { EOL } from 'node:os'
+import { messageOf } from '../common/logger.js'
 
 export function writeSummary(markdown: string): void {
   const file = process.env.GITHUB_STEP_SUMMARY
@@ -11,6 +12,6 @@ export function writeSummary(markdown: string): void {
   try {
     appendFileSync(file, markdown + EOL)
   } catch (error) {
-    core.warning(`Could not write the job summary: ${(error as Error).message}`)
+    core.warning(`Could not write the job summary: ${messageOf(error)}`)
   }
 }
