@@ -15,6 +15,7 @@
 // - A token without the permission gets 403 "Resource not accessible by integration"; GitHub names
 //   the permission needed in the X-Accepted-GitHub-Permissions header (e.g. `statuses=write`).
 //   Rate limits answer 403 or 429 with Retry-After or X-RateLimit-Remaining: 0 (nothing was done).
+import { oneLine } from '../common/logger.js'
 import { redact } from '../common/redact.js'
 import { abortableSleep } from '../common/sleep.js'
 import type { CommitState, DeploymentState } from './outcome.js'
@@ -208,8 +209,8 @@ function githubMessage(body: string): string | undefined {
     text = body.trim()
   }
   if (text === undefined) return undefined
-  // eslint-disable-next-line no-control-regex
-  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim()
+  // Text from GitHub stays on one line: a line break could start a workflow command.
+  const line = oneLine(text).trim()
   return line.length > 300 ? `${line.slice(0, 300)}…` : line
 }
 
