@@ -336,6 +336,13 @@ function parseToken(value: string): string {
       'Input "token": expected a single token without spaces or line breaks; the value given has some (not shown).'
     )
   }
+  // An HTTP header carries printable ASCII only: anything else would fail as a network error later.
+  if (!/^[!-~]+$/.test(value)) {
+    throw new InputError(
+      'token',
+      'Input "token": expected printable ASCII characters only (a Yunxiao token is pt- followed by letters and digits); the value given has others (not shown).'
+    )
+  }
   return value
 }
 
