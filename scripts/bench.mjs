@@ -32,7 +32,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative, resolve } from 'node:path'
+import { basename, join, relative, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { startFlowSimulator } from '../simulator/flow-simulator.js'
 import { ROOT, inputEnv, parseCommandFile, runnerEnv, runStep } from '../simulator/runner.js'
@@ -319,14 +319,13 @@ async function listModules() {
       const mod = await loaded([node.path, entryOf(set)], env)
       const extra = mod.list.filter(m => !seen.has(m))
       const builtins = extra.filter(m => m.startsWith('NativeModule ')).map(m => m.slice(13))
-      const files = mod.files.filter(f => f !== hook).map(f => relative(ROOT, f))
+      const files = mod.files
+        .filter(f => f !== hook)
+        .map(f => (relative(ROOT, f).startsWith('..') ? basename(f) : relative(ROOT, f)))
+      const pub = builtins.filter(m => !m.startsWith('internal/'))
       console.log(
-        `\n${node.label}, ${set.name}: ${builtins.length} built-in modules beyond node -e 0`
+        `${node.label}, ${set.name}: ${files.join(', ') || 'no file'}; ${builtins.length} built-in modules beyond node -e 0 (${builtins.length - pub.length} internal), public: ${pub.join(' ') || 'none'}`
       )
-      console.log(`  files: ${files.join(', ')}`)
-      console.log(`  built-ins: ${builtins.join(' ')}`)
-      const internalBindings = extra.filter(m => !m.startsWith('NativeModule '))
-      if (internalBindings.length) console.log(`  bindings: ${internalBindings.join(' ')}`)
     }
   }
 }
