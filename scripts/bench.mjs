@@ -35,7 +35,14 @@ import { tmpdir } from 'node:os'
 import { basename, join, relative, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { startFlowSimulator } from '../simulator/flow-simulator.js'
-import { ROOT, inputEnv, parseCommandFile, runnerEnv, runStep } from '../simulator/runner.js'
+import {
+  ROOT,
+  inputEnv,
+  parseCommandFile,
+  runnerEnv,
+  runStep,
+  startStep
+} from '../simulator/runner.js'
 import { node24Path } from './ensure-node24.mjs'
 
 const args = process.argv.slice(2)
@@ -124,16 +131,36 @@ const ENVS =
   'APP_ENV: staging\nVERSION: 1.4.0\nREPLICAS: 3\nDEBUG: false\nRELEASE_NOTE: "fix: login"'
 const base = { token: TOKEN, 'organization-id': 'bench-org', 'pipeline-id': '1', domain: sim.url }
 
-/** A run of pipeline 3 that goes on for an hour, as the main step would have left it. */
-async function startLongRun() {
-  const { fetch } = globalThis
-  const res = await fetch(`${sim.url}/oapi/v1/flow/organizations/bench-org/pipelines/3/runs`, {
-    method: 'POST',
-    headers: { 'x-yunxiao-token': TOKEN, 'content-type': 'application/json' },
-    body: '{}'
-  })
-  if (!res.ok) throw new Error(`the simulator did not create a run: ${res.status}`)
-  return String(await res.json())
+const RUN_ID = Symbol('run id')
+let idleState
+
+/**
+ * Runs the main step (Node 20) with these inputs and gives what it left in GITHUB_STATE, as the
+ * runner gives it to the post step (STATE_<name>). With `kill`, the step is killed with SIGKILL as
+ * soon as it has read the status of the run it started once. The run id is kept under RUN_ID.
+ */
+async function mainState(inputs, kill) {
+  const before = sim.requests.length
+  const step = startStep({ entry: MAIN_ENTRY, inputs: { ...INPUT_DEFAULTS, ...inputs } })
+  if (kill) {
+    const read = () =>
+      sim.requests.slice(before).some(q => q.method === 'GET' && /\/runs\/\d+$/.test(q.path))
+    const started = Date.now()
+    while (!read()) {
+      if (Date.now() - started > 10_000) throw new Error('the main step read no run status')
+      await new Promise(resolve => setTimeout(resolve, 2))
+    }
+    step.child.kill('SIGKILL')
+  }
+  const result = await step.done
+  if (!kill && result.code !== 0) throw new Error(`the main step failed:\n${result.stdout}`)
+  const read = sim.requests
+    .slice(before)
+    .map(q => q.method === 'GET' && q.path.match(/\/runs\/(\d+)$/))
+    .find(Boolean)
+  const runId = kill ? read?.[1] : result.outputs['run-id']
+  if (!runId) throw new Error('the main step started no run')
+  return { ...result.state, [RUN_ID]: runId }
 }
 
 // A reference, not the action: a CommonJS file that loads node:http and node:https (as any client of
@@ -188,13 +215,8 @@ const SETS = [
     post: true,
     idle: true,
     inputs: base,
-    state: async () => ({
-      isPost: 'true',
-      pipelineId: '1',
-      runId: '1',
-      following: 'false',
-      finished: 'true'
-    }),
+    // What a main step that triggered and did not wait leaves in GITHUB_STATE (taken from one).
+    state: () => (idleState ??= mainState({ ...base }, false)),
     check: () => true
   },
   {
@@ -202,15 +224,12 @@ const SETS = [
     what: 'post step stopping a run main left running',
     post: true,
     inputs: { ...base, 'pipeline-id': '3' },
-    state: async () => ({
-      isPost: 'true',
-      pipelineId: '3',
-      runId: await startLongRun(),
-      following: 'true'
-    }),
+    // A main step that follows a run of an hour, killed outright (SIGKILL, as when a runner dies)
+    // once it reads the run's status: its GITHUB_STATE is what this post step gets.
+    state: () => mainState({ ...base, 'pipeline-id': '3', wait: 'true', logs: 'none' }, true),
     check: (r, state) => {
       const stops = sim.requests.filter(
-        q => q.method === 'PUT' && q.path.endsWith(`/pipelines/3/runs/${state.runId}`)
+        q => q.method === 'PUT' && q.path.endsWith(`/pipelines/3/runs/${state[RUN_ID]}`)
       )
       return stops.length === 1
     }

@@ -136,7 +136,10 @@ describe('each input', () => {
     ['http://localhost:3000', 'http://localhost:3000'],
     ['http://LOCALHOST:3000', 'http://localhost:3000'],
     ['http://[::1]:9000', 'http://[::1]:9000'],
-    ['http://[0:0:0:0:0:0:0:1]:9000', 'http://[::1]:9000']
+    ['http://[0:0:0:0:0:0:0:1]:9000', 'http://[::1]:9000'],
+    ['http://127.0.0.2:8080', 'http://127.0.0.2:8080'],
+    ['http://127.255.255.254:8080', 'http://127.255.255.254:8080'],
+    ['http://[::ffff:127.0.0.1]:8080', 'http://[::ffff:7f00:1]:8080']
   ])('domain %j -> baseUrl %j', async (value, baseUrl) => {
     expect((await settingsFrom({ domain: value })).baseUrl).toBe(baseUrl)
   })
@@ -288,6 +291,14 @@ const BAD: BadCase[] = [
   },
   { input: 'token', value: 'pt-abc def', expected: /without spaces or line breaks/, shows: null },
   { input: 'token', value: 'pt-abc\ndef', expected: /without spaces or line breaks/, shows: null },
+  { input: 'token', value: 'pt-abc\u200bdef', expected: /printable ASCII/, shows: null },
+  { input: 'token', value: 'pt-abcé', expected: /printable ASCII/, shows: null },
+  {
+    input: 'token',
+    value: 'pt-abc\u00a0def',
+    expected: /printable ASCII|without spaces/,
+    shows: null
+  },
   { input: 'organization-id', value: 'org/../x', expected: /expected an organization id/ },
   { input: 'organization-id', value: 'my org', expected: /expected an organization id/ },
   { input: 'organization-id', value: 'org?x=1', expected: /expected an organization id/ },
@@ -308,7 +319,8 @@ const BAD: BadCase[] = [
     value: 'http://openapi-rdc.aliyuncs.com',
     expected: /http:\/\/ is allowed only for loopback/
   },
-  { input: 'domain', value: 'http://127.0.0.2:8080', expected: /only for loopback/ },
+  { input: 'domain', value: 'http://128.0.0.1:8080', expected: /only for loopback/ },
+  { input: 'domain', value: 'http://[::2]:8080', expected: /only for loopback/ },
   { input: 'domain', value: 'http://localhost.example.com', expected: /only for loopback/ },
   {
     input: 'domain',

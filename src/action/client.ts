@@ -1,7 +1,7 @@
 // The Flow client as the main step uses it: made from the settings, with retries logged.
 // (flow/client.ts itself knows nothing of GitHub.)
 import { info } from './log.js'
-import { formatDuration } from '../common/duration.js'
+import { formatPause } from '../common/duration.js'
 import { FlowClient } from '../flow/client.js'
 import type { Settings } from './settings.js'
 import { USER_AGENT } from '../common/version.js'
@@ -14,7 +14,7 @@ export function createClient(settings: Settings): FlowClient {
     userAgent: USER_AGENT,
     onRetry: event =>
       info(
-        `${event.operation}: ${event.reason}; trying again in ${formatDuration(event.delayMs)} (try ${event.attempt + 1}).`
+        `${event.operation}: ${event.reason}; trying again in ${formatPause(event.delayMs)} (try ${event.attempt + 1}).`
       )
   })
 }

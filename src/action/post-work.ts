@@ -1,6 +1,6 @@
 // The post step's work, loaded by post.ts only when main left something undone: stop the run
 // first, then finish the GitHub report, all within the post step's bound.
-import { formatDuration } from '../common/duration.js'
+import { formatDuration, formatPause } from '../common/duration.js'
 import { clean, safeLine } from '../common/foreign-text.js'
 import { USER_AGENT } from '../common/version.js'
 import { FlowRunClient } from '../flow/client.js'
@@ -40,7 +40,7 @@ export async function finishInPost(work: PostWork): Promise<void> {
     userAgent: USER_AGENT,
     onRetry: event =>
       say(
-        `${event.operation}: ${event.reason}; trying again in ${formatDuration(event.delayMs)} (try ${event.attempt + 1}).`
+        `${event.operation}: ${event.reason}; trying again in ${formatPause(event.delayMs)} (try ${event.attempt + 1}).`
       )
   })
   const settler = new RunSettler({ client, record })

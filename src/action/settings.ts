@@ -1,6 +1,7 @@
 // Action inputs -> one typed, validated Settings object. Throws InputError on bad input,
 // before anything is sent.
 import { formatDuration, parseDuration } from '../common/duration.js'
+import { isLoopbackHost } from '../common/loopback.js'
 import type { JobLogsMode } from '../follow/job-logs.js'
 import {
   InputError,
@@ -336,11 +337,12 @@ function parseToken(value: string): string {
       'Input "token": expected a single token without spaces or line breaks; the value given has some (not shown).'
     )
   }
-  // An HTTP header carries printable ASCII only: anything else would fail as a network error later.
-  if (!/^[!-~]+$/.test(value)) {
+  // An HTTP header carries printable ASCII only: anything else (a pasted curly quote, a
+  // zero-width space) would fail every request as a network error.
+  if (!/^[\x21-\x7e]+$/.test(value)) {
     throw new InputError(
       'token',
-      'Input "token": expected printable ASCII characters only (a Yunxiao token is pt- followed by letters and digits); the value given has others (not shown).'
+      'Input "token": expected printable ASCII characters only (letters, digits, punctuation); the value given has other characters (not shown).'
     )
   }
   return value
@@ -370,8 +372,6 @@ function parsePipelineId(value: string): number {
   }
   return id
 }
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
 
 /** `host[:port]` or `http(s)://host[:port][/]`, cut into its parts; a path, query, fragment or user is refused. */
 function splitOrigin(
@@ -405,7 +405,7 @@ function splitOrigin(
 
 function parseDomain(value: string): string {
   const expected =
-    'expected the OpenAPI host (openapi-rdc.aliyuncs.com, host:port) or origin (https://host[:port]); http:// only for 127.0.0.1, [::1] or localhost'
+    'expected the OpenAPI host (openapi-rdc.aliyuncs.com, host:port) or origin (https://host[:port]); http:// only for loopback: 127.x.x.x, [::1] or localhost'
   const fail = (why: string) =>
     new InputError(
       'domain',
@@ -413,7 +413,7 @@ function parseDomain(value: string): string {
     )
   const { scheme, url, rest } = splitOrigin(value, fail)
   if (rest !== '' && rest !== '/') throw fail('a path, query or fragment is not allowed')
-  if (scheme === 'http' && !LOOPBACK_HOSTS.has(url.hostname)) {
+  if (scheme === 'http' && !isLoopbackHost(url.hostname)) {
     throw fail('http:// is allowed only for loopback hosts')
   }
   return url.origin

@@ -25,7 +25,10 @@ export interface FlowClientOptions {
   /** Set: center-edition paths `/oapi/v1/flow/organizations/{org}/...`; unset: Region paths `/oapi/v1/flow/...`. */
   organizationId?: string
   userAgent: string
-  /** Per request (idle socket time, and again for reading the body). Default 30 s. */
+  /**
+   * Total deadline of a CreatePipelineRun request (DNS, connect, proxy, TLS, answer), and the
+   * most any read waits (reads default to the lesser of this and READ_TIMEOUT_MS). Default 30 s.
+   */
   timeoutMs?: number
   /**
    * The pause between attempts. It gets createRun's signal, and should end early when that aborts
@@ -47,7 +50,7 @@ export interface ReadOptions {
   attempts?: number
   /** Abandons the read, a request in flight included (a read is safe to abandon). */
   signal?: AbortSignal
-  /** Per request. Default: the client's timeout. */
+  /** Total deadline per request. Default: READ_TIMEOUT_MS, or the client's timeout when shorter. */
   timeoutMs?: number
 }
 
@@ -86,6 +89,8 @@ export interface DescribedRequest {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000
+/** Per-request deadline of getRun and getPipeline by default. */
+export const READ_TIMEOUT_MS = 15_000
 const CREATE_ATTEMPTS = 3
 const READ_ATTEMPTS = 3
 // A cancelled job has only seconds before the runner kills it, and stopping twice is harmless:
@@ -97,6 +102,18 @@ export const STOP_TIMEOUT_MS = 5_000
 /** Per-request timeout of getJobLog, whatever the client's own timeout. */
 export const JOB_LOG_TIMEOUT_MS = 10_000
 const JOB_LOG_ATTEMPTS = 1
+
+/**
+ * The most of an answer each call reads: a run id or a stop's `true` is a few bytes, a run or a
+ * pipeline a few KiB. Anything larger is not an answer this client can use, and reading it all
+ * could take the memory of the runner.
+ */
+export const MAX_ANSWER_BYTES = {
+  create: 64 * 1024,
+  stop: 64 * 1024,
+  read: 4 * 1024 * 1024,
+  jobLog: 4 * 1024 * 1024
+} as const
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
@@ -192,7 +209,8 @@ export class FlowRunClient {
         timeoutMs: opts.timeoutMs ?? JOB_LOG_TIMEOUT_MS,
         signal: opts.signal
       },
-      parseJobLog
+      parseJobLog,
+      MAX_ANSWER_BYTES.jobLog
     )
     return this.transport.call('GET', path, null, policy)
   }
@@ -227,13 +245,15 @@ export class FlowRunClient {
   private readPolicy<T>(
     operation: FlowOperation,
     opts: ReadOptions & { timeoutMs?: number },
-    parse: (answer: Answer) => Parsed<T>
+    parse: (answer: Answer) => Parsed<T>,
+    maxBytes: number = MAX_ANSWER_BYTES.read
   ): Policy<T> {
     return {
       operation,
       abort: opts.signal,
       attempts: Math.max(1, opts.attempts ?? READ_ATTEMPTS),
-      timeoutMs: opts.timeoutMs ?? this.timeoutMs,
+      timeoutMs: opts.timeoutMs ?? Math.min(this.timeoutMs, READ_TIMEOUT_MS),
+      maxBytes,
       waitCapMs: this.transport.retryAfterCap,
       retry: transient,
       mayHaveStarted: () => false,
@@ -246,6 +266,7 @@ export class FlowRunClient {
       operation,
       attempts: Math.max(1, opts.attempts ?? STOP_ATTEMPTS),
       timeoutMs: opts.timeoutMs ?? STOP_TIMEOUT_MS,
+      maxBytes: MAX_ANSWER_BYTES.stop,
       waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
       retry: transient,
       mayHaveStarted: () => false,
@@ -272,12 +293,15 @@ export class FlowClient extends FlowRunClient {
       operation: 'CreatePipelineRun',
       attempts: CREATE_ATTEMPTS,
       timeoutMs: this.timeoutMs,
+      maxBytes: MAX_ANSWER_BYTES.create,
       waitCapMs: this.transport.retryAfterCap,
+      // A timeout is not tried again, even before sending: its deadline was long already.
       retry: f =>
-        (f.kind === 'http' && f.answer.status === 429) || (f.kind === 'network' && f.preSend),
+        (f.kind === 'http' && f.answer.status === 429) ||
+        (f.kind === 'network' && f.preSend && !f.permanent),
       mayHaveStarted: f => {
-        if (f === 'bad-answer' || f.kind === 'timeout') return true
-        if (f.kind === 'network') return !f.preSend
+        if (f === 'bad-answer') return true
+        if (f.kind === 'network' || f.kind === 'timeout') return !f.preSend
         return f.answer.status >= 500
       },
       parse: parseRunId
