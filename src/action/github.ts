@@ -7,6 +7,7 @@ import type { GithubEvent } from '../github/event.js'
 import type { RunOutcome } from '../github/outcome.js'
 import type { GithubReport, RunFacts } from '../github/report.js'
 import { USER_AGENT } from '../common/version.js'
+import { messageOf } from '../common/logger.js'
 import { sendGithubRequest } from './github-http.js'
 import type { Settings } from './settings.js'
 import { saveGithubReport, type SavedGithubReport } from './state.js'
@@ -95,7 +96,7 @@ async function open(
     event = chunk.readEvent(env)
   } catch (error) {
     core.warning(
-      `The GitHub inputs (commit-status, deployment-environment, context-envs) are ignored: ${(error as Error).message}`
+      `The GitHub inputs (commit-status, deployment-environment, context-envs) are ignored: ${messageOf(error)}`
     )
     return undefined
   }
@@ -132,7 +133,7 @@ async function open(
       )
     } catch (error) {
       core.warning(
-        `No commit status or deployment: ${(error as Error).message} (GITHUB_API_URL). The Yunxiao run is not affected.`
+        `No commit status or deployment: ${messageOf(error)} (GITHUB_API_URL). The Yunxiao run is not affected.`
       )
     }
   }
@@ -225,8 +226,6 @@ export async function githubFinishInPost(
     await side.report.finished(run, outcome)
     save(side, true)
   } catch (error) {
-    core.warning(
-      `Could not finish the GitHub commit status or deployment: ${(error as Error).message}`
-    )
+    core.warning(`Could not finish the GitHub commit status or deployment: ${messageOf(error)}`)
   }
 }

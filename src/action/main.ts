@@ -5,6 +5,8 @@ import { addSecret } from './log.js'
 import { watchCancellation, type Cancellation } from '../follow/cancel.js'
 import { createClient } from './client.js'
 import type { FlowClient } from '../flow/client.js'
+import { isCancelled, mayHaveStarted } from '../flow/errors.js'
+import { messageOf } from '../common/logger.js'
 import { readInput } from './inputs.js'
 import { pipelineUrl, runUrl } from './links.js'
 import { buildParams, needsPipelineSources, serializeParams } from './params.js'
@@ -66,7 +68,7 @@ async function trigger(cancellation: Cancellation): Promise<void> {
       repos = await pipelineRepos(client, settings)
     } catch (error) {
       throw new Error(
-        `Reading the pipeline's code sources for "${settings.branch ? 'branch' : 'tag'}" failed, so no run was started. ${(error as Error).message}`,
+        `Reading the pipeline's code sources for "${settings.branch ? 'branch' : 'tag'}" failed, so no run was started. ${messageOf(error)}`,
         { cause: error }
       )
     }
@@ -115,11 +117,11 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     })
   } catch (error) {
     cancellation.setLastWords(undefined)
-    if ((error as { kind?: string }).kind === 'cancelled')
-      throw new Error(`The GitHub job was cancelled. ${(error as Error).message}`, { cause: error })
-    if ((error as { mayHaveStarted?: boolean }).mayHaveStarted) {
+    if (isCancelled(error))
+      throw new Error(`The GitHub job was cancelled. ${messageOf(error)}`, { cause: error })
+    if (mayHaveStarted(error)) {
       throw new Error(
-        `${(error as Error).message} The run may have started: check ${runsLink} before running this again (the action does not retry here, so as never to start a run twice).`,
+        `${messageOf(error)} The run may have started: check ${runsLink} before running this again (the action does not retry here, so as never to start a run twice).`,
         { cause: error }
       )
     }

@@ -1,6 +1,7 @@
 // Action inputs -> one typed, validated Settings object. Throws InputError on bad input,
 // before anything is sent.
 import { formatDuration, parseDuration } from '../common/duration.js'
+import { messageOf } from '../common/logger.js'
 import { isLoopbackHost } from '../common/loopback.js'
 import type { JobLogsMode } from '../follow/job-logs.js'
 import {
@@ -540,7 +541,7 @@ async function parseStringMappingInput(
   } catch (error) {
     throw new InputError(
       name,
-      `Input "${name}": ${(error as Error).message}; expected ${MAPPING_EXPECTED[name]}; ${given(name, value)}.`
+      `Input "${name}": ${messageOf(error)}; expected ${MAPPING_EXPECTED[name]}; ${given(name, value)}.`
     )
   }
   for (const [key, item] of Object.entries(mapping)) {
@@ -572,7 +573,7 @@ async function parseParamsInput(value: string): Promise<Record<string, unknown> 
   } catch (error) {
     throw new InputError(
       'params',
-      `Input "params": ${(error as Error).message}; expected ${MAPPING_EXPECTED.params}; got ${quote(value)}.`
+      `Input "params": ${messageOf(error)}; expected ${MAPPING_EXPECTED.params}; got ${quote(value)}.`
     )
   }
 }
@@ -616,7 +617,7 @@ function parseDurationInput(name: InputName, value: string, minMs: number, maxMs
   try {
     ms = parseDuration(value)
   } catch (error) {
-    throw new InputError(name, `Input "${name}": ${(error as Error).message}.`)
+    throw new InputError(name, `Input "${name}": ${messageOf(error)}.`)
   }
   if (ms < minMs || ms > maxMs) {
     throw new InputError(

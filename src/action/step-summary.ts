@@ -4,6 +4,7 @@
 import { hide, warning } from './log.js'
 import { appendFileSync } from 'node:fs'
 import { EOL } from 'node:os'
+import { messageOf } from '../common/logger.js'
 
 /** Appends `markdown`, cleaned (log.ts: secrets in every form, Markdown-escaped included). */
 export function writeSummary(markdown: string): void {
@@ -12,6 +13,6 @@ export function writeSummary(markdown: string): void {
   try {
     appendFileSync(file, hide(markdown) + EOL)
   } catch (error) {
-    warning(`Could not write the job summary: ${(error as Error).message}`)
+    warning(`Could not write the job summary: ${messageOf(error)}`)
   }
 }

@@ -115,6 +115,9 @@ export const MAX_ANSWER_BYTES = {
   jobLog: 4 * 1024 * 1024
 } as const
 
+/** How much of the end of a job log is kept, however long the log (the printer shows less). */
+export const JOB_LOG_TAIL_BYTES = 1024 * 1024
+
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new RangeError(`${name} must be a positive integer, got ${String(value)}`)
@@ -212,6 +215,9 @@ export class FlowRunClient {
       parseJobLog,
       MAX_ANSWER_BYTES.jobLog
     )
+    // Only the end of a log is kept, as it streams in (loaded when a log is first read).
+    const { JobLogTail } = await import('./log-tail.js')
+    policy.sink = () => new JobLogTail(JOB_LOG_TAIL_BYTES)
     return this.transport.call('GET', path, null, policy)
   }
 
@@ -378,6 +384,7 @@ function parseJobLog(answer: Answer): Parsed<FlowJobLog> {
   const log: FlowJobLog = { content: typeof o.content === 'string' ? o.content : '' }
   if (typeof o.last === 'number') log.last = o.last
   if (typeof o.more === 'boolean') log.more = o.more
+  if (typeof o.cutBytes === 'number' && o.cutBytes > 0) log.cutBytes = o.cutBytes
   return { ok: true, value: log }
 }
 

@@ -91,6 +91,8 @@ export interface Policy<T> {
   timeoutMs: number
   /** Most bytes of an answer read. */
   maxBytes: number
+  /** Takes a 2xx body as it streams in instead, and gives the (bounded) text to parse. */
+  sink?: () => { write(chunk: Buffer): void; result(): string }
   /** Longest pause between attempts, Retry-After included. */
   waitCapMs: number
   retry: (failure: Failure) => boolean
@@ -183,6 +185,7 @@ export class Transport {
     for (let attempt = 1; ; attempt++) {
       let failure: Failure
       try {
+        const sink = policy.sink?.()
         const answer = await exchange({
           method,
           url: new URL(this.url(path)),
@@ -190,8 +193,10 @@ export class Transport {
           body,
           deadlineMs: policy.timeoutMs,
           signal: policy.abort,
-          maxBytes: policy.maxBytes
+          maxBytes: policy.maxBytes,
+          sink: sink && (chunk => sink.write(chunk))
         })
+        if (sink && answer.status >= 200 && answer.status < 300) answer.body = sink.result()
         if (answer.status >= 200 && answer.status < 300) {
           const parsed: Parsed<T> = answer.oversize
             ? {

@@ -91,12 +91,12 @@ export function createJobLogPrinter(
 
     const content = redact(typeof log?.content === 'string' ? log.content : '')
     const tail = tailOfLog(content, maxBytes)
+    const cutBytes = tail.cutBytes + (log?.cutBytes ?? 0)
     logger.startGroup(`${name} (${oneLine(status)})`)
     try {
-      if (tail.cutBytes > 0) {
-        logger.info(
-          `... ${tail.cutBytes} earlier bytes (${tail.cutLines} lines) cut; full log: ${runUrl}`
-        )
+      if (cutBytes > 0) {
+        const lines = log?.cutBytes ? '' : ` (${tail.cutLines} lines)`
+        logger.info(`... ${cutBytes} earlier bytes${lines} cut; full log: ${runUrl}`)
       }
       if (tail.text === '') {
         logger.info('(the log is empty)')

@@ -1,6 +1,7 @@
 // Stopping a Yunxiao run: UpdatePipelineRun first; where the server refuses it, stop each job
 // that has not ended with StopPipelineJobRun. Knows nothing of GitHub.
 import type { FlowRunClient, ReadOptions } from '../flow/client.js'
+import { httpStatusOf, isBadAnswer } from '../flow/errors.js'
 import { isFinalStatus, type FlowRun } from '../flow/types.js'
 
 /** The calls stopping needs: the post step's client has these and nothing that starts a run. */
@@ -35,8 +36,8 @@ export function activeJobIds(run: FlowRun | undefined): number[] {
  * would fail the job stops the same way), or an answer of `false`.
  */
 function isRefusal(error: unknown): boolean {
-  const { status, kind } = error as { status?: number; kind?: string }
-  if (status === 200 && kind === 'bad-answer') return true
+  const status = httpStatusOf(error)
+  if (status === 200 && isBadAnswer(error)) return true
   return status !== undefined && status >= 400 && status < 500 && ![401, 403, 429].includes(status)
 }
 

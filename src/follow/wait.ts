@@ -1,6 +1,7 @@
 // Following a Yunxiao run to its end: when to read its status, what to do when a read fails,
 // and when to give up. Knows nothing of GitHub: everything it says goes through a small logger,
 // and time comes from an injectable clock so the loop is testable without real sleeping.
+import { isRetryable, retryAfterOf } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
 import { formatElapsed, HEARTBEAT_MS, jobIdentity, ProgressTracker } from './progress.js'
@@ -78,17 +79,6 @@ export function retryDelayMs(
   const ceiling = Math.min(cap, pollIntervalMs * 2 ** Math.min(failures, 30))
   const jittered = Math.floor(random() * ceiling)
   return Math.max(pollIntervalMs, jittered, retryAfterMs ?? 0)
-}
-
-function isRetryable(err: unknown): boolean {
-  return (
-    typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true
-  )
-}
-
-function retryAfterOf(err: unknown): number | undefined {
-  const value = (err as { retryAfterMs?: unknown }).retryAfterMs
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined
 }
 
 const ABORTED = Symbol('aborted')
