@@ -1,12 +1,13 @@
 // Waiting for a started run (`wait: true`): progress and job logs while it runs, then outputs,
 // summary and the step result; stopping the run when the job is cancelled or (if asked) times out.
-import * as core from '@actions/core'
+import * as log from './log.js'
 import type { Cancellation } from '../follow/cancel.js'
 import { formatDuration } from '../common/duration.js'
 import type { FlowClient } from '../flow/client.js'
 import type { FlowRun } from '../flow/types.js'
 import { createJobLogPrinter } from '../follow/job-logs.js'
-import { redact } from '../common/redact.js'
+import { cleanDeep } from '../common/foreign-text.js'
+import { capRunJson } from './run-json.js'
 import type { Settings } from './settings.js'
 import type { RunSettler } from './settle.js'
 import { writeSummary } from './step-summary.js'
@@ -35,22 +36,23 @@ export interface FollowContext {
  */
 const STATUS_READ_TIMEOUT_MS = 15_000
 
+/** The follow engine's logger, onto log.ts: every line cleaned, none a workflow command. */
 export const coreLogger: Logger = {
-  info: line => core.info(line),
-  warning: line => core.warning(line),
-  error: line => core.error(line),
-  startGroup: name => core.startGroup(name),
-  endGroup: () => core.endGroup()
+  info: line => log.info(line),
+  verbatim: line => log.verbatim(line),
+  warning: line => log.warning(line),
+  error: line => log.error(line),
+  startGroup: name => log.startGroup(name),
+  endGroup: () => log.endGroup()
 }
 
 export async function follow(ctx: FollowContext): Promise<void> {
   const { settings, client, runId, runUrl, cancellation, settler } = ctx
   const pipelineId = settings.pipelineId
-  const hide = (text: string): string =>
-    redact(text, [settings.token, settings.github?.token ?? ''])
+  const hide = log.hide
   let lastRun: FlowRun | undefined
 
-  core.info(
+  log.info(
     `Following run #${runId} until it ends (timeout ${formatDuration(settings.timeoutMs)}, a status read every ${formatDuration(settings.pollIntervalMs)}).`
   )
   let result
@@ -138,18 +140,22 @@ export async function follow(ctx: FollowContext): Promise<void> {
     if (result.status !== 'SUCCESS') {
       failure = `Yunxiao run #${runId} ended ${result.status}: ${runUrl}`
     } else {
-      core.info(
+      log.info(
         `Yunxiao run #${runId} ended SUCCESS after ${formatDuration(result.elapsedMs)}: ${runUrl}`
       )
     }
   }
 
-  core.setOutput('status', status)
-  core.setOutput('duration-seconds', String(Math.round(result.elapsedMs / 1000)))
-  core.setOutput('run-json', finalRun ? hide(JSON.stringify(finalRun)) : '')
+  // What the server said, cleaned string by string before it is written or escaped anywhere.
+  const shownRun = finalRun && cleanDeep(finalRun, log.registeredSecrets())
+  log.setOutput('status', status)
+  log.setOutput('duration-seconds', String(Math.round(result.elapsedMs / 1000)))
+  const runJson = shownRun ? capRunJson(shownRun) : { json: '', cut: undefined }
+  if (runJson.cut) log.warning(`run-json: ${runJson.cut} The whole run: ${runUrl}`)
+  log.setOutput('run-json', runJson.json)
   await ctx.onEnd?.(outcome)
   writeSummary(
-    hide(resultSummary({ status, headline, durationMs: result.elapsedMs, run: finalRun, runUrl }))
+    resultSummary({ status, headline, durationMs: result.elapsedMs, run: shownRun, runUrl })
   )
-  if (failure) core.setFailed(hide(failure))
+  if (failure) log.setFailed(failure)
 }

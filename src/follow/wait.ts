@@ -4,14 +4,8 @@
 import { isRetryable, retryAfterOf } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
-import {
-  formatElapsed,
-  HEARTBEAT_MS,
-  jobIdentity,
-  jobName,
-  ProgressTracker,
-  stageName
-} from './progress.js'
+import { formatElapsed, HEARTBEAT_MS, jobIdentity, ProgressTracker } from './progress.js'
+import { jobName, jobsOf, stageName, stagesOf } from '../flow/names.js'
 import { abortableSleep } from '../common/sleep.js'
 
 export interface Clock {
@@ -43,7 +37,7 @@ export interface WaitOptions {
    * The loop waits for it, but not past the deadline nor the abort: then `signal` aborts, the loop
    * goes on without it, and it should print nothing more.
    */
-  onJobEnded?: (stage: FlowStage, job: FlowJob, signal: AbortSignal) => Promise<void>
+  onJobEnded?: (stage: FlowStage, job: FlowJob, signal: AbortSignal, name: string) => Promise<void>
   /** After every successful read. */
   onRun?: (run: FlowRun) => void
 }
@@ -125,11 +119,9 @@ interface EndedJob {
 /** Jobs in a final status not reported before, in stage order; marks them reported. */
 function newlyEndedJobs(run: FlowRun, reported: Set<string>): EndedJob[] {
   const ended: EndedJob[] = []
-  const stages = Array.isArray(run.stages) ? run.stages : []
-  stages.forEach((stage, stageIndex) => {
-    const jobs = Array.isArray(stage?.stageInfo?.jobs) ? stage.stageInfo.jobs : []
-    jobs.forEach((job, jobIndex) => {
-      if (!job || typeof job !== 'object' || !isFinalStatus(job.status)) return
+  stagesOf(run).forEach((stage, stageIndex) => {
+    jobsOf(stage).forEach((job, jobIndex) => {
+      if (!isFinalStatus(job.status)) return
       const key = jobIdentity(stage, stageIndex, job, jobIndex)
       if (reported.has(key)) return
       reported.add(key)
@@ -273,7 +265,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
         }
         try {
           const outcome = await untilDeadline(
-            s => onJobEnded(stage, job, s),
+            s => onJobEnded(stage, job, s, name),
             clock,
             deadline,
             signal
