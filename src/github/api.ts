@@ -158,11 +158,17 @@ function header(answer: HttpAnswer, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
+/**
+ * A rate limit (primary or secondary): 429, or 403 with Retry-After, X-RateLimit-Remaining: 0 or a
+ * message about a rate limit (a secondary limit may come without either header). Nothing was done.
+ */
 function rateLimited(answer: HttpAnswer): boolean {
   if (answer.status === 429) return true
   return (
     answer.status === 403 &&
-    (header(answer, 'retry-after') !== undefined || header(answer, 'x-ratelimit-remaining') === '0')
+    (header(answer, 'retry-after') !== undefined ||
+      header(answer, 'x-ratelimit-remaining') === '0' ||
+      /rate limit/i.test(githubMessage(answer.body) ?? ''))
   )
 }
 
