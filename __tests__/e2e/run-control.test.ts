@@ -86,7 +86,7 @@ describe.each(nodeBinaries())('run control, $label', ({ path: node }) => {
   /** Runs the post step with what main left, and returns the requests it made. */
   async function post(main: StepResult, inputs: Record<string, string>): Promise<number> {
     const before = sim.requests.length
-    const result = await runStep({ node, inputs, state: main.state })
+    const result = await runStep({ node, step: 'post', inputs, state: main.state })
     expect(result.code).toBe(0)
     return sim.requests.length - before
   }

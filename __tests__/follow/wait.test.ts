@@ -10,6 +10,7 @@ import {
   type WaitOptions
 } from '../../src/follow/wait.js'
 import type { Logger } from '../../src/common/logger.js'
+import { FlowApiError } from '../../src/flow/errors.js'
 
 const T0 = 1_700_000_000_000
 const SEC = 1000
@@ -128,7 +129,15 @@ function scripted(clock: FakeClock, steps: Step[]) {
 }
 
 function retryable(message: string, extra: object = {}) {
-  return Object.assign(new Error(message), { retryable: true, kind: 'http', status: 503 }, extra)
+  return new FlowApiError(message, {
+    operation: 'GetPipelineRun',
+    kind: 'http',
+    status: 503,
+    retryable: true,
+    mayHaveStarted: false,
+    attempts: 1,
+    ...extra
+  })
 }
 
 function options(

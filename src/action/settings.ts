@@ -1,6 +1,8 @@
 // Action inputs -> one typed, validated Settings object. Throws InputError on bad input,
 // before anything is sent.
 import { formatDuration, parseDuration } from '../common/duration.js'
+import { messageOf } from '../common/logger.js'
+import { isLoopbackHost } from '../common/loopback.js'
 import type { JobLogsMode } from '../follow/job-logs.js'
 import {
   InputError,
@@ -337,6 +339,14 @@ function checkGithubInputs(
           'Input "github-token": expected a single token without spaces or line breaks; the value given has some (not shown).'
         )
       )
+    } else if (!/^[\x21-\x7e]+$/.test(raw)) {
+      // It goes in an HTTP header, which carries printable ASCII only.
+      problems.push(
+        new InputError(
+          'github-token',
+          'Input "github-token": expected printable ASCII characters only; the value given has other characters (not shown).'
+        )
+      )
     } else token = raw
   }
   if (problems.length > start || !(usesApi || contextEnvs)) return undefined
@@ -369,6 +379,14 @@ function parseToken(value: string): string {
     throw new InputError(
       'token',
       'Input "token": expected a single token without spaces or line breaks; the value given has some (not shown).'
+    )
+  }
+  // An HTTP header carries printable ASCII only: anything else (a pasted curly quote, a
+  // zero-width space) would fail every request as a network error.
+  if (!/^[\x21-\x7e]+$/.test(value)) {
+    throw new InputError(
+      'token',
+      'Input "token": expected printable ASCII characters only (letters, digits, punctuation); the value given has other characters (not shown).'
     )
   }
   return value
@@ -504,8 +522,6 @@ function checkFollowConflicts(
   }
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]'])
-
 /** `host[:port]` or `http(s)://host[:port][/]`, cut into its parts; a path, query, fragment or user is refused. */
 function splitOrigin(
   text: string,
@@ -538,7 +554,7 @@ function splitOrigin(
 
 function parseDomain(value: string): string {
   const expected =
-    'expected the OpenAPI host (openapi-rdc.aliyuncs.com, host:port) or origin (https://host[:port]); http:// only for 127.0.0.1, [::1] or localhost'
+    'expected the OpenAPI host (openapi-rdc.aliyuncs.com, host:port) or origin (https://host[:port]); http:// only for loopback: 127.x.x.x, [::1] or localhost'
   const fail = (why: string) =>
     new InputError(
       'domain',
@@ -546,7 +562,7 @@ function parseDomain(value: string): string {
     )
   const { scheme, url, rest } = splitOrigin(value, fail)
   if (rest !== '' && rest !== '/') throw fail('a path, query or fragment is not allowed')
-  if (scheme === 'http' && !LOOPBACK_HOSTS.has(url.hostname)) {
+  if (scheme === 'http' && !isLoopbackHost(url.hostname)) {
     throw fail('http:// is allowed only for loopback hosts')
   }
   return url.origin
@@ -673,7 +689,7 @@ async function parseStringMappingInput(
   } catch (error) {
     throw new InputError(
       name,
-      `Input "${name}": ${(error as Error).message}; expected ${MAPPING_EXPECTED[name]}; ${given(name, value)}.`
+      `Input "${name}": ${messageOf(error)}; expected ${MAPPING_EXPECTED[name]}; ${given(name, value)}.`
     )
   }
   for (const [key, item] of Object.entries(mapping)) {
@@ -705,7 +721,7 @@ async function parseParamsInput(value: string): Promise<Record<string, unknown> 
   } catch (error) {
     throw new InputError(
       'params',
-      `Input "params": ${(error as Error).message}; expected ${MAPPING_EXPECTED.params}; got ${quote(value)}.`
+      `Input "params": ${messageOf(error)}; expected ${MAPPING_EXPECTED.params}; got ${quote(value)}.`
     )
   }
 }
@@ -749,7 +765,7 @@ function parseDurationInput(name: InputName, value: string, minMs: number, maxMs
   try {
     ms = parseDuration(value)
   } catch (error) {
-    throw new InputError(name, `Input "${name}": ${(error as Error).message}.`)
+    throw new InputError(name, `Input "${name}": ${messageOf(error)}.`)
   }
   if (ms < minMs || ms > maxMs) {
     throw new InputError(

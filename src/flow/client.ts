@@ -32,7 +32,10 @@ export interface FlowClientOptions {
   /** Set: center-edition paths `/oapi/v1/flow/organizations/{org}/...`; unset: Region paths `/oapi/v1/flow/...`. */
   organizationId?: string
   userAgent: string
-  /** Per request (idle socket time, and again for reading the body). Default 30 s. */
+  /**
+   * Total deadline of a CreatePipelineRun request (DNS, connect, proxy, TLS, answer), and the
+   * most any read waits (reads default to the lesser of this and READ_TIMEOUT_MS). Default 30 s.
+   */
   timeoutMs?: number
   /**
    * The pause between attempts. It gets createRun's signal, and should end early when that aborts
@@ -54,7 +57,7 @@ export interface ReadOptions {
   attempts?: number
   /** Abandons the read, a request in flight included (a read is safe to abandon). */
   signal?: AbortSignal
-  /** Per request. Default: the client's timeout. */
+  /** Total deadline per request. Default: READ_TIMEOUT_MS, or the client's timeout when shorter. */
   timeoutMs?: number
 }
 
@@ -100,6 +103,8 @@ export interface DescribedRequest {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000
+/** Per-request deadline of getRun and getPipeline by default. */
+export const READ_TIMEOUT_MS = 15_000
 const CREATE_ATTEMPTS = 3
 const READ_ATTEMPTS = 3
 // A cancelled job has only seconds before the runner kills it, and stopping twice is harmless:
@@ -120,6 +125,21 @@ export const PIPELINES_PER_PAGE = 30
 export const PASS_TIMEOUT_MS = 5_000
 const PASS_ATTEMPTS = 2
 
+/**
+ * The most of an answer each call reads: a run id or a stop's `true` is a few bytes, a run or a
+ * pipeline a few KiB. Anything larger is not an answer this client can use, and reading it all
+ * could take the memory of the runner.
+ */
+export const MAX_ANSWER_BYTES = {
+  create: 64 * 1024,
+  stop: 64 * 1024,
+  read: 4 * 1024 * 1024,
+  jobLog: 4 * 1024 * 1024
+} as const
+
+/** How much of the end of a job log is kept, however long the log (the printer shows less). */
+export const JOB_LOG_TAIL_BYTES = 1024 * 1024
+
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
     throw new RangeError(`${name} must be a positive integer, got ${String(value)}`)
@@ -139,13 +159,17 @@ function jsonObject(body: string): Record<string, unknown> | undefined {
   return undefined
 }
 
-export class FlowClient {
-  private readonly baseUrl: string
-  private readonly token: string
-  private readonly organizationId?: string
-  private readonly userAgent: string
-  private readonly timeoutMs: number
-  private readonly transport: Transport
+/**
+ * Reading and stopping runs: every operation but CreatePipelineRun. The post step uses this class
+ * alone, so its bundle holds no way to start a run (a test checks dist/post.js).
+ */
+export class FlowRunClient {
+  protected readonly baseUrl: string
+  protected readonly token: string
+  protected readonly organizationId?: string
+  protected readonly userAgent: string
+  protected readonly timeoutMs: number
+  protected readonly transport: Transport
 
   constructor(options: FlowClientOptions) {
     let url: URL
@@ -172,34 +196,6 @@ export class FlowClient {
       retryAfterCapMs: options.retryAfterCapMs,
       now: options.now,
       onRetry: options.onRetry
-    })
-  }
-
-  /**
-   * CreatePipelineRun. Retried only where no run can have started: 429, and connection failures.
-   * See CreateOptions for cancelling.
-   */
-  async createRun(
-    pipelineId: number,
-    params: string | undefined,
-    opts: CreateOptions = {}
-  ): Promise<number> {
-    const body = this.createBody(params)
-    const path = this.pipelinePath(pipelineId, '/runs')
-    return this.transport.call('POST', path, body, {
-      signal: opts.signal,
-      operation: 'CreatePipelineRun',
-      attempts: CREATE_ATTEMPTS,
-      timeoutMs: this.timeoutMs,
-      waitCapMs: this.transport.retryAfterCap,
-      retry: f =>
-        (f.kind === 'http' && f.answer.status === 429) || (f.kind === 'network' && f.preSend),
-      mayHaveStarted: f => {
-        if (f === 'bad-answer' || f.kind === 'timeout') return true
-        if (f.kind === 'network') return !f.preSend
-        return f.answer.status >= 500
-      },
-      parse: parseRunId
     })
   }
 
@@ -238,8 +234,12 @@ export class FlowClient {
         timeoutMs: opts.timeoutMs ?? JOB_LOG_TIMEOUT_MS,
         signal: opts.signal
       },
-      parseJobLog
+      parseJobLog,
+      MAX_ANSWER_BYTES.jobLog
     )
+    // Only the end of a log is kept, as it streams in (loaded when a log is first read).
+    const { JobLogTail } = await import('./log-tail.js')
+    policy.sink = () => new JobLogTail(JOB_LOG_TAIL_BYTES)
     return this.transport.call('GET', path, null, policy)
   }
 
@@ -261,6 +261,82 @@ export class FlowClient {
       `/pipelineRuns/${positiveInteger('runId', runId)}/jobs/${positiveInteger('jobId', jobId)}/stop`
     )
     await this.transport.call('PUT', path, '', this.stopPolicy('StopPipelineJobRun', opts))
+  }
+
+  protected organizationPath(): string {
+    return this.organizationId
+      ? `/oapi/v1/flow/organizations/${encodeURIComponent(this.organizationId)}`
+      : '/oapi/v1/flow'
+  }
+
+  protected pipelinePath(pipelineId: number, rest: string): string {
+    return `${this.organizationPath()}/pipelines/${positiveInteger('pipelineId', pipelineId)}${rest}`
+  }
+
+  protected readPolicy<T>(
+    operation: FlowOperation,
+    opts: ReadOptions & { timeoutMs?: number },
+    parse: (answer: Answer) => Parsed<T>,
+    maxBytes: number = MAX_ANSWER_BYTES.read
+  ): Policy<T> {
+    return {
+      operation,
+      abort: opts.signal,
+      attempts: Math.max(1, opts.attempts ?? READ_ATTEMPTS),
+      timeoutMs: opts.timeoutMs ?? Math.min(this.timeoutMs, READ_TIMEOUT_MS),
+      maxBytes,
+      waitCapMs: this.transport.retryAfterCap,
+      retry: transient,
+      mayHaveStarted: () => false,
+      parse
+    }
+  }
+
+  private stopPolicy(operation: FlowOperation, opts: StopOptions): Policy<void> {
+    return {
+      operation,
+      attempts: Math.max(1, opts.attempts ?? STOP_ATTEMPTS),
+      timeoutMs: opts.timeoutMs ?? STOP_TIMEOUT_MS,
+      maxBytes: MAX_ANSWER_BYTES.stop,
+      waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
+      retry: transient,
+      mayHaveStarted: () => false,
+      parse: parseStopAnswer
+    }
+  }
+}
+
+/** The whole client: FlowRunClient and CreatePipelineRun, for the main step. */
+export class FlowClient extends FlowRunClient {
+  /**
+   * CreatePipelineRun. Retried only where no run can have started: 429, and connection failures.
+   * See CreateOptions for cancelling.
+   */
+  async createRun(
+    pipelineId: number,
+    params: string | undefined,
+    opts: CreateOptions = {}
+  ): Promise<number> {
+    const body = this.createBody(params)
+    const path = this.pipelinePath(pipelineId, '/runs')
+    return this.transport.call('POST', path, body, {
+      signal: opts.signal,
+      operation: 'CreatePipelineRun',
+      attempts: CREATE_ATTEMPTS,
+      timeoutMs: this.timeoutMs,
+      maxBytes: MAX_ANSWER_BYTES.create,
+      waitCapMs: this.transport.retryAfterCap,
+      // A timeout is not tried again, even before sending: its deadline was long already.
+      retry: f =>
+        (f.kind === 'http' && f.answer.status === 429) ||
+        (f.kind === 'network' && f.preSend && !f.permanent),
+      mayHaveStarted: f => {
+        if (f === 'bad-answer') return true
+        if (f.kind === 'network' || f.kind === 'timeout') return !f.preSend
+        return f.answer.status >= 500
+      },
+      parse: parseRunId
+    })
   }
 
   /** GetLatestPipelineRun: the pipeline's newest run (404 when it has none). */
@@ -318,13 +394,15 @@ export class FlowClient {
       operation: 'PassPipelineValidate',
       attempts: Math.max(1, opts.attempts ?? PASS_ATTEMPTS),
       timeoutMs: opts.timeoutMs ?? PASS_TIMEOUT_MS,
+      maxBytes: MAX_ANSWER_BYTES.stop,
       waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
       retry: f =>
-        (f.kind === 'http' && f.answer.status === 429) || (f.kind === 'network' && f.preSend),
+        (f.kind === 'http' && f.answer.status === 429) ||
+        (f.kind === 'network' && f.preSend && !f.permanent),
       mayHaveStarted: f => {
+        // `false`, or an HTML page from a gateway: not passed.
         if (f === 'bad-answer') return false
-        if (f.kind === 'timeout') return true
-        if (f.kind === 'network') return !f.preSend
+        if (f.kind === 'network' || f.kind === 'timeout') return !f.preSend
         return f.answer.status >= 500
       },
       parse: parsePassAnswer
@@ -349,45 +427,6 @@ export class FlowClient {
 
   private createBody(params: string | undefined): string {
     return params === undefined ? '{}' : JSON.stringify({ params })
-  }
-
-  private organizationPath(): string {
-    return this.organizationId
-      ? `/oapi/v1/flow/organizations/${encodeURIComponent(this.organizationId)}`
-      : '/oapi/v1/flow'
-  }
-
-  private pipelinePath(pipelineId: number, rest: string): string {
-    return `${this.organizationPath()}/pipelines/${positiveInteger('pipelineId', pipelineId)}${rest}`
-  }
-
-  private readPolicy<T>(
-    operation: FlowOperation,
-    opts: ReadOptions & { timeoutMs?: number },
-    parse: (answer: Answer) => Parsed<T>
-  ): Policy<T> {
-    return {
-      operation,
-      abort: opts.signal,
-      attempts: Math.max(1, opts.attempts ?? READ_ATTEMPTS),
-      timeoutMs: opts.timeoutMs ?? this.timeoutMs,
-      waitCapMs: this.transport.retryAfterCap,
-      retry: transient,
-      mayHaveStarted: () => false,
-      parse
-    }
-  }
-
-  private stopPolicy(operation: FlowOperation, opts: StopOptions): Policy<void> {
-    return {
-      operation,
-      attempts: Math.max(1, opts.attempts ?? STOP_ATTEMPTS),
-      timeoutMs: opts.timeoutMs ?? STOP_TIMEOUT_MS,
-      waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
-      retry: transient,
-      mayHaveStarted: () => false,
-      parse: parseStopAnswer
-    }
   }
 }
 
@@ -440,6 +479,7 @@ function parseJobLog(answer: Answer): Parsed<FlowJobLog> {
   const log: FlowJobLog = { content: typeof o.content === 'string' ? o.content : '' }
   if (typeof o.last === 'number') log.last = o.last
   if (typeof o.more === 'boolean') log.more = o.more
+  if (typeof o.cutBytes === 'number' && o.cutBytes > 0) log.cutBytes = o.cutBytes
   return { ok: true, value: log }
 }
 

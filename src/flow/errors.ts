@@ -235,3 +235,41 @@ export function composeMessage(
   const sentence = /[.!?…]$/.test(what) ? what : `${what}.`
   return redact(`${operation} failed${tries}: ${sentence}${hint ? ` ${hint}` : ''}`, secrets)
 }
+
+// Questions callers ask of an error from the Flow client. Each takes anything a catch gives, so no
+// caller has to guess the shape of an error.
+
+export function isFlowApiError(error: unknown): error is FlowApiError {
+  return error instanceof FlowApiError
+}
+
+/** CreatePipelineRun was cancelled before anything that could start a run was sent. */
+export function isCancelled(error: unknown): boolean {
+  return isFlowApiError(error) && error.kind === 'cancelled'
+}
+
+/** CreatePipelineRun: the server may have taken the request, so a run may exist. */
+export function mayHaveStarted(error: unknown): boolean {
+  return isFlowApiError(error) && error.mayHaveStarted
+}
+
+/** Safe to try again (the caller decides whether it still has time). */
+export function isRetryable(error: unknown): boolean {
+  return isFlowApiError(error) && error.retryable
+}
+
+/** The HTTP status of the answer the call failed on, if one came. */
+export function httpStatusOf(error: unknown): number | undefined {
+  return isFlowApiError(error) ? error.status : undefined
+}
+
+/** A 2xx answer the client could not read (an HTML page, a wrong shape, `false` for a stop). */
+export function isBadAnswer(error: unknown): boolean {
+  return isFlowApiError(error) && error.kind === 'bad-answer'
+}
+
+/** How long the server asked to wait (Retry-After, capped), when it said so. */
+export function retryAfterOf(error: unknown): number | undefined {
+  const value = isFlowApiError(error) ? error.retryAfterMs : undefined
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined
+}

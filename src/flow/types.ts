@@ -64,6 +64,8 @@ export interface FlowPipeline {
 
 export interface FlowJobLog {
   content: string
+  /** Bytes of the start of `content` the client left out: it keeps the end of a long log only. */
+  cutBytes?: number
   last?: number
   more?: boolean
 }

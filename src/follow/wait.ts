@@ -1,16 +1,11 @@
 // Following a Yunxiao run to its end: when to read its status, what to do when a read fails,
 // and when to give up. Knows nothing of GitHub: everything it says goes through a small logger,
 // and time comes from an injectable clock so the loop is testable without real sleeping.
+import { isRetryable, retryAfterOf } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
-import {
-  formatElapsed,
-  HEARTBEAT_MS,
-  jobIdentity,
-  jobName,
-  ProgressTracker,
-  stageName
-} from './progress.js'
+import { formatElapsed, HEARTBEAT_MS, jobIdentity, ProgressTracker } from './progress.js'
+import { jobName, jobsOf, stageName, stagesOf } from '../flow/names.js'
 import { abortableSleep } from '../common/sleep.js'
 
 export interface Clock {
@@ -42,7 +37,7 @@ export interface WaitOptions {
    * The loop waits for it, but not past the deadline nor the abort: then `signal` aborts, the loop
    * goes on without it, and it should print nothing more.
    */
-  onJobEnded?: (stage: FlowStage, job: FlowJob, signal: AbortSignal) => Promise<void>
+  onJobEnded?: (stage: FlowStage, job: FlowJob, signal: AbortSignal, name: string) => Promise<void>
   /** After every successful read. */
   onRun?: (run: FlowRun) => void
   /**
@@ -93,17 +88,6 @@ export function retryDelayMs(
   return Math.max(pollIntervalMs, jittered, retryAfterMs ?? 0)
 }
 
-function isRetryable(err: unknown): boolean {
-  return (
-    typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true
-  )
-}
-
-function retryAfterOf(err: unknown): number | undefined {
-  const value = (err as { retryAfterMs?: unknown }).retryAfterMs
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined
-}
-
 const ABORTED = Symbol('aborted')
 
 /** Settles with the promise, or with ABORTED as soon as the signal aborts (the promise is left to settle unheard). */
@@ -142,11 +126,9 @@ interface EndedJob {
 /** Jobs in a final status not reported before, in stage order; marks them reported. */
 function newlyEndedJobs(run: FlowRun, reported: Set<string>): EndedJob[] {
   const ended: EndedJob[] = []
-  const stages = Array.isArray(run.stages) ? run.stages : []
-  stages.forEach((stage, stageIndex) => {
-    const jobs = Array.isArray(stage?.stageInfo?.jobs) ? stage.stageInfo.jobs : []
-    jobs.forEach((job, jobIndex) => {
-      if (!job || typeof job !== 'object' || !isFinalStatus(job.status)) return
+  stagesOf(run).forEach((stage, stageIndex) => {
+    jobsOf(stage).forEach((job, jobIndex) => {
+      if (!isFinalStatus(job.status)) return
       const key = jobIdentity(stage, stageIndex, job, jobIndex)
       if (reported.has(key)) return
       reported.add(key)
@@ -299,7 +281,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
         }
         try {
           const outcome = await untilDeadline(
-            s => onJobEnded(stage, job, s),
+            s => onJobEnded(stage, job, s, name),
             clock,
             deadline,
             signal
