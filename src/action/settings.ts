@@ -304,6 +304,14 @@ function checkGithubInputs(
           'Input "github-token": expected a single token without spaces or line breaks; the value given has some (not shown).'
         )
       )
+    } else if (!/^[\x21-\x7e]+$/.test(raw)) {
+      // It goes in an HTTP header, which carries printable ASCII only.
+      problems.push(
+        new InputError(
+          'github-token',
+          'Input "github-token": expected printable ASCII characters only; the value given has other characters (not shown).'
+        )
+      )
     } else token = raw
   }
   if (problems.length > start || !(usesApi || contextEnvs)) return undefined
