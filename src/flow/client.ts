@@ -5,7 +5,6 @@
 import type { FlowOperation } from './errors.js'
 import {
   Transport,
-  isHtml,
   transient,
   type Answer,
   type Parsed,
@@ -13,6 +12,7 @@ import {
   type RetryEvent
 } from './transport.js'
 import type { FlowJobLog, FlowPipeline, FlowRun } from './types.js'
+import { parseJobLog, parsePipeline, parseRun, parseRunId, parseStopAnswer } from './responses.js'
 import { REDACTED, redact } from '../common/redact.js'
 
 export type { RetryEvent } from './transport.js'
@@ -123,18 +123,6 @@ function positiveInteger(name: string, value: number): number {
     throw new RangeError(`${name} must be a positive integer, got ${String(value)}`)
   }
   return value
-}
-
-function jsonObject(body: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body)
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      return value as Record<string, unknown>
-    }
-  } catch {
-    // not JSON
-  }
-  return undefined
 }
 
 /**
@@ -333,73 +321,4 @@ export class FlowClient extends FlowRunClient {
   private createBody(params: string | undefined): string {
     return params === undefined ? '{}' : JSON.stringify({ params })
   }
-}
-
-/** The run id: a bare positive integer, or the same in quotes. */
-function parseRunId(answer: Answer): Parsed<number> {
-  const match = /^(?:(\d+)|"(\d+)")$/.exec(answer.body.trim())
-  const id = match ? Number(match[1] ?? match[2]) : NaN
-  if (Number.isSafeInteger(id) && id > 0) return { ok: true, value: id }
-  return {
-    ok: false,
-    what: 'the answer is not a run id',
-    html: isHtml(answer)
-  }
-}
-
-function parseObject<T>(
-  answer: Answer,
-  noun: string,
-  check: (o: Record<string, unknown>) => boolean
-): Parsed<T> {
-  const value = jsonObject(answer.body)
-  if (value && check(value)) return { ok: true, value: value as T }
-  return {
-    ok: false,
-    what: `the answer is not ${noun}`,
-    html: isHtml(answer)
-  }
-}
-
-function parseRun(answer: Answer): Parsed<FlowRun> {
-  return parseObject(
-    answer,
-    'a pipeline run (an object with a status)',
-    o => typeof o.status === 'string'
-  )
-}
-
-function parsePipeline(answer: Answer): Parsed<FlowPipeline> {
-  return parseObject(answer, 'a pipeline object', () => true)
-}
-
-function parseJobLog(answer: Answer): Parsed<FlowJobLog> {
-  const parsed = parseObject<Record<string, unknown>>(
-    answer,
-    'a job log (an object with a content string)',
-    o => o.content === undefined || o.content === null || typeof o.content === 'string'
-  )
-  if (!parsed.ok) return parsed
-  const o = parsed.value
-  const log: FlowJobLog = { content: typeof o.content === 'string' ? o.content : '' }
-  if (typeof o.last === 'number') log.last = o.last
-  if (typeof o.more === 'boolean') log.more = o.more
-  if (typeof o.cutBytes === 'number' && o.cutBytes > 0) log.cutBytes = o.cutBytes
-  return { ok: true, value: log }
-}
-
-/** Stopping answers `true`; only an explicit `false` says it did not happen. */
-function parseStopAnswer(answer: Answer): Parsed<void> {
-  if (answer.body.trim() === 'false') {
-    return {
-      ok: false,
-      what: 'the server answered false: nothing was stopped',
-      html: false,
-      quote: false
-    }
-  }
-  if (isHtml(answer)) {
-    return { ok: false, what: 'the answer is an HTML page', html: true }
-  }
-  return { ok: true, value: undefined }
 }
