@@ -26,6 +26,7 @@ describe('listPipelines', () => {
     const { client } = harness()
     const page = await client.listPipelines('商城 部署', 2, 50)
     expect(page.total).toBe(32)
+    expect(page.size).toBe(2)
     expect(page.pipelines).toEqual([
       { pipelineId: 7, pipelineName: '商城 部署', createTime: 1 },
       { pipelineId: 8, pipelineName: 'x' }
@@ -35,15 +36,27 @@ describe('listPipelines', () => {
   it('Region edition path', async () => {
     const scope = nock(REGION).get('/oapi/v1/flow/pipelines').query(true).reply(200, [])
     const { client } = harness({ baseUrl: REGION, organizationId: undefined })
-    expect(await client.listPipelines('a', 1)).toEqual({ pipelines: [] })
+    expect(await client.listPipelines('a', 1)).toEqual({ pipelines: [], size: 0 })
     expect(scope.isDone()).toBe(true)
+  })
+
+  it('entries it cannot read are dropped, and counted for paging', async () => {
+    nock(CENTER)
+      .get(PIPELINES)
+      .query(true)
+      .reply(
+        200,
+        '[null, {"pipelineId": 1}, {"pipelineId": "x1", "pipelineName": "a"}, {"pipelineId": 2, "pipelineName": "b"}]'
+      )
+    expect(await harness().client.listPipelines('a', 1)).toEqual({
+      pipelines: [{ pipelineId: 2, pipelineName: 'b' }],
+      size: 4
+    })
   })
 
   it.each([
     ['an object', '{"pipelines": []}'],
-    ['an entry without a name', '[{"pipelineId": 1}]'],
-    ['an entry with a bad id', '[{"pipelineId": "x1", "pipelineName": "a"}]'],
-    ['null in the list', '[null]']
+    ['not JSON', 'oops']
   ])('%s is a bad answer', async (_what, body) => {
     nock(CENTER).get(PIPELINES).query(true).reply(200, body)
     const error = await failure(harness().client.listPipelines('a', 1))
@@ -55,7 +68,7 @@ describe('listPipelines', () => {
     const failing = counted(nock(CENTER).get(PIPELINES).query(true), 2, 503, '')
     nock(CENTER).get(PIPELINES).query(true).reply(200, [])
     const { client, sleeps } = harness()
-    expect(await client.listPipelines('a', 1)).toEqual({ pipelines: [] })
+    expect(await client.listPipelines('a', 1)).toEqual({ pipelines: [], size: 0 })
     expect(failing.count()).toBe(2)
     expect(sleeps.length).toBe(2)
   })

@@ -21,8 +21,10 @@ function lister(all: FlowPipelineSummary[], opts: { total?: boolean; ignorePage?
       calls.push({ name, page })
       const hits = all.filter(x => x.pipelineName.toLowerCase().includes(name.toLowerCase()))
       const from = opts.ignorePage ? 0 : (page - 1) * perPage
+      const pipelines = hits.slice(from, from + perPage)
       return {
-        pipelines: hits.slice(from, from + perPage),
+        pipelines,
+        size: pipelines.length,
         ...(opts.total === false ? {} : { total: hits.length })
       }
     }
@@ -56,7 +58,7 @@ describe('findPipelineByName', () => {
     })
     // A server whose filter lets any form through: the name still matches, in NFC.
     const anyForm: PipelineLister = {
-      listPipelines: async () => ({ pipelines: [p(6, 'cafe\u0301')], total: 1 })
+      listPipelines: async () => ({ pipelines: [p(6, 'cafe\u0301')], size: 1, total: 1 })
     }
     expect(await findPipelineByName(anyForm, 'caf\u00e9')).toMatchObject({
       kind: 'found',
@@ -121,13 +123,31 @@ describe('findPipelineByName', () => {
     expect(calls.map(c => c.name)).toEqual(['shop-deplyo', ''])
   })
 
+  it('pages by what the server sent, entries it could not read included', async () => {
+    const calls: number[] = []
+    const client: PipelineLister = {
+      async listPipelines(_name, page) {
+        calls.push(page)
+        // a full page of 30, of which 29 were dropped as unreadable
+        return page === 1
+          ? { pipelines: [p(9, 'svc-x')], size: 30 }
+          : { pipelines: [p(1, 'svc')], size: 1 }
+      }
+    }
+    expect(await findPipelineByName(client, 'svc')).toMatchObject({
+      kind: 'found',
+      pipeline: { pipelineId: 1 }
+    })
+    expect(calls).toEqual([1, 2])
+  })
+
   it('passes the read options on (the signal abandons the reads)', async () => {
     const seen: unknown[] = []
     const signal = new AbortController().signal
     const client: PipelineLister = {
       async listPipelines(_name, _page, _perPage, opts) {
         seen.push(opts?.signal)
-        return { pipelines: [p(1, 'x')], total: 1 }
+        return { pipelines: [p(1, 'x')], size: 1, total: 1 }
       }
     }
     await findPipelineByName(client, 'x', { signal })

@@ -381,6 +381,27 @@ describe('waitForRun: faults while polling', () => {
     expect(gaps(readTimes)).toEqual([45 * SEC, 10 * SEC])
   })
 
+  it('reads again after an answer that is not a run ({}, an HTML page), like after a 5xx', async () => {
+    const clock = new FakeClock()
+    const notARun = new FlowApiError('GetPipelineRun failed: the answer is not a pipeline run', {
+      operation: 'GetPipelineRun',
+      kind: 'bad-answer',
+      status: 200,
+      retryable: false,
+      mayHaveStarted: false,
+      attempts: 1
+    })
+    const { getRun, readTimes } = scripted(clock, [
+      run('RUNNING'),
+      { fail: notARun },
+      { fail: notARun },
+      run('SUCCESS')
+    ])
+    const result = await waitForRun(options(clock, getRun, { random: () => 0 }))
+    expect(result).toMatchObject({ outcome: 'final', status: 'SUCCESS' })
+    expect(readTimes).toHaveLength(4)
+  })
+
   it.each([
     ['401', { retryable: false, status: 401, kind: 'http' }],
     ['403', { retryable: false, status: 403, kind: 'http' }],
@@ -620,7 +641,7 @@ describe('waitForRun: jobs that end', () => {
         onJobEnded: async (_s, j) => {
           await new Promise(resolve => setImmediate(resolve))
           expect(returned).toBe(false)
-          ended.push(j.id)
+          ended.push(j.id!)
         }
       })
     ).then(r => {
@@ -640,7 +661,7 @@ describe('waitForRun: jobs that end', () => {
     const opts = options(clock, getRun, {
       onJobEnded: async (_s, j) => {
         if (j.id === 1) throw new Error('log service down')
-        ended.push(j.id)
+        ended.push(j.id!)
       }
     })
     const result = await waitForRun(opts)
@@ -704,7 +725,7 @@ describe('waitForRun: jobs that end', () => {
     const opts = options(clock, getRun, {
       timeoutMs: 60 * SEC,
       onJobEnded: (_s, j, signal) => {
-        calls.push({ id: j.id, signal })
+        calls.push({ id: j.id!, signal })
         return new Promise<void>(() => undefined)
       }
     })

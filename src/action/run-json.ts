@@ -1,6 +1,7 @@
 // The run-json output, kept well under GitHub's output limits: at most 1 MB of outputs per job
 // (GitHub measures them as UTF-16, two bytes a unit) and 50 MB per workflow run. A larger run
 // answer keeps what a later step most likely reads, and says what was cut.
+import { isJsonObject } from '../common/json.js'
 import type { FlowRun } from '../flow/types.js'
 
 /** The most run-json takes of the job's 1 MB, in GitHub's measure (UTF-16 bytes). */
@@ -24,9 +25,7 @@ function scalars(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 const record = (v: unknown): Record<string, unknown> | undefined =>
-  v !== null && typeof v === 'object' && !Array.isArray(v)
-    ? (v as Record<string, unknown>)
-    : undefined
+  isJsonObject(v) ? v : undefined
 
 /** Stages with their names, statuses and times, and each job's id, name, status and times. */
 function outline(run: FlowRun): unknown[] | undefined {

@@ -5,21 +5,23 @@
 import type { FlowOperation } from './errors.js'
 import {
   Transport,
-  header,
-  isHtml,
   transient,
   type Answer,
   type Parsed,
   type Policy,
   type RetryEvent
 } from './transport.js'
-import type {
-  FlowJobLog,
-  FlowPipeline,
-  FlowPipelinePage,
-  FlowPipelineSummary,
-  FlowRun
-} from './types.js'
+import type { FlowJobLog, FlowPipeline, FlowPipelinePage, FlowRun } from './types.js'
+import {
+  parseJobLog,
+  parseLatestRun,
+  parsePassAnswer,
+  parsePipeline,
+  parsePipelinePage,
+  parseRun,
+  parseRunId,
+  parseStopAnswer
+} from './responses.js'
 import { REDACTED, redact } from '../common/redact.js'
 
 export type { RetryEvent } from './transport.js'
@@ -145,18 +147,6 @@ function positiveInteger(name: string, value: number): number {
     throw new RangeError(`${name} must be a positive integer, got ${String(value)}`)
   }
   return value
-}
-
-function jsonObject(body: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body)
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      return value as Record<string, unknown>
-    }
-  } catch {
-    // not JSON
-  }
-  return undefined
 }
 
 /**
@@ -428,137 +418,4 @@ export class FlowClient extends FlowRunClient {
   private createBody(params: string | undefined): string {
     return params === undefined ? '{}' : JSON.stringify({ params })
   }
-}
-
-/** The run id: a bare positive integer, or the same in quotes. */
-function parseRunId(answer: Answer): Parsed<number> {
-  const match = /^(?:(\d+)|"(\d+)")$/.exec(answer.body.trim())
-  const id = match ? Number(match[1] ?? match[2]) : NaN
-  if (Number.isSafeInteger(id) && id > 0) return { ok: true, value: id }
-  return {
-    ok: false,
-    what: 'the answer is not a run id',
-    html: isHtml(answer)
-  }
-}
-
-function parseObject<T>(
-  answer: Answer,
-  noun: string,
-  check: (o: Record<string, unknown>) => boolean
-): Parsed<T> {
-  const value = jsonObject(answer.body)
-  if (value && check(value)) return { ok: true, value: value as T }
-  return {
-    ok: false,
-    what: `the answer is not ${noun}`,
-    html: isHtml(answer)
-  }
-}
-
-function parseRun(answer: Answer): Parsed<FlowRun> {
-  return parseObject(
-    answer,
-    'a pipeline run (an object with a status)',
-    o => typeof o.status === 'string'
-  )
-}
-
-function parsePipeline(answer: Answer): Parsed<FlowPipeline> {
-  return parseObject(answer, 'a pipeline object', () => true)
-}
-
-function parseJobLog(answer: Answer): Parsed<FlowJobLog> {
-  const parsed = parseObject<Record<string, unknown>>(
-    answer,
-    'a job log (an object with a content string)',
-    o => o.content === undefined || o.content === null || typeof o.content === 'string'
-  )
-  if (!parsed.ok) return parsed
-  const o = parsed.value
-  const log: FlowJobLog = { content: typeof o.content === 'string' ? o.content : '' }
-  if (typeof o.last === 'number') log.last = o.last
-  if (typeof o.more === 'boolean') log.more = o.more
-  if (typeof o.cutBytes === 'number' && o.cutBytes > 0) log.cutBytes = o.cutBytes
-  return { ok: true, value: log }
-}
-
-/** Stopping answers `true`; only an explicit `false` says it did not happen. */
-function parseStopAnswer(answer: Answer): Parsed<void> {
-  if (answer.body.trim() === 'false') {
-    return {
-      ok: false,
-      what: 'the server answered false: nothing was stopped',
-      html: false,
-      quote: false
-    }
-  }
-  if (isHtml(answer)) {
-    return { ok: false, what: 'the answer is an HTML page', html: true }
-  }
-  return { ok: true, value: undefined }
-}
-
-/** GetLatestPipelineRun: a run object that names its run id. */
-function parseLatestRun(answer: Answer): Parsed<FlowRun> {
-  return parseObject(
-    answer,
-    'a pipeline run (an object with a status and a pipelineRunId)',
-    o =>
-      typeof o.status === 'string' &&
-      typeof o.pipelineRunId === 'number' &&
-      Number.isSafeInteger(o.pipelineRunId) &&
-      o.pipelineRunId > 0
-  )
-}
-
-function pipelineIdOf(value: unknown): number | undefined {
-  const id =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\d+$/.test(value)
-        ? Number(value)
-        : NaN
-  return Number.isSafeInteger(id) && id > 0 ? id : undefined
-}
-
-/** ListPipelines: an array of `{pipelineId, pipelineName}`; the `x-total` header when readable. */
-function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
-  let value: unknown
-  try {
-    value = JSON.parse(answer.body)
-  } catch {
-    value = undefined
-  }
-  const bad = {
-    ok: false as const,
-    what: 'the answer is not a list of pipelines (an array of objects with pipelineId and pipelineName)',
-    html: isHtml(answer)
-  }
-  if (!Array.isArray(value)) return bad
-  const pipelines: FlowPipelineSummary[] = []
-  for (const item of value as unknown[]) {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) return bad
-    const o = item as Record<string, unknown>
-    const pipelineId = pipelineIdOf(o.pipelineId)
-    if (pipelineId === undefined || typeof o.pipelineName !== 'string') return bad
-    pipelines.push({ ...o, pipelineId, pipelineName: o.pipelineName })
-  }
-  const totalText = header(answer.headers, 'x-total')?.trim()
-  const total = totalText && /^\d+$/.test(totalText) ? Number(totalText) : undefined
-  return { ok: true, value: total === undefined ? { pipelines } : { pipelines, total } }
-}
-
-/** PassPipelineValidate answers `true`; an explicit `false` says the gate was not passed. */
-function parsePassAnswer(answer: Answer): Parsed<void> {
-  if (answer.body.trim() === 'false') {
-    return {
-      ok: false,
-      what: 'the server answered false: the gate was not passed',
-      html: false,
-      quote: false
-    }
-  }
-  if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page', html: true }
-  return { ok: true, value: undefined }
 }

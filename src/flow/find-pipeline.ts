@@ -38,7 +38,7 @@ async function listAll(
   const all: FlowPipelineSummary[] = []
   const seen = new Set<number>()
   for (let page = 1; page <= maxPages; page++) {
-    const { pipelines, total } = await client.listPipelines(filter, page, PER_PAGE, opts)
+    const { pipelines, size, total } = await client.listPipelines(filter, page, PER_PAGE, opts)
     let fresh = 0
     for (const pipeline of pipelines) {
       if (seen.has(pipeline.pipelineId)) continue
@@ -47,7 +47,7 @@ async function listAll(
       fresh++
     }
     // The last page: short, or nothing new (a server that ignores `page`), or all counted.
-    if (pipelines.length < PER_PAGE || fresh === 0) break
+    if (size < PER_PAGE || fresh === 0) break
     if (total !== undefined && all.length >= total) break
   }
   return all

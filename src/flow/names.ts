@@ -2,6 +2,7 @@
 // groups, the summary): one rule, safe for any shape the server sends (missing names, numbers,
 // objects, null entries). Names come out on one line; a stage or job without a usable name is
 // named by its place, counted from 1 in the run as the server listed it.
+import { isJsonObject } from '../common/json.js'
 import { oneLine } from '../common/logger.js'
 import type { FlowJob, FlowRun, FlowStage } from './types.js'
 
@@ -13,17 +14,13 @@ export function label(value: unknown): string | undefined {
 /** The run's stages that are objects (a `null` entry is skipped). */
 export function stagesOf(run: FlowRun | undefined): FlowStage[] {
   const stages: unknown = run?.stages
-  return Array.isArray(stages)
-    ? stages.filter((s): s is FlowStage => s !== null && typeof s === 'object' && !Array.isArray(s))
-    : []
+  return Array.isArray(stages) ? stages.filter((s): s is FlowStage => isJsonObject(s)) : []
 }
 
 /** The stage's jobs that are objects. */
 export function jobsOf(stage: FlowStage): FlowJob[] {
   const jobs: unknown = stage.stageInfo?.jobs
-  return Array.isArray(jobs)
-    ? jobs.filter((j): j is FlowJob => j !== null && typeof j === 'object' && !Array.isArray(j))
-    : []
+  return Array.isArray(jobs) ? jobs.filter((j): j is FlowJob => isJsonObject(j)) : []
 }
 
 /** The stage's name: its name, else its stageInfo name, else its index, else `stage N`. */

@@ -13,6 +13,7 @@
 //   timeout of its own) and its outcome is said plainly; no pass is sent once the cancel has come.
 // Knows nothing of GitHub: what it says goes through the Logger.
 import { isFinalStatus, type FlowJob, type FlowRun } from '../flow/types.js'
+import { isJsonObject } from '../common/json.js'
 import { messageOf, type Logger } from '../common/logger.js'
 import { jobIdentity, jobName, stageName } from './progress.js'
 
@@ -37,16 +38,15 @@ export type GateVerdict =
 
 /** The PassPipelineValidate entry of a job's actions, if any. */
 function passAction(job: FlowJob): Record<string, unknown> | undefined {
-  if (!Array.isArray(job.actions)) return undefined
-  return job.actions.find(
-    (a): a is Record<string, unknown> & { type?: string } =>
-      a !== null && typeof a === 'object' && a.type === 'PassPipelineValidate'
-  )
+  const actions: unknown = job.actions
+  if (!Array.isArray(actions)) return undefined
+  return (actions as unknown[])
+    .filter(isJsonObject)
+    .find(action => action.type === 'PassPipelineValidate')
 }
 
 function validatorsOf(action: Record<string, unknown>): string[] {
-  const params = action.params as { validators?: unknown } | undefined
-  const list = params && typeof params === 'object' ? params.validators : undefined
+  const list = isJsonObject(action.params) ? action.params.validators : undefined
   return Array.isArray(list)
     ? list
         .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')

@@ -80,6 +80,7 @@ export function createJobLogPrinter(
     const name = given ?? `${stageName(stage, 0)} / ${jobName(job, 0)}`
     let log: FlowJobLog
     try {
+      if (job.id === undefined) throw new Error('Yunxiao gave no id for this job')
       log = await getJobLog(job.id, signal)
     } catch (err) {
       if (signal?.aborted) return

@@ -1,7 +1,7 @@
 // Following a Yunxiao run to its end: when to read its status, what to do when a read fails,
 // and when to give up. Knows nothing of GitHub: everything it says goes through a small logger,
 // and time comes from an injectable clock so the loop is testable without real sleeping.
-import { isRetryable, retryAfterOf } from '../flow/errors.js'
+import { isBadAnswer, isRetryable, retryAfterOf } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
 import { formatElapsed, HEARTBEAT_MS, jobIdentity, ProgressTracker } from './progress.js'
@@ -223,7 +223,9 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
       run = await unlessAborted(getRun(signal), signal)
     } catch (err) {
       if (signal?.aborted) return aborted()
-      if (!isRetryable(err)) throw err
+      // An answer that is not a run (`{}`, a gateway's HTML page) is a glitch like a 5xx: the run
+      // is still there, so the wait goes on reading until its deadline.
+      if (!isRetryable(err) && !isBadAnswer(err)) throw err
       failures++
       lastError = err
       const now = clock.now()
