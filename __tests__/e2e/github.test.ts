@@ -179,6 +179,7 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
       ['success', result.outputs['run-url'], 'https://staging.example.com']
     ])
     expect(warnings(result.stdout)).toEqual([])
+    expect(result.summary).toContain('| GitHub deployment | `staging` |')
   })
 
   it('without wait, leaves the deployment in_progress for a later step, and the post step leaves it', async () => {
