@@ -24,8 +24,8 @@
 // with nothing to do: <= 1.3), peak RSS <= bare node's + 8 MiB, dist/index.js <= 500 KiB, the end
 // of a waited run seen within one poll interval.
 //
-// Options: --rounds N (default 21), --warmup N (default 2), --sets a,b (some sets only), --node 20|24
-// (one Node only), --entry FILE / --post-entry FILE (other bundles, e.g. one built with ncc),
+// Options: --rounds N (default 21), --warmup N (default 2), --sets a,b (some sets only), --node
+// this|24 (only the Node running the bench, or only Node 24), --entry FILE / --post-entry FILE (other bundles, e.g. one built with ncc),
 // --no-wait (skip part 2), --modules (no timing: list the built-in modules and files each set loads
 // beyond what `node -e 0` loads, from process.moduleLoadList).
 import { execFileSync, spawn } from 'node:child_process'
@@ -66,7 +66,7 @@ const INPUT_DEFAULTS = Object.fromEntries(
 )
 
 const NODES = [
-  { label: `Node ${process.versions.node}`, major: '20', path: process.execPath },
+  { label: `Node ${process.versions.node}`, major: 'this', path: process.execPath },
   { label: 'Node 24', major: '24', path: node24Path }
 ].filter(n => !opt('node') || opt('node') === n.major)
 
@@ -359,6 +359,7 @@ function distSizes() {
 async function measureWait() {
   const before = sim.requests.length
   const waited = await runStep({
+    node: NODES[0].path,
     entry: MAIN_ENTRY,
     inputs: {
       ...INPUT_DEFAULTS,

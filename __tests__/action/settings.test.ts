@@ -76,7 +76,8 @@ describe('getSettings with only the required inputs', () => {
       pollIntervalMs: 10_000,
       stopOnCancel: true,
       stopOnTimeout: false,
-      logs: 'failed'
+      logs: 'failed',
+      onManualGate: 'wait'
     } satisfies Settings)
   })
 
@@ -669,6 +670,11 @@ describe('the GitHub inputs', () => {
     const spaced = await errorFrom({ 'deployment-environment': 'qa', 'github-token': 'a b' })
     expect(spaced.message).toMatch(/without spaces/)
     expect(spaced.message).not.toContain('a b')
+    const curly = await errorFrom({
+      'deployment-environment': 'qa',
+      'github-token': 'ghs_\u201cx\u201d'
+    })
+    expect(curly.message).toMatch(/printable ASCII/)
   })
 
   it('refuses settings that would do nothing, and bad values, naming the input', async () => {

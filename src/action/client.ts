@@ -1,6 +1,6 @@
 // The Flow client as the main step uses it: made from the settings, with retries logged.
 // (flow/client.ts itself knows nothing of GitHub.)
-import * as core from '@actions/core'
+import { info } from './log.js'
 import { formatPause } from '../common/duration.js'
 import { FlowClient } from '../flow/client.js'
 import type { Settings } from './settings.js'
@@ -13,7 +13,7 @@ export function createClient(settings: Settings): FlowClient {
     organizationId: settings.organizationId,
     userAgent: USER_AGENT,
     onRetry: event =>
-      core.info(
+      info(
         `${event.operation}: ${event.reason}; trying again in ${formatPause(event.delayMs)} (try ${event.attempt + 1}).`
       )
   })

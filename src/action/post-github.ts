@@ -4,6 +4,7 @@ import type { RunOutcome } from '../github/outcome.js'
 import { messageOf } from '../common/logger.js'
 import { warning } from './commands.js'
 import { githubFinishInPost } from './github.js'
+import { addSecret } from './log.js'
 import { readInput } from './inputs.js'
 import type { RunRecord, SavedGithubReport } from './run-record.js'
 import { getSettings } from './settings.js'
@@ -17,6 +18,9 @@ export async function finishGithub(
 ): Promise<void> {
   try {
     const settings = await getSettings(name => readInput(name, env), env)
+    // What the GitHub side says goes through log.ts: its secrets must be known there.
+    addSecret(settings.token)
+    if (settings.github?.token) addSecret(settings.github.token)
     await githubFinishInPost(
       settings,
       saved,

@@ -1,7 +1,7 @@
 // The post step's work, loaded by post.ts only when main left something undone: stop the run
 // first, then finish the GitHub report, all within the post step's bound.
-import { formatDuration } from '../common/duration.js'
-import { redact } from '../common/redact.js'
+import { formatDuration, formatPause } from '../common/duration.js'
+import { clean, safeLine } from '../common/foreign-text.js'
 import { USER_AGENT } from '../common/version.js'
 import { FlowRunClient } from '../flow/client.js'
 import { isFinalStatus } from '../flow/types.js'
@@ -31,17 +31,16 @@ const READ_MARGIN_MS = 2_000
 export async function finishInPost(work: PostWork): Promise<void> {
   const { record, github, token, deadlineMs } = work
   const exit = work.exit ?? ((code: number) => process.exit(code))
-  const hide = (text: string): string => redact(text, work.secrets)
+  const hide = (text: string): string => clean(text, work.secrets)
+  const say = (line: string): void => info(safeLine(line, work.secrets))
   const client = new FlowRunClient({
     baseUrl: record.baseUrl,
     token,
     organizationId: record.organizationId,
     userAgent: USER_AGENT,
     onRetry: event =>
-      info(
-        hide(
-          `${event.operation}: ${event.reason}; trying again in ${formatDuration(event.delayMs)} (try ${event.attempt + 1}).`
-        )
+      say(
+        `${event.operation}: ${event.reason}; trying again in ${formatPause(event.delayMs)} (try ${event.attempt + 1}).`
       )
   })
   const settler = new RunSettler({ client, record })
@@ -57,7 +56,7 @@ export async function finishInPost(work: PostWork): Promise<void> {
   try {
     let outcome: RunOutcome = { kind: 'unknown', why: 'the GitHub step ended before the run did' }
     if (record.phase !== 'finished') {
-      outcome = await stopLeftRun(work, settler, reads.signal, hide)
+      outcome = await stopLeftRun(work, settler, reads.signal, hide, say)
     } else if (token) {
       // Main was done with the run but not with GitHub: say how the run stands now.
       const run = await client
@@ -79,11 +78,12 @@ async function stopLeftRun(
   work: PostWork,
   settler: RunSettler,
   reads: AbortSignal,
-  hide: (text: string) => string
+  hide: (text: string) => string,
+  say: (line: string) => void
 ): Promise<RunOutcome> {
   const { record, token } = work
   if (!record.stop) {
-    info(
+    say(
       `Yunxiao run #${record.runId} may still be running (stop-on-cancel is false): ${settler.url}`
     )
     return { kind: 'cancelled', stopped: false }
@@ -94,12 +94,12 @@ async function stopLeftRun(
     )
     return { kind: 'cancelled', stopped: false }
   }
-  info(`The main step ended without finishing Yunxiao run #${record.runId}; stopping it.`)
+  say(`The main step ended without finishing Yunxiao run #${record.runId}; stopping it.`)
   // The stop goes first; a status read is made only if the stop is refused, within the bound.
   const settled = await settler.stop('the main step did not finish it', undefined, {
     read: { signal: reads }
   })
-  if (settled.done) info(hide(settled.message))
+  if (settled.done) say(settled.message)
   else warning(hide(settled.message))
   return { kind: 'cancelled', stopped: settled.done }
 }

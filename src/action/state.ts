@@ -2,6 +2,7 @@
 // appends to the GITHUB_STATE file at once, so the record survives a main step killed outright.
 import * as core from '@actions/core'
 import { messageOf } from '../common/logger.js'
+import { warning } from './log.js'
 import {
   encodeRecord,
   GITHUB_KEYS,
@@ -26,7 +27,7 @@ export function saveRecord(record: RunRecord, runUrl: string): boolean {
   } catch (error) {
     if (!warned) {
       warned = true
-      core.warning(
+      warning(
         `Could not record Yunxiao run #${record.runId} in the step state (${messageOf(error)}): the run id, run-url and the notice are set as usual, but if this step is killed the post step cannot stop the run: ${runUrl}`
       )
     }

@@ -1,6 +1,7 @@
 // The one error type of the Flow OpenAPI client, and how a failed answer becomes plain words.
 // Knows nothing of GitHub: it speaks of "the organization id", never of an action input.
 import { STATUS_CODES } from 'node:http'
+import { isJsonObject } from '../common/json.js'
 import { redact } from '../common/redact.js'
 
 export type FlowOperation =
@@ -10,6 +11,9 @@ export type FlowOperation =
   | 'UpdatePipelineRun'
   | 'StopPipelineJobRun'
   | 'GetPipelineJobRunLog'
+  | 'ListPipelines'
+  | 'GetLatestPipelineRun'
+  | 'PassPipelineValidate'
 
 /**
  * - `http`: the server answered with a non-2xx status.
@@ -129,8 +133,8 @@ export function parseErrorBody(
   } catch {
     return { html: false, excerpt: excerpt(trimmed, secrets) }
   }
-  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-    const o = parsed as Record<string, unknown>
+  if (isJsonObject(parsed)) {
+    const o = parsed
     const errorCode = text(o.errorCode) ?? (typeof o.code === 'string' ? text(o.code) : undefined)
     const errorMessage = text(o.errorMessage) ?? text(o.errorDescription) ?? text(o.message)
     const requestId = text(o.requestId) ?? text(o.traceId)

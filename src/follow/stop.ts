@@ -2,6 +2,7 @@
 // that has not ended with StopPipelineJobRun. Knows nothing of GitHub.
 import type { FlowRunClient, ReadOptions } from '../flow/client.js'
 import { httpStatusOf, isBadAnswer } from '../flow/errors.js'
+import { jobsOf, stagesOf } from '../flow/names.js'
 import { isFinalStatus, type FlowRun } from '../flow/types.js'
 
 /** The calls stopping needs: the post step's client has these and nothing that starts a run. */
@@ -23,9 +24,10 @@ const ACTIVE = new Set(['RUNNING', 'WAITING'])
 
 export function activeJobIds(run: FlowRun | undefined): number[] {
   const ids: number[] = []
-  for (const stage of run?.stages ?? []) {
-    for (const job of stage.stageInfo?.jobs ?? []) {
-      if (typeof job.id === 'number' && ACTIVE.has(job.status)) ids.push(job.id)
+  for (const stage of stagesOf(run)) {
+    for (const job of jobsOf(stage)) {
+      if (typeof job.id === 'number' && job.status !== undefined && ACTIVE.has(job.status))
+        ids.push(job.id)
     }
   }
   return ids
