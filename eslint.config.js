@@ -100,6 +100,29 @@ export default tseslint.config(
     }
   },
   {
+    // The GitHub API calls (commit status, deployments, context-envs) are built into their own
+    // chunk, dist/github.js: no @actions/* (HTTP is handed in by the action layer, so the chunk
+    // stays small and uses the same proxy-aware transport as Yunxiao) and no other layer.
+    files: ['src/github/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@actions/*'],
+              message: 'src/github/ gets HTTP handed in: it imports no @actions/* package.'
+            },
+            {
+              group: ['../action/*', '../follow/*', '../flow/*'],
+              message: 'src/github/ may import src/common/ only.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
     // The follow engine (wait loop, progress, job logs, stop, cancel) is told what to do and logs
     // through the Logger interface; the action layer maps that onto GitHub.
     files: ['src/follow/**/*.ts'],

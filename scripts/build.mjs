@@ -4,6 +4,8 @@
 //   esbuild turns into CommonJS.
 // - dist/yaml.js: the `yaml` package, required (never import()ed) only when a mapping input
 //   (envs, params, ...) is set.
+// - dist/github.js: src/github/ (commit status, deployments, context-envs), required only when one
+//   of the GitHub inputs is set.
 // - undici is left out and tunnel is loaded only when a proxy is used (see the plugins below).
 // Main and post steps share dist/index.js.
 import { build } from 'esbuild'
@@ -72,6 +74,29 @@ const chunksApart = {
   }
 }
 
+// src/github/ stays out of index.js: src/action/github.ts imports it lazily, and it is built into
+// dist/github.js. The lazy import resolves to a small CommonJS module of the bundle that requires
+// the chunk, so that esbuild turns it into a lazy require() (an import() in a CommonJS file would
+// start Node's ES module loader).
+const githubApart = {
+  name: 'github-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/github\/index\.js$/ }, args =>
+      args.importer.includes('/src/action/') && args.kind === 'dynamic-import'
+        ? { path: 'github', namespace: 'github-chunk' }
+        : undefined
+    )
+    b.onLoad({ filter: /.*/, namespace: 'github-chunk' }, () => ({
+      contents: "module.exports = require('./github.js')",
+      loader: 'js'
+    }))
+    b.onResolve({ filter: /.*/, namespace: 'github-chunk' }, args => ({
+      path: args.path,
+      external: true
+    }))
+  }
+}
+
 // The @actions/* modules have no side effects at load; saying so lets esbuild drop the parts this
 // action does not use (the job summary helper and its node:fs/promises, OIDC, platform details).
 const actionsWithoutSideEffects = {
@@ -117,7 +142,12 @@ const main = await build({
   ...common,
   entryPoints: { index: 'src/index.ts' },
   outdir: 'dist',
-  plugins: [stubUndici, lazyTunnel, chunksApart, actionsWithoutSideEffects]
+  plugins: [stubUndici, lazyTunnel, chunksApart, githubApart, actionsWithoutSideEffects]
+})
+const github = await build({
+  ...common,
+  entryPoints: { github: 'src/github/index.ts' },
+  outdir: 'dist'
 })
 // The YAML chunk holds only what the sources use of `yaml` (every `yaml.<name>` in a file that
 // imports it), taken from the package's ES module build (yaml/browser/dist: the same source and
@@ -191,7 +221,7 @@ const yaml = await build({
 
 // Licences of the bundled packages, as ncc's licenses.txt does.
 const pkgs = new Set()
-for (const result of [main, yaml]) {
+for (const result of [main, yaml, github]) {
   for (const input of Object.keys(result.metafile.inputs)) {
     const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)
     if (m) pkgs.add(m[1])

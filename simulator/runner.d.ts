@@ -3,7 +3,18 @@ import type { ChildProcess } from 'node:child_process'
 export const ROOT: string
 export const DIST_ENTRY: string
 
+export interface StepEvent {
+  /** GITHUB_EVENT_NAME */
+  name: string
+  /** Written to a file that GITHUB_EVENT_PATH names. */
+  payload: unknown
+  /** Variables that go with the event (GITHUB_SHA, GITHUB_REF, ...). */
+  env?: Record<string, string>
+}
+
 export interface StepOptions {
+  /** Default: a push of GITHUB_SHA. */
+  event?: StepEvent
   node?: string
   entry?: string
   inputs?: Record<string, string | number | boolean | undefined>
@@ -28,6 +39,15 @@ export interface StepResult {
 
 export function parseCommandFile(text: string): Record<string, string>
 export function runnerEnv(dir: string): Record<string, string>
+export function pushEvent(env?: Record<string, string>): StepEvent
+export function pullRequestEvent(options: {
+  number: number
+  headSha: string
+  headRef: string
+  mergeSha: string
+  fork?: boolean
+  name?: 'pull_request' | 'pull_request_target'
+}): StepEvent
 export function inputEnv(inputs: Record<string, unknown>): Record<string, string>
 export function startStep(options: StepOptions): { child: ChildProcess; done: Promise<StepResult> }
 export function runStep(options: StepOptions): Promise<StepResult>

@@ -50,6 +50,7 @@ export function runnerEnv(dir) {
     GITHUB_JOB: 'deploy',
     GITHUB_EVENT_NAME: 'push',
     GITHUB_ACTOR: 'octocat',
+    GITHUB_API_URL: 'https://api.github.com',
     RUNNER_OS: 'Linux',
     RUNNER_TEMP: dir,
     GITHUB_WORKSPACE: dir
@@ -65,10 +66,63 @@ export function inputEnv(inputs) {
   return env
 }
 
+/** The payload of a push of GITHUB_SHA to main, as the runner writes it to GITHUB_EVENT_PATH. */
+export function pushEvent(env = runnerEnv('')) {
+  return {
+    name: 'push',
+    payload: {
+      ref: env.GITHUB_REF,
+      before: '0000000000000000000000000000000000000000',
+      after: env.GITHUB_SHA,
+      repository: { full_name: env.GITHUB_REPOSITORY, name: env.GITHUB_REPOSITORY.split('/')[1] },
+      head_commit: { id: env.GITHUB_SHA, message: 'Update the shop' },
+      pusher: { name: env.GITHUB_ACTOR }
+    }
+  }
+}
+
+/**
+ * A pull_request event for PR `number` from branch `headRef` at `headSha` (GITHUB_SHA is then the
+ * merge commit `mergeSha`, GITHUB_REF refs/pull/<number>/merge). `fork`: from another repository.
+ */
+export function pullRequestEvent({
+  number,
+  headSha,
+  headRef,
+  mergeSha,
+  fork = false,
+  name = 'pull_request'
+}) {
+  const env = runnerEnv('')
+  const base = { full_name: env.GITHUB_REPOSITORY, fork: false }
+  const head = fork ? { full_name: 'someone/shop', fork: true } : base
+  return {
+    name,
+    payload: {
+      action: 'synchronize',
+      number,
+      pull_request: {
+        number,
+        head: { ref: headRef, sha: headSha, repo: head },
+        base: { ref: 'main', sha: env.GITHUB_SHA, repo: base }
+      },
+      repository: base
+    },
+    env: {
+      GITHUB_SHA: mergeSha,
+      GITHUB_REF: `refs/pull/${number}/merge`,
+      GITHUB_REF_NAME: `${number}/merge`,
+      GITHUB_HEAD_REF: headRef,
+      GITHUB_BASE_REF: 'main'
+    }
+  }
+}
+
 /**
  * Starts one step. Returns { child, done } where done resolves to
  * { code, signal, stdout, stderr, outputs, state, summary, files }.
- * options: { node, inputs, state (for a post step: STATE_ values), env (extra), dir, onStdout }
+ * options: { node, inputs, state (for a post step: STATE_ values), env (extra), dir, onStdout,
+ *   event ({ name, payload, env }: written to GITHUB_EVENT_PATH; default a push of GITHUB_SHA) }
  */
 export function startStep(options) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'flow-step-'))
@@ -78,6 +132,9 @@ export function startStep(options) {
     summary: join(dir, `summary-${process.hrtime.bigint()}`)
   }
   for (const f of Object.values(files)) writeFileSync(f, '')
+  const event = options.event ?? pushEvent()
+  const eventPath = join(dir, `event-${process.hrtime.bigint()}.json`)
+  writeFileSync(eventPath, JSON.stringify(event.payload))
   const stateEnv = {}
   for (const [name, value] of Object.entries(options.state ?? {})) stateEnv[`STATE_${name}`] = value
   const env = {
@@ -87,6 +144,9 @@ export function startStep(options) {
     GITHUB_OUTPUT: files.output,
     GITHUB_STATE: files.state,
     GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_EVENT_NAME: event.name,
+    GITHUB_EVENT_PATH: eventPath,
+    ...(event.env ?? {}),
     ...(options.env ?? {})
   }
   const child = spawn(options.node ?? process.execPath, [options.entry ?? DIST_ENTRY], {

@@ -298,3 +298,30 @@ describe('from action inputs to the params string', () => {
     )
   })
 })
+
+describe('context-envs under envs', () => {
+  const context = { GITHUB_SHA: 'abc', GITHUB_ACTOR: 'octocat' }
+
+  it('puts the GitHub variables first; names in the envs input win', () => {
+    const params = buildParams(
+      settings({ envs: { GITHUB_ACTOR: 'bot', V: '1' } }),
+      undefined,
+      context
+    )
+    expect(params.envs).toEqual({ GITHUB_SHA: 'abc', GITHUB_ACTOR: 'bot', V: '1' })
+  })
+
+  it('keeps the raw params envs (without the envs input), which win too', () => {
+    const params = buildParams(
+      settings({ rawParams: { envs: { GITHUB_SHA: 'mine', W: '2' } } }),
+      undefined,
+      context
+    )
+    expect(params.envs).toEqual({ GITHUB_SHA: 'mine', GITHUB_ACTOR: 'octocat', W: '2' })
+  })
+
+  it('no context: envs as before', () => {
+    expect(buildParams(settings({ envs: { V: '1' } }), undefined, {}).envs).toEqual({ V: '1' })
+    expect(buildParams(settings({}), undefined, undefined).envs).toBeUndefined()
+  })
+})

@@ -588,3 +588,125 @@ describe('start-up cost', () => {
     }
   })
 })
+
+describe('the GitHub inputs', () => {
+  const GH = 'ghs_settingsTestToken0123456789'
+
+  it('are all off by default: no GitHub settings', async () => {
+    expect((await settingsFrom({})).github).toBeUndefined()
+  })
+
+  it('commit-status with wait: the default context names the pipeline', async () => {
+    const settings = await settingsFrom({
+      wait: 'true',
+      'commit-status': 'true',
+      'github-token': GH
+    })
+    expect(settings.github).toEqual({
+      token: GH,
+      statusContext: 'yunxiao/42',
+      deploymentEnvironment: undefined,
+      deploymentUrl: undefined,
+      contextEnvs: false
+    })
+    const named = await settingsFrom({
+      wait: 'true',
+      'commit-status': 'true',
+      'status-context': 'ci/yunxiao (deploy)',
+      'github-token': GH
+    })
+    expect(named.github?.statusContext).toBe('ci/yunxiao (deploy)')
+  })
+
+  it('commit-status without wait is an input error', async () => {
+    const error = await errorFrom({ 'commit-status': 'true', 'github-token': GH })
+    expect(error.input).toBe('commit-status')
+    expect(error.message).toMatch(/needs wait: true/)
+  })
+
+  it('deployment-environment works without wait, and takes a URL', async () => {
+    const settings = await settingsFrom({
+      'deployment-environment': 'production',
+      'deployment-url': 'https://shop.example.com/',
+      'github-token': GH
+    })
+    expect(settings.github).toMatchObject({
+      deploymentEnvironment: 'production',
+      deploymentUrl: 'https://shop.example.com/',
+      statusContext: undefined
+    })
+  })
+
+  it('context-envs alone needs no token', async () => {
+    const settings = await settingsFrom({ 'context-envs': 'true', 'github-token': '' })
+    expect(settings.github).toEqual({
+      token: '',
+      statusContext: undefined,
+      deploymentEnvironment: undefined,
+      deploymentUrl: undefined,
+      contextEnvs: true
+    })
+  })
+
+  it('an API feature without a token, or with the unexpanded default, names github-token', async () => {
+    // Outside a runner the default `${{ github.token }}` arrives as it is written.
+    const local = await errorFrom({ 'deployment-environment': 'qa' })
+    expect(local.input).toBe('github-token')
+    expect(local.message).toMatch(/required for deployment-environment/)
+    expect(local.message).toContain('${{ github.token }}')
+    const spaced = await errorFrom({ 'deployment-environment': 'qa', 'github-token': 'a b' })
+    expect(spaced.message).toMatch(/without spaces/)
+    expect(spaced.message).not.toContain('a b')
+  })
+
+  it('refuses settings that would do nothing, and bad values, naming the input', async () => {
+    expect((await errorFrom({ 'status-context': 'ci/x' })).input).toBe('status-context')
+    expect((await errorFrom({ 'deployment-url': 'https://x.example' })).input).toBe(
+      'deployment-url'
+    )
+    const url = await errorFrom({
+      'deployment-environment': 'qa',
+      'deployment-url': 'ftp://x',
+      'github-token': GH
+    })
+    expect(url.message).toMatch(/Input "deployment-url": expected .*http\(s\).*got "ftp:\/\/x"/)
+    const long = await errorFrom({
+      wait: 'true',
+      'commit-status': 'true',
+      'status-context': 'x'.repeat(256),
+      'github-token': GH
+    })
+    expect(long.input).toBe('status-context')
+    expect((await errorFrom({ 'commit-status': 'yes' })).message).toMatch(/expected true or false/)
+  })
+
+  it('never lets the GitHub token out of a message', async () => {
+    try {
+      await settingsFrom({ 'github-token': GH, 'status-context': GH, 'deployment-url': GH })
+      throw new Error('expected errors')
+    } catch (error) {
+      expect((error as Error).message).not.toContain(GH)
+    }
+  })
+})
+
+describe('pull request refs', () => {
+  it.each([
+    ['branch', '123/merge'],
+    ['branch', '123/head'],
+    ['branch', 'refs/pull/123/merge'],
+    ['branches', 'main, 123/merge'],
+    ['running-branches', 'https://codeup.aliyun.com/o/a.git: 7/head']
+  ])('%s %j is an input error pointing at github.head_ref', async (input, value) => {
+    const error = await errorFrom({ [input]: value })
+    expect(error.input).toBe(input)
+    expect(error.message).toContain("pull request's ref")
+    expect(error.message).toContain('${{ github.head_ref }}')
+  })
+
+  it('a branch that merely looks numeric is fine', async () => {
+    expect((await settingsFrom({ branch: 'release/123' })).branch).toBe('release/123')
+    expect((await settingsFrom({ branch: 'merge/123' })).branch).toBe('merge/123')
+    expect((await settingsFrom({ tag: '123/merge' })).tag).toBe('123/merge')
+  })
+})

@@ -14,6 +14,7 @@ import { writeSummary } from './step-summary.js'
 import { resultSummary } from './summary.js'
 import { messageOf, type Logger } from '../common/logger.js'
 import { waitForRun } from '../follow/wait.js'
+import type { RunOutcome } from '../github/outcome.js'
 
 export interface FollowContext {
   settings: Settings
@@ -23,6 +24,8 @@ export interface FollowContext {
   /** Date.now() just before the run was created. */
   startedAt: number
   cancellation: Cancellation
+  /** Told how the run ended before the step's result is set (the GitHub side reports it). Never throws. */
+  onEnd?: (outcome: RunOutcome) => Promise<void>
 }
 
 /**
@@ -42,7 +45,8 @@ export const coreLogger: Logger = {
 export async function follow(ctx: FollowContext): Promise<void> {
   const { settings, client, runId, runUrl, cancellation } = ctx
   const pipelineId = settings.pipelineId
-  const hide = (text: string): string => redact(text, [settings.token])
+  const hide = (text: string): string =>
+    redact(text, [settings.token, settings.github?.token ?? ''])
   let lastRun: FlowRun | undefined
 
   core.info(
@@ -76,6 +80,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
   } catch (error) {
     // Reading the run failed for good (401/403/404): the run goes on without us.
     saveRunFinished()
+    await ctx.onEnd?.({ kind: 'unknown', why: 'could not be followed; it goes on' })
     throw new Error(
       `Could not follow Yunxiao run #${runId}; it was started and goes on: ${runUrl}. ${messageOf(error)}`,
       { cause: error }
@@ -87,6 +92,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
   let headline: string | undefined
   let failure: string | undefined
   let finished = true
+  let outcome: RunOutcome = { kind: 'ended', status: result.status }
 
   if (result.outcome === 'aborted') {
     const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'})`
@@ -95,9 +101,11 @@ export async function follow(ctx: FollowContext): Promise<void> {
       // Leave the state unfinished when the stop failed: the post step tries again.
       finished = report.done
       if (report.done) status = 'CANCELED'
+      outcome = { kind: 'cancelled', stopped: report.done }
       headline = report.done ? `stopped: ${why}` : `still running: ${why}, and stopping it failed`
       failure = `The GitHub job was cancelled while following Yunxiao run #${runId}. ${report.message}`
     } else {
+      outcome = { kind: 'cancelled', stopped: false }
       headline = `left running: ${why} (stop-on-cancel is false)`
       failure = `The GitHub job was cancelled while following Yunxiao run #${runId}; the run goes on (stop-on-cancel is false): ${runUrl}`
     }
@@ -118,6 +126,11 @@ export async function follow(ctx: FollowContext): Promise<void> {
       stopped = report.message
       finished = report.done
     }
+    outcome = {
+      kind: 'timeout',
+      stopped: settings.stopOnTimeout && finished,
+      after: formatDuration(result.elapsedMs)
+    }
     headline = `not finished after ${formatDuration(result.elapsedMs)}`
     failure = `Timed out after ${formatDuration(result.elapsedMs)} waiting for Yunxiao run #${runId} (last status ${finalRun?.status ?? 'unknown'}).${lastError} ${stopped} ${runUrl}`
   } else if (result.status !== 'SUCCESS') {
@@ -132,6 +145,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
   core.setOutput('duration-seconds', String(Math.round(result.elapsedMs / 1000)))
   core.setOutput('run-json', finalRun ? hide(JSON.stringify(finalRun)) : '')
   if (finished) saveRunFinished()
+  await ctx.onEnd?.(outcome)
   writeSummary(
     hide(resultSummary({ status, headline, durationMs: result.elapsedMs, run: finalRun, runUrl }))
   )

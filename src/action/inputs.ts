@@ -40,7 +40,13 @@ export const INPUT_DEFAULTS = {
   'poll-interval': '10s',
   'stop-on-cancel': 'true',
   'stop-on-timeout': 'false',
-  logs: 'failed'
+  logs: 'failed',
+  'github-token': '${{ github.token }}',
+  'commit-status': 'false',
+  'status-context': '',
+  'deployment-environment': '',
+  'deployment-url': '',
+  'context-envs': 'false'
 } as const satisfies Record<string, string | undefined>
 
 export type InputName = keyof typeof INPUT_DEFAULTS

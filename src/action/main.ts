@@ -12,6 +12,14 @@ import { getSettings, type Settings } from './settings.js'
 import { markMainStarted, saveRunFinished, saveRunStarted } from './state.js'
 import { writeSummary } from './step-summary.js'
 import { triggerSummary } from './summary.js'
+import {
+  describeGithub,
+  githubRunEnded,
+  githubRunStarted,
+  githubSecrets,
+  openGithub,
+  pullRequestDefaultBranchWarning
+} from './github.js'
 
 /** Repositories of the pipeline's code sources, for `branch` / `tag`. */
 async function pipelineRepos(client: FlowClient, settings: Settings): Promise<string[]> {
@@ -29,6 +37,12 @@ export async function run(): Promise<void> {
   const rawToken = readInput('token')
   if (rawToken) core.setSecret(rawToken)
   const secrets = rawToken ? [rawToken] : []
+  // The GitHub token, when it is really one (not the unexpanded default outside a runner).
+  const githubToken = readInput('github-token')
+  if (githubToken && !githubToken.startsWith('${{')) {
+    core.setSecret(githubToken)
+    secrets.push(githubToken)
+  }
   const cancellation = watchCancellation(line => core.info(line))
   try {
     markMainStarted()
@@ -44,6 +58,11 @@ export async function run(): Promise<void> {
 async function trigger(cancellation: Cancellation): Promise<void> {
   const settings = await getSettings(readInput)
   const client = createClient(settings)
+  const hidden = [settings.token, ...githubSecrets(settings)]
+  const prWarning = pullRequestDefaultBranchWarning(settings)
+  if (prWarning) core.warning(prWarning)
+  // Loads the GitHub chunk only when commit-status, deployment-environment or context-envs is set.
+  const github = settings.github ? await openGithub(settings) : undefined
 
   let repos: string[] | undefined
   if (needsPipelineSources(settings)) {
@@ -61,10 +80,10 @@ async function trigger(cancellation: Cancellation): Promise<void> {
         : `Pipeline ${settings.pipelineId} has no code source: "branch" is sent as a branch-mode branch.`
     )
   }
-  const params = buildParams(settings, repos)
+  const params = buildParams(settings, repos, github?.contextEnvs)
   const paramsString = serializeParams(params)
   // The token has no business in params, but a user may pass it in envs: never let it out.
-  core.setOutput('params', redact(paramsString ?? '', [settings.token]))
+  core.setOutput('params', redact(paramsString ?? '', hidden))
 
   if (settings.dryRun) {
     const request = client.describeRequest(settings.pipelineId, paramsString)
@@ -72,7 +91,8 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     core.info(`${request.method} ${request.url}`)
     for (const [name, value] of Object.entries(request.headers)) core.info(`${name}: ${value}`)
     core.info('')
-    core.info(request.body)
+    core.info(redact(request.body, hidden))
+    if (github) for (const line of describeGithub(github, settings)) core.info(line)
     writeSummary(triggerSummary({ settings, params }))
     return
   }
@@ -108,12 +128,14 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     title: 'Yunxiao Flow run started'
   })
   writeSummary(triggerSummary({ settings, params, runId, runUrl: url }))
+  const run = { pipelineId: settings.pipelineId, runId, runUrl: url }
 
   if (cancellation.signal.aborted) {
     // Cancelled while the create request was in flight: the run exists, the job does not want it.
     const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'}) while it was being started`
     if (!settings.stopOnCancel) {
       saveRunFinished()
+      await githubRunEnded(github, settings, run, { kind: 'cancelled', stopped: false })
       throw new Error(
         `Yunxiao run #${runId} was started as ${why}; it goes on (stop-on-cancel is false): ${url}`
       )
@@ -121,13 +143,24 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     const report = await stopAndReport(client, settings.pipelineId, runId, url, why)
     if (report.done) saveRunFinished()
     else saveRunStarted(settings.pipelineId, runId, true) // let the post step try again
+    await githubRunEnded(github, settings, run, { kind: 'cancelled', stopped: report.done })
     throw new Error(report.message)
   }
 
+  // A cancel gives these calls up: stopping the Yunxiao run comes first.
+  if (github) await githubRunStarted(github, settings, run, cancellation.signal)
   if (!settings.wait) {
     saveRunFinished()
     return
   }
   const { follow } = await import('./follow.js')
-  await follow({ settings, client, runId, runUrl: url, startedAt, cancellation })
+  await follow({
+    settings,
+    client,
+    runId,
+    runUrl: url,
+    startedAt,
+    cancellation,
+    onEnd: outcome => githubRunEnded(github, settings, run, outcome)
+  })
 }

@@ -62,14 +62,16 @@ function perRepository(
 }
 
 /**
- * The params object for these settings. `pipelineRepos`: the repositories of the pipeline's code sources
+ * The params object for these settings. `contextEnvs`: the context-envs variables, under `envs`.
+ * `pipelineRepos`: the repositories of the pipeline's code sources
  * (GetPipeline), needed when `branch` or `tag` is set (see needsPipelineSources).
  * Structured inputs override the raw `params` input key by key at the top level; a defaulted comment
  * yields to a comment in the raw params. Throws InputError for what the official client would silently drop (see above).
  */
 export function buildParams(
   settings: Settings,
-  pipelineRepos?: readonly string[]
+  pipelineRepos?: readonly string[],
+  contextEnvs?: Record<string, string>
 ): Record<string, unknown> {
   const entries = new Map<string, { value: unknown; rank: number }>()
   const put = (key: string, value: unknown, rank = RANK.get(key) ?? OTHER_RANK) =>
@@ -83,7 +85,20 @@ export function buildParams(
   const repos = pipelineRepos ?? []
 
   if (settings.branches.length > 0) put('branchModeBranchs', [...settings.branches])
-  if (isNonEmpty(settings.envs)) put('envs', settings.envs)
+  if (isNonEmpty(contextEnvs)) {
+    // context-envs: the GitHub variables first; the `envs` input (or, without it, the raw params'
+    // envs) wins for any name it also has.
+    const rawEnvs = settings.rawParams?.envs
+    const given = isNonEmpty(settings.envs)
+      ? settings.envs
+      : rawEnvs !== null && typeof rawEnvs === 'object' && !Array.isArray(rawEnvs)
+        ? (rawEnvs as Record<string, unknown>)
+        : {}
+    const envs: Record<string, unknown> = {}
+    for (const [name, value] of Object.entries(contextEnvs)) setOwn(envs, name, value)
+    for (const [name, value] of Object.entries(given)) setOwn(envs, name, value)
+    put('envs', envs)
+  } else if (isNonEmpty(settings.envs)) put('envs', settings.envs)
   if (isNonEmpty(settings.pipelineArtifacts))
     put('runningPipelineArtifacts', settings.pipelineArtifacts)
   if (isNonEmpty(settings.acrArtifacts)) put('runningAcrArtifacts', settings.acrArtifacts)

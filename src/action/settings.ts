@@ -51,6 +51,18 @@ export interface Settings {
   stopOnCancel: boolean
   stopOnTimeout: boolean
   logs: LogsMode
+  /** The GitHub side (commit status, deployment, context-envs); undefined when none is asked for. */
+  github?: GithubSettings
+}
+
+export interface GithubSettings {
+  /** The token for the GitHub API; '' when no API call is asked for (only context-envs). */
+  token: string
+  /** The commit status's context, when commit-status is on. */
+  statusContext?: string
+  deploymentEnvironment?: string
+  deploymentUrl?: string
+  contextEnvs: boolean
 }
 
 /** Several bad inputs at once: one InputError per problem in `errors`; `input` names the first. */
@@ -133,11 +145,12 @@ export async function getSettings(
   const stopOnCancel = bool('stop-on-cancel')
   const stopOnTimeout = bool('stop-on-timeout')
   const logs = check('logs', parseLogsMode)
+  const github = checkGithubInputs(get, problems, { pipelineId, wait })
 
   if (problems.length > 0) {
     // Belt and braces: whatever an input echoed, the token does not leave this function.
     const safe = problems.map(
-      problem => new InputError(problem.input, redact(problem.message, [token]))
+      problem => new InputError(problem.input, redact(problem.message, [token, githubSecret(get)]))
     )
     throw safe.length === 1 ? safe[0] : new InputErrors(safe)
   }
@@ -165,7 +178,139 @@ export async function getSettings(
     pollIntervalMs: pollIntervalMs as number,
     stopOnCancel: stopOnCancel as boolean,
     stopOnTimeout: stopOnTimeout as boolean,
-    logs: logs as LogsMode
+    logs: logs as LogsMode,
+    github
+  }
+}
+
+/** The github-token, to keep out of messages ('' when it is the unexpanded default). */
+function githubSecret(get: (name: InputName) => string): string {
+  const value = get('github-token')
+  return isUnexpanded(value) ? '' : value
+}
+
+/** A value the runner did not expand: the action runs outside GitHub Actions (`node dist/index.js`). */
+function isUnexpanded(value: string): boolean {
+  return /^\$\{\{.*\}\}$/s.test(value)
+}
+
+// GitHub's limits: 255 characters for a status context and an environment name.
+const GITHUB_NAME_LIMIT = 255
+
+function parseGithubName(name: InputName, value: string, what: string): string {
+  if (/[\p{Cc}]/u.test(value) || [...value].length > GITHUB_NAME_LIMIT) {
+    throw new InputError(
+      name,
+      `Input "${name}": expected ${what}: one line of at most ${GITHUB_NAME_LIMIT} characters; got ${quote(value)}.`
+    )
+  }
+  return value
+}
+
+function parseDeploymentUrl(value: string): string {
+  let url: URL | undefined
+  try {
+    url = new URL(value)
+  } catch {
+    url = undefined
+  }
+  if (
+    !url ||
+    /\s/.test(value) ||
+    (url.protocol !== 'https:' && url.protocol !== 'http:') ||
+    url.username ||
+    url.password
+  ) {
+    throw new InputError(
+      'deployment-url',
+      `Input "deployment-url": expected the deployed environment's http(s) address, e.g. https://staging.example.com; got ${quote(hideUserInfo(value))}.`
+    )
+  }
+  return value
+}
+
+/**
+ * commit-status, status-context, deployment-environment, deployment-url, context-envs and
+ * github-token. A commit status needs someone to finish it: only a step that follows the run can.
+ */
+function checkGithubInputs(
+  get: (name: InputName) => string,
+  problems: InputError[],
+  known: { pipelineId?: number; wait?: boolean }
+): GithubSettings | undefined {
+  const start = problems.length
+  function check<T>(name: InputName, parse: (value: string) => T): T | undefined {
+    try {
+      return parse(get(name))
+    } catch (error) {
+      problems.push(asInputError(name, error))
+      return undefined
+    }
+  }
+  const commitStatus = check('commit-status', v => parseBooleanInput('commit-status', v))
+  const contextEnvs = check('context-envs', v => parseBooleanInput('context-envs', v))
+  const context = check('status-context', v =>
+    v ? parseGithubName('status-context', v, 'a status context such as ci/yunxiao') : undefined
+  )
+  const environment = check('deployment-environment', v =>
+    v
+      ? parseGithubName('deployment-environment', v, 'an environment name such as production')
+      : undefined
+  )
+  const deploymentUrl = check('deployment-url', v => (v ? parseDeploymentUrl(v) : undefined))
+  if (problems.length > start) return undefined
+
+  if (context && !commitStatus) {
+    problems.push(
+      new InputError(
+        'status-context',
+        `Input "status-context": it names the commit status, and commit-status is false; set commit-status: true or remove status-context (got ${quote(context)}).`
+      )
+    )
+  }
+  if (deploymentUrl && !environment) {
+    problems.push(
+      new InputError(
+        'deployment-url',
+        'Input "deployment-url": it is shown on the deployment, and deployment-environment is empty; set deployment-environment or remove deployment-url.'
+      )
+    )
+  }
+  if (commitStatus && known.wait === false) {
+    problems.push(
+      new InputError(
+        'commit-status',
+        'Input "commit-status": needs wait: true, since only a step that follows the run to its end can set its final status (a pending status would stay pending forever); set wait: true or remove commit-status.'
+      )
+    )
+  }
+  const usesApi = Boolean(commitStatus || environment)
+  let token = ''
+  if (usesApi) {
+    const raw = get('github-token')
+    if (!raw || isUnexpanded(raw)) {
+      problems.push(
+        new InputError(
+          'github-token',
+          `Input "github-token" is required for ${commitStatus ? 'commit-status' : 'deployment-environment'}: a GitHub token (the default, \${{ github.token }}, is only set inside GitHub Actions); got nothing.`
+        )
+      )
+    } else if (/[\s\p{Cc}]/u.test(raw)) {
+      problems.push(
+        new InputError(
+          'github-token',
+          'Input "github-token": expected a single token without spaces or line breaks; the value given has some (not shown).'
+        )
+      )
+    } else token = raw
+  }
+  if (problems.length > start || !(usesApi || contextEnvs)) return undefined
+  return {
+    token,
+    statusContext: commitStatus ? (context ?? `yunxiao/${known.pipelineId ?? ''}`) : undefined,
+    deploymentEnvironment: environment,
+    deploymentUrl,
+    contextEnvs: contextEnvs as boolean
   }
 }
 
@@ -307,13 +452,23 @@ export function refNameProblem(ref: string): string | undefined {
   return undefined
 }
 
+/**
+ * Why `ref` is a pull request's ref rather than a branch, or undefined. On a pull_request event
+ * `github.ref_name` is `<number>/merge`, which no Yunxiao repository has.
+ */
+export function pullRequestRefProblem(ref: string): string | undefined {
+  const short = /^(\d+)\/(merge|head)$/.exec(ref)
+  if (!short && !ref.startsWith('refs/pull/')) return undefined
+  return `is a pull request's ref (what \${{ github.ref_name }} gives on a pull_request event), not a branch of your repository; use \${{ github.head_ref }} for the pull request's branch`
+}
+
 function parseBranchList(value: string): string[] {
   const names = value
     .split(/[\n,]/)
     .map(name => name.trim())
     .filter(name => name !== '')
   for (const name of names) {
-    const problem = refNameProblem(name)
+    const problem = pullRequestRefProblem(name) ?? refNameProblem(name)
     if (problem) {
       throw new InputError(
         'branches',
@@ -332,7 +487,8 @@ function parseRefName(name: 'branch' | 'tag', value: string): string | undefined
       `Input "${name}": expected one ${name} name${name === 'branch' ? ' (use `branches` for several)' : ''}; got ${quote(value)}, which has a comma in it.`
     )
   }
-  const problem = refNameProblem(value)
+  const problem =
+    (name === 'branch' ? pullRequestRefProblem(value) : undefined) ?? refNameProblem(value)
   if (problem) {
     throw new InputError(
       name,
@@ -388,7 +544,10 @@ async function parseStringMappingInput(
         `Input "${name}": the ${what} for ${quote(key)} is empty; expected ${MAPPING_EXPECTED[name]}; ${given(name, value)}.`
       )
     }
-    const problem = rules.refValues && refNameProblem(item)
+    const problem =
+      rules.refValues &&
+      ((rules.refValues === 'branch' ? pullRequestRefProblem(item) : undefined) ??
+        refNameProblem(item))
     if (problem) {
       throw new InputError(
         name,

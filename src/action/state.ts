@@ -7,7 +7,10 @@ const KEYS = {
   runId: 'runId',
   pipelineId: 'pipelineId',
   following: 'following',
-  finished: 'finished'
+  finished: 'finished',
+  githubSha: 'githubSha',
+  githubStatusPending: 'githubStatusPending',
+  deploymentId: 'deploymentId'
 } as const
 
 /** True in the post step: main saves isPost before anything else. */
@@ -47,4 +50,35 @@ export function savedRun(): SavedRun | undefined {
     following: core.getState(KEYS.following) === 'true',
     finished: core.getState(KEYS.finished) === 'true'
   }
+}
+
+/** What the GitHub report (commit status, deployment) left unfinished; no secret in it. */
+export interface SavedGithubReport {
+  /** The commit the status and the deployment are on. */
+  sha: string
+  statusPending: boolean
+  deploymentId?: number
+}
+
+/** Saved whenever the report changes, so that the post step can finish it. */
+export function saveGithubReport(report: SavedGithubReport): void {
+  core.saveState(KEYS.githubSha, report.sha)
+  core.saveState(KEYS.githubStatusPending, report.statusPending ? 'true' : 'false')
+  core.saveState(
+    KEYS.deploymentId,
+    report.deploymentId === undefined ? '' : String(report.deploymentId)
+  )
+}
+
+/** The report main left unfinished; undefined when nothing is left to do. */
+export function savedGithubReport(): SavedGithubReport | undefined {
+  const sha = core.getState(KEYS.githubSha)
+  const deploymentId = Number(core.getState(KEYS.deploymentId) || NaN)
+  const report: SavedGithubReport = {
+    sha,
+    statusPending: core.getState(KEYS.githubStatusPending) === 'true',
+    deploymentId: Number.isSafeInteger(deploymentId) && deploymentId > 0 ? deploymentId : undefined
+  }
+  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha)) return undefined
+  return report.statusPending || report.deploymentId !== undefined ? report : undefined
 }

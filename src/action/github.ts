@@ -1,0 +1,232 @@
+// The GitHub side of a run: commit status, deployment record and context-envs (README "Commit
+// status", "Deployments", "The GitHub context in Yunxiao"). The code that does the work lives in
+// src/github/ and is built into its own chunk, dist/github.js, loaded here only when one of those
+// inputs is set: a plain trigger never loads it.
+import * as core from '@actions/core'
+import type { GithubEvent } from '../github/event.js'
+import type { RunOutcome } from '../github/outcome.js'
+import type { GithubReport, RunFacts } from '../github/report.js'
+import { USER_AGENT } from '../common/version.js'
+import { sendGithubRequest } from './github-http.js'
+import type { Settings } from './settings.js'
+import { saveGithubReport, type SavedGithubReport } from './state.js'
+
+export type { RunOutcome, RunFacts }
+
+type GithubChunk = typeof import('../github/index.js')
+
+/** The chunk, required from dist/github.js in the bundle (scripts/build.mjs). */
+async function loadChunk(): Promise<GithubChunk> {
+  return import('../github/index.js')
+}
+
+export interface GithubSide {
+  event: GithubEvent
+  /** Set when a commit status or a deployment is asked for. */
+  report?: GithubReport
+  /** The context-envs variables, when asked for. */
+  contextEnvs?: Record<string, string>
+}
+
+const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
+
+/**
+ * On a pull-request event with no ref at all, Yunxiao runs its configured default branch: say so
+ * (once). Undefined when a ref is given or the event is not a pull request.
+ */
+export function pullRequestDefaultBranchWarning(
+  settings: Settings,
+  env: NodeJS.ProcessEnv = process.env
+): string | undefined {
+  const event = env.GITHUB_EVENT_NAME?.trim() ?? ''
+  if (!PULL_REQUEST_EVENTS.includes(event)) return undefined
+  const raw = settings.rawParams ?? {}
+  const refGiven =
+    settings.branch ||
+    settings.tag ||
+    settings.branches.length > 0 ||
+    Object.keys(settings.runningBranches ?? {}).length > 0 ||
+    Object.keys(settings.runningTags ?? {}).length > 0 ||
+    ['branchModeBranchs', 'runningBranchs', 'runningTags'].some(key => Object.hasOwn(raw, key))
+  if (refGiven) return undefined
+  return `This is a ${event} event and no branch is given (branch, tag, branches and running-branches are empty): Yunxiao will build the branch configured in the pipeline, not this pull request. To build the pull request's branch, set branch: \${{ github.head_ref }}.`
+}
+
+function githubToken(settings: Settings): string {
+  return settings.github?.token ?? ''
+}
+
+/** Secrets of the GitHub side, to redact. */
+export function githubSecrets(settings: Settings): string[] {
+  const token = githubToken(settings)
+  return token ? [token] : []
+}
+
+interface ApiTuning {
+  attempts: number
+  timeoutMs: number
+  deadlineMs: number
+}
+
+/** Main step: up to 3 tries of 10 s within 30 s per call. */
+const MAIN_TUNING: ApiTuning = { attempts: 3, timeoutMs: 10_000, deadlineMs: 30_000 }
+/** Post step: it has seconds, and runs in every job: 2 tries of 4 s within 8 s. */
+const POST_TUNING: ApiTuning = { attempts: 2, timeoutMs: 4_000, deadlineMs: 8_000 }
+
+/** The GitHub calls after a cancel, in the main step: both at once, within this. */
+const CANCEL_DEADLINE_MS = 4_000
+
+function coreLog() {
+  return { info: (line: string) => core.info(line), warning: (line: string) => core.warning(line) }
+}
+
+async function open(
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  tuning: ApiTuning,
+  /** Post step: what main left unfinished. */
+  restore?: SavedGithubReport
+): Promise<GithubSide | undefined> {
+  const github = settings.github
+  if (!github) return undefined
+  const chunk = await loadChunk()
+  let event: GithubEvent
+  try {
+    event = chunk.readEvent(env)
+  } catch (error) {
+    core.warning(
+      `The GitHub inputs (commit-status, deployment-environment, context-envs) are ignored: ${(error as Error).message}`
+    )
+    return undefined
+  }
+  if (restore) event = { ...event, sha: restore.sha }
+  else if (event.problem)
+    core.warning(
+      `This is a ${event.name} event, but ${event.problem}; the commit status and deployment go on GITHUB_SHA (${chunk.shortSha(event.sha)}), GitHub's merge commit, not on the pull request's head.`
+    )
+  const side: GithubSide = { event }
+  if (github.statusContext || github.deploymentEnvironment) {
+    try {
+      const api = new chunk.GithubApi({
+        apiUrl: env.GITHUB_API_URL?.trim() || chunk.DEFAULT_API_URL,
+        token: github.token,
+        repository: event.repository,
+        userAgent: USER_AGENT,
+        send: sendGithubRequest,
+        onRetry: line => core.info(line),
+        ...tuning
+      })
+      side.report = new chunk.GithubReport(
+        api,
+        event,
+        {
+          statusContext: !restore || restore.statusPending ? github.statusContext : undefined,
+          deploymentEnvironment:
+            !restore || restore.deploymentId !== undefined
+              ? github.deploymentEnvironment
+              : undefined,
+          deploymentUrl: github.deploymentUrl
+        },
+        coreLog(),
+        restore && { statusPending: restore.statusPending, deploymentId: restore.deploymentId }
+      )
+    } catch (error) {
+      core.warning(
+        `No commit status or deployment: ${(error as Error).message} (GITHUB_API_URL). The Yunxiao run is not affected.`
+      )
+    }
+  }
+  if (github.contextEnvs && !restore) side.contextEnvs = chunk.contextEnvs(env, event)
+  return side
+}
+
+/** Main step: loads the GitHub chunk when a GitHub input is set; undefined otherwise. */
+export async function openGithub(
+  settings: Settings,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<GithubSide | undefined> {
+  return open(settings, env, MAIN_TUNING)
+}
+
+/** What a dry run would do on GitHub. */
+export function describeGithub(side: GithubSide, settings: Settings): string[] {
+  const lines: string[] = []
+  const sha = side.event.sha.slice(0, 7)
+  if (side.report && settings.github?.statusContext)
+    lines.push(
+      `Would post commit status "${settings.github.statusContext}" on ${sha}: pending, then the run's result.`
+    )
+  if (side.report && settings.github?.deploymentEnvironment)
+    lines.push(
+      `Would create a GitHub deployment of ${sha} to "${settings.github.deploymentEnvironment}".`
+    )
+  return lines
+}
+
+function save(side: GithubSide, following: boolean): void {
+  const progress = side.report?.progress
+  if (!progress) return
+  // Without wait the deployment is left in_progress on purpose: the post step does not touch it.
+  saveGithubReport({
+    sha: side.event.sha,
+    statusPending: following && progress.statusPending,
+    deploymentId: following ? progress.deploymentId : undefined
+  })
+}
+
+/** The run exists: pending status and in_progress deployment. Never throws. */
+export async function githubRunStarted(
+  side: GithubSide,
+  settings: Settings,
+  run: RunFacts,
+  signal?: AbortSignal
+): Promise<void> {
+  if (!side.report) return
+  const progress = await side.report.started(run, signal)
+  if (progress.deploymentId !== undefined) {
+    core.setOutput('deployment-id', String(progress.deploymentId))
+    if (!settings.wait)
+      core.info(
+        `GitHub deployment ${progress.deploymentId} stays in_progress: without wait, nothing here sees the run end. Finish it in a later step (deployment-id output).`
+      )
+  }
+  save(side, settings.wait)
+}
+
+/** The run's verdict on GitHub. Never throws. */
+export async function githubRunEnded(
+  side: GithubSide | undefined,
+  settings: Settings,
+  run: RunFacts,
+  outcome: RunOutcome
+): Promise<void> {
+  if (!side?.report) return
+  // After a cancel the runner kills the step within seconds: keep the calls short (the post step
+  // finishes what they could not).
+  await side.report.finished(
+    run,
+    outcome,
+    outcome.kind === 'cancelled' ? { deadlineMs: CANCEL_DEADLINE_MS } : {}
+  )
+  save(side, true)
+}
+
+/** Post step: finishes what main left (a pending status, an in_progress deployment). Never throws. */
+export async function githubFinishInPost(
+  settings: Settings,
+  saved: SavedGithubReport,
+  run: RunFacts,
+  outcome: RunOutcome,
+  env: NodeJS.ProcessEnv = process.env
+): Promise<void> {
+  try {
+    const side = await open(settings, env, POST_TUNING, saved)
+    if (!side?.report) return
+    await side.report.finished(run, outcome)
+    save(side, true)
+  } catch (error) {
+    core.warning(
+      `Could not finish the GitHub commit status or deployment: ${(error as Error).message}`
+    )
+  }
+}

@@ -1,0 +1,436 @@
+// The three GitHub REST calls this action makes: create a commit status, a deployment, and a
+// deployment status. HTTP itself is handed in (`send`), so this layer stays free of any HTTP
+// library and the action uses the same proxy-aware transport as for Yunxiao.
+//
+// Facts this follows (GitHub REST API, version 2022-11-28):
+// - POST {api}/repos/{owner}/{repo}/statuses/{sha}: state, target_url, description, context; 201.
+//   An unknown commit is 422 "No commit found for SHA: ..."; a description over 140 characters
+//   is 422 "Validation Failed".
+// - POST {api}/repos/{owner}/{repo}/deployments: ref (a SHA works), task, auto_merge,
+//   required_contexts, payload, environment, description; 201 with the deployment. Without
+//   `auto_merge: false` GitHub may merge the default branch into the ref (202, no deployment), and
+//   without `required_contexts: []` it refuses while any commit status is not success (409).
+// - POST {api}/repos/{owner}/{repo}/deployments/{id}/statuses: state (error, failure, inactive,
+//   in_progress, queued, pending, success), log_url, environment_url, description; 201.
+// - A token without the permission gets 403 "Resource not accessible by integration"; GitHub names
+//   the permission needed in the X-Accepted-GitHub-Permissions header (e.g. `statuses=write`).
+//   Rate limits answer 403 or 429 with Retry-After or X-RateLimit-Remaining: 0 (nothing was done).
+import { redact } from '../common/redact.js'
+import { abortableSleep } from '../common/sleep.js'
+import type { CommitState, DeploymentState } from './outcome.js'
+
+export interface HttpRequest {
+  method: 'POST'
+  url: string
+  headers: Record<string, string>
+  body: string
+  /** The whole request, answer included, must be done within this. */
+  timeoutMs: number
+  /** Abandons the request. */
+  signal?: AbortSignal
+}
+
+export interface HttpAnswer {
+  status: number
+  /** Names in lower case. */
+  headers: Record<string, string | string[] | undefined>
+  body: string
+}
+
+/**
+ * Sends one request. Rejects on a network failure, with the error's `code` (e.g. ECONNREFUSED),
+ * and when no whole answer came within `timeoutMs`, with `timeout: true`.
+ */
+export type HttpSend = (request: HttpRequest) => Promise<HttpAnswer>
+
+export const API_VERSION = '2022-11-28'
+export const DEFAULT_API_URL = 'https://api.github.com'
+
+/** Which write permission a call needs, as written in a workflow's `permissions:` block. */
+export type Permission = 'statuses: write' | 'deployments: write'
+
+export interface GithubApiErrorDetails {
+  /** HTTP status, when GitHub answered. */
+  status?: number
+  /** GitHub's `message` (and validation errors), cut short. */
+  githubMessage?: string
+  /** The permission the call needs. */
+  permission: Permission
+  /** What GitHub's X-Accepted-GitHub-Permissions header asked for, when it did. */
+  acceptedPermissions?: string
+  /** True for a timeout, a network error, 5xx or a rate limit: trying later may work. */
+  transient: boolean
+  /** The call was given up through its signal. */
+  cancelled?: boolean
+}
+
+export class GithubApiError extends Error {
+  constructor(
+    message: string,
+    readonly details: GithubApiErrorDetails
+  ) {
+    super(message)
+    this.name = 'GithubApiError'
+  }
+}
+
+export interface GithubApiOptions {
+  /** GITHUB_API_URL: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server. */
+  apiUrl: string
+  token: string
+  /** owner/name */
+  repository: string
+  userAgent: string
+  send: HttpSend
+  /** Requests per call, retries included. Default 3. */
+  attempts?: number
+  /** Per request. Default 10 s. */
+  timeoutMs?: number
+  /** Per call, retries and pauses included. Default 30 s. */
+  deadlineMs?: number
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  random?: () => number
+  now?: () => number
+  /** Told before each pause between attempts. */
+  onRetry?: (line: string) => void
+}
+
+export interface CommitStatusBody {
+  state: CommitState
+  target_url?: string
+  description: string
+  context: string
+}
+
+export interface DeploymentBody {
+  ref: string
+  environment: string
+  description: string
+  payload: Record<string, unknown>
+}
+
+export interface DeploymentStatusBody {
+  state: DeploymentState
+  log_url?: string
+  environment_url?: string
+  description: string
+}
+
+type Failure =
+  | { kind: 'http'; answer: HttpAnswer }
+  | { kind: 'network'; code?: string; detail: string; preSend: boolean }
+  | { kind: 'timeout' }
+
+/** Per call. */
+export interface CallOptions {
+  /** Gives the call up, a request in flight included (e.g. when the job is cancelled). */
+  signal?: AbortSignal
+  /** A shorter deadline for this call than the client's. */
+  deadlineMs?: number
+}
+
+interface Call<T> {
+  signal?: AbortSignal
+  deadlineMs?: number
+  what: string
+  path: string
+  body: unknown
+  permission: Permission
+  /** Whether this failure may be tried again (a create only when it certainly did not happen). */
+  retry: (failure: Failure) => boolean
+  parse: (answer: HttpAnswer) => T | string
+}
+
+/** Errors raised before any byte of the request can have reached the server. */
+const PRE_SEND_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH'
+])
+const BACKOFF_BASE_MS = 1_000
+const BACKOFF_CAP_MS = 5_000
+
+function header(answer: HttpAnswer, name: string): string | undefined {
+  const value = answer.headers[name]
+  return Array.isArray(value) ? value[0] : value
+}
+
+function rateLimited(answer: HttpAnswer): boolean {
+  if (answer.status === 429) return true
+  return (
+    answer.status === 403 &&
+    (header(answer, 'retry-after') !== undefined || header(answer, 'x-ratelimit-remaining') === '0')
+  )
+}
+
+/** Timeouts, network errors, 408, 5xx and rate limits: a read, or a write that may be repeated. */
+function transient(failure: Failure): boolean {
+  if (failure.kind !== 'http') return true
+  const status = failure.answer.status
+  return status === 408 || status >= 500 || rateLimited(failure.answer)
+}
+
+/** A create that is repeated only when it certainly did not happen. */
+function notDone(failure: Failure): boolean {
+  if (failure.kind === 'network') return failure.preSend
+  return failure.kind === 'http' && rateLimited(failure.answer)
+}
+
+function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** GitHub's error `message`, with the messages of its validation `errors`, on one line and short. */
+function githubMessage(body: string): string | undefined {
+  const json = jsonObject(body)
+  let text: string | undefined
+  if (json && typeof json.message === 'string') {
+    text = json.message
+    const errors: unknown[] = Array.isArray(json.errors) ? (json.errors as unknown[]) : []
+    const details = errors
+      .map(e => {
+        if (typeof e === 'string') return e
+        const message = (e as { message?: unknown } | null)?.message
+        return typeof message === 'string' ? message : undefined
+      })
+      .filter((m): m is string => Boolean(m))
+    if (details.length) text += `: ${details.join('; ')}`
+  } else if (body.trim()) {
+    text = body.trim()
+  }
+  if (text === undefined) return undefined
+  // eslint-disable-next-line no-control-regex
+  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim()
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line
+}
+
+export class GithubApi {
+  private readonly apiUrl: string
+  private readonly attempts: number
+  private readonly timeoutMs: number
+  private readonly deadlineMs: number
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  private readonly random: () => number
+  private readonly now: () => number
+
+  constructor(private readonly options: GithubApiOptions) {
+    let url: URL
+    try {
+      url = new URL(options.apiUrl)
+    } catch {
+      throw new TypeError(`the GitHub API address ${JSON.stringify(options.apiUrl)} is not a URL`)
+    }
+    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+      throw new TypeError(`the GitHub API address ${JSON.stringify(options.apiUrl)} is not http(s)`)
+    this.apiUrl = options.apiUrl.replace(/\/+$/, '')
+    this.attempts = Math.max(1, options.attempts ?? 3)
+    this.timeoutMs = options.timeoutMs ?? 10_000
+    this.deadlineMs = options.deadlineMs ?? 30_000
+    this.sleep = options.sleep ?? abortableSleep
+    this.random = options.random ?? Math.random
+    this.now = options.now ?? Date.now
+  }
+
+  /** The repository's path, `/repos/owner/name`. */
+  private get repo(): string {
+    const [owner, name] = this.options.repository.split('/')
+    return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`
+  }
+
+  /** Posting the same status twice is harmless (the last one counts): retried like a read. */
+  async createCommitStatus(
+    sha: string,
+    body: CommitStatusBody,
+    opts: CallOptions = {}
+  ): Promise<void> {
+    await this.call({
+      signal: opts.signal,
+      deadlineMs: opts.deadlineMs,
+      what: `create the commit status "${body.context}"`,
+      path: `${this.repo}/statuses/${encodeURIComponent(sha)}`,
+      body,
+      permission: 'statuses: write',
+      retry: transient,
+      parse: () => undefined
+    })
+  }
+
+  /** Creates a deployment of `ref`; returns its id. Retried only where none was created. */
+  async createDeployment(body: DeploymentBody, opts: CallOptions = {}): Promise<number> {
+    return this.call({
+      signal: opts.signal,
+      deadlineMs: opts.deadlineMs,
+      what: `create a deployment in "${body.environment}"`,
+      path: `${this.repo}/deployments`,
+      body: {
+        ref: body.ref,
+        task: 'deploy',
+        auto_merge: false,
+        required_contexts: [],
+        payload: body.payload,
+        environment: body.environment,
+        description: body.description
+      },
+      permission: 'deployments: write',
+      retry: notDone,
+      parse: answer => {
+        const id = jsonObject(answer.body)?.id
+        if (answer.status === 201 && typeof id === 'number' && Number.isSafeInteger(id)) return id
+        const message = githubMessage(answer.body)
+        return `GitHub answered HTTP ${answer.status} without a deployment${message ? ` (${message})` : ''}`
+      }
+    })
+  }
+
+  /** A deployment status; adding the same one twice is harmless. */
+  async createDeploymentStatus(
+    deploymentId: number,
+    body: DeploymentStatusBody,
+    opts: CallOptions = {}
+  ): Promise<void> {
+    await this.call({
+      signal: opts.signal,
+      deadlineMs: opts.deadlineMs,
+      what: `set deployment ${deploymentId} to ${body.state}`,
+      path: `${this.repo}/deployments/${deploymentId}/statuses`,
+      body,
+      permission: 'deployments: write',
+      retry: transient,
+      parse: () => undefined
+    })
+  }
+
+  private async call<T>(call: Call<T>): Promise<T> {
+    const deadline = this.now() + Math.min(this.deadlineMs, call.deadlineMs ?? Infinity)
+    const url = `${this.apiUrl}${call.path}`
+    const body = JSON.stringify(call.body)
+    for (let attempt = 1; ; attempt++) {
+      if (call.signal?.aborted)
+        throw this.error(call, 'given up (the job was cancelled)', {
+          transient: true,
+          cancelled: true
+        })
+      const left = deadline - this.now()
+      let failure: Failure
+      try {
+        const answer = await this.options.send({
+          method: 'POST',
+          url,
+          headers: {
+            Accept: 'application/vnd.github+json',
+            Authorization: `Bearer ${this.options.token}`,
+            'Content-Type': 'application/json',
+            'X-GitHub-Api-Version': API_VERSION,
+            'User-Agent': this.options.userAgent
+          },
+          body,
+          timeoutMs: Math.max(1, Math.min(this.timeoutMs, left)),
+          signal: call.signal
+        })
+        if (answer.status >= 200 && answer.status < 300) {
+          const parsed = call.parse(answer)
+          if (typeof parsed !== 'string') return parsed
+          throw this.error(call, parsed, { transient: false })
+        }
+        failure = { kind: 'http', answer }
+      } catch (error) {
+        if (error instanceof GithubApiError) throw error
+        if (call.signal?.aborted)
+          throw this.error(call, 'given up (the job was cancelled)', {
+            transient: true,
+            cancelled: true
+          })
+        failure = classify(error)
+      }
+      const retryable = call.retry(failure)
+      const pause = this.pause(failure, attempt)
+      if (!retryable || attempt >= this.attempts || this.now() + pause >= deadline)
+        throw this.failed(call, failure, attempt)
+      this.options.onRetry?.(
+        this.hide(
+          `GitHub API: could not ${call.what} (${shortReason(failure)}); trying again in ${Math.ceil(pause / 100) / 10} s.`
+        )
+      )
+      await this.sleep(pause, call.signal)
+    }
+  }
+
+  /** Retry-After or the rate-limit reset when GitHub names one, else a jittered backoff. */
+  private pause(failure: Failure, attempt: number): number {
+    if (failure.kind === 'http') {
+      const retryAfter = header(failure.answer, 'retry-after')
+      if (retryAfter && /^\d+$/.test(retryAfter.trim())) return Number(retryAfter) * 1000
+      const reset = header(failure.answer, 'x-ratelimit-reset')
+      if (header(failure.answer, 'x-ratelimit-remaining') === '0' && reset && /^\d+$/.test(reset))
+        return Math.max(0, Number(reset) * 1000 - this.now())
+    }
+    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1))
+    return Math.floor(this.random() * ceiling)
+  }
+
+  private hide(text: string): string {
+    return redact(text, [this.options.token])
+  }
+
+  private error(
+    call: Call<unknown>,
+    what: string,
+    details: Omit<GithubApiErrorDetails, 'permission'>
+  ): GithubApiError {
+    return new GithubApiError(this.hide(`Could not ${call.what}: ${what}.`), {
+      ...details,
+      githubMessage: details.githubMessage && this.hide(details.githubMessage),
+      permission: call.permission
+    })
+  }
+
+  private failed(call: Call<unknown>, failure: Failure, attempts: number): GithubApiError {
+    const tries = attempts > 1 ? ` (${attempts} tries)` : ''
+    const host = new URL(this.apiUrl).host
+    if (failure.kind === 'timeout')
+      return this.error(call, `no answer from ${host} in time${tries}`, { transient: true })
+    if (failure.kind === 'network')
+      return this.error(
+        call,
+        `could not talk to ${host}: ${failure.detail}${failure.code && !failure.detail.includes(failure.code) ? ` (${failure.code})` : ''}${tries}`,
+        { transient: true }
+      )
+    const { answer } = failure
+    const message = githubMessage(answer.body)
+    return this.error(call, `HTTP ${answer.status}${message ? ` "${message}"` : ''}${tries}`, {
+      status: answer.status,
+      githubMessage: message,
+      acceptedPermissions: header(answer, 'x-accepted-github-permissions'),
+      transient: transient(failure)
+    })
+  }
+}
+
+function classify(error: unknown): Failure {
+  const err = error as { code?: unknown; message?: unknown; timeout?: unknown }
+  if (err?.timeout === true) return { kind: 'timeout' }
+  const code = typeof err?.code === 'string' ? err.code : undefined
+  const detail = typeof err?.message === 'string' ? err.message : String(error)
+  const proxy = detail.startsWith('tunneling socket could not be established')
+  return {
+    kind: 'network',
+    code: proxy ? undefined : code,
+    detail,
+    preSend: proxy || (code !== undefined && PRE_SEND_CODES.has(code))
+  }
+}
+
+function shortReason(failure: Failure): string {
+  if (failure.kind === 'http') return `HTTP ${failure.answer.status}`
+  if (failure.kind === 'timeout') return 'no answer in time'
+  return failure.code ?? 'network error'
+}

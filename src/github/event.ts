@@ -1,0 +1,115 @@
+// The GitHub event that started the job: which commit GitHub built, and the pull request, if any.
+// Commit statuses and deployments go on that commit; context-envs passes it to Yunxiao.
+import { readFileSync } from 'node:fs'
+
+/** Events whose GITHUB_SHA is a merge commit GitHub made, not a commit of the pull request. */
+export const PULL_REQUEST_EVENTS: readonly string[] = ['pull_request', 'pull_request_target']
+
+export interface PullRequestFacts {
+  number: number
+  /** The last commit of the pull request's branch: where its checks are shown. */
+  headSha: string
+  /** The branch name, e.g. `feature/x` (what `${{ github.head_ref }}` gives). */
+  headRef?: string
+  /** The head repository is not the base one (a fork): its GITHUB_TOKEN is read-only. */
+  fromFork: boolean
+}
+
+export interface GithubEvent {
+  /** GITHUB_EVENT_NAME, e.g. `push` or `pull_request`. */
+  name: string
+  /** `owner/name` (GITHUB_REPOSITORY). */
+  repository: string
+  /** The commit the status and the deployment go on: GITHUB_SHA, or the pull request's head. */
+  sha: string
+  pullRequest?: PullRequestFacts
+  /** Set when a pull-request event's payload could not be read: `sha` is then GITHUB_SHA. */
+  problem?: string
+}
+
+const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
+
+export function isPullRequestEvent(name: string | undefined): boolean {
+  return name !== undefined && PULL_REQUEST_EVENTS.includes(name)
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined
+}
+
+function repoName(value: unknown): string | undefined {
+  const name = record(value)?.full_name
+  return typeof name === 'string' ? name : undefined
+}
+
+/**
+ * The pull request of a `pull_request` / `pull_request_target` payload; a string saying what is
+ * wrong when the payload has none.
+ */
+export function pullRequestOf(payload: unknown): PullRequestFacts | string {
+  const pr = record(record(payload)?.pull_request)
+  if (!pr) return 'it has no pull_request object'
+  const head = record(pr.head)
+  const headSha = head?.sha
+  if (typeof headSha !== 'string' || !SHA.test(headSha))
+    return 'its pull_request.head.sha is not a commit id'
+  const number = pr.number ?? record(payload)?.number
+  if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0)
+    return 'its pull_request.number is not a positive number'
+  const headRepo = repoName(head?.repo)
+  const baseRepo = repoName(record(pr.base)?.repo)
+  const fork =
+    record(head?.repo)?.fork === true ||
+    (headRepo !== undefined && baseRepo !== undefined && headRepo !== baseRepo)
+  return {
+    number,
+    headSha,
+    headRef: typeof head?.ref === 'string' ? head.ref : undefined,
+    fromFork: fork
+  }
+}
+
+/**
+ * The event from the runner's variables and, on pull-request events, the payload at
+ * GITHUB_EVENT_PATH. Throws when GITHUB_REPOSITORY or GITHUB_SHA is missing (not in a runner).
+ */
+export function readEvent(
+  env: NodeJS.ProcessEnv,
+  readFile: (path: string) => string = path => readFileSync(path, 'utf8')
+): GithubEvent {
+  const repository = env.GITHUB_REPOSITORY?.trim() ?? ''
+  const sha = env.GITHUB_SHA?.trim().toLowerCase() ?? ''
+  const name = env.GITHUB_EVENT_NAME?.trim() ?? ''
+  if (!/^[\w.-]+\/[\w.-]+$/.test(repository))
+    throw new Error(
+      `GITHUB_REPOSITORY is ${repository ? JSON.stringify(repository) : 'not set'}; the runner sets it to owner/name.`
+    )
+  if (!SHA.test(sha))
+    throw new Error(
+      `GITHUB_SHA is ${sha ? JSON.stringify(sha.slice(0, 80)) : 'not set'}; the runner sets it to the commit id.`
+    )
+  const event: GithubEvent = { name, repository, sha }
+  if (!isPullRequestEvent(name)) return event
+
+  const path = env.GITHUB_EVENT_PATH?.trim()
+  let found: PullRequestFacts | string
+  if (!path) {
+    found = 'GITHUB_EVENT_PATH is not set'
+  } else {
+    try {
+      found = pullRequestOf(JSON.parse(readFile(path)))
+      if (typeof found === 'string')
+        found = `the event payload (GITHUB_EVENT_PATH) is odd: ${found}`
+    } catch (error) {
+      found = `the event payload (GITHUB_EVENT_PATH) could not be read: ${(error as Error).message}`
+    }
+  }
+  if (typeof found === 'string') return { ...event, problem: found }
+  return { ...event, sha: found.headSha, pullRequest: found }
+}
+
+export function shortSha(sha: string): string {
+  return sha.slice(0, 7)
+}

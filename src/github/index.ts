@@ -1,0 +1,11 @@
+// The GitHub chunk (dist/github.js): everything the GitHub inputs (commit-status,
+// deployment-environment, context-envs) need, loaded only when one of them is set.
+export { GithubApi, GithubApiError, API_VERSION, DEFAULT_API_URL } from './api.js'
+export type { HttpAnswer, HttpRequest, HttpSend } from './api.js'
+export { contextEnvs, CONTEXT_ENV_NAMES } from './context-envs.js'
+export { readEvent, isPullRequestEvent, shortSha } from './event.js'
+export type { GithubEvent } from './event.js'
+export { commitStatusFor, deploymentStatusFor, fitDescription } from './outcome.js'
+export type { RunOutcome } from './outcome.js'
+export { GithubReport } from './report.js'
+export type { ReportProgress, ReportTargets, RunFacts } from './report.js'

@@ -1,0 +1,212 @@
+// Shows a Yunxiao run on GitHub: a commit status (pending, then the verdict) and a deployment
+// (in_progress, then the verdict). A GitHub failure never fails the step: it becomes one warning
+// per feature that names the cause and the fix, and the Yunxiao side goes on as if nothing happened.
+import type { Logger } from '../common/logger.js'
+import { GithubApiError, type CallOptions, type GithubApi } from './api.js'
+import { shortSha, type GithubEvent } from './event.js'
+import {
+  commitStatusFor,
+  deploymentStatusFor,
+  fitDescription,
+  runningDescription,
+  type RunOutcome
+} from './outcome.js'
+
+export interface ReportTargets {
+  /** Post a commit status with this context. */
+  statusContext?: string
+  /** Create a deployment in this environment. */
+  deploymentEnvironment?: string
+  /** The deployment's environment URL (the deployed site). */
+  deploymentUrl?: string
+}
+
+export interface RunFacts {
+  pipelineId: number
+  runId: number
+  runUrl: string
+}
+
+/** What a later step needs to finish the report (no secret in it). */
+export interface ReportProgress {
+  /** The commit status was set to pending and not yet to its verdict. */
+  statusPending: boolean
+  /** The deployment created, if any. */
+  deploymentId?: number
+}
+
+type Feature = 'status' | 'deployment'
+
+export class GithubReport {
+  private readonly warned = new Set<Feature>()
+  /** A feature that failed for good (permission, not found, refused): not tried again. */
+  private readonly given = new Set<Feature>()
+  private deploymentId?: number
+
+  constructor(
+    private readonly api: Pick<
+      GithubApi,
+      'createCommitStatus' | 'createDeployment' | 'createDeploymentStatus'
+    >,
+    private readonly event: GithubEvent,
+    private readonly targets: ReportTargets,
+    private readonly logger: Pick<Logger, 'info' | 'warning'>,
+    /** From an earlier step (the post step finishing what main began). */
+    progress?: ReportProgress
+  ) {
+    this.deploymentId = progress?.deploymentId
+  }
+
+  get progress(): ReportProgress {
+    return {
+      statusPending: Boolean(this.targets.statusContext) && !this.given.has('status'),
+      deploymentId: this.deploymentId
+    }
+  }
+
+  /** The run exists: pending commit status, and a deployment set in_progress. Never throws. */
+  async started(run: RunFacts, signal?: AbortSignal): Promise<ReportProgress> {
+    const opts = { signal }
+    const description = runningDescription(run.runId)
+    await Promise.all([
+      this.targets.statusContext &&
+        this.attempt('status', async context => {
+          await this.api.createCommitStatus(
+            this.event.sha,
+            {
+              state: 'pending',
+              target_url: run.runUrl,
+              description,
+              context
+            },
+            opts
+          )
+          this.logger.info(
+            `Commit status "${context}" on ${shortSha(this.event.sha)}: pending (${run.runUrl}).`
+          )
+        }),
+      this.targets.deploymentEnvironment &&
+        this.attempt('deployment', async environment => {
+          const id = await this.api.createDeployment({
+            ref: this.event.sha,
+            environment,
+            description: fitDescription(`Yunxiao pipeline ${run.pipelineId}, run #${run.runId}`),
+            payload: {
+              yunxiao: { pipelineId: run.pipelineId, runId: run.runId, runUrl: run.runUrl }
+            }
+          })
+          this.deploymentId = id
+          await this.api.createDeploymentStatus(
+            id,
+            {
+              state: 'in_progress',
+              log_url: run.runUrl,
+              environment_url: this.targets.deploymentUrl,
+              description
+            },
+            opts
+          )
+          this.logger.info(
+            `GitHub deployment ${id} of ${shortSha(this.event.sha)} to "${environment}": in_progress.`
+          )
+        })
+    ])
+    return this.progress
+  }
+
+  /** The run's verdict on the commit status and the deployment. Never throws. */
+  async finished(run: RunFacts, outcome: RunOutcome, opts: CallOptions = {}): Promise<void> {
+    const status = commitStatusFor(outcome, run.runId)
+    const deployment = deploymentStatusFor(outcome, run.runId)
+    await Promise.all([
+      this.targets.statusContext &&
+        this.attempt('status', async context => {
+          await this.api.createCommitStatus(
+            this.event.sha,
+            {
+              state: status.state,
+              target_url: run.runUrl,
+              description: status.description,
+              context
+            },
+            opts
+          )
+          this.given.add('status') // done: nothing is pending any more
+          this.logger.info(
+            `Commit status "${context}" on ${shortSha(this.event.sha)}: ${status.state} (${status.description}).`
+          )
+        }),
+      this.targets.deploymentEnvironment &&
+        this.deploymentId !== undefined &&
+        this.attempt('deployment', async environment => {
+          const id = this.deploymentId as number
+          await this.api.createDeploymentStatus(
+            id,
+            {
+              state: deployment.state,
+              log_url: run.runUrl,
+              environment_url:
+                deployment.state === 'success' ? this.targets.deploymentUrl : undefined,
+              description: deployment.description
+            },
+            opts
+          )
+          this.deploymentId = undefined
+          this.logger.info(
+            `GitHub deployment ${id} to "${environment}": ${deployment.state} (${deployment.description}).`
+          )
+        })
+    ])
+  }
+
+  private async attempt(feature: Feature, work: (target: string) => Promise<void>): Promise<void> {
+    const target =
+      feature === 'status' ? this.targets.statusContext : this.targets.deploymentEnvironment
+    if (!target || this.given.has(feature)) return
+    try {
+      await work(target)
+    } catch (error) {
+      if (!(error instanceof GithubApiError) || !error.details.transient) this.given.add(feature)
+      if (error instanceof GithubApiError && error.details.cancelled) {
+        this.logger.info(error.message)
+        return
+      }
+      const line = this.explain(feature, error)
+      if (this.warned.has(feature)) this.logger.info(line)
+      else this.logger.warning(line)
+      this.warned.add(feature)
+    }
+  }
+
+  /** One line: what failed, why, and what to do about it. */
+  explain(feature: Feature, error: unknown): string {
+    const what = error instanceof Error ? error.message : String(error)
+    const hint = error instanceof GithubApiError ? this.hint(feature, error) : ''
+    return `${what}${hint ? ` ${hint}` : ''} The Yunxiao run and this step's result are not affected.`
+  }
+
+  private hint(feature: Feature, error: GithubApiError): string {
+    const { status, permission, acceptedPermissions, githubMessage } = error.details
+    const repo = this.event.repository
+    if (status === 403 && !error.details.transient) {
+      const asked = acceptedPermissions ? ` (GitHub asks for ${acceptedPermissions})` : ''
+      if (this.event.pullRequest?.fromFork)
+        return `This pull request comes from a fork: GitHub gives its workflows a read-only token whatever \`permissions:\` says, so the token cannot have "${permission}"${asked}. Report on such pull requests from a workflow that has the permission (e.g. one on \`pull_request_target\` or \`workflow_run\`), or leave ${feature === 'status' ? 'commit-status' : 'deployment-environment'} off for forks.`
+      return `The token needs the "${permission}" permission${asked}: add \`${permission}\` to the job's \`permissions:\` block (a \`permissions:\` block that does not list it gives none), or pass a \`github-token\` that has it.`
+    }
+    if (status === 401)
+      return 'The `github-token` is not valid (expired or revoked, or not a GitHub token).'
+    if (status === 404)
+      return feature === 'deployment' && this.deploymentId !== undefined
+        ? `Deployment ${this.deploymentId} is gone (deleted?).`
+        : `The token cannot see ${repo} here: a token for another repository, or GITHUB_API_URL points at another server.`
+    if (status === 422 && githubMessage?.startsWith('No commit found'))
+      return `Commit ${shortSha(this.event.sha)} is not in ${repo} (a commit of a fork, or of another repository?).`
+    if (status === 409 || status === 422) return 'GitHub refused the request as it was sent.'
+    if (error.details.transient)
+      return feature === 'status'
+        ? 'GitHub could not be reached in time; the commit status stays as it was.'
+        : 'GitHub could not be reached in time; the deployment stays as it was.'
+    return ''
+  }
+}
