@@ -24,18 +24,25 @@
 // with nothing to do: <= 1.3), peak RSS <= bare node's + 8 MiB, dist/index.js <= 500 KiB, the end
 // of a waited run seen within one poll interval.
 //
-// Options: --rounds N (default 21), --warmup N (default 2), --sets a,b (some sets only), --node 20|24
-// (one Node only), --entry FILE / --post-entry FILE (other bundles, e.g. one built with ncc),
+// Options: --rounds N (default 21), --warmup N (default 2), --sets a,b (some sets only), --node
+// this|24 (only the Node running the bench, or only Node 24), --entry FILE / --post-entry FILE (other bundles, e.g. one built with ncc),
 // --no-wait (skip part 2), --modules (no timing: list the built-in modules and files each set loads
 // beyond what `node -e 0` loads, from process.moduleLoadList).
 import { execFileSync, spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, relative, resolve } from 'node:path'
+import { basename, join, relative, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import { startFlowSimulator } from '../simulator/flow-simulator.js'
-import { ROOT, inputEnv, parseCommandFile, runnerEnv, runStep } from '../simulator/runner.js'
+import {
+  ROOT,
+  inputEnv,
+  parseCommandFile,
+  runnerEnv,
+  runStep,
+  startStep
+} from '../simulator/runner.js'
 import { node24Path } from './ensure-node24.mjs'
 
 const args = process.argv.slice(2)
@@ -59,7 +66,7 @@ const INPUT_DEFAULTS = Object.fromEntries(
 )
 
 const NODES = [
-  { label: `Node ${process.versions.node}`, major: '20', path: process.execPath },
+  { label: `Node ${process.versions.node}`, major: 'this', path: process.execPath },
   { label: 'Node 24', major: '24', path: node24Path }
 ].filter(n => !opt('node') || opt('node') === n.major)
 
@@ -124,16 +131,36 @@ const ENVS =
   'APP_ENV: staging\nVERSION: 1.4.0\nREPLICAS: 3\nDEBUG: false\nRELEASE_NOTE: "fix: login"'
 const base = { token: TOKEN, 'organization-id': 'bench-org', 'pipeline-id': '1', domain: sim.url }
 
-/** A run of pipeline 3 that goes on for an hour, as the main step would have left it. */
-async function startLongRun() {
-  const { fetch } = globalThis
-  const res = await fetch(`${sim.url}/oapi/v1/flow/organizations/bench-org/pipelines/3/runs`, {
-    method: 'POST',
-    headers: { 'x-yunxiao-token': TOKEN, 'content-type': 'application/json' },
-    body: '{}'
-  })
-  if (!res.ok) throw new Error(`the simulator did not create a run: ${res.status}`)
-  return String(await res.json())
+const RUN_ID = Symbol('run id')
+let idleState
+
+/**
+ * Runs the main step (Node 20) with these inputs and gives what it left in GITHUB_STATE, as the
+ * runner gives it to the post step (STATE_<name>). With `kill`, the step is killed with SIGKILL as
+ * soon as it has read the status of the run it started once. The run id is kept under RUN_ID.
+ */
+async function mainState(inputs, kill) {
+  const before = sim.requests.length
+  const step = startStep({ entry: MAIN_ENTRY, inputs: { ...INPUT_DEFAULTS, ...inputs } })
+  if (kill) {
+    const read = () =>
+      sim.requests.slice(before).some(q => q.method === 'GET' && /\/runs\/\d+$/.test(q.path))
+    const started = Date.now()
+    while (!read()) {
+      if (Date.now() - started > 10_000) throw new Error('the main step read no run status')
+      await new Promise(resolve => setTimeout(resolve, 2))
+    }
+    step.child.kill('SIGKILL')
+  }
+  const result = await step.done
+  if (!kill && result.code !== 0) throw new Error(`the main step failed:\n${result.stdout}`)
+  const read = sim.requests
+    .slice(before)
+    .map(q => q.method === 'GET' && q.path.match(/\/runs\/(\d+)$/))
+    .find(Boolean)
+  const runId = kill ? read?.[1] : result.outputs['run-id']
+  if (!runId) throw new Error('the main step started no run')
+  return { ...result.state, [RUN_ID]: runId }
 }
 
 // A reference, not the action: a CommonJS file that loads node:http and node:https (as any client of
@@ -188,13 +215,8 @@ const SETS = [
     post: true,
     idle: true,
     inputs: base,
-    state: async () => ({
-      isPost: 'true',
-      pipelineId: '1',
-      runId: '1',
-      following: 'false',
-      finished: 'true'
-    }),
+    // What a main step that triggered and did not wait leaves in GITHUB_STATE (taken from one).
+    state: () => (idleState ??= mainState({ ...base }, false)),
     check: () => true
   },
   {
@@ -202,15 +224,12 @@ const SETS = [
     what: 'post step stopping a run main left running',
     post: true,
     inputs: { ...base, 'pipeline-id': '3' },
-    state: async () => ({
-      isPost: 'true',
-      pipelineId: '3',
-      runId: await startLongRun(),
-      following: 'true'
-    }),
+    // A main step that follows a run of an hour, killed outright (SIGKILL, as when a runner dies)
+    // once it reads the run's status: its GITHUB_STATE is what this post step gets.
+    state: () => mainState({ ...base, 'pipeline-id': '3', wait: 'true', logs: 'none' }, true),
     check: (r, state) => {
       const stops = sim.requests.filter(
-        q => q.method === 'PUT' && q.path.endsWith(`/pipelines/3/runs/${state.runId}`)
+        q => q.method === 'PUT' && q.path.endsWith(`/pipelines/3/runs/${state[RUN_ID]}`)
       )
       return stops.length === 1
     }
@@ -319,14 +338,13 @@ async function listModules() {
       const mod = await loaded([node.path, entryOf(set)], env)
       const extra = mod.list.filter(m => !seen.has(m))
       const builtins = extra.filter(m => m.startsWith('NativeModule ')).map(m => m.slice(13))
-      const files = mod.files.filter(f => f !== hook).map(f => relative(ROOT, f))
+      const files = mod.files
+        .filter(f => f !== hook)
+        .map(f => (relative(ROOT, f).startsWith('..') ? basename(f) : relative(ROOT, f)))
+      const pub = builtins.filter(m => !m.startsWith('internal/'))
       console.log(
-        `\n${node.label}, ${set.name}: ${builtins.length} built-in modules beyond node -e 0`
+        `${node.label}, ${set.name}: ${files.join(', ') || 'no file'}; ${builtins.length} built-in modules beyond node -e 0 (${builtins.length - pub.length} internal), public: ${pub.join(' ') || 'none'}`
       )
-      console.log(`  files: ${files.join(', ')}`)
-      console.log(`  built-ins: ${builtins.join(' ')}`)
-      const internalBindings = extra.filter(m => !m.startsWith('NativeModule '))
-      if (internalBindings.length) console.log(`  bindings: ${internalBindings.join(' ')}`)
     }
   }
 }
@@ -341,6 +359,7 @@ function distSizes() {
 async function measureWait() {
   const before = sim.requests.length
   const waited = await runStep({
+    node: NODES[0].path,
     entry: MAIN_ENTRY,
     inputs: {
       ...INPUT_DEFAULTS,

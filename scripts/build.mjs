@@ -6,8 +6,11 @@
 //   (envs, params, ...) is set.
 // - dist/github.js: src/github/ (commit status, deployments, context-envs), required only when one
 //   of the GitHub inputs is set.
+// - dist/run-control.js: src/action/run-control.ts (pipeline-name, run-id, manual gates), required
+//   only when pipeline-name or run-id is set, or a run is followed.
 // - undici is left out and tunnel is loaded only when a proxy is used (see the plugins below).
-// Main and post steps share dist/index.js.
+// - dist/post.js: the post step's own entry, and dist/post-work.js, what it loads when it has work
+//   (see below).
 import { build } from 'esbuild'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { resolve } from 'node:path'
@@ -97,6 +100,50 @@ const githubApart = {
   }
 }
 
+// src/action/run-control.ts (pipeline-name, run-id, manual gates) stays out of index.js the same way:
+// main.ts and follow.ts import it lazily, only when pipeline-name or run-id is set or a run is
+// followed, and it is built into dist/run-control.js (it imports no @actions/* module).
+const runControlApart = {
+  name: 'run-control-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/run-control\.js$/ }, args =>
+      args.importer.includes('/src/action/') && args.kind === 'dynamic-import'
+        ? { path: 'run-control', namespace: 'run-control-chunk' }
+        : undefined
+    )
+    b.onLoad({ filter: /.*/, namespace: 'run-control-chunk' }, () => ({
+      contents: "module.exports = require('./run-control.js')",
+      loader: 'js'
+    }))
+    b.onResolve({ filter: /.*/, namespace: 'run-control-chunk' }, args => ({
+      path: args.path,
+      external: true
+    }))
+  }
+}
+
+// The post step's work (src/action/post-work.ts: the Flow client, settling, the GitHub part) is
+// built into dist/post-work.js and required by dist/post.js only when main left something undone:
+// the post step of a job with nothing to do loads a few KiB and exits (README "Performance").
+const postWorkApart = {
+  name: 'post-work-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/post-work\.js$/ }, args =>
+      args.importer.endsWith('/src/action/post.ts') && args.kind === 'dynamic-import'
+        ? { path: 'post-work', namespace: 'post-work-chunk' }
+        : undefined
+    )
+    b.onLoad({ filter: /.*/, namespace: 'post-work-chunk' }, () => ({
+      contents: "module.exports = require('./post-work.js')",
+      loader: 'js'
+    }))
+    b.onResolve({ filter: /.*/, namespace: 'post-work-chunk' }, args => ({
+      path: args.path,
+      external: true
+    }))
+  }
+}
+
 // The @actions/* modules have no side effects at load; saying so lets esbuild drop the parts this
 // action does not use (the job summary helper and its node:fs/promises, OIDC, platform details).
 const actionsWithoutSideEffects = {
@@ -138,15 +185,36 @@ const common = {
   logLevel: 'warning'
 }
 
+// Entries bundled apart (no code shared at run time): dist/index.js for the main step, and
+// dist/post.js (with its work in dist/post-work.js) for the post step, which runs in every job that
+// uses the action and must start small. Neither post file has a path to CreatePipelineRun
+// (__tests__/hostile/post.test.ts checks them).
 const main = await build({
   ...common,
-  entryPoints: { index: 'src/index.ts' },
+  entryPoints: {
+    index: 'src/index.ts',
+    post: 'src/post.ts',
+    'post-work': 'src/action/post-work.ts'
+  },
   outdir: 'dist',
-  plugins: [stubUndici, lazyTunnel, chunksApart, githubApart, actionsWithoutSideEffects]
+  plugins: [
+    stubUndici,
+    lazyTunnel,
+    chunksApart,
+    githubApart,
+    runControlApart,
+    postWorkApart,
+    actionsWithoutSideEffects
+  ]
 })
 const github = await build({
   ...common,
   entryPoints: { github: 'src/github/index.ts' },
+  outdir: 'dist'
+})
+const runControl = await build({
+  ...common,
+  entryPoints: { 'run-control': 'src/action/run-control.ts' },
   outdir: 'dist'
 })
 // The YAML chunk holds only what the sources use of `yaml` (every `yaml.<name>` in a file that
@@ -221,7 +289,7 @@ const yaml = await build({
 
 // Licences of the bundled packages, as ncc's licenses.txt does.
 const pkgs = new Set()
-for (const result of [main, yaml, github]) {
+for (const result of [main, yaml, github, runControl]) {
   for (const input of Object.keys(result.metafile.inputs)) {
     const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)
     if (m) pkgs.add(m[1])

@@ -2,6 +2,8 @@ import type { ChildProcess } from 'node:child_process'
 
 export const ROOT: string
 export const DIST_ENTRY: string
+export const DIST_POST_ENTRY: string
+export function actionEntries(actionYml?: string): { main?: string; post?: string }
 
 export interface StepEvent {
   /** GITHUB_EVENT_NAME */
@@ -16,6 +18,9 @@ export interface StepOptions {
   /** Default: a push of GITHUB_SHA. */
   event?: StepEvent
   node?: string
+  /** Which of action.yml's entries to run: `runs.main` (default) or `runs.post`. */
+  step?: 'main' | 'post'
+  /** Another file to run instead. */
   entry?: string
   inputs?: Record<string, string | number | boolean | undefined>
   state?: Record<string, string>

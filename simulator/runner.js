@@ -1,4 +1,5 @@
-// Runs dist/index.js the way the GitHub runner runs a JavaScript action: inputs as
+// Runs the action's entries the way the GitHub runner runs a JavaScript action: the file action.yml
+// names in `runs.main` (or `runs.post`, with `step: 'post'`), inputs as
 // INPUT_<NAME> (uppercased, hyphens kept), the GITHUB_OUTPUT / GITHUB_STATE / GITHUB_STEP_SUMMARY
 // files, STATE_<name> for the post step, and a clean environment (PATH and the runner's variables).
 // Used by the end-to-end tests, `npm run demo` and `npm run bench`.
@@ -9,7 +10,19 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..')
-export const DIST_ENTRY = join(ROOT, 'dist', 'index.js')
+
+/** The files action.yml runs: `runs.main` and `runs.post`, as paths. */
+export function actionEntries(actionYml = readFileSync(join(ROOT, 'action.yml'), 'utf8')) {
+  const runs = actionYml.slice(actionYml.search(/^runs:/m))
+  const entry = key => {
+    const m = runs.match(new RegExp(`^\\s+${key}:\\s*['"]?([^'"\\s]+)['"]?\\s*$`, 'm'))
+    return m ? join(ROOT, m[1]) : undefined
+  }
+  return { main: entry('main'), post: entry('post') }
+}
+
+export const DIST_ENTRY = actionEntries().main ?? join(ROOT, 'dist', 'index.js')
+export const DIST_POST_ENTRY = actionEntries().post ?? join(ROOT, 'dist', 'post.js')
 
 /** Parses a GITHUB_OUTPUT / GITHUB_STATE file: `name<<delimiter\nvalue\ndelimiter` or `name=value` lines. */
 export function parseCommandFile(text) {
@@ -121,8 +134,9 @@ export function pullRequestEvent({
 /**
  * Starts one step. Returns { child, done } where done resolves to
  * { code, signal, stdout, stderr, outputs, state, summary, files }.
- * options: { node, inputs, state (for a post step: STATE_ values), env (extra), dir, onStdout,
- *   event ({ name, payload, env }: written to GITHUB_EVENT_PATH; default a push of GITHUB_SHA) }
+ * options: { node, step ('main' or 'post'), inputs, state (for a post step: STATE_ values), env
+ *   (extra), dir, onStdout, event ({ name, payload, env }: written to GITHUB_EVENT_PATH; default a
+ *   push of GITHUB_SHA) }
  */
 export function startStep(options) {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'flow-step-'))
@@ -149,11 +163,15 @@ export function startStep(options) {
     ...(event.env ?? {}),
     ...(options.env ?? {})
   }
-  const child = spawn(options.node ?? process.execPath, [options.entry ?? DIST_ENTRY], {
-    env,
-    cwd: dir,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    options.node ?? process.execPath,
+    [options.entry ?? (options.step === 'post' ? DIST_POST_ENTRY : DIST_ENTRY)],
+    {
+      env,
+      cwd: dir,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8')

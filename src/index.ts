@@ -1,8 +1,4 @@
-// Entry point of both the main and the post step (action.yml runs this file for each).
-import { isPost } from './action/state.js'
+// Entry of the main step (action.yml `runs.main`). The post step has its own entry, post.ts.
+import { run } from './action/main.js'
 
-if (isPost) {
-  void import('./action/post.js').then(({ runPost }) => runPost())
-} else {
-  void import('./action/main.js').then(({ run }) => run())
-}
+void run()

@@ -80,6 +80,25 @@ describe('parseStringMapping: keys', () => {
   })
 })
 
+describe('parseStringMapping: keys as written', () => {
+  it('keeps NULL, ~, null, true, 1 and 0x10 as keys, as written in the source', async () => {
+    expect(await parseStringMapping('NULL: a\n~: b\nnull: c\ntrue: d\n1: e\n0x10: f')).toEqual({
+      NULL: 'a',
+      '~': 'b',
+      null: 'c',
+      true: 'd',
+      '1': 'e',
+      '0x10': 'f'
+    })
+  })
+
+  it('still says which key is repeated when two are written alike', async () => {
+    await expect(parseStringMapping('NULL: a\n"NULL": b')).rejects.toThrow(
+      /key "NULL" appears more than once/
+    )
+  })
+})
+
 describe('parseStringMapping: errors', () => {
   it.each([
     ['A:\n  B: 1', /the value of "A" is a mapping, not a single value/],

@@ -76,7 +76,8 @@ describe('getSettings with only the required inputs', () => {
       pollIntervalMs: 10_000,
       stopOnCancel: true,
       stopOnTimeout: false,
-      logs: 'failed'
+      logs: 'failed',
+      onManualGate: 'wait'
     } satisfies Settings)
   })
 
@@ -136,7 +137,10 @@ describe('each input', () => {
     ['http://localhost:3000', 'http://localhost:3000'],
     ['http://LOCALHOST:3000', 'http://localhost:3000'],
     ['http://[::1]:9000', 'http://[::1]:9000'],
-    ['http://[0:0:0:0:0:0:0:1]:9000', 'http://[::1]:9000']
+    ['http://[0:0:0:0:0:0:0:1]:9000', 'http://[::1]:9000'],
+    ['http://127.0.0.2:8080', 'http://127.0.0.2:8080'],
+    ['http://127.255.255.254:8080', 'http://127.255.255.254:8080'],
+    ['http://[::ffff:127.0.0.1]:8080', 'http://[::ffff:7f00:1]:8080']
   ])('domain %j -> baseUrl %j', async (value, baseUrl) => {
     expect((await settingsFrom({ domain: value })).baseUrl).toBe(baseUrl)
   })
@@ -288,6 +292,14 @@ const BAD: BadCase[] = [
   },
   { input: 'token', value: 'pt-abc def', expected: /without spaces or line breaks/, shows: null },
   { input: 'token', value: 'pt-abc\ndef', expected: /without spaces or line breaks/, shows: null },
+  { input: 'token', value: 'pt-abc\u200bdef', expected: /printable ASCII/, shows: null },
+  { input: 'token', value: 'pt-abcé', expected: /printable ASCII/, shows: null },
+  {
+    input: 'token',
+    value: 'pt-abc\u00a0def',
+    expected: /printable ASCII|without spaces/,
+    shows: null
+  },
   { input: 'organization-id', value: 'org/../x', expected: /expected an organization id/ },
   { input: 'organization-id', value: 'my org', expected: /expected an organization id/ },
   { input: 'organization-id', value: 'org?x=1', expected: /expected an organization id/ },
@@ -308,7 +320,8 @@ const BAD: BadCase[] = [
     value: 'http://openapi-rdc.aliyuncs.com',
     expected: /http:\/\/ is allowed only for loopback/
   },
-  { input: 'domain', value: 'http://127.0.0.2:8080', expected: /only for loopback/ },
+  { input: 'domain', value: 'http://128.0.0.1:8080', expected: /only for loopback/ },
+  { input: 'domain', value: 'http://[::2]:8080', expected: /only for loopback/ },
   { input: 'domain', value: 'http://localhost.example.com', expected: /only for loopback/ },
   {
     input: 'domain',
@@ -657,6 +670,11 @@ describe('the GitHub inputs', () => {
     const spaced = await errorFrom({ 'deployment-environment': 'qa', 'github-token': 'a b' })
     expect(spaced.message).toMatch(/without spaces/)
     expect(spaced.message).not.toContain('a b')
+    const curly = await errorFrom({
+      'deployment-environment': 'qa',
+      'github-token': 'ghs_\u201cx\u201d'
+    })
+    expect(curly.message).toMatch(/printable ASCII/)
   })
 
   it('refuses settings that would do nothing, and bad values, naming the input', async () => {

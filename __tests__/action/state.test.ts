@@ -1,184 +1,124 @@
-// The state the post step reads (STATE_<name> variables) and the main step writes (the
-// GITHUB_STATE file). `isPost` is read when the module loads, so each case sets the environment
-// first and imports a fresh copy.
+// The run record: what the main step writes to the GITHUB_STATE file and the post step reads back
+// from STATE_run, as the runner hands it over.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseCommandFile } from '../../simulator/runner.js'
+import {
+  decodeRecord,
+  encodeRecord,
+  recordFromEnv,
+  type RunRecord
+} from '../../src/action/run-record.js'
 
-const NAMES = ['isPost', 'runId', 'pipelineId', 'following', 'finished'] as const
-type StateName = (typeof NAMES)[number]
-
-let dir: string
-let stateFile: string
-const saved: Record<string, string | undefined> = {}
-
-beforeEach(() => {
-  for (const key of ['GITHUB_STATE', ...NAMES.map(n => `STATE_${n}`)]) {
-    saved[key] = process.env[key]
-    delete process.env[key]
-  }
-  dir = mkdtempSync(join(tmpdir(), 'state-test-'))
-  stateFile = join(dir, 'state')
-  writeFileSync(stateFile, '')
-  process.env.GITHUB_STATE = stateFile
-  jest.resetModules()
-})
-
-afterEach(() => {
-  for (const [key, value] of Object.entries(saved)) {
-    if (value === undefined) delete process.env[key]
-    else process.env[key] = value
-  }
-  rmSync(dir, { recursive: true, force: true })
-})
-
-/** Sets STATE_<name> as the runner does for the post step, then loads the module afresh. */
-async function load(state: Partial<Record<StateName, string>> = {}) {
-  for (const [name, value] of Object.entries(state)) {
-    // Assigning undefined to process.env would store the string 'undefined'.
-    if (value !== undefined) process.env[`STATE_${name}`] = value
-  }
-  return import('../../src/action/state.js')
+const RECORD: RunRecord = {
+  phase: 'following',
+  pipelineId: 42,
+  runId: 7,
+  baseUrl: 'https://openapi-rdc.aliyuncs.com',
+  organizationId: 'org-1',
+  consoleUrl: 'https://flow.aliyun.com',
+  stop: true
 }
 
-const written = () => parseCommandFile(readFileSync(stateFile, 'utf8'))
-
-describe('isPost', () => {
-  it('is false in the main step, where nothing was saved yet', async () => {
-    expect((await load()).isPost).toBe(false)
+describe('decodeRecord', () => {
+  it('reads back what encodeRecord wrote', () => {
+    expect(decodeRecord(encodeRecord(RECORD))).toEqual(RECORD)
+    const region = { ...RECORD, organizationId: undefined, phase: 'started' as const }
+    expect(decodeRecord(encodeRecord(region))).toEqual({
+      phase: 'started',
+      pipelineId: 42,
+      runId: 7,
+      baseUrl: RECORD.baseUrl,
+      consoleUrl: RECORD.consoleUrl,
+      stop: true
+    })
   })
 
-  it('is true once main saved it, as the post step sees it', async () => {
-    expect((await load({ isPost: 'true' })).isPost).toBe(true)
+  it.each([
+    ['nothing', undefined],
+    ['an empty value', ''],
+    ['not JSON', '{phase: following'],
+    ['a list', '[]'],
+    ['null', 'null'],
+    ['the old flag format', 'true'],
+    ['an unknown phase', encodeRecord({ ...RECORD, phase: 'running' as never })],
+    ['run id 0', encodeRecord({ ...RECORD, runId: 0 })],
+    ['a fractional run id', encodeRecord({ ...RECORD, runId: 1.5 })],
+    ['a run id in quotes', JSON.stringify({ ...RECORD, runId: '7' })],
+    ['no pipeline id', JSON.stringify({ ...RECORD, pipelineId: undefined })],
+    ['a base URL that is not http(s)', encodeRecord({ ...RECORD, baseUrl: 'file:///etc' })],
+    ['a base URL with credentials', encodeRecord({ ...RECORD, baseUrl: 'https://u:p@h' })],
+    ['no stop decision', JSON.stringify({ ...RECORD, stop: 'true' })],
+    ['an empty organization id', encodeRecord({ ...RECORD, organizationId: '' })]
+  ])('is undefined for %s', (_, text) => {
+    expect(decodeRecord(text)).toBeUndefined()
   })
 
-  it('is read once, when the module loads', async () => {
-    const state = await load()
-    process.env.STATE_isPost = 'true'
-    expect(state.isPost).toBe(false)
-  })
-
-  it('is false for anything but "true"', async () => {
-    expect((await load({ isPost: 'yes' })).isPost).toBe(false)
+  it('is read from STATE_run', () => {
+    expect(recordFromEnv({ STATE_run: encodeRecord(RECORD) })).toEqual(RECORD)
+    expect(recordFromEnv({})).toBeUndefined()
   })
 })
 
-describe('savedRun', () => {
-  it('is undefined when main saved nothing', async () => {
-    expect((await load()).savedRun()).toBeUndefined()
-  })
+describe('saveRecord', () => {
+  let dir: string
+  let stateFile: string
+  const saved: Record<string, string | undefined> = {}
+  let stdout: string[]
 
-  it('reads the ids and the flags', async () => {
-    const { savedRun } = await load({
-      pipelineId: '42',
-      runId: '7',
-      following: 'true',
-      finished: 'true'
+  beforeEach(() => {
+    saved.GITHUB_STATE = process.env.GITHUB_STATE
+    dir = mkdtempSync(join(tmpdir(), 'state-test-'))
+    stateFile = join(dir, 'state')
+    writeFileSync(stateFile, '')
+    process.env.GITHUB_STATE = stateFile
+    stdout = []
+    jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      stdout.push(String(chunk))
+      return true
     })
-    expect(savedRun()).toEqual({ pipelineId: 42, runId: 7, following: true, finished: true })
-  })
-
-  it('reads a run not followed and not finished', async () => {
-    const { savedRun } = await load({ pipelineId: '42', runId: '7', following: 'false' })
-    expect(savedRun()).toEqual({ pipelineId: 42, runId: 7, following: false, finished: false })
-  })
-
-  it('takes only "true" for a flag', async () => {
-    const { savedRun } = await load({
-      pipelineId: '42',
-      runId: '7',
-      following: 'TRUE',
-      finished: '1'
-    })
-    expect(savedRun()).toMatchObject({ following: false, finished: false })
-  })
-
-  for (const runId of ['', 'abc', '0', '-3', '1.5', '9007199254740993', 'NaN', 'Infinity']) {
-    it(`is undefined for the run id ${JSON.stringify(runId)}`, async () => {
-      const { savedRun } = await load({ pipelineId: '42', runId, following: 'true' })
-      expect(savedRun()).toBeUndefined()
-    })
-  }
-
-  for (const pipelineId of ['abc', '2.5', '9007199254740993']) {
-    it(`is undefined for the pipeline id ${JSON.stringify(pipelineId)}`, async () => {
-      const { savedRun } = await load({ pipelineId, runId: '7', following: 'true' })
-      expect(savedRun()).toBeUndefined()
-    })
-  }
-
-  // Number('') is 0, and only the run id is checked for being positive (src/state.ts, savedRun):
-  // a missing, zero or negative pipeline id gives a SavedRun the client then refuses
-  // (RangeError), so post warns instead of doing nothing.
-  for (const pipelineId of [undefined, '0', '-5']) {
-    it(`is undefined for the pipeline id ${JSON.stringify(pipelineId)}`, async () => {
-      const { savedRun } = await load({ pipelineId, runId: '7', following: 'true' })
-      expect(savedRun()).toBeUndefined()
-    })
-  }
-})
-
-describe('saving', () => {
-  it('markMainStarted saves isPost', async () => {
-    ;(await load()).markMainStarted()
-    expect(written()).toEqual({ isPost: 'true' })
-  })
-
-  it('saveRunStarted saves the pipeline id, the run id and following', async () => {
-    const state = await load()
-    state.saveRunStarted(42, 7, true)
-    expect(written()).toEqual({ pipelineId: '42', runId: '7', following: 'true' })
-  })
-
-  it('saveRunStarted saves following=false for a run not waited for', async () => {
-    ;(await load()).saveRunStarted(42, 7, false)
-    expect(written()).toEqual({ pipelineId: '42', runId: '7', following: 'false' })
-  })
-
-  it('saveRunFinished saves finished', async () => {
-    ;(await load()).saveRunFinished()
-    expect(written()).toEqual({ finished: 'true' })
-  })
-
-  it('appends each value at once, as name<<delimiter entries', async () => {
-    const state = await load()
-    state.markMainStarted()
-    const afterMark = readFileSync(stateFile, 'utf8')
-    state.saveRunStarted(42, 7, true)
-    const text = readFileSync(stateFile, 'utf8')
-    expect(text.startsWith(afterMark)).toBe(true)
-    state.saveRunFinished()
-
-    const entries = [...readFileSync(stateFile, 'utf8').matchAll(/^(\w+)<<(ghadelimiter_\S+)$/gm)]
-    expect(entries.map(m => m[1])).toEqual([
-      'isPost',
-      'pipelineId',
-      'runId',
-      'following',
-      'finished'
-    ])
-    // Each entry has its own delimiter, closing its value.
-    const delimiters = entries.map(m => m[2])
-    expect(new Set(delimiters).size).toBe(delimiters.length)
-    expect(written()).toEqual({
-      isPost: 'true',
-      pipelineId: '42',
-      runId: '7',
-      following: 'true',
-      finished: 'true'
-    })
-  })
-
-  it('reads back what it wrote, as the post step would', async () => {
-    const main = await load()
-    main.markMainStarted()
-    main.saveRunStarted(42, 7, true)
-
     jest.resetModules()
-    const post = await load(written())
-    expect(post.isPost).toBe(true)
-    expect(post.savedRun()).toEqual({ pipelineId: 42, runId: 7, following: true, finished: false })
+  })
+
+  afterEach(() => {
+    jest.restoreAllMocks()
+    if (saved.GITHUB_STATE === undefined) delete process.env.GITHUB_STATE
+    else process.env.GITHUB_STATE = saved.GITHUB_STATE
+    chmodSync(dir, 0o700)
+    rmSync(dir, { recursive: true, force: true })
+  })
+
+  const load = () => import('../../src/action/state.js')
+
+  it('appends the record as one name<<delimiter entry, the last one winning', async () => {
+    const { saveRecord } = await load()
+    expect(saveRecord(RECORD, 'https://x/1')).toBe(true)
+    const first = readFileSync(stateFile, 'utf8')
+    expect(saveRecord({ ...RECORD, phase: 'finished' }, 'https://x/1')).toBe(true)
+    const text = readFileSync(stateFile, 'utf8')
+    expect(text.startsWith(first)).toBe(true)
+    expect([...text.matchAll(/^run<<ghadelimiter_\S+$/gm)].length).toBe(2)
+    const state = parseCommandFile(text)
+    expect(decodeRecord(state.run)).toEqual({ ...RECORD, phase: 'finished' })
+    expect(stdout.join('')).toBe('')
+  })
+
+  it('warns once, and does not throw, when the state file cannot be written', async () => {
+    const { saveRecord } = await load()
+    process.env.GITHUB_STATE = join(dir, 'missing', 'state')
+    expect(saveRecord(RECORD, 'https://x/pipelines/42/builds/7')).toBe(false)
+    expect(saveRecord({ ...RECORD, phase: 'finished' }, 'https://x/pipelines/42/builds/7')).toBe(
+      false
+    )
+    const warnings = stdout
+      .join('')
+      .split('\n')
+      .filter(l => l.startsWith('::warning::'))
+    expect(warnings.length).toBe(1)
+    expect(warnings[0]).toContain('run #7')
+    expect(warnings[0]).toContain('https://x/pipelines/42/builds/7')
+    expect(warnings[0]).toMatch(/post step cannot stop the run/)
   })
 })

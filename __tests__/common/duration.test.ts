@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { formatDuration, parseDuration } from '../../src/common/duration.js'
+import { formatDuration, formatPause, parseDuration } from '../../src/common/duration.js'
 
 const S = 1000
 const M = 60 * S
@@ -74,5 +74,19 @@ describe('formatDuration', () => {
     for (const ms of [S, 59 * S, 61 * S, H, H + S, 3 * H + 59 * M + 59 * S]) {
       expect(parseDuration(formatDuration(ms))).toBe(ms)
     }
+  })
+})
+
+describe('formatPause', () => {
+  it('milliseconds below a second, whole seconds above, never 0s', () => {
+    expect(formatPause(0)).toBe('0 ms')
+    expect(formatPause(1)).toBe('1 ms')
+    expect(formatPause(250)).toBe('250 ms')
+    expect(formatPause(999.6)).toBe('1s')
+    expect(formatPause(1000)).toBe('1s')
+    expect(formatPause(1499)).toBe('1s')
+    expect(formatPause(1500)).toBe('2s')
+    expect(formatPause(65_000)).toBe('1m 5s')
+    expect(formatPause(NaN)).toBe('0 ms')
   })
 })

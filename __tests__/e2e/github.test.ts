@@ -2,6 +2,11 @@
 // committed dist/index.js run as the runner runs it, against the Flow and the GitHub simulators,
 // for a push and a pull_request event.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { connect, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import http from 'node:http'
 import { startFlowSimulator, type FlowSimulator } from '../../simulator/flow-simulator.js'
 import { startGithubSimulator, type GithubSimulator } from '../../simulator/github-simulator.js'
 import {
@@ -123,7 +128,7 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(result.stdout).toContain(`::add-mask::${GH_TOKEN}`)
     // the post step has nothing left to do
     const count = gh.requests.length
-    const post = await runStep({ node, inputs: inputs(1), state: result.state })
+    const post = await runStep({ node, step: 'post', inputs: inputs(1), state: result.state })
     expect(post.code).toBe(0)
     expect(gh.requests.length).toBe(count)
   })
@@ -147,6 +152,28 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
       ['failure', 'ci/yunxiao-tests']
     ])
     expect(gh.statuses(PR_MERGE)).toEqual([])
+  })
+
+  it('follow mode (run-id): the status goes on the commit of this job, pending then the verdict', async () => {
+    const started = await step(1, {})
+    expect(started.code).toBe(0)
+    const runId = started.outputs['run-id']
+    const before = gh.statuses(PUSH_SHA).length
+    const result = await step(1, { 'run-id': runId, 'commit-status': 'true' })
+    expect(result.code).toBe(0)
+    expect(result.outputs['run-id']).toBe(runId)
+    expect(
+      gh
+        .statuses(PUSH_SHA)
+        .slice(before)
+        .map(s => [s.state, s.target_url])
+    ).toEqual([
+      ['pending', started.outputs['run-url']],
+      ['success', started.outputs['run-url']]
+    ])
+    // nothing was started by the follow step
+    expect(flow.runs(1).map(r => String(r.id))).toContain(runId)
+    expect(flow.runs(1).at(-1)?.id).toBe(Number(runId))
   })
 
   it('records a deployment: in_progress with the run link, then success with the environment URL', async () => {
@@ -174,6 +201,7 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
       ['success', result.outputs['run-url'], 'https://staging.example.com']
     ])
     expect(warnings(result.stdout)).toEqual([])
+    expect(result.summary).toContain('| GitHub deployment | `staging` |')
   })
 
   it('without wait, leaves the deployment in_progress for a later step, and the post step leaves it', async () => {
@@ -185,7 +213,7 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(deployment.statuses.map(s => s.state)).toEqual(['in_progress'])
     expect(result.stdout).toMatch(/stays in_progress/)
     const count = gh.requests.length
-    const post = await runStep({ node, inputs: inputs(1), state: result.state })
+    const post = await runStep({ node, step: 'post', inputs: inputs(1), state: result.state })
     expect(post.code).toBe(0)
     expect(gh.requests.length).toBe(count)
   })
@@ -291,7 +319,7 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(result.stdout).toMatch(/\(HTTP 502\); trying again/)
   })
 
-  it('an unknown commit (422) and a bad token (401) are warnings that say why', async () => {
+  it('an unknown commit (422), a bad token (401) and an unseen repository (404) are warnings that say why', async () => {
     const unknown = await step(1, { wait: 'true', 'commit-status': 'true' }, undefined, {
       GITHUB_SHA: UNKNOWN_SHA
     })
@@ -306,6 +334,13 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     })
     expect(bad.code).toBe(0)
     expect(warnings(bad.stdout).join('\n')).toMatch(/HTTP 401.*github-token/)
+    const other = await step(1, { wait: 'true', 'deployment-environment': 'qa' }, undefined, {
+      GITHUB_REPOSITORY: 'octo-org/secret'
+    })
+    expect(other.code).toBe(0)
+    expect(warnings(other.stdout).join('\n')).toMatch(
+      /HTTP 404 "Not Found".*cannot see octo-org\/secret/
+    )
   })
 
   it('GitHub out of reach: one warning, the step passes with the Yunxiao result', async () => {
@@ -324,6 +359,45 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     const lines = warnings(result.stdout)
     expect(lines.length).toBe(2) // one for the status, one for the deployment
     expect(lines.join('\n')).toMatch(/ECONNREFUSED/)
+  })
+
+  it('goes through HTTP_PROXY like the Yunxiao calls (loopback Yunxiao stays direct)', async () => {
+    // A CONNECT proxy that sends every tunnel to the GitHub simulator, whatever host was asked for.
+    const connects: string[] = []
+    const port = Number(new URL(gh.url).port)
+    const proxy = http.createServer()
+    proxy.on('connect', (req, client: Socket, head: Buffer) => {
+      connects.push(req.url ?? '')
+      const upstream = connect(port, '127.0.0.1', () => {
+        client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
+        if (head.length) upstream.write(head)
+        upstream.pipe(client)
+        client.pipe(upstream)
+      })
+      upstream.on('error', () => client.destroy())
+      client.on('error', () => upstream.destroy())
+    })
+    await new Promise<void>(done => proxy.listen(0, '127.0.0.1', done))
+    try {
+      const proxyPort = (proxy.address() as { port: number }).port
+      const before = gh.statuses(PUSH_SHA).length
+      const result = await step(1, { wait: 'true', 'commit-status': 'true' }, undefined, {
+        GITHUB_API_URL: `http://api.github.invalid:${port}`,
+        HTTP_PROXY: `http://127.0.0.1:${proxyPort}`
+      })
+      expect(result.code).toBe(0)
+      expect(warnings(result.stdout)).toEqual([])
+      expect(
+        gh
+          .statuses(PUSH_SHA)
+          .slice(before)
+          .map(s => s.state)
+      ).toEqual(['pending', 'success'])
+      expect(connects).toEqual([`api.github.invalid:${port}`, `api.github.invalid:${port}`])
+    } finally {
+      proxy.closeAllConnections()
+      await new Promise(done => proxy.close(done))
+    }
   })
 
   it('GitHub Enterprise Server: the API under /api/v3', async () => {
@@ -380,6 +454,7 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     const count = gh.requests.length
     const post = await runStep({
       node,
+      step: 'post',
       inputs: inputs(3, { wait: 'true', 'commit-status': 'true' }),
       state: result.state,
       env: { GITHUB_API_URL: gh.url }
@@ -407,6 +482,7 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     ).toEqual(['pending'])
     const post = await runStep({
       node,
+      step: 'post',
       inputs: inputs(3, extra),
       state: main.state,
       env: { GITHUB_API_URL: gh.url }
@@ -424,6 +500,50 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(deployment.statuses.map(s => s.state)).toEqual(['in_progress', 'inactive'])
   })
 
+  it('main killed while the pending status is on its way: the post step still posts the verdict', async () => {
+    const statusesBefore = gh.statuses(PUSH_SHA).length
+    gh.addFault({ method: 'POST', path: '/statuses/', delayMs: 60_000, status: 502 })
+    const start = gh.requests.length
+    const extra = { wait: 'true', 'commit-status': 'true' }
+    const step = startStep({ node, inputs: inputs(3, extra), env: { GITHUB_API_URL: gh.url } })
+    await waitFor(() => gh.requests.length > start, 'the pending status request')
+    step.child.kill('SIGKILL')
+    const main = await step.done
+    while (gh.faults.length) gh.faults.pop()
+    const post = await runStep({
+      node,
+      step: 'post',
+      inputs: inputs(3, extra),
+      state: main.state,
+      env: { GITHUB_API_URL: gh.url }
+    })
+    expect(post.code).toBe(0)
+    const posted = gh.statuses(PUSH_SHA).slice(statusesBefore)
+    expect(posted.map(s => s.state)).toEqual(['error'])
+    expect(posted[0].description).toMatch(/^Cancelled: .*was stopped$/)
+  })
+
+  it('a plain trigger never loads dist/github.js; a GitHub input does', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gh-chunk-'))
+    try {
+      const preload = join(dir, 'loaded.cjs')
+      const out = join(dir, 'loaded.json')
+      writeFileSync(
+        preload,
+        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))))`
+      )
+      const loaded = async (extra: Record<string, string>) => {
+        const result = await step(1, extra, undefined, { NODE_OPTIONS: `--require ${preload}` })
+        expect(result.code).toBe(0)
+        return (JSON.parse(readFileSync(out, 'utf8')) as string[]).map(f => f.split('/').at(-1))
+      }
+      expect(await loaded({})).not.toContain('github.js')
+      expect(await loaded({ 'context-envs': 'true' })).toContain('github.js')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it('refuses a pull request ref as a branch, pointing at github.head_ref; nothing is sent', async () => {
     const flowStart = flow.requests.length
     const cases: Record<string, string>[] = [
@@ -438,6 +558,19 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
       expect(errors).toContain('github.head_ref')
     }
     expect(flow.requests.length).toBe(flowStart)
+  })
+
+  it('dry-run says what it would post on GitHub, and calls nothing', async () => {
+    const ghStart = gh.requests.length
+    const result = await step(
+      1,
+      { 'dry-run': 'true', wait: 'true', 'commit-status': 'true', 'deployment-environment': 'qa' },
+      PR
+    )
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Would post commit status "yunxiao/1" on aaaaaaa')
+    expect(result.stdout).toContain('Would create a GitHub deployment of aaaaaaa to "qa"')
+    expect(gh.requests.length).toBe(ghStart)
   })
 
   it('commit-status without wait is an input error; nothing is sent', async () => {

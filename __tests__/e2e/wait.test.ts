@@ -140,7 +140,7 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
     expect(reads).toBeGreaterThanOrEqual(2)
 
     const before = sim.requests.length
-    const post = await runStep({ node, inputs: inputs(1), state: result.state })
+    const post = await runStep({ node, step: 'post', inputs: inputs(1), state: result.state })
     expect(post.code).toBe(0)
     expect(sim.requests.length).toBe(before)
   })
@@ -219,7 +219,7 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
       expect(sim.runs(3).find(r => String(r.id) === runId)?.status).toBe('CANCELED')
       // post step: main finished its business, nothing to do
       const before = sim.requests.length
-      const post = await runStep({ node, inputs: inputs(3), state: result.state })
+      const post = await runStep({ node, step: 'post', inputs: inputs(3), state: result.state })
       expect(post.code).toBe(0)
       expect(sim.requests.length).toBe(before)
     })
@@ -262,11 +262,11 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
     const main = await step.done
     expect(main.code).toBe(1)
     expect(errorLines(main.stdout).join('\n')).toMatch(/Could not stop Yunxiao run/)
-    expect(main.state.finished).toBeUndefined()
+    expect(JSON.parse(main.state.run)).toMatchObject({ phase: 'following', stop: true })
     expect(sim.runs(3).find(r => String(r.id) === runId)?.status).not.toBe('CANCELED')
     // the faults are used up by now; the post step stops the run
     while (sim.faults.length) sim.faults.pop()
-    const post = await runStep({ node, inputs: inputs(3), state: main.state })
+    const post = await runStep({ node, step: 'post', inputs: inputs(3), state: main.state })
     expect(post.code).toBe(0)
     expect(post.stdout).toMatch(/Stopped Yunxiao run/)
     expect(sim.runs(3).find(r => String(r.id) === runId)?.status).toBe('CANCELED')
@@ -280,6 +280,7 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
     const main = await step.done
     const post = await runStep({
       node,
+      step: 'post',
       inputs: inputs(3, { 'stop-on-cancel': 'false' }),
       state: main.state
     })
@@ -313,7 +314,7 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
     expect(main.signal).toBe('SIGKILL')
     expect(main.outputs['run-id']).toBe(runId)
     expect(stopRequests(sim, runId)).toEqual([])
-    const post = await runStep({ node, inputs: inputs(3), state: main.state })
+    const post = await runStep({ node, step: 'post', inputs: inputs(3), state: main.state })
     expect(post.code).toBe(0)
     expect(stopRequests(sim, runId).length).toBe(1)
     expect(sim.runs(3).find(r => String(r.id) === runId)?.status).toBe('CANCELED')

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import http from 'node:http'
 import { resolve } from 'node:path'
 import nock from 'nock'
 import type { RetryEvent } from '../../src/flow/client.js'
@@ -14,7 +15,8 @@ import {
   closedPort,
   counted,
   failure,
-  harness
+  harness,
+  listen
 } from '../support/flow-client.js'
 
 describe('paths, headers and bodies', () => {
@@ -454,20 +456,27 @@ describe('CreatePipelineRun retries only where no run can have started', () => {
     expect(scope.isDone()).toBe(true)
   })
 
+  // A real loopback server: nock fails a request before its socket reports a connection.
   it('a connection reset after sending is not retried: the run may have started', async () => {
-    nock(CENTER)
-      .post(CENTER_RUNS)
-      .replyWithError(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }))
-      .post(CENTER_RUNS)
-      .reply(200, '15')
-    const { client, sleeps } = harness()
-    const error = await failure(client.createRun(42, undefined))
-    expect(error).toMatchObject({ kind: 'network', networkCode: 'ECONNRESET', attempts: 1 })
-    expect(error.mayHaveStarted).toBe(true)
-    expect(error.retryable).toBe(false)
-    expect(sleeps).toEqual([])
-    // A retry would have taken the second answer (and succeeded).
-    expect(nock.pendingMocks()).toHaveLength(1)
+    let requests = 0
+    const server = http.createServer(req => {
+      requests++
+      req.socket.destroy()
+    })
+    const port = await listen(server)
+    try {
+      const { client, sleeps } = harness({ baseUrl: `http://127.0.0.1:${port}` })
+      const error = await failure(client.createRun(42, undefined))
+      expect(error).toMatchObject({ kind: 'network', networkCode: 'ECONNRESET', attempts: 1 })
+      expect(error.mayHaveStarted).toBe(true)
+      expect(error.retryable).toBe(false)
+      expect(error.message).not.toContain('nothing was sent')
+      expect(sleeps).toEqual([])
+      expect(requests).toBe(1)
+    } finally {
+      server.closeAllConnections()
+      await new Promise(done => server.close(done))
+    }
   })
 
   it('5xx is not retried: exactly one request reaches the server', async () => {

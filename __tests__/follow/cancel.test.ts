@@ -92,6 +92,40 @@ describe('watchCancellation', () => {
     expect(exit).toHaveBeenCalledTimes(1)
   })
 
+  it('says its last words (the latest ones set) just before it exits, and exits even if they throw', () => {
+    const said: string[] = []
+    const c = watch(1000)
+    c.setLastWords(() => said.push('first'))
+    c.setLastWords(() => said.push('second'))
+    signal('SIGINT')
+    jest.advanceTimersByTime(999)
+    expect(said).toEqual([])
+    jest.advanceTimersByTime(1)
+    expect(said).toEqual(['second'])
+    expect(exit).toHaveBeenCalledWith(1)
+
+    exit.mockClear()
+    c.dispose()
+    const d = watch(10)
+    d.setLastWords(() => {
+      throw new Error('boom')
+    })
+    signal('SIGTERM')
+    expect(() => jest.advanceTimersByTime(10)).toThrow('boom')
+    expect(exit).toHaveBeenCalledWith(1)
+  })
+
+  it('says nothing at exit once the last words are cleared', () => {
+    const said: string[] = []
+    const c = watch(10)
+    c.setLastWords(() => said.push('x'))
+    c.setLastWords(undefined)
+    signal('SIGINT')
+    jest.advanceTimersByTime(10)
+    expect(said).toEqual([])
+    expect(exit).toHaveBeenCalledWith(1)
+  })
+
   it('does not let the exit timer keep the process alive', () => {
     const setTimeoutSpy = jest.spyOn(globalThis, 'setTimeout')
     watch(5000)

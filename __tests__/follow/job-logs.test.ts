@@ -111,6 +111,24 @@ describe('createJobLogPrinter: modes', () => {
     ])
   })
 
+  it('names the job as the wait loop named it, by its place in the run (an unnamed third stage is "stage 3")', async () => {
+    const { print, logger } = printer('x')
+    await print({ stageInfo: {} }, { id: 5, status: 'FAIL' }, undefined, 'stage 3 / job 5')
+    expect(logger.transcript()[0]).toBe('::group::stage 3 / job 5 (FAIL)')
+    expect(logger.transcript().at(-1)).toBe(
+      `::error::Job "stage 3 / job 5" failed; its log is above. Run: ${RUN_URL}`
+    )
+  })
+
+  it('says a log cannot be read when the job has no id, without asking for it', async () => {
+    const { print, logger, getJobLog } = printer('x')
+    await print(stage, { name: 'no id', status: 'FAIL' })
+    expect(getJobLog).not.toHaveBeenCalled()
+    expect(logger.transcript().join('\n')).toMatch(
+      /Could not read the log of job "Build \/ no id" \(Yunxiao gave no id for this job\)/
+    )
+  })
+
   it.each(['SUCCESS', 'CANCELED'])("'failed' skips a %s job without reading its log", async s => {
     const { print, logger, getJobLog } = printer('fine')
     await print(stage, job(s))

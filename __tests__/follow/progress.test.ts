@@ -280,7 +280,7 @@ describe('names and statuses from Yunxiao', () => {
     expect(jobName({ id: '7\n::error::x', name: '\t' } as unknown as FlowJob, 0)).toBe(
       'job 7 ::error::x'
     )
-    expect(jobName({ name: '' } as unknown as FlowJob, 1)).toBe('job 2')
+    expect(jobName({ name: '' }, 1)).toBe('job 2')
   })
 
   it('formatChange keeps a change made elsewhere on one line', () => {

@@ -10,6 +10,7 @@ import {
   type WaitOptions
 } from '../../src/follow/wait.js'
 import type { Logger } from '../../src/common/logger.js'
+import { FlowApiError } from '../../src/flow/errors.js'
 
 const T0 = 1_700_000_000_000
 const SEC = 1000
@@ -128,7 +129,15 @@ function scripted(clock: FakeClock, steps: Step[]) {
 }
 
 function retryable(message: string, extra: object = {}) {
-  return Object.assign(new Error(message), { retryable: true, kind: 'http', status: 503 }, extra)
+  return new FlowApiError(message, {
+    operation: 'GetPipelineRun',
+    kind: 'http',
+    status: 503,
+    retryable: true,
+    mayHaveStarted: false,
+    attempts: 1,
+    ...extra
+  })
 }
 
 function options(
@@ -372,6 +381,27 @@ describe('waitForRun: faults while polling', () => {
     expect(gaps(readTimes)).toEqual([45 * SEC, 10 * SEC])
   })
 
+  it('reads again after an answer that is not a run ({}, an HTML page), like after a 5xx', async () => {
+    const clock = new FakeClock()
+    const notARun = new FlowApiError('GetPipelineRun failed: the answer is not a pipeline run', {
+      operation: 'GetPipelineRun',
+      kind: 'bad-answer',
+      status: 200,
+      retryable: false,
+      mayHaveStarted: false,
+      attempts: 1
+    })
+    const { getRun, readTimes } = scripted(clock, [
+      run('RUNNING'),
+      { fail: notARun },
+      { fail: notARun },
+      run('SUCCESS')
+    ])
+    const result = await waitForRun(options(clock, getRun, { random: () => 0 }))
+    expect(result).toMatchObject({ outcome: 'final', status: 'SUCCESS' })
+    expect(readTimes).toHaveLength(4)
+  })
+
   it.each([
     ['401', { retryable: false, status: 401, kind: 'http' }],
     ['403', { retryable: false, status: 403, kind: 'http' }],
@@ -611,7 +641,7 @@ describe('waitForRun: jobs that end', () => {
         onJobEnded: async (_s, j) => {
           await new Promise(resolve => setImmediate(resolve))
           expect(returned).toBe(false)
-          ended.push(j.id)
+          ended.push(j.id!)
         }
       })
     ).then(r => {
@@ -631,7 +661,7 @@ describe('waitForRun: jobs that end', () => {
     const opts = options(clock, getRun, {
       onJobEnded: async (_s, j) => {
         if (j.id === 1) throw new Error('log service down')
-        ended.push(j.id)
+        ended.push(j.id!)
       }
     })
     const result = await waitForRun(opts)
@@ -695,7 +725,7 @@ describe('waitForRun: jobs that end', () => {
     const opts = options(clock, getRun, {
       timeoutMs: 60 * SEC,
       onJobEnded: (_s, j, signal) => {
-        calls.push({ id: j.id, signal })
+        calls.push({ id: j.id!, signal })
         return new Promise<void>(() => undefined)
       }
     })
@@ -780,5 +810,73 @@ describe('waitForRun: names and statuses from Yunxiao', () => {
     )
     // The check can fail: the names themselves would.
     expect(commandLike(evil('Test'))).toBe(true)
+  })
+})
+
+describe('waitForRun: onSnapshot', () => {
+  it('is awaited after each read of a run not yet final; halt ends the wait', async () => {
+    const clock = new FakeClock()
+    const { getRun } = scripted(clock, [run('RUNNING'), run('WAITING'), run('WAITING')])
+    const seen: string[] = []
+    const result = await waitForRun(
+      options(clock, getRun, {
+        onSnapshot: async r => {
+          seen.push(String(r.status))
+          return r.status === 'WAITING' ? 'halt' : 'continue'
+        }
+      })
+    )
+    expect(result).toMatchObject({ outcome: 'halted', status: 'WAITING', reads: 2 })
+    expect(seen).toEqual(['RUNNING', 'WAITING'])
+  })
+
+  it('is not called for a final run', async () => {
+    const clock = new FakeClock()
+    const { getRun } = scripted(clock, [run('SUCCESS')])
+    let calls = 0
+    const result = await waitForRun(
+      options(clock, getRun, {
+        onSnapshot: async () => {
+          calls++
+          return 'continue'
+        }
+      })
+    )
+    expect(result.outcome).toBe('final')
+    expect(calls).toBe(0)
+  })
+
+  it('a cancel during it is waited out, then seen at once: aborted, no further read', async () => {
+    const clock = new FakeClock()
+    const { getRun, readTimes } = scripted(clock, [run('WAITING')])
+    const controller = new AbortController()
+    let finished = false
+    const result = await waitForRun(
+      options(clock, getRun, {
+        signal: controller.signal,
+        onSnapshot: async () => {
+          controller.abort()
+          await new Promise(r => setImmediate(r))
+          finished = true
+          return 'continue'
+        }
+      })
+    )
+    expect(finished).toBe(true)
+    expect(result.outcome).toBe('aborted')
+    expect(readTimes).toHaveLength(1)
+  })
+
+  it('an error in it becomes a warning and the wait goes on', async () => {
+    const clock = new FakeClock()
+    const { getRun } = scripted(clock, [run('RUNNING'), run('SUCCESS')])
+    const opts = options(clock, getRun, {
+      onSnapshot: async () => {
+        throw new Error('boom')
+      }
+    })
+    const result = await waitForRun(opts)
+    expect(result.status).toBe('SUCCESS')
+    expect(opts.logger.of('warning')).toEqual(["Could not look at the run's manual gates: boom"])
   })
 })

@@ -174,6 +174,19 @@ describe('GithubApi retries', () => {
     expect(pauses).toEqual([3000])
   })
 
+  it('a secondary rate limit (403 saying so, no header) is waited out, not taken for a permission', async () => {
+    const { api, sent } = makeApi([
+      answer(403, {
+        message: 'You have exceeded a secondary rate limit. Please wait a few minutes.'
+      }),
+      answer(201, { id: 3 })
+    ])
+    expect(
+      await api.createDeployment({ ref: SHA, environment: 'e', description: '', payload: {} })
+    ).toBe(3)
+    expect(sent.length).toBe(2)
+  })
+
   it('gives up when the pause would pass the deadline', async () => {
     const { api, sent } = makeApi([answer(429, {}, { 'retry-after': '60' })], {
       deadlineMs: 30_000

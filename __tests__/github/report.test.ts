@@ -195,6 +195,17 @@ describe('GithubReport', () => {
     ])
   })
 
+  it('tells each change of progress, so a later step can finish what is left', async () => {
+    const { api } = fakeApi()
+    const seen: unknown[] = []
+    const report = new GithubReport(api, PUSH, BOTH, logger(), undefined, p => seen.push(p))
+    expect(report.progress).toEqual({ statusPending: true, deploymentId: undefined })
+    await report.started(RUN)
+    expect(seen).toEqual([{ statusPending: true, deploymentId: 9 }])
+    await report.finished(RUN, { kind: 'ended', status: 'FAIL' })
+    expect(seen.at(-1)).toEqual({ statusPending: false, deploymentId: undefined })
+  })
+
   it('hints for 401, 404 and an unknown commit', () => {
     const report = new GithubReport(fakeApi().api, PUSH, BOTH, logger())
     const error = (status: number, githubMessage?: string) =>

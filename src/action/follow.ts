@@ -1,15 +1,15 @@
 // Waiting for a started run (`wait: true`): progress and job logs while it runs, then outputs,
 // summary and the step result; stopping the run when the job is cancelled or (if asked) times out.
-import * as core from '@actions/core'
+import * as log from './log.js'
 import type { Cancellation } from '../follow/cancel.js'
-import { stopAndReport } from './client.js'
 import { formatDuration } from '../common/duration.js'
 import type { FlowClient } from '../flow/client.js'
 import type { FlowRun } from '../flow/types.js'
 import { createJobLogPrinter } from '../follow/job-logs.js'
-import { redact } from '../common/redact.js'
+import { cleanDeep } from '../common/foreign-text.js'
+import { capRunJson } from './run-json.js'
 import type { Settings } from './settings.js'
-import { saveRunFinished } from './state.js'
+import type { RunSettler } from './settle.js'
 import { writeSummary } from './step-summary.js'
 import { resultSummary } from './summary.js'
 import { messageOf, type Logger } from '../common/logger.js'
@@ -24,6 +24,15 @@ export interface FollowContext {
   /** Date.now() just before the run was created. */
   startedAt: number
   cancellation: Cancellation
+  /** Stops or leaves the run and records the phase for the post step. */
+  settler: RunSettler
+  /**
+   * False for a run this step may never stop (run-id: latest): not on cancel, not on timeout.
+   * Default true.
+   */
+  mayStop?: boolean
+  /** True when this step started the run (on-manual-gate: approve may pass every gate of it). */
+  startedByStep: boolean
   /** Told how the run ended before the step's result is set (the GitHub side reports it). Never throws. */
   onEnd?: (outcome: RunOutcome) => Promise<void>
 }
@@ -34,22 +43,36 @@ export interface FollowContext {
  */
 const STATUS_READ_TIMEOUT_MS = 15_000
 
+/** The follow engine's logger, onto log.ts: every line cleaned, none a workflow command. */
 export const coreLogger: Logger = {
-  info: line => core.info(line),
-  warning: line => core.warning(line),
-  error: line => core.error(line),
-  startGroup: name => core.startGroup(name),
-  endGroup: () => core.endGroup()
+  info: line => log.info(line),
+  verbatim: line => log.verbatim(line),
+  warning: line => log.warning(line),
+  error: line => log.error(line),
+  startGroup: name => log.startGroup(name),
+  endGroup: () => log.endGroup()
 }
 
 export async function follow(ctx: FollowContext): Promise<void> {
-  const { settings, client, runId, runUrl, cancellation } = ctx
+  const { settings, client, runId, runUrl, cancellation, settler } = ctx
   const pipelineId = settings.pipelineId
-  const hide = (text: string): string =>
-    redact(text, [settings.token, settings.github?.token ?? ''])
+  const hide = log.hide
   let lastRun: FlowRun | undefined
+  const mayStop = ctx.mayStop !== false
+  const notOurs = 'it was not started by this step (run-id: latest), so it is never stopped'
+  // The gate rules (follow/gates.ts) live in the run-control chunk, loaded only now.
+  const { GateKeeper } = await import('./run-control.js')
+  const gates = new GateKeeper({
+    mode: settings.onManualGate,
+    runUrl,
+    logger: coreLogger,
+    startedByStep: ctx.startedByStep,
+    signal: cancellation.signal,
+    pass: jobId => client.passValidate(pipelineId, runId, jobId)
+  })
+  let halt: { message: string } | undefined
 
-  core.info(
+  log.info(
     `Following run #${runId} until it ends (timeout ${formatDuration(settings.timeoutMs)}, a status read every ${formatDuration(settings.pollIntervalMs)}).`
   )
   let result
@@ -69,6 +92,12 @@ export async function follow(ctx: FollowContext): Promise<void> {
       onRun: run => {
         lastRun = run
       },
+      onSnapshot: async run => {
+        const verdict = await gates.inspect(run)
+        if (verdict.kind === 'continue') return 'continue'
+        halt = { message: verdict.message }
+        return 'halt'
+      },
       onJobEnded: createJobLogPrinter({
         getJobLog: (jobId, signal) => client.getJobLog(pipelineId, runId, jobId, { signal }),
         mode: settings.logs,
@@ -79,10 +108,11 @@ export async function follow(ctx: FollowContext): Promise<void> {
     })
   } catch (error) {
     // Reading the run failed for good (401/403/404): the run goes on without us.
-    saveRunFinished()
+    settler.finished()
+    log.setOutput('gate-job', gates.lastGateJob ?? '')
     await ctx.onEnd?.({ kind: 'unknown', why: 'could not be followed; it goes on' })
     throw new Error(
-      `Could not follow Yunxiao run #${runId}; it was started and goes on: ${runUrl}. ${messageOf(error)}`,
+      `Could not follow Yunxiao run #${runId}; it ${ctx.startedByStep ? 'was started and ' : ''}goes on: ${runUrl}. ${messageOf(error)}`,
       { cause: error }
     )
   }
@@ -91,63 +121,76 @@ export async function follow(ctx: FollowContext): Promise<void> {
   let status = result.status
   let headline: string | undefined
   let failure: string | undefined
-  let finished = true
   let outcome: RunOutcome = { kind: 'ended', status: result.status }
 
-  if (result.outcome === 'aborted') {
+  if (result.outcome === 'halted') {
+    // At a manual gate (on-manual-gate: fail, or a gate that could not be passed): left waiting.
+    settler.finished()
+    status = 'WAITING'
+    outcome = { kind: 'unknown', why: 'waits at a manual gate' }
+    headline = 'left waiting at a manual gate'
+    failure = halt?.message ?? `Yunxiao run #${runId} waits at a manual gate: ${runUrl}`
+  } else if (result.outcome === 'aborted') {
     const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'})`
-    if (settings.stopOnCancel) {
-      const report = await stopAndReport(client, pipelineId, runId, runUrl, why, lastRun)
-      // Leave the state unfinished when the stop failed: the post step tries again.
-      finished = report.done
-      if (report.done) status = 'CANCELED'
-      outcome = { kind: 'cancelled', stopped: report.done }
-      headline = report.done ? `stopped: ${why}` : `still running: ${why}, and stopping it failed`
-      failure = `The GitHub job was cancelled while following Yunxiao run #${runId}. ${report.message}`
+    const leftBecause = mayStop ? 'stop-on-cancel is false' : notOurs
+    const settled = await settler.settle(
+      settings.stopOnCancel && mayStop,
+      why,
+      leftBecause,
+      lastRun
+    )
+    outcome = { kind: 'cancelled', stopped: settled.outcome !== 'left' && settled.done }
+    if (settled.outcome === 'left') {
+      headline = `left running: ${why} (${leftBecause})`
+      failure = `The GitHub job was cancelled while following Yunxiao run #${runId}; the run goes on (${leftBecause}): ${runUrl}`
     } else {
-      outcome = { kind: 'cancelled', stopped: false }
-      headline = `left running: ${why} (stop-on-cancel is false)`
-      failure = `The GitHub job was cancelled while following Yunxiao run #${runId}; the run goes on (stop-on-cancel is false): ${runUrl}`
+      // A failed stop leaves the phase as it was: the post step tries again.
+      if (settled.done) status = 'CANCELED'
+      headline = settled.done ? `stopped: ${why}` : `still running: ${why}, and stopping it failed`
+      failure = `The GitHub job was cancelled while following Yunxiao run #${runId}. ${settled.message}`
     }
   } else if (result.outcome === 'timeout') {
     const lastError = result.lastError
       ? ` The last status read failed: ${messageOf(result.lastError)}`
       : ''
-    let stopped = 'The run was left running (stop-on-timeout is false).'
-    if (settings.stopOnTimeout) {
-      const report = await stopAndReport(
-        client,
-        pipelineId,
-        runId,
-        runUrl,
-        'the wait timed out',
-        lastRun
-      )
-      stopped = report.message
-      finished = report.done
-    }
+    const leftBecause = mayStop ? 'stop-on-timeout is false' : notOurs
+    const settled = await settler.settle(
+      settings.stopOnTimeout && mayStop,
+      'the wait timed out',
+      leftBecause,
+      lastRun
+    )
+    const stopped =
+      settled.outcome === 'left' ? `The run was left running (${leftBecause}).` : settled.message
     outcome = {
       kind: 'timeout',
-      stopped: settings.stopOnTimeout && finished,
+      stopped: settled.outcome !== 'left' && settled.done,
       after: formatDuration(result.elapsedMs)
     }
     headline = `not finished after ${formatDuration(result.elapsedMs)}`
     failure = `Timed out after ${formatDuration(result.elapsedMs)} waiting for Yunxiao run #${runId} (last status ${finalRun?.status ?? 'unknown'}).${lastError} ${stopped} ${runUrl}`
-  } else if (result.status !== 'SUCCESS') {
-    failure = `Yunxiao run #${runId} ended ${result.status}: ${runUrl}`
   } else {
-    core.info(
-      `Yunxiao run #${runId} ended SUCCESS after ${formatDuration(result.elapsedMs)}: ${runUrl}`
-    )
+    settler.finished()
+    if (result.status !== 'SUCCESS') {
+      failure = `Yunxiao run #${runId} ended ${result.status}: ${runUrl}`
+    } else {
+      log.info(
+        `Yunxiao run #${runId} ended SUCCESS after ${formatDuration(result.elapsedMs)}: ${runUrl}`
+      )
+    }
   }
 
-  core.setOutput('status', status)
-  core.setOutput('duration-seconds', String(Math.round(result.elapsedMs / 1000)))
-  core.setOutput('run-json', finalRun ? hide(JSON.stringify(finalRun)) : '')
-  if (finished) saveRunFinished()
+  // What the server said, cleaned string by string before it is written or escaped anywhere.
+  const shownRun = finalRun && cleanDeep(finalRun, log.registeredSecrets())
+  log.setOutput('status', status)
+  log.setOutput('duration-seconds', String(Math.round(result.elapsedMs / 1000)))
+  const runJson = shownRun ? capRunJson(shownRun) : { json: '', cut: undefined }
+  if (runJson.cut) log.warning(`run-json: ${runJson.cut} The whole run: ${runUrl}`)
+  log.setOutput('run-json', runJson.json)
+  log.setOutput('gate-job', gates.lastGateJob ?? '')
   await ctx.onEnd?.(outcome)
   writeSummary(
-    hide(resultSummary({ status, headline, durationMs: result.elapsedMs, run: finalRun, runUrl }))
+    resultSummary({ status, headline, durationMs: result.elapsedMs, run: shownRun, runUrl })
   )
-  if (failure) core.setFailed(hide(failure))
+  if (failure) log.setFailed(failure)
 }

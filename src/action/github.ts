@@ -2,11 +2,12 @@
 // status", "Deployments", "The GitHub context in Yunxiao"). The code that does the work lives in
 // src/github/ and is built into its own chunk, dist/github.js, loaded here only when one of those
 // inputs is set: a plain trigger never loads it.
-import * as core from '@actions/core'
+import * as log from './log.js'
 import type { GithubEvent } from '../github/event.js'
 import type { RunOutcome } from '../github/outcome.js'
-import type { GithubReport, RunFacts } from '../github/report.js'
+import type { GithubReport, ReportProgress, RunFacts } from '../github/report.js'
 import { USER_AGENT } from '../common/version.js'
+import { messageOf } from '../common/logger.js'
 import { sendGithubRequest } from './github-http.js'
 import type { Settings } from './settings.js'
 import { saveGithubReport, type SavedGithubReport } from './state.js'
@@ -77,7 +78,7 @@ const POST_TUNING: ApiTuning = { attempts: 2, timeoutMs: 4_000, deadlineMs: 8_00
 const CANCEL_DEADLINE_MS = 4_000
 
 function coreLog() {
-  return { info: (line: string) => core.info(line), warning: (line: string) => core.warning(line) }
+  return { info: (line: string) => log.info(line), warning: (line: string) => log.warning(line) }
 }
 
 async function open(
@@ -94,14 +95,14 @@ async function open(
   try {
     event = chunk.readEvent(env)
   } catch (error) {
-    core.warning(
-      `The GitHub inputs (commit-status, deployment-environment, context-envs) are ignored: ${(error as Error).message}`
+    log.warning(
+      `The GitHub inputs (commit-status, deployment-environment, context-envs) are ignored: ${messageOf(error)}`
     )
     return undefined
   }
   if (restore) event = { ...event, sha: restore.sha }
   else if (event.problem)
-    core.warning(
+    log.warning(
       `This is a ${event.name} event, but ${event.problem}; the commit status and deployment go on GITHUB_SHA (${chunk.shortSha(event.sha)}), GitHub's merge commit, not on the pull request's head.`
     )
   const side: GithubSide = { event }
@@ -113,7 +114,7 @@ async function open(
         repository: event.repository,
         userAgent: USER_AGENT,
         send: sendGithubRequest,
-        onRetry: line => core.info(line),
+        onRetry: line => log.info(line),
         ...tuning
       })
       side.report = new chunk.GithubReport(
@@ -128,11 +129,12 @@ async function open(
           deploymentUrl: github.deploymentUrl
         },
         coreLog(),
-        restore && { statusPending: restore.statusPending, deploymentId: restore.deploymentId }
+        restore && { statusPending: restore.statusPending, deploymentId: restore.deploymentId },
+        progress => save(event.sha, progress, restore ? true : settings.wait)
       )
     } catch (error) {
-      core.warning(
-        `No commit status or deployment: ${(error as Error).message} (GITHUB_API_URL). The Yunxiao run is not affected.`
+      log.warning(
+        `No commit status or deployment: ${messageOf(error)} (GITHUB_API_URL). The Yunxiao run is not affected.`
       )
     }
   }
@@ -163,12 +165,11 @@ export function describeGithub(side: GithubSide, settings: Settings): string[] {
   return lines
 }
 
-function save(side: GithubSide, following: boolean): void {
-  const progress = side.report?.progress
-  if (!progress) return
+/** Saved at each change, so that the post step finishes what a killed main step left. */
+function save(sha: string, progress: ReportProgress, following: boolean): void {
   // Without wait the deployment is left in_progress on purpose: the post step does not touch it.
   saveGithubReport({
-    sha: side.event.sha,
+    sha,
     statusPending: following && progress.statusPending,
     deploymentId: following ? progress.deploymentId : undefined
   })
@@ -182,15 +183,17 @@ export async function githubRunStarted(
   signal?: AbortSignal
 ): Promise<void> {
   if (!side.report) return
+  // Saved before the first call: should the step be killed during it, the post step finishes the
+  // status (a verdict without a pending status before it is fine).
+  save(side.event.sha, side.report.progress, settings.wait)
   const progress = await side.report.started(run, signal)
   if (progress.deploymentId !== undefined) {
-    core.setOutput('deployment-id', String(progress.deploymentId))
+    log.setOutput('deployment-id', String(progress.deploymentId))
     if (!settings.wait)
-      core.info(
+      log.info(
         `GitHub deployment ${progress.deploymentId} stays in_progress: without wait, nothing here sees the run end. Finish it in a later step (deployment-id output).`
       )
   }
-  save(side, settings.wait)
 }
 
 /** The run's verdict on GitHub. Never throws. */
@@ -208,7 +211,6 @@ export async function githubRunEnded(
     outcome,
     outcome.kind === 'cancelled' ? { deadlineMs: CANCEL_DEADLINE_MS } : {}
   )
-  save(side, true)
 }
 
 /** Post step: finishes what main left (a pending status, an in_progress deployment). Never throws. */
@@ -223,10 +225,7 @@ export async function githubFinishInPost(
     const side = await open(settings, env, POST_TUNING, saved)
     if (!side?.report) return
     await side.report.finished(run, outcome)
-    save(side, true)
   } catch (error) {
-    core.warning(
-      `Could not finish the GitHub commit status or deployment: ${(error as Error).message}`
-    )
+    log.warning(`Could not finish the GitHub commit status or deployment: ${messageOf(error)}`)
   }
 }

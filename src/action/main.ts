@@ -1,15 +1,20 @@
 // The main step: inputs -> settings -> params -> CreatePipelineRun -> outputs, notice, summary.
 // Waiting for the run lives in follow.ts, loaded only when `wait` is set.
-import * as core from '@actions/core'
+import * as log from './log.js'
+import { addSecret } from './log.js'
 import { watchCancellation, type Cancellation } from '../follow/cancel.js'
-import { createClient, stopAndReport } from './client.js'
+import { createClient } from './client.js'
 import type { FlowClient } from '../flow/client.js'
+import { isCancelled, mayHaveStarted } from '../flow/errors.js'
+import { messageOf } from '../common/logger.js'
 import { readInput } from './inputs.js'
 import { pipelineUrl, runUrl } from './links.js'
 import { buildParams, needsPipelineSources, serializeParams } from './params.js'
-import { redact } from '../common/redact.js'
-import { getSettings, type Settings } from './settings.js'
-import { markMainStarted, saveRunFinished, saveRunStarted } from './state.js'
+import { getSettings, type FollowTarget, type Settings } from './settings.js'
+import type { Logger } from '../common/logger.js'
+import type { RunRecord } from './run-record.js'
+import { RunSettler } from './settle.js'
+import { saveRecord } from './state.js'
 import { writeSummary } from './step-summary.js'
 import { triggerSummary } from './summary.js'
 import {
@@ -34,35 +39,66 @@ async function pipelineRepos(client: FlowClient, settings: Settings): Promise<st
 
 export async function run(): Promise<void> {
   // Mask the token before anything can print it.
-  const rawToken = readInput('token')
-  if (rawToken) core.setSecret(rawToken)
-  const secrets = rawToken ? [rawToken] : []
+  addSecret(readInput('token'))
   // The GitHub token, when it is really one (not the unexpanded default outside a runner).
   const githubToken = readInput('github-token')
-  if (githubToken && !githubToken.startsWith('${{')) {
-    core.setSecret(githubToken)
-    secrets.push(githubToken)
-  }
-  const cancellation = watchCancellation(line => core.info(line))
+  if (!githubToken.startsWith('${{')) addSecret(githubToken)
+  const cancellation = watchCancellation(line => log.info(line))
   try {
-    markMainStarted()
     await trigger(cancellation)
   } catch (error) {
     // Every message names what went wrong; InputError messages name the input.
-    core.setFailed(redact(error instanceof Error ? error.message : String(error), secrets))
+    log.setFailed(error instanceof Error ? error.message : String(error))
   } finally {
     cancellation.dispose()
   }
 }
 
+const mainLogger: Logger = {
+  info: line => log.info(line),
+  warning: line => log.warning(line),
+  startGroup: name => log.startGroup(name),
+  endGroup: () => log.endGroup()
+}
+
 async function trigger(cancellation: Cancellation): Promise<void> {
-  const settings = await getSettings(readInput)
+  let settings = await getSettings(readInput)
   const client = createClient(settings)
-  const hidden = [settings.token, ...githubSecrets(settings)]
+  for (const secret of githubSecrets(settings)) addSecret(secret)
   const prWarning = pullRequestDefaultBranchWarning(settings)
-  if (prWarning) core.warning(prWarning)
+  if (prWarning) log.warning(prWarning)
   // Loads the GitHub chunk only when commit-status, deployment-environment or context-envs is set.
   const github = settings.github ? await openGithub(settings) : undefined
+
+  if (settings.pipelineName !== undefined || settings.follow) {
+    // pipeline-name and run-id: the run-control chunk, loaded only for them.
+    const control = await import('./run-control.js')
+    if (settings.pipelineName !== undefined) {
+      let pipelineId: number
+      try {
+        pipelineId = await control.lookUpPipeline(
+          client,
+          settings.pipelineName,
+          mainLogger,
+          cancellation.signal
+        )
+      } catch (error) {
+        if (cancellation.signal.aborted)
+          throw new Error(
+            'The GitHub job was cancelled while the pipeline was being looked up by its name; nothing was started.',
+            { cause: error }
+          )
+        throw error
+      }
+      settings = { ...settings, pipelineId }
+    }
+    log.setOutput('pipeline-id', String(settings.pipelineId))
+    if (settings.follow) {
+      const target = { ...settings, follow: settings.follow }
+      await followExisting(control, target, client, github, cancellation)
+      return
+    }
+  } else log.setOutput('pipeline-id', String(settings.pipelineId))
 
   let repos: string[] | undefined
   if (needsPipelineSources(settings)) {
@@ -70,11 +106,11 @@ async function trigger(cancellation: Cancellation): Promise<void> {
       repos = await pipelineRepos(client, settings)
     } catch (error) {
       throw new Error(
-        `Reading the pipeline's code sources for "${settings.branch ? 'branch' : 'tag'}" failed, so no run was started. ${(error as Error).message}`,
+        `Reading the pipeline's code sources for "${settings.branch ? 'branch' : 'tag'}" failed, so no run was started. ${messageOf(error)}`,
         { cause: error }
       )
     }
-    core.info(
+    log.info(
       repos.length
         ? `Pipeline ${settings.pipelineId} has ${repos.length} code source(s): ${repos.join(', ')}`
         : `Pipeline ${settings.pipelineId} has no code source: "branch" is sent as a branch-mode branch.`
@@ -83,16 +119,17 @@ async function trigger(cancellation: Cancellation): Promise<void> {
   const params = buildParams(settings, repos, github?.contextEnvs)
   const paramsString = serializeParams(params)
   // The token has no business in params, but a user may pass it in envs: never let it out.
-  core.setOutput('params', redact(paramsString ?? '', hidden))
+  // (log.ts also shows credentials of repository URLs as ***.)
+  log.setOutput('params', paramsString ?? '')
 
   if (settings.dryRun) {
     const request = client.describeRequest(settings.pipelineId, paramsString)
-    core.info('Dry run: this request would be sent (nothing is started):')
-    core.info(`${request.method} ${request.url}`)
-    for (const [name, value] of Object.entries(request.headers)) core.info(`${name}: ${value}`)
-    core.info('')
-    core.info(redact(request.body, hidden))
-    if (github) for (const line of describeGithub(github, settings)) core.info(line)
+    log.info('Dry run: this request would be sent (nothing is started):')
+    log.info(`${request.method} ${request.url}`)
+    for (const [name, value] of Object.entries(request.headers)) log.info(`${name}: ${value}`)
+    log.info('')
+    log.info(request.body)
+    if (github) for (const line of describeGithub(github, settings)) log.info(line)
     writeSummary(triggerSummary({ settings, params }))
     return
   }
@@ -102,57 +139,79 @@ async function trigger(cancellation: Cancellation): Promise<void> {
 
   let runId: number
   const startedAt = Date.now()
+  const runsLink = pipelineUrl(settings.consoleUrl, settings.pipelineId)
+  // The runner kills the step some seconds after cancelling it: should the create request still
+  // be waiting for its answer then, say so before the process ends (the request cannot say it).
+  cancellation.setLastWords(() =>
+    log.error(
+      `The GitHub job was cancelled while the run was being started, and Yunxiao had not answered yet; the step ends now. A run may have started: check ${runsLink}`,
+      { title: 'Yunxiao Flow run may have started' }
+    )
+  )
   try {
     // The signal stops retries, never a request in flight: its answer carries the run id.
     runId = await client.createRun(settings.pipelineId, paramsString, {
       signal: cancellation.signal
     })
   } catch (error) {
-    if ((error as { kind?: string }).kind === 'cancelled')
-      throw new Error(`The GitHub job was cancelled. ${(error as Error).message}`, { cause: error })
-    if ((error as { mayHaveStarted?: boolean }).mayHaveStarted) {
+    cancellation.setLastWords(undefined)
+    if (isCancelled(error))
+      throw new Error(`The GitHub job was cancelled. ${messageOf(error)}`, { cause: error })
+    if (mayHaveStarted(error)) {
       throw new Error(
-        `${(error as Error).message} The run may have started: check ${pipelineUrl(settings.consoleUrl, settings.pipelineId)} before running this again (the action does not retry here, so as never to start a run twice).`,
+        `${messageOf(error)} The run may have started: check ${runsLink} before running this again (the action does not retry here, so as never to start a run twice).`,
         { cause: error }
       )
     }
     throw error
   }
 
-  // The run exists: record it before anything else can go wrong.
+  // The run exists. Its id and link go to the log first (nothing can fail there), then to the
+  // state for the post step, then to the outputs and the summary.
   const url = runUrl(settings.consoleUrl, settings.pipelineId, runId)
-  saveRunStarted(settings.pipelineId, runId, settings.wait)
-  core.setOutput('run-id', String(runId))
-  core.setOutput('run-url', url)
-  core.notice(`Yunxiao Flow run #${runId} of pipeline ${settings.pipelineId} started: ${url}`, {
+  log.notice(`Yunxiao Flow run #${runId} of pipeline ${settings.pipelineId} started: ${url}`, {
     title: 'Yunxiao Flow run started'
   })
+  const cancelled = cancellation.signal.aborted
+  const record: RunRecord = {
+    phase: cancelled ? 'started' : settings.wait ? 'following' : 'finished',
+    pipelineId: settings.pipelineId,
+    runId,
+    baseUrl: settings.baseUrl,
+    ...(settings.organizationId !== undefined ? { organizationId: settings.organizationId } : {}),
+    consoleUrl: settings.consoleUrl,
+    stop: settings.stopOnCancel
+  }
+  const settler = new RunSettler({ client, record, save: r => saveRecord(r, url) })
+  saveRecord(record, url)
+  cancellation.setLastWords(() =>
+    log.error(
+      `The step was ended by the runner before it was done with Yunxiao run #${runId}${settler.record.phase === 'finished' ? '' : ' (the post step stops it)'}: ${url}`
+    )
+  )
+  log.setOutput('run-id', String(runId))
+  log.setOutput('run-url', url)
   writeSummary(triggerSummary({ settings, params, runId, runUrl: url }))
   const run = { pipelineId: settings.pipelineId, runId, runUrl: url }
 
-  if (cancellation.signal.aborted) {
+  if (cancelled) {
     // Cancelled while the create request was in flight: the run exists, the job does not want it.
     const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'}) while it was being started`
-    if (!settings.stopOnCancel) {
-      saveRunFinished()
-      await githubRunEnded(github, settings, run, { kind: 'cancelled', stopped: false })
-      throw new Error(
-        `Yunxiao run #${runId} was started as ${why}; it goes on (stop-on-cancel is false): ${url}`
-      )
-    }
-    const report = await stopAndReport(client, settings.pipelineId, runId, url, why)
-    if (report.done) saveRunFinished()
-    else saveRunStarted(settings.pipelineId, runId, true) // let the post step try again
-    await githubRunEnded(github, settings, run, { kind: 'cancelled', stopped: report.done })
-    throw new Error(report.message)
+    const settled = await settler.settle(settings.stopOnCancel, why, 'stop-on-cancel is false')
+    await githubRunEnded(github, settings, run, {
+      kind: 'cancelled',
+      stopped: settled.outcome !== 'left' && settled.done
+    })
+    throw new Error(
+      settled.outcome === 'left'
+        ? `Yunxiao run #${runId} was started as ${why}; it goes on (stop-on-cancel is false): ${url}`
+        : settled.message
+    )
   }
 
   // A cancel gives these calls up: stopping the Yunxiao run comes first.
   if (github) await githubRunStarted(github, settings, run, cancellation.signal)
-  if (!settings.wait) {
-    saveRunFinished()
-    return
-  }
+  if (!settings.wait) return
   const { follow } = await import('./follow.js')
   await follow({
     settings,
@@ -161,6 +220,75 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     runUrl: url,
     startedAt,
     cancellation,
+    settler,
+    startedByStep: true,
+    onEnd: outcome => githubRunEnded(github, settings, run, outcome)
+  })
+}
+
+/** run-id: follows a run that exists (the latest one for `latest`); nothing is started. */
+async function followExisting(
+  control: typeof import('./run-control.js'),
+  settings: Settings & { follow: FollowTarget },
+  client: FlowClient,
+  github: Awaited<ReturnType<typeof openGithub>> | undefined,
+  cancellation: Cancellation
+): Promise<void> {
+  let found
+  try {
+    found = await control.findRunToFollow(
+      client,
+      settings.pipelineId,
+      settings.follow,
+      mainLogger,
+      cancellation.signal
+    )
+  } catch (error) {
+    if (cancellation.signal.aborted)
+      throw new Error(
+        'The GitHub job was cancelled before the run could be followed; nothing was started or stopped.',
+        { cause: error }
+      )
+    throw error
+  }
+  const { runId, latest } = found
+  const url = runUrl(settings.consoleUrl, settings.pipelineId, runId)
+  log.notice(`Following Yunxiao Flow run #${runId} of pipeline ${settings.pipelineId}: ${url}`, {
+    title: 'Yunxiao Flow run followed'
+  })
+  // The post step stops a run main leaves unfinished when stop-on-cancel says so, never one that
+  // run-id: latest found (this step did not start it).
+  const record: RunRecord = {
+    phase: 'following',
+    pipelineId: settings.pipelineId,
+    runId,
+    baseUrl: settings.baseUrl,
+    ...(settings.organizationId !== undefined ? { organizationId: settings.organizationId } : {}),
+    consoleUrl: settings.consoleUrl,
+    stop: settings.stopOnCancel && !latest
+  }
+  const settler = new RunSettler({ client, record, save: r => saveRecord(r, url) })
+  saveRecord(record, url)
+  cancellation.setLastWords(() =>
+    log.error(
+      `The step was ended by the runner before it was done with Yunxiao run #${runId}${settler.record.phase !== 'finished' && settler.record.stop ? ' (the post step stops it)' : ''}: ${url}`
+    )
+  )
+  log.setOutput('run-id', String(runId))
+  log.setOutput('run-url', url)
+  const run = { pipelineId: settings.pipelineId, runId, runUrl: url }
+  if (github) await githubRunStarted(github, settings, run, cancellation.signal)
+  const { follow } = await import('./follow.js')
+  await follow({
+    settings,
+    client,
+    runId,
+    runUrl: url,
+    startedAt: Date.now(),
+    cancellation,
+    settler,
+    mayStop: !latest,
+    startedByStep: false,
     onEnd: outcome => githubRunEnded(github, settings, run, outcome)
   })
 }

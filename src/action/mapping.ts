@@ -18,8 +18,18 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
 
 async function parseMappingDocument(text: string): Promise<{ yaml: Yaml; doc: Document.Parsed }> {
   const yaml = await import('yaml')
-  // uniqueKeys (the default) makes a repeated key an error rather than "last one wins".
-  const doc = yaml.parseDocument(text, { prettyErrors: true, uniqueKeys: true })
+  // uniqueKeys makes a repeated key an error rather than "last one wins". Keys are compared as
+  // written (see keyText), not by value: `NULL` and `~` are two keys, though both mean null.
+  const written = (key: unknown): unknown =>
+    yaml.isScalar(key) && (key.value === null || key.value === undefined)
+      ? `\u0000${key.source ?? ''}`
+      : yaml.isScalar(key)
+        ? key.value
+        : key
+  const doc = yaml.parseDocument(text, {
+    prettyErrors: true,
+    uniqueKeys: (a, b) => written(a) === written(b)
+  })
   const [error] = doc.errors
   if (error) {
     // Only the first line ("... at line L, column C:"): the rest is a code frame repeating the source.
@@ -55,7 +65,9 @@ function keyText(yaml: Yaml, pair: Pair<unknown, unknown>, path = ''): string {
       `keys must be strings; found ${key === null ? 'an empty key' : `${describe(yaml, key)} as a key`}${where}`
     )
   }
-  const text = scalarText(key)
+  // A key is kept as written: `NULL`, `~`, `true` and `1` are names like any other (a value `NULL`
+  // is empty, a key `NULL` is the text NULL). Only a key with no text at all is empty.
+  const text = key.value === null || key.value === undefined ? (key.source ?? '') : scalarText(key)
   if (text === '') throw new Error(`keys must be non-empty strings; found an empty key${where}`)
   return text
 }

@@ -17,6 +17,7 @@
 // word, this action refuses it before anything is started: `branch` together with `branches` (not
 // holding it) on a pipeline with no code source, and a tag with no code source to apply it to; the raw `params` input is merged in (the client sends
 // a raw params string as it is, ignoring everything else).
+import { isJsonObject } from '../common/json.js'
 import { setOwn } from './mapping.js'
 import { InputError, type Settings } from './settings.js'
 
@@ -89,11 +90,7 @@ export function buildParams(
     // context-envs: the GitHub variables first; the `envs` input (or, without it, the raw params'
     // envs) wins for any name it also has.
     const rawEnvs = settings.rawParams?.envs
-    const given = isNonEmpty(settings.envs)
-      ? settings.envs
-      : rawEnvs !== null && typeof rawEnvs === 'object' && !Array.isArray(rawEnvs)
-        ? (rawEnvs as Record<string, unknown>)
-        : {}
+    const given = isNonEmpty(settings.envs) ? settings.envs : isJsonObject(rawEnvs) ? rawEnvs : {}
     const envs: Record<string, unknown> = {}
     for (const [name, value] of Object.entries(contextEnvs)) setOwn(envs, name, value)
     for (const [name, value] of Object.entries(given)) setOwn(envs, name, value)

@@ -1,6 +1,7 @@
 // The job summary, as Markdown. Pure functions: step-summary.ts appends the text to the file.
 // Run variables appear by name only: their values may be secrets.
 import { formatDuration } from '../common/duration.js'
+import { jobName, jobsOf, label, stageName, stagesOf } from '../flow/names.js'
 import type { FlowRun } from '../flow/types.js'
 import type { Settings } from './settings.js'
 
@@ -90,6 +91,10 @@ export function triggerSummary(facts: TriggerFacts): string {
     for (const [name, version] of entries(params[key]))
       lines.push(`| ${label} ${md(name)} | ${code(version)} |`)
   }
+  const github = settings.github
+  if (github?.statusContext) lines.push(`| GitHub commit status | ${code(github.statusContext)} |`)
+  if (github?.deploymentEnvironment)
+    lines.push(`| GitHub deployment | ${code(github.deploymentEnvironment)} |`)
   return lines.join('\n') + '\n'
 }
 
@@ -99,25 +104,28 @@ export function resultSummary(facts: ResultFacts): string {
   if (facts.headline)
     lines.push(`**${md(facts.headline.charAt(0).toUpperCase() + facts.headline.slice(1))}.**`, '')
   lines.push(`Duration ${formatDuration(facts.durationMs)}. [Open the run](${facts.runUrl})`, '')
-  const stages = facts.run?.stages ?? []
+  // Names and statuses as the log shows them (flow/names.ts), whatever shape the server sent.
+  const stages = stagesOf(facts.run)
   if (stages.length) {
     lines.push('| Stage | Job | Status | Duration |', '|---|---|---|---|')
-    for (const stage of stages) {
-      const info = stage.stageInfo
-      const stageName = md(info?.name ?? stage.name ?? '')
-      const jobs = info?.jobs ?? []
+    stages.forEach((stage, i) => {
+      const name = md(stageName(stage, i))
+      const stageStatus = label(stage.stageInfo?.status)
+      const jobs = jobsOf(stage)
       if (!jobs.length)
-        lines.push(`| ${stageName} | | ${icon(info?.status)} ${md(info?.status ?? '')} | |`)
-      for (const job of jobs) {
+        lines.push(`| ${name} | | ${icon(stageStatus)} ${md(stageStatus ?? '')} | |`)
+      jobs.forEach((job, j) => {
+        const { startTime, endTime } = job
         const took =
-          job.startTime && job.endTime && job.endTime >= job.startTime
-            ? formatDuration(job.endTime - job.startTime)
+          typeof startTime === 'number' && typeof endTime === 'number' && endTime >= startTime
+            ? formatDuration(endTime - startTime)
             : ''
+        const status = label(job.status)
         lines.push(
-          `| ${stageName} | ${md(job.name ?? '')} | ${icon(job.status)} ${md(job.status ?? '')} | ${took} |`
+          `| ${name} | ${md(jobName(job, j))} | ${icon(status)} ${md(status ?? '')} | ${took} |`
         )
-      }
-    }
+      })
+    })
   }
   return lines.join('\n') + '\n'
 }

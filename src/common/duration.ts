@@ -40,3 +40,10 @@ export function formatDuration(ms: number): string {
   if (s || parts.length === 0) parts.push(`${s}s`)
   return parts.join(' ')
 }
+
+/** A pause, for a retry line: '250 ms' below a second, else whole seconds ('2s', '1m 5s'); never '0s'. */
+export function formatPause(ms: number): string {
+  const value = Number.isFinite(ms) && ms > 0 ? Math.round(ms) : 0
+  if (value < 1000) return `${value} ms`
+  return formatDuration(Math.round(value / 1000) * 1000)
+}

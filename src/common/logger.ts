@@ -2,8 +2,13 @@
 // nothing of GitHub (follow.ts maps it onto @actions/core) and tests can record it.
 
 export interface Logger {
-  /** Writes the line as it is (core.info does): job logs rely on this for `::stop-commands::`. */
+  /** A log line. The action's logger makes it one safe line (common/foreign-text.ts). */
   info(line: string): void
+  /**
+   * Writes the line exactly as given: the job-log printer's `::stop-commands::` and resume lines
+   * and the log text between them. Falls back to info.
+   */
+  verbatim?(line: string): void
   warning(line: string): void
   /** An error annotation (core.error). Optional: callers fall back to warning. */
   error?(line: string): void

@@ -1,25 +1,68 @@
-// Removes secrets from text before it can reach a log, an error message or an output.
-// Knows nothing of GitHub: the runner's own masking is a second line of defence, not the first.
+// Removes secrets from text before it can reach a log, an error message, an output or the summary.
+// Knows nothing of GitHub: the runner's own masking is a second line of defence, not the first
+// (it knows the raw token, not the forms a server or a Markdown escape may turn it into).
 
 export const REDACTED = '***'
 
-/**
- * The forms a secret can take when a server or a URL echoes it back: as given, percent-encoded
- * (an echoed query string) and JSON-escaped (an echoed JSON body read as raw text).
- */
-function secretForms(secret: string): string[] {
-  const forms = new Set([secret, encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)])
-  return [...forms]
+const encoder = new TextEncoder()
+
+/** `n` in hex, `width` digits at least, each letter matching either case: 2f -> 2[fF]. */
+function hexAnyCase(n: number, width: number): string {
+  return n
+    .toString(16)
+    .padStart(width, '0')
+    .replace(/[a-f]/g, c => `[${c}${c.toUpperCase()}]`)
 }
 
-/** Replaces every occurrence of every non-blank secret (in any of its echoed forms) with `***`. */
-export function redact(text: string, secrets: readonly string[]): string {
-  const forms = secrets
-    .filter(secret => typeof secret === 'string' && secret.trim() !== '')
-    .flatMap(secretForms)
+function literal(text: string): string {
+  return text.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&')
+}
+
+// ASCII punctuation: what Markdown may escape with a backslash, and JSON writes as \" \\ \/.
+const PUNCTUATION = /^[!-/:-@[-`{-~]$/
+
+/**
+ * Every form one character of a secret can take in text a server or a formatter wrote: as is,
+ * backslash-escaped (Markdown, JSON `\/`, also escaped twice over), as `\uXXXX` (JSON, any hex case, also
+ * with a doubled backslash), percent-encoded (either hex case), and as an HTML character reference.
+ */
+function charForms(ch: string): string {
+  const forms = new Set<string>([literal(ch)])
+  const units = [...Array(ch.length).keys()].map(i => ch.charCodeAt(i))
+  forms.add(units.map(u => `\\\\{1,2}u${hexAnyCase(u, 4)}`).join(''))
+  forms.add([...encoder.encode(ch)].map(b => `%${hexAnyCase(b, 2)}`).join(''))
+  const code = ch.codePointAt(0) ?? 0
+  forms.add(`&#0*${code};`)
+  forms.add(`&#[xX]0*${hexAnyCase(code, 1)};`)
+  if (PUNCTUATION.test(ch)) forms.add(`\\\\{1,3}${literal(ch)}`)
+  return `(?:${[...forms].join('|')})`
+}
+
+const cache = new Map<string, RegExp | null>()
+
+function patternFor(secrets: readonly string[]): RegExp | null {
+  const usable = [
+    ...new Set(secrets.filter(secret => typeof secret === 'string' && secret.trim() !== ''))
+  ]
     // Longest first, so that a secret containing another is replaced whole.
     .sort((a, b) => b.length - a.length)
-  let result = text
-  for (const form of forms) result = result.split(form).join(REDACTED)
-  return result
+  const key = usable.join('\u0000')
+  let re = cache.get(key)
+  if (re === undefined) {
+    re = usable.length
+      ? new RegExp(usable.map(secret => [...secret].map(charForms).join('')).join('|'), 'g')
+      : null
+    cache.set(key, re)
+  }
+  return re
+}
+
+/**
+ * Replaces every occurrence of every non-blank secret with `***`, in any of the forms it can be
+ * written in (see charForms), even mixed within one occurrence. Redact before escaping anyway: an
+ * escape this does not know would hide the secret from it.
+ */
+export function redact(text: string, secrets: readonly string[]): string {
+  const re = patternFor(secrets)
+  return re ? text.replace(re, REDACTED) : text
 }

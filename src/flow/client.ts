@@ -5,14 +5,23 @@
 import type { FlowOperation } from './errors.js'
 import {
   Transport,
-  isHtml,
   transient,
   type Answer,
   type Parsed,
   type Policy,
   type RetryEvent
 } from './transport.js'
-import type { FlowJobLog, FlowPipeline, FlowRun } from './types.js'
+import type { FlowJobLog, FlowPipeline, FlowPipelinePage, FlowRun } from './types.js'
+import {
+  parseJobLog,
+  parseLatestRun,
+  parsePassAnswer,
+  parsePipeline,
+  parsePipelinePage,
+  parseRun,
+  parseRunId,
+  parseStopAnswer
+} from './responses.js'
 import { REDACTED, redact } from '../common/redact.js'
 
 export type { RetryEvent } from './transport.js'
@@ -25,7 +34,10 @@ export interface FlowClientOptions {
   /** Set: center-edition paths `/oapi/v1/flow/organizations/{org}/...`; unset: Region paths `/oapi/v1/flow/...`. */
   organizationId?: string
   userAgent: string
-  /** Per request (idle socket time, and again for reading the body). Default 30 s. */
+  /**
+   * Total deadline of a CreatePipelineRun request (DNS, connect, proxy, TLS, answer), and the
+   * most any read waits (reads default to the lesser of this and READ_TIMEOUT_MS). Default 30 s.
+   */
   timeoutMs?: number
   /**
    * The pause between attempts. It gets createRun's signal, and should end early when that aborts
@@ -47,7 +59,7 @@ export interface ReadOptions {
   attempts?: number
   /** Abandons the read, a request in flight included (a read is safe to abandon). */
   signal?: AbortSignal
-  /** Per request. Default: the client's timeout. */
+  /** Total deadline per request. Default: READ_TIMEOUT_MS, or the client's timeout when shorter. */
   timeoutMs?: number
 }
 
@@ -77,6 +89,13 @@ export interface StopOptions {
   timeoutMs?: number
 }
 
+export interface PassOptions {
+  /** Per request. Default PASS_TIMEOUT_MS, whatever the client's timeout. */
+  timeoutMs?: number
+  /** Requests in all; retried only where the gate certainly was not passed. Default 2. */
+  attempts?: number
+}
+
 export interface DescribedRequest {
   method: 'POST'
   url: string
@@ -86,6 +105,8 @@ export interface DescribedRequest {
 }
 
 const DEFAULT_TIMEOUT_MS = 30_000
+/** Per-request deadline of getRun and getPipeline by default. */
+export const READ_TIMEOUT_MS = 15_000
 const CREATE_ATTEMPTS = 3
 const READ_ATTEMPTS = 3
 // A cancelled job has only seconds before the runner kills it, and stopping twice is harmless:
@@ -97,6 +118,29 @@ export const STOP_TIMEOUT_MS = 5_000
 /** Per-request timeout of getJobLog, whatever the client's own timeout. */
 export const JOB_LOG_TIMEOUT_MS = 10_000
 const JOB_LOG_ATTEMPTS = 1
+/** ListPipelines' largest page. */
+export const PIPELINES_PER_PAGE = 30
+/**
+ * Per-request timeout of passValidate, whatever the client's own timeout: a cancel may come while
+ * it is in flight, and it is left to finish (its answer says whether the gate was passed).
+ */
+export const PASS_TIMEOUT_MS = 5_000
+const PASS_ATTEMPTS = 2
+
+/**
+ * The most of an answer each call reads: a run id or a stop's `true` is a few bytes, a run or a
+ * pipeline a few KiB. Anything larger is not an answer this client can use, and reading it all
+ * could take the memory of the runner.
+ */
+export const MAX_ANSWER_BYTES = {
+  create: 64 * 1024,
+  stop: 64 * 1024,
+  read: 4 * 1024 * 1024,
+  jobLog: 4 * 1024 * 1024
+} as const
+
+/** How much of the end of a job log is kept, however long the log (the printer shows less). */
+export const JOB_LOG_TAIL_BYTES = 1024 * 1024
 
 function positiveInteger(name: string, value: number): number {
   if (!Number.isSafeInteger(value) || value <= 0) {
@@ -105,25 +149,17 @@ function positiveInteger(name: string, value: number): number {
   return value
 }
 
-function jsonObject(body: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body)
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      return value as Record<string, unknown>
-    }
-  } catch {
-    // not JSON
-  }
-  return undefined
-}
-
-export class FlowClient {
-  private readonly baseUrl: string
-  private readonly token: string
-  private readonly organizationId?: string
-  private readonly userAgent: string
-  private readonly timeoutMs: number
-  private readonly transport: Transport
+/**
+ * Reading and stopping runs: every operation but CreatePipelineRun. The post step uses this class
+ * alone, so its bundle holds no way to start a run (a test checks dist/post.js).
+ */
+export class FlowRunClient {
+  protected readonly baseUrl: string
+  protected readonly token: string
+  protected readonly organizationId?: string
+  protected readonly userAgent: string
+  protected readonly timeoutMs: number
+  protected readonly transport: Transport
 
   constructor(options: FlowClientOptions) {
     let url: URL
@@ -150,34 +186,6 @@ export class FlowClient {
       retryAfterCapMs: options.retryAfterCapMs,
       now: options.now,
       onRetry: options.onRetry
-    })
-  }
-
-  /**
-   * CreatePipelineRun. Retried only where no run can have started: 429, and connection failures.
-   * See CreateOptions for cancelling.
-   */
-  async createRun(
-    pipelineId: number,
-    params: string | undefined,
-    opts: CreateOptions = {}
-  ): Promise<number> {
-    const body = this.createBody(params)
-    const path = this.pipelinePath(pipelineId, '/runs')
-    return this.transport.call('POST', path, body, {
-      signal: opts.signal,
-      operation: 'CreatePipelineRun',
-      attempts: CREATE_ATTEMPTS,
-      timeoutMs: this.timeoutMs,
-      waitCapMs: this.transport.retryAfterCap,
-      retry: f =>
-        (f.kind === 'http' && f.answer.status === 429) || (f.kind === 'network' && f.preSend),
-      mayHaveStarted: f => {
-        if (f === 'bad-answer' || f.kind === 'timeout') return true
-        if (f.kind === 'network') return !f.preSend
-        return f.answer.status >= 500
-      },
-      parse: parseRunId
     })
   }
 
@@ -216,8 +224,12 @@ export class FlowClient {
         timeoutMs: opts.timeoutMs ?? JOB_LOG_TIMEOUT_MS,
         signal: opts.signal
       },
-      parseJobLog
+      parseJobLog,
+      MAX_ANSWER_BYTES.jobLog
     )
+    // Only the end of a log is kept, as it streams in (loaded when a log is first read).
+    const { JobLogTail } = await import('./log-tail.js')
+    policy.sink = () => new JobLogTail(JOB_LOG_TAIL_BYTES)
     return this.transport.call('GET', path, null, policy)
   }
 
@@ -241,6 +253,152 @@ export class FlowClient {
     await this.transport.call('PUT', path, '', this.stopPolicy('StopPipelineJobRun', opts))
   }
 
+  protected organizationPath(): string {
+    return this.organizationId
+      ? `/oapi/v1/flow/organizations/${encodeURIComponent(this.organizationId)}`
+      : '/oapi/v1/flow'
+  }
+
+  protected pipelinePath(pipelineId: number, rest: string): string {
+    return `${this.organizationPath()}/pipelines/${positiveInteger('pipelineId', pipelineId)}${rest}`
+  }
+
+  protected readPolicy<T>(
+    operation: FlowOperation,
+    opts: ReadOptions & { timeoutMs?: number },
+    parse: (answer: Answer) => Parsed<T>,
+    maxBytes: number = MAX_ANSWER_BYTES.read
+  ): Policy<T> {
+    return {
+      operation,
+      abort: opts.signal,
+      attempts: Math.max(1, opts.attempts ?? READ_ATTEMPTS),
+      timeoutMs: opts.timeoutMs ?? Math.min(this.timeoutMs, READ_TIMEOUT_MS),
+      maxBytes,
+      waitCapMs: this.transport.retryAfterCap,
+      retry: transient,
+      mayHaveStarted: () => false,
+      parse
+    }
+  }
+
+  private stopPolicy(operation: FlowOperation, opts: StopOptions): Policy<void> {
+    return {
+      operation,
+      attempts: Math.max(1, opts.attempts ?? STOP_ATTEMPTS),
+      timeoutMs: opts.timeoutMs ?? STOP_TIMEOUT_MS,
+      maxBytes: MAX_ANSWER_BYTES.stop,
+      waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
+      retry: transient,
+      mayHaveStarted: () => false,
+      parse: parseStopAnswer
+    }
+  }
+}
+
+/** The whole client: FlowRunClient and CreatePipelineRun, for the main step. */
+export class FlowClient extends FlowRunClient {
+  /**
+   * CreatePipelineRun. Retried only where no run can have started: 429, and connection failures.
+   * See CreateOptions for cancelling.
+   */
+  async createRun(
+    pipelineId: number,
+    params: string | undefined,
+    opts: CreateOptions = {}
+  ): Promise<number> {
+    const body = this.createBody(params)
+    const path = this.pipelinePath(pipelineId, '/runs')
+    return this.transport.call('POST', path, body, {
+      signal: opts.signal,
+      operation: 'CreatePipelineRun',
+      attempts: CREATE_ATTEMPTS,
+      timeoutMs: this.timeoutMs,
+      maxBytes: MAX_ANSWER_BYTES.create,
+      waitCapMs: this.transport.retryAfterCap,
+      // A timeout is not tried again, even before sending: its deadline was long already.
+      retry: f =>
+        (f.kind === 'http' && f.answer.status === 429) ||
+        (f.kind === 'network' && f.preSend && !f.permanent),
+      mayHaveStarted: f => {
+        if (f === 'bad-answer') return true
+        if (f.kind === 'network' || f.kind === 'timeout') return !f.preSend
+        return f.answer.status >= 500
+      },
+      parse: parseRunId
+    })
+  }
+
+  /** GetLatestPipelineRun: the pipeline's newest run (404 when it has none). */
+  async getLatestRun(pipelineId: number, opts: ReadOptions = {}): Promise<FlowRun> {
+    const path = this.pipelinePath(pipelineId, '/runs/latestPipelineRun')
+    return this.transport.call(
+      'GET',
+      path,
+      null,
+      this.readPolicy('GetLatestPipelineRun', opts, parseLatestRun)
+    )
+  }
+
+  /**
+   * ListPipelines: one page of the pipelines whose name contains `name` (the server's filter is
+   * fuzzy: match the exact name yourself), `perPage` at most 30.
+   */
+  async listPipelines(
+    name: string,
+    page: number,
+    perPage = PIPELINES_PER_PAGE,
+    opts: ReadOptions = {}
+  ): Promise<FlowPipelinePage> {
+    const query = new URLSearchParams({
+      pipelineName: name,
+      page: String(positiveInteger('page', page)),
+      perPage: String(Math.min(PIPELINES_PER_PAGE, positiveInteger('perPage', perPage)))
+    })
+    const path = `${this.organizationPath()}/pipelines?${query.toString()}`
+    return this.transport.call(
+      'GET',
+      path,
+      null,
+      this.readPolicy('ListPipelines', opts, parsePipelinePage)
+    )
+  }
+
+  /**
+   * PassPipelineValidate: passes the manual gate (人工卡点) job `jobId` waits at. POST, no body.
+   * A write: tried again only where it certainly did not reach the server (429, or a connection
+   * that never opened). A failure after the request may have been taken has `mayHaveStarted` set.
+   * Never abandoned: its answer says whether the gate was passed.
+   */
+  async passValidate(
+    pipelineId: number,
+    runId: number,
+    jobId: number,
+    opts: PassOptions = {}
+  ): Promise<void> {
+    const path = this.pipelinePath(
+      pipelineId,
+      `/pipelineRuns/${positiveInteger('runId', runId)}/jobs/${positiveInteger('jobId', jobId)}/pass`
+    )
+    await this.transport.call('POST', path, '', {
+      operation: 'PassPipelineValidate',
+      attempts: Math.max(1, opts.attempts ?? PASS_ATTEMPTS),
+      timeoutMs: opts.timeoutMs ?? PASS_TIMEOUT_MS,
+      maxBytes: MAX_ANSWER_BYTES.stop,
+      waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
+      retry: f =>
+        (f.kind === 'http' && f.answer.status === 429) ||
+        (f.kind === 'network' && f.preSend && !f.permanent),
+      mayHaveStarted: f => {
+        // `false`, or an HTML page from a gateway: not passed.
+        if (f === 'bad-answer') return false
+        if (f.kind === 'network' || f.kind === 'timeout') return !f.preSend
+        return f.answer.status >= 500
+      },
+      parse: parsePassAnswer
+    })
+  }
+
   /** The CreatePipelineRun request createRun would send, token redacted, for a dry run's log. */
   describeRequest(pipelineId: number, params: string | undefined): DescribedRequest {
     const secrets = [this.token]
@@ -260,108 +418,4 @@ export class FlowClient {
   private createBody(params: string | undefined): string {
     return params === undefined ? '{}' : JSON.stringify({ params })
   }
-
-  private pipelinePath(pipelineId: number, rest: string): string {
-    const prefix = this.organizationId
-      ? `/oapi/v1/flow/organizations/${encodeURIComponent(this.organizationId)}`
-      : '/oapi/v1/flow'
-    return `${prefix}/pipelines/${positiveInteger('pipelineId', pipelineId)}${rest}`
-  }
-
-  private readPolicy<T>(
-    operation: FlowOperation,
-    opts: ReadOptions & { timeoutMs?: number },
-    parse: (answer: Answer) => Parsed<T>
-  ): Policy<T> {
-    return {
-      operation,
-      abort: opts.signal,
-      attempts: Math.max(1, opts.attempts ?? READ_ATTEMPTS),
-      timeoutMs: opts.timeoutMs ?? this.timeoutMs,
-      waitCapMs: this.transport.retryAfterCap,
-      retry: transient,
-      mayHaveStarted: () => false,
-      parse
-    }
-  }
-
-  private stopPolicy(operation: FlowOperation, opts: StopOptions): Policy<void> {
-    return {
-      operation,
-      attempts: Math.max(1, opts.attempts ?? STOP_ATTEMPTS),
-      timeoutMs: opts.timeoutMs ?? STOP_TIMEOUT_MS,
-      waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
-      retry: transient,
-      mayHaveStarted: () => false,
-      parse: parseStopAnswer
-    }
-  }
-}
-
-/** The run id: a bare positive integer, or the same in quotes. */
-function parseRunId(answer: Answer): Parsed<number> {
-  const match = /^(?:(\d+)|"(\d+)")$/.exec(answer.body.trim())
-  const id = match ? Number(match[1] ?? match[2]) : NaN
-  if (Number.isSafeInteger(id) && id > 0) return { ok: true, value: id }
-  return {
-    ok: false,
-    what: 'the answer is not a run id',
-    html: isHtml(answer)
-  }
-}
-
-function parseObject<T>(
-  answer: Answer,
-  noun: string,
-  check: (o: Record<string, unknown>) => boolean
-): Parsed<T> {
-  const value = jsonObject(answer.body)
-  if (value && check(value)) return { ok: true, value: value as T }
-  return {
-    ok: false,
-    what: `the answer is not ${noun}`,
-    html: isHtml(answer)
-  }
-}
-
-function parseRun(answer: Answer): Parsed<FlowRun> {
-  return parseObject(
-    answer,
-    'a pipeline run (an object with a status)',
-    o => typeof o.status === 'string'
-  )
-}
-
-function parsePipeline(answer: Answer): Parsed<FlowPipeline> {
-  return parseObject(answer, 'a pipeline object', () => true)
-}
-
-function parseJobLog(answer: Answer): Parsed<FlowJobLog> {
-  const parsed = parseObject<Record<string, unknown>>(
-    answer,
-    'a job log (an object with a content string)',
-    o => o.content === undefined || o.content === null || typeof o.content === 'string'
-  )
-  if (!parsed.ok) return parsed
-  const o = parsed.value
-  const log: FlowJobLog = { content: typeof o.content === 'string' ? o.content : '' }
-  if (typeof o.last === 'number') log.last = o.last
-  if (typeof o.more === 'boolean') log.more = o.more
-  return { ok: true, value: log }
-}
-
-/** Stopping answers `true`; only an explicit `false` says it did not happen. */
-function parseStopAnswer(answer: Answer): Parsed<void> {
-  if (answer.body.trim() === 'false') {
-    return {
-      ok: false,
-      what: 'the server answered false: nothing was stopped',
-      html: false,
-      quote: false
-    }
-  }
-  if (isHtml(answer)) {
-    return { ok: false, what: 'the answer is an HTML page', html: true }
-  }
-  return { ok: true, value: undefined }
 }

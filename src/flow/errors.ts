@@ -1,6 +1,7 @@
 // The one error type of the Flow OpenAPI client, and how a failed answer becomes plain words.
 // Knows nothing of GitHub: it speaks of "the organization id", never of an action input.
 import { STATUS_CODES } from 'node:http'
+import { isJsonObject } from '../common/json.js'
 import { redact } from '../common/redact.js'
 
 export type FlowOperation =
@@ -10,6 +11,9 @@ export type FlowOperation =
   | 'UpdatePipelineRun'
   | 'StopPipelineJobRun'
   | 'GetPipelineJobRunLog'
+  | 'ListPipelines'
+  | 'GetLatestPipelineRun'
+  | 'PassPipelineValidate'
 
 /**
  * - `http`: the server answered with a non-2xx status.
@@ -129,8 +133,8 @@ export function parseErrorBody(
   } catch {
     return { html: false, excerpt: excerpt(trimmed, secrets) }
   }
-  if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
-    const o = parsed as Record<string, unknown>
+  if (isJsonObject(parsed)) {
+    const o = parsed
     const errorCode = text(o.errorCode) ?? (typeof o.code === 'string' ? text(o.code) : undefined)
     const errorMessage = text(o.errorMessage) ?? text(o.errorDescription) ?? text(o.message)
     const requestId = text(o.requestId) ?? text(o.traceId)
@@ -231,4 +235,42 @@ export function composeMessage(
   const tries = attempts > 1 ? ` after ${attempts} tries` : ''
   const sentence = /[.!?…]$/.test(what) ? what : `${what}.`
   return redact(`${operation} failed${tries}: ${sentence}${hint ? ` ${hint}` : ''}`, secrets)
+}
+
+// Questions callers ask of an error from the Flow client. Each takes anything a catch gives, so no
+// caller has to guess the shape of an error.
+
+export function isFlowApiError(error: unknown): error is FlowApiError {
+  return error instanceof FlowApiError
+}
+
+/** CreatePipelineRun was cancelled before anything that could start a run was sent. */
+export function isCancelled(error: unknown): boolean {
+  return isFlowApiError(error) && error.kind === 'cancelled'
+}
+
+/** CreatePipelineRun: the server may have taken the request, so a run may exist. */
+export function mayHaveStarted(error: unknown): boolean {
+  return isFlowApiError(error) && error.mayHaveStarted
+}
+
+/** Safe to try again (the caller decides whether it still has time). */
+export function isRetryable(error: unknown): boolean {
+  return isFlowApiError(error) && error.retryable
+}
+
+/** The HTTP status of the answer the call failed on, if one came. */
+export function httpStatusOf(error: unknown): number | undefined {
+  return isFlowApiError(error) ? error.status : undefined
+}
+
+/** A 2xx answer the client could not read (an HTML page, a wrong shape, `false` for a stop). */
+export function isBadAnswer(error: unknown): boolean {
+  return isFlowApiError(error) && error.kind === 'bad-answer'
+}
+
+/** How long the server asked to wait (Retry-After, capped), when it said so. */
+export function retryAfterOf(error: unknown): number | undefined {
+  const value = isFlowApiError(error) ? error.retryAfterMs : undefined
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined
 }

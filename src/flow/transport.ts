@@ -1,9 +1,8 @@
-// The HTTP side of the Flow client: one request with its timeouts, reading the answer, the retry
-// policy, and turning a failure into a FlowApiError. Knows nothing of the Flow operations (see
-// client.ts) nor of GitHub. HTTP goes through @actions/http-client, which honours HTTPS_PROXY,
-// HTTP_PROXY and NO_PROXY (and never proxies loopback hosts).
-import { HttpClient } from '@actions/http-client'
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
+// The HTTP side of the Flow client: the retry policy around one exchange (exchange.ts: deadlines,
+// proxy, caps), and turning a failure into a FlowApiError that says whether anything was sent.
+// Knows nothing of the Flow operations (see client.ts) nor of GitHub.
+import type { IncomingHttpHeaders } from 'node:http'
+import { ExchangeError, exchange, type Answer, type Stage } from './exchange.js'
 import {
   FlowApiError,
   HTML_HINT,
@@ -60,17 +59,21 @@ const PRE_SEND_CODES = new Set([
   'EHOSTUNREACH'
 ])
 
-export interface Answer {
-  status: number
-  statusMessage?: string
-  headers: IncomingHttpHeaders
-  body: string
-}
+export type { Answer } from './exchange.js'
 
 export type Failure =
   | { kind: 'http'; answer: Answer; retryAfterMs?: number }
-  | { kind: 'network'; code?: string; detail: string; preSend: boolean }
-  | { kind: 'timeout' }
+  | {
+      kind: 'network'
+      code: string
+      detail: string
+      /** No byte of the request can have reached the server. */
+      preSend: boolean
+      /** Trying again cannot help: a certificate, a 407, a setting. */
+      permanent: boolean
+      hint?: string
+    }
+  | { kind: 'timeout'; preSend: boolean; stage: Stage }
 
 export type Parsed<T> =
   | { ok: true; value: T }
@@ -84,15 +87,18 @@ export interface Policy<T> {
   /** Reads only: abandons the call, the request in flight included. */
   abort?: AbortSignal
   attempts: number
+  /** Total deadline of each request. */
   timeoutMs: number
+  /** Most bytes of an answer read. */
+  maxBytes: number
+  /** Takes a 2xx body as it streams in instead, and gives the (bounded) text to parse. */
+  sink?: () => { write(chunk: Buffer): void; result(): string }
   /** Longest pause between attempts, Retry-After included. */
   waitCapMs: number
   retry: (failure: Failure) => boolean
   mayHaveStarted: (failure: Failure | 'bad-answer') => boolean
   parse: (answer: Answer) => Parsed<T>
 }
-
-class TransportTimeout extends Error {}
 
 export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name]
@@ -108,62 +114,22 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
-/**
- * http-client's readBody never settles when the connection breaks mid-body, and has no timeout;
- * this one fails on both.
- */
-function readBody(message: IncomingMessage, timeoutMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = []
-    let settled = false
-    const finish = (error?: Error) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      if (error) reject(error)
-      else resolve(Buffer.concat(chunks).toString('utf8'))
-    }
-    const stalled = () => {
-      finish(new TransportTimeout())
-      // A stalled connection left open would keep the process from exiting.
-      message.destroy()
-    }
-    let timer = setTimeout(stalled, timeoutMs)
-    message.on('data', (chunk: Buffer) => {
-      chunks.push(chunk)
-      clearTimeout(timer)
-      timer = setTimeout(stalled, timeoutMs)
-    })
-    message.on('end', () => finish())
-    message.on('error', error => finish(error))
-    message.on('close', () => {
-      if (!message.complete) {
-        finish(
-          Object.assign(new Error('the connection closed before the whole answer came'), {
-            code: 'ECONNRESET'
-          })
-        )
-      }
-    })
-  })
-}
-
+/** Codes that only come before a connection exists, whatever stage the socket reported. */
 function classify(error: unknown): Failure {
-  if (error instanceof TransportTimeout) return { kind: 'timeout' }
-  const err = error as { code?: unknown; message?: unknown }
-  const message = typeof err?.message === 'string' ? err.message : String(error)
-  const code = typeof err?.code === 'string' ? err.code : undefined
-  // http-client's socketTimeout rejects with a plain Error and no code.
-  if (code === undefined && message.startsWith('Request timeout:')) return { kind: 'timeout' }
-  // The proxy tunnel (CONNECT) failed, so nothing went to the Yunxiao host; tunnel labels it ECONNRESET.
-  if (message.startsWith('tunneling socket could not be established')) {
-    return { kind: 'network', code: 'PROXY', detail: message, preSend: true }
+  if (!(error instanceof ExchangeError)) {
+    const message = error instanceof Error ? error.message : String(error)
+    return { kind: 'network', code: 'ERROR', detail: message, preSend: false, permanent: false }
   }
+  const preSend = !error.sent || PRE_SEND_CODES.has(error.code)
+  if (error.code === 'EDEADLINE') return { kind: 'timeout', preSend, stage: error.stage }
   return {
     kind: 'network',
-    code,
-    detail: message,
-    preSend: code !== undefined && PRE_SEND_CODES.has(code)
+    code: error.code,
+    detail: error.code === 'EABORTED' ? 'the request was abandoned' : error.message,
+    preSend,
+    // A header value Node refuses (ERR_INVALID_CHAR...) is refused again.
+    permanent: error.permanent || /^ERR_(INVALID|HTTP)/.test(error.code),
+    hint: error.hint
   }
 }
 
@@ -203,7 +169,8 @@ export class Transport {
     return {
       'x-yunxiao-token': this.token,
       'Content-Type': 'application/json',
-      Accept: 'application/json'
+      Accept: 'application/json',
+      'User-Agent': this.userAgent
     }
   }
 
@@ -218,9 +185,26 @@ export class Transport {
     for (let attempt = 1; ; attempt++) {
       let failure: Failure
       try {
-        const answer = await this.send(method, path, body, policy.timeoutMs, policy.abort)
+        const sink = policy.sink?.()
+        const answer = await exchange({
+          method,
+          url: new URL(this.url(path)),
+          headers: this.headers(),
+          body,
+          deadlineMs: policy.timeoutMs,
+          signal: policy.abort,
+          maxBytes: policy.maxBytes,
+          sink: sink && (chunk => sink.write(chunk))
+        })
+        if (sink && answer.status >= 200 && answer.status < 300) answer.body = sink.result()
         if (answer.status >= 200 && answer.status < 300) {
-          const parsed = policy.parse(answer)
+          const parsed: Parsed<T> = answer.oversize
+            ? {
+                ok: false,
+                what: `the answer is larger than ${formatBytes(policy.maxBytes)}, more than this call ever gets (the rest was not read)`,
+                html: isHtml(answer)
+              }
+            : policy.parse(answer)
           if (parsed.ok) return parsed.value
           throw this.badAnswer(policy, answer, parsed, attempt)
         }
@@ -244,40 +228,6 @@ export class Transport {
       await this.sleep(delayMs, signal ?? policy.abort)
       if (signal?.aborted) throw this.cancelled(policy, attempt, reason)
       if (policy.abort?.aborted) throw this.failed(policy, failure, attempt, retryable)
-    }
-  }
-
-  /** One request on its own HttpClient (no keep-alive), disposed after so that no socket outlives the call. */
-  private async send(
-    method: string,
-    path: string,
-    body: string | null,
-    timeoutMs: number,
-    abort?: AbortSignal
-  ): Promise<Answer> {
-    const http = new HttpClient(this.userAgent, [], {
-      socketTimeout: timeoutMs,
-      // A redirect would carry the token to wherever it points; treat it as an error instead.
-      allowRedirects: false,
-      allowRetries: false,
-      keepAlive: false
-    })
-    // Disposing destroys the client's sockets, which fails the request in flight at once.
-    const abandon = () => http.dispose()
-    if (abort?.aborted) abandon()
-    abort?.addEventListener('abort', abandon, { once: true })
-    try {
-      const response = await http.request(method, this.url(path), body, this.headers())
-      const text = await readBody(response.message, timeoutMs)
-      return {
-        status: response.message.statusCode ?? 0,
-        statusMessage: response.message.statusMessage,
-        headers: response.message.headers,
-        body: text
-      }
-    } finally {
-      abort?.removeEventListener('abort', abandon)
-      http.dispose()
     }
   }
 
@@ -325,7 +275,7 @@ export class Transport {
       attempts
     }
     if (failure.kind === 'timeout') {
-      const what = `no answer from ${origin} within ${formatSeconds(policy.timeoutMs)}`
+      const what = `no answer from ${origin} within ${formatSeconds(policy.timeoutMs)}: ${STALLED[failure.stage]}`
       return new FlowApiError(
         composeMessage(policy.operation, attempts, what, undefined, secrets),
         {
@@ -335,13 +285,16 @@ export class Transport {
       )
     }
     if (failure.kind === 'network') {
-      const code = failure.code === 'PROXY' ? 'ECONNRESET' : failure.code
+      const code = failure.code
       const detail = excerpt(failure.detail, secrets)
-      const what =
-        code && !detail.includes(code)
-          ? `could not talk to ${origin}: ${detail} (${code})`
-          : `could not talk to ${origin}: ${detail}`
-      const hint = hintForNetworkCode(failure.code)
+      const withCode =
+        code && code !== 'ERROR' && !code.startsWith('EPROXY') && !detail.includes(code)
+          ? `${detail} (${code})`
+          : detail
+      const what = failure.preSend
+        ? `could not reach ${origin}: ${withCode}; nothing was sent`
+        : `could not talk to ${origin}: ${withCode}`
+      const hint = failure.hint ?? hintForNetworkCode(code)
       return new FlowApiError(composeMessage(policy.operation, attempts, what, hint, secrets), {
         ...common,
         kind: 'network',
@@ -406,7 +359,8 @@ export class Transport {
 
 /** Reads may be repeated freely, and stopping twice is harmless. */
 export function transient(failure: Failure): boolean {
-  if (failure.kind !== 'http') return true
+  if (failure.kind === 'network') return !failure.permanent
+  if (failure.kind === 'timeout') return true
   const status = failure.answer.status
   return status === 408 || status === 429 || status >= 500
 }
@@ -416,7 +370,26 @@ function shortReason(failure: Failure, timeoutMs: number): string {
     return statusLine(failure.answer.status, failure.answer.statusMessage)
   }
   if (failure.kind === 'timeout') return `no answer within ${formatSeconds(timeoutMs)}`
-  return failure.code === 'PROXY' ? 'proxy connection failed' : (failure.code ?? 'network error')
+  if (failure.code === 'EPROXY') return 'proxy connection failed'
+  return failure.code === 'ERROR' ? 'network error' : failure.code
+}
+
+/** What a request that ran out of time was waiting for, and so whether anything was sent. */
+const STALLED: Record<Stage, string> = {
+  dns: 'the DNS lookup did not finish; nothing was sent',
+  connect: 'the connection was not accepted; nothing was sent',
+  proxy: 'the proxy did not open the tunnel; nothing was sent',
+  tls: 'the TLS handshake did not finish; nothing was sent',
+  sent: 'the request was sent and no answer came',
+  answer: 'the answer did not finish coming'
+}
+
+function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0
+    ? `${bytes / (1024 * 1024)} MiB`
+    : bytes >= 1024 && bytes % 1024 === 0
+      ? `${bytes / 1024} KiB`
+      : `${bytes} bytes`
 }
 
 function formatSeconds(ms: number): string {

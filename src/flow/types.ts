@@ -1,4 +1,4 @@
-// Shapes of the Yunxiao Flow OpenAPI answers this action reads.
+// Shapes of the Yunxiao Flow OpenAPI answers this action reads, as flow/responses.ts checks them.
 // Only the fields the action uses are typed; everything else is kept as unknown.
 // This file knows nothing of GitHub.
 
@@ -11,41 +11,45 @@ export function isFinalStatus(status: string | undefined): boolean {
   return status !== undefined && FINAL_STATUSES.has(status)
 }
 
+// Every field typed here is checked by flow/responses.ts when the answer is read: it has this type
+// or it is absent (a field of another type is left out). Optional means "may be missing", and
+// anything not listed is kept as unknown, unchecked.
+
 export interface FlowJob {
-  id: number
-  jobSign?: string
-  name: string
-  status: FlowStatus
+  /** A positive integer. */
+  id?: number
+  name?: string
+  status?: FlowStatus
   startTime?: number
   endTime?: number
-  /** JSON string */
-  params?: string
-  /** JSON string */
-  result?: string
-  actions?: Array<{ type?: string; displayType?: string; name?: string; [key: string]: unknown }>
+  [key: string]: unknown
+}
+
+export interface FlowStageInfo {
+  name?: string
+  status?: FlowStatus
+  startTime?: number
+  endTime?: number
+  /** Objects only (null entries are dropped). */
+  jobs?: FlowJob[]
   [key: string]: unknown
 }
 
 export interface FlowStage {
   index?: string
-  name: string
-  stageInfo?: {
-    name?: string
-    status?: FlowStatus
-    startTime?: number
-    endTime?: number
-    jobs?: FlowJob[]
-    [key: string]: unknown
-  }
+  name?: string
+  stageInfo?: FlowStageInfo
   [key: string]: unknown
 }
 
 export interface FlowRun {
   pipelineId?: number
   pipelineRunId?: number
+  /** Always there: an answer without a status string is not a run. */
   status: FlowStatus
   createTime?: number
   updateTime?: number
+  /** Objects only (null entries are dropped). */
   stages?: FlowStage[]
   [key: string]: unknown
 }
@@ -58,12 +62,32 @@ export interface FlowPipelineSource {
 
 export interface FlowPipeline {
   name?: string
+  /** Sources are objects only. */
   pipelineConfig?: { sources?: FlowPipelineSource[]; [key: string]: unknown }
   [key: string]: unknown
 }
 
 export interface FlowJobLog {
   content: string
+  /** Bytes of the start of `content` the client left out: it keeps the end of a long log only. */
+  cutBytes?: number
   last?: number
   more?: boolean
+}
+
+/** One entry of ListPipelines (the fields this action reads). */
+export interface FlowPipelineSummary {
+  pipelineId: number
+  pipelineName: string
+  [key: string]: unknown
+}
+
+/** One page of ListPipelines. */
+export interface FlowPipelinePage {
+  /** Entries with a pipeline id and a name (others are dropped). */
+  pipelines: FlowPipelineSummary[]
+  /** Entries on the page as the server sent them, dropped ones included (for paging). */
+  size: number
+  /** `x-total`: pipelines matching the filter on all pages, when the server said. */
+  total?: number
 }

@@ -6,6 +6,11 @@ export interface Cancellation {
   readonly signal: AbortSignal
   /** The first signal received, e.g. 'SIGINT'. */
   readonly received: () => string | undefined
+  /**
+   * What to say when the last timer ends the process (e.g. an `::error::` with a link): set it to
+   * what is under way, since the work cut short does not get to say anything itself.
+   */
+  setLastWords(say: (() => void) | undefined): void
   dispose(): void
 }
 
@@ -18,12 +23,19 @@ export function watchCancellation(
 ): Cancellation {
   const controller = new AbortController()
   let first: string | undefined
+  let lastWords: (() => void) | undefined
   const handle = (name: string): void => {
     if (first === undefined) {
       first = name
       log(`Received ${name}: the GitHub job is being cancelled.`)
       controller.abort(new Error(`cancelled (${name})`))
-      setTimeout(() => exit(1), exitAfterMs).unref()
+      setTimeout(() => {
+        try {
+          lastWords?.()
+        } finally {
+          exit(1)
+        }
+      }, exitAfterMs).unref()
     } else {
       log(`Received ${name} while stopping; finishing up.`)
     }
@@ -34,6 +46,9 @@ export function watchCancellation(
   return {
     signal: controller.signal,
     received: () => first,
+    setLastWords: say => {
+      lastWords = say
+    },
     dispose: () => {
       for (const [name, listener] of listeners) process.off(name, listener)
     }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import type { FlowJob, FlowJobLog, FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
-import { jobName, stageName } from './progress.js'
+import { jobName, stageName, statusName } from '../flow/names.js'
 
 /** Which job logs to copy: the `logs` input. */
 export type JobLogsMode = 'failed' | 'all' | 'none'
@@ -13,7 +13,7 @@ export interface JobLogPrinterOptions {
   /** The signal, when given, aborts once the log is no longer wanted (the wait gave up on it). */
   getJobLog: (jobId: number, signal?: AbortSignal) => Promise<FlowJobLog>
   mode: JobLogsMode
-  /** Its info must write lines as they are, unescaped (core.info does): the stop/resume lines rely on it. */
+  /** Its verbatim (else info) must write lines as they are: the stop/resume lines rely on it. */
   logger: Logger
   runUrl: string
   /** Longest log printed, in UTF-8 bytes; longer logs keep their last part. */
@@ -63,21 +63,24 @@ function splitLines(text: string): string[] {
  */
 export function createJobLogPrinter(
   options: JobLogPrinterOptions
-): (stage: FlowStage, job: FlowJob, signal?: AbortSignal) => Promise<void> {
+): (stage: FlowStage, job: FlowJob, signal?: AbortSignal, name?: string) => Promise<void> {
   const { getJobLog, mode, logger, runUrl } = options
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_LOG_BYTES
   const redact = options.redact ?? ((text: string) => text)
   const newStopToken = options.newStopToken ?? (() => randomUUID())
   const annotate = (line: string) => (logger.error ? logger.error(line) : logger.warning(line))
+  const verbatim = (line: string) => (logger.verbatim ? logger.verbatim(line) : logger.info(line))
 
-  return async (stage, job, signal) => {
-    const status = String(job.status)
+  // `name`: `Stage / Job` as the wait loop named them (it knows their places in the run).
+  return async (stage, job, signal, given) => {
+    const status = statusName(job.status)
     const failed = status === 'FAIL'
     if (mode === 'none' || (mode === 'failed' && !failed) || signal?.aborted) return
 
-    const name = `${stageName(stage, 0)} / ${jobName(job, 0)}`
+    const name = given ?? `${stageName(stage, 0)} / ${jobName(job, 0)}`
     let log: FlowJobLog
     try {
+      if (job.id === undefined) throw new Error('Yunxiao gave no id for this job')
       log = await getJobLog(job.id, signal)
     } catch (err) {
       if (signal?.aborted) return
@@ -89,23 +92,23 @@ export function createJobLogPrinter(
 
     const content = redact(typeof log?.content === 'string' ? log.content : '')
     const tail = tailOfLog(content, maxBytes)
+    const cutBytes = tail.cutBytes + (log?.cutBytes ?? 0)
     logger.startGroup(`${name} (${oneLine(status)})`)
     try {
-      if (tail.cutBytes > 0) {
-        logger.info(
-          `... ${tail.cutBytes} earlier bytes (${tail.cutLines} lines) cut; full log: ${runUrl}`
-        )
+      if (cutBytes > 0) {
+        const lines = log?.cutBytes ? '' : ` (${tail.cutLines} lines)`
+        logger.info(`... ${cutBytes} earlier bytes${lines} cut; full log: ${runUrl}`)
       }
       if (tail.text === '') {
         logger.info('(the log is empty)')
       } else {
         // GitHub's way to print untrusted text: stop command processing until an unguessable token.
         const token = newStopToken()
-        logger.info(`::stop-commands::${token}`)
+        verbatim(`::stop-commands::${token}`)
         try {
-          for (const line of splitLines(tail.text)) logger.info(line)
+          for (const line of splitLines(tail.text)) verbatim(line)
         } finally {
-          logger.info(`::${token}::`)
+          verbatim(`::${token}::`)
         }
       }
       if (log?.more === true) logger.info(`(Yunxiao has more of this log: ${runUrl})`)

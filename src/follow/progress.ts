@@ -5,6 +5,9 @@
 import { formatDuration } from '../common/duration.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { oneLine } from '../common/logger.js'
+import { jobName, jobsOf, label, stageName, stagesOf } from '../flow/names.js'
+
+export { jobName, stageName }
 
 export type ProgressChange =
   | { kind: 'run'; status: string; previous?: string }
@@ -36,40 +39,6 @@ export function formatElapsed(ms: number): string {
 /** For keys: the value as it is. */
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined
-}
-
-/** For what is printed (names, statuses): on one line, trimmed; undefined when nothing is left. */
-function label(value: unknown): string | undefined {
-  return typeof value === 'string' ? oneLine(value).trim() || undefined : undefined
-}
-
-function stagesOf(run: FlowRun | undefined): FlowStage[] {
-  return Array.isArray(run?.stages) ? run.stages.filter(s => s && typeof s === 'object') : []
-}
-
-function jobsOf(stage: FlowStage): FlowJob[] {
-  const jobs = stage.stageInfo?.jobs
-  return Array.isArray(jobs) ? jobs.filter(j => j && typeof j === 'object') : []
-}
-
-/** The stage's name for the log, always on one line. */
-export function stageName(stage: FlowStage, position: number): string {
-  return (
-    label(stage.name) ??
-    label(stage.stageInfo?.name) ??
-    label(stage.index) ??
-    `stage ${position + 1}`
-  )
-}
-
-/** The job's name for the log, always on one line. */
-export function jobName(job: FlowJob, position: number): string {
-  const id = job.id as unknown
-  return (
-    label(job.name) ??
-    (typeof id === 'number' || typeof id === 'string' ? label(`job ${id}`) : undefined) ??
-    `job ${position + 1}`
-  )
 }
 
 function stageKey(stage: FlowStage, position: number): string {

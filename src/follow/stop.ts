@@ -1,7 +1,17 @@
 // Stopping a Yunxiao run: UpdatePipelineRun first; where the server refuses it, stop each job
 // that has not ended with StopPipelineJobRun. Knows nothing of GitHub.
-import type { FlowClient } from '../flow/client.js'
+import type { FlowRunClient, ReadOptions } from '../flow/client.js'
+import { httpStatusOf, isBadAnswer } from '../flow/errors.js'
+import { jobsOf, stagesOf } from '../flow/names.js'
 import { isFinalStatus, type FlowRun } from '../flow/types.js'
+
+/** The calls stopping needs: the post step's client has these and nothing that starts a run. */
+export type StopClient = Pick<FlowRunClient, 'stopRun' | 'stopJob' | 'getRun'>
+
+export interface StopRunOptions {
+  /** For the status read made when the run stop is refused (e.g. the post step's remaining time). */
+  read?: Pick<ReadOptions, 'signal' | 'timeoutMs'>
+}
 
 export interface StopOutcome {
   /** 'run': the run was stopped; 'jobs': N jobs were stopped one by one; 'ended': nothing to stop. */
@@ -14,9 +24,10 @@ const ACTIVE = new Set(['RUNNING', 'WAITING'])
 
 export function activeJobIds(run: FlowRun | undefined): number[] {
   const ids: number[] = []
-  for (const stage of run?.stages ?? []) {
-    for (const job of stage.stageInfo?.jobs ?? []) {
-      if (typeof job.id === 'number' && ACTIVE.has(job.status)) ids.push(job.id)
+  for (const stage of stagesOf(run)) {
+    for (const job of jobsOf(stage)) {
+      if (typeof job.id === 'number' && job.status !== undefined && ACTIVE.has(job.status))
+        ids.push(job.id)
     }
   }
   return ids
@@ -27,8 +38,8 @@ export function activeJobIds(run: FlowRun | undefined): number[] {
  * would fail the job stops the same way), or an answer of `false`.
  */
 function isRefusal(error: unknown): boolean {
-  const { status, kind } = error as { status?: number; kind?: string }
-  if (status === 200 && kind === 'bad-answer') return true
+  const status = httpStatusOf(error)
+  if (status === 200 && isBadAnswer(error)) return true
   return status !== undefined && status >= 400 && status < 500 && ![401, 403, 429].includes(status)
 }
 
@@ -37,10 +48,11 @@ function isRefusal(error: unknown): boolean {
  * a fresh read is tried first so that jobs started since then are stopped too.
  */
 export async function stopFlowRun(
-  client: FlowClient,
+  client: StopClient,
   pipelineId: number,
   runId: number,
-  lastRun?: FlowRun
+  lastRun?: FlowRun,
+  options: StopRunOptions = {}
 ): Promise<StopOutcome> {
   try {
     await client.stopRun(pipelineId, runId)
@@ -49,7 +61,7 @@ export async function stopFlowRun(
     if (!isRefusal(runError)) throw runError
     let run = lastRun
     try {
-      run = await client.getRun(pipelineId, runId, { attempts: 1 })
+      run = await client.getRun(pipelineId, runId, { ...options.read, attempts: 1 })
     } catch {
       // keep the last run seen
     }

@@ -1,16 +1,11 @@
 // Following a Yunxiao run to its end: when to read its status, what to do when a read fails,
 // and when to give up. Knows nothing of GitHub: everything it says goes through a small logger,
 // and time comes from an injectable clock so the loop is testable without real sleeping.
+import { isBadAnswer, isRetryable, retryAfterOf } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
-import {
-  formatElapsed,
-  HEARTBEAT_MS,
-  jobIdentity,
-  jobName,
-  ProgressTracker,
-  stageName
-} from './progress.js'
+import { formatElapsed, HEARTBEAT_MS, jobIdentity, ProgressTracker } from './progress.js'
+import { jobName, jobsOf, stageName, stagesOf } from '../flow/names.js'
 import { abortableSleep } from '../common/sleep.js'
 
 export interface Clock {
@@ -42,14 +37,21 @@ export interface WaitOptions {
    * The loop waits for it, but not past the deadline nor the abort: then `signal` aborts, the loop
    * goes on without it, and it should print nothing more.
    */
-  onJobEnded?: (stage: FlowStage, job: FlowJob, signal: AbortSignal) => Promise<void>
+  onJobEnded?: (stage: FlowStage, job: FlowJob, signal: AbortSignal, name: string) => Promise<void>
   /** After every successful read. */
   onRun?: (run: FlowRun) => void
+  /**
+   * After every read of a run not yet final, once its progress and job logs are out: 'halt' ends
+   * the wait (outcome 'halted'). Awaited to its end, a cancel included, so that nothing it does is
+   * left half done (follow/gates.ts passes manual gates here); the cancel is seen right after.
+   */
+  onSnapshot?: (run: FlowRun) => Promise<'continue' | 'halt'>
 }
 
 export interface WaitResult {
-  outcome: 'final' | 'timeout' | 'aborted'
-  /** The final status, 'TIMEOUT', or (aborted) the last status seen, 'UNKNOWN' before any. */
+  /** 'halted': onSnapshot ended the wait. */
+  outcome: 'final' | 'timeout' | 'aborted' | 'halted'
+  /** The final status, 'TIMEOUT', or (aborted, halted) the last status seen, 'UNKNOWN' before any. */
   status: string
   /** The last run read, if any. */
   run?: FlowRun
@@ -84,17 +86,6 @@ export function retryDelayMs(
   const ceiling = Math.min(cap, pollIntervalMs * 2 ** Math.min(failures, 30))
   const jittered = Math.floor(random() * ceiling)
   return Math.max(pollIntervalMs, jittered, retryAfterMs ?? 0)
-}
-
-function isRetryable(err: unknown): boolean {
-  return (
-    typeof err === 'object' && err !== null && (err as { retryable?: unknown }).retryable === true
-  )
-}
-
-function retryAfterOf(err: unknown): number | undefined {
-  const value = (err as { retryAfterMs?: unknown }).retryAfterMs
-  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined
 }
 
 const ABORTED = Symbol('aborted')
@@ -135,11 +126,9 @@ interface EndedJob {
 /** Jobs in a final status not reported before, in stage order; marks them reported. */
 function newlyEndedJobs(run: FlowRun, reported: Set<string>): EndedJob[] {
   const ended: EndedJob[] = []
-  const stages = Array.isArray(run.stages) ? run.stages : []
-  stages.forEach((stage, stageIndex) => {
-    const jobs = Array.isArray(stage?.stageInfo?.jobs) ? stage.stageInfo.jobs : []
-    jobs.forEach((job, jobIndex) => {
-      if (!job || typeof job !== 'object' || !isFinalStatus(job.status)) return
+  stagesOf(run).forEach((stage, stageIndex) => {
+    jobsOf(stage).forEach((job, jobIndex) => {
+      if (!isFinalStatus(job.status)) return
       const key = jobIdentity(stage, stageIndex, job, jobIndex)
       if (reported.has(key)) return
       reported.add(key)
@@ -180,8 +169,17 @@ async function untilDeadline(
 }
 
 export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
-  const { getRun, pollIntervalMs, timeoutMs, startedAt, signal, logger, onJobEnded, onRun } =
-    options
+  const {
+    getRun,
+    pollIntervalMs,
+    timeoutMs,
+    startedAt,
+    signal,
+    logger,
+    onJobEnded,
+    onRun,
+    onSnapshot
+  } = options
   const clock = options.clock ?? realClock
   const random = options.random ?? Math.random
   const deadline = startedAt + Math.max(0, timeoutMs)
@@ -225,7 +223,9 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
       run = await unlessAborted(getRun(signal), signal)
     } catch (err) {
       if (signal?.aborted) return aborted()
-      if (!isRetryable(err)) throw err
+      // An answer that is not a run (`{}`, a gateway's HTML page) is a glitch like a 5xx: the run
+      // is still there, so the wait goes on reading until its deadline.
+      if (!isRetryable(err) && !isBadAnswer(err)) throw err
       failures++
       lastError = err
       const now = clock.now()
@@ -283,7 +283,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
         }
         try {
           const outcome = await untilDeadline(
-            s => onJobEnded(stage, job, s),
+            s => onJobEnded(stage, job, s, name),
             clock,
             deadline,
             signal
@@ -300,6 +300,17 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
     }
 
     if (isFinalStatus(status)) return finish('final', status)
+    if (onSnapshot) {
+      let verdict: 'continue' | 'halt'
+      try {
+        verdict = await onSnapshot(run)
+      } catch (err) {
+        logger.warning(`Could not look at the run's manual gates: ${messageOf(err)}`)
+        verdict = 'continue'
+      }
+      if (verdict === 'halt') return finish('halted', status)
+      if (signal?.aborted) return aborted()
+    }
     if (finalRead) return finish('timeout', 'TIMEOUT')
     nextReadAt = readStartedAt + pollIntervalMs
   }

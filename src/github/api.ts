@@ -15,6 +15,7 @@
 // - A token without the permission gets 403 "Resource not accessible by integration"; GitHub names
 //   the permission needed in the X-Accepted-GitHub-Permissions header (e.g. `statuses=write`).
 //   Rate limits answer 403 or 429 with Retry-After or X-RateLimit-Remaining: 0 (nothing was done).
+import { oneLine } from '../common/logger.js'
 import { redact } from '../common/redact.js'
 import { abortableSleep } from '../common/sleep.js'
 import type { CommitState, DeploymentState } from './outcome.js'
@@ -157,11 +158,17 @@ function header(answer: HttpAnswer, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
+/**
+ * A rate limit (primary or secondary): 429, or 403 with Retry-After, X-RateLimit-Remaining: 0 or a
+ * message about a rate limit (a secondary limit may come without either header). Nothing was done.
+ */
 function rateLimited(answer: HttpAnswer): boolean {
   if (answer.status === 429) return true
   return (
     answer.status === 403 &&
-    (header(answer, 'retry-after') !== undefined || header(answer, 'x-ratelimit-remaining') === '0')
+    (header(answer, 'retry-after') !== undefined ||
+      header(answer, 'x-ratelimit-remaining') === '0' ||
+      /rate limit/i.test(githubMessage(answer.body) ?? ''))
   )
 }
 
@@ -208,8 +215,8 @@ function githubMessage(body: string): string | undefined {
     text = body.trim()
   }
   if (text === undefined) return undefined
-  // eslint-disable-next-line no-control-regex
-  const line = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim()
+  // Text from GitHub stays on one line: a line break could start a workflow command.
+  const line = oneLine(text).trim()
   return line.length > 300 ? `${line.slice(0, 300)}…` : line
 }
 

@@ -1,6 +1,7 @@
 // The GitHub event that started the job: which commit GitHub built, and the pull request, if any.
 // Commit statuses and deployments go on that commit; context-envs passes it to Yunxiao.
 import { readFileSync } from 'node:fs'
+import { messageOf } from '../common/logger.js'
 
 /** Events whose GITHUB_SHA is a merge commit GitHub made, not a commit of the pull request. */
 export const PULL_REQUEST_EVENTS: readonly string[] = ['pull_request', 'pull_request_target']
@@ -103,7 +104,7 @@ export function readEvent(
       if (typeof found === 'string')
         found = `the event payload (GITHUB_EVENT_PATH) is odd: ${found}`
     } catch (error) {
-      found = `the event payload (GITHUB_EVENT_PATH) could not be read: ${(error as Error).message}`
+      found = `the event payload (GITHUB_EVENT_PATH) could not be read: ${messageOf(error)}`
     }
   }
   if (typeof found === 'string') return { ...event, problem: found }

@@ -52,7 +52,9 @@ export class GithubReport {
     private readonly targets: ReportTargets,
     private readonly logger: Pick<Logger, 'info' | 'warning'>,
     /** From an earlier step (the post step finishing what main began). */
-    progress?: ReportProgress
+    progress?: ReportProgress,
+    /** Told each time the progress changes (a deployment created, a verdict posted), to save it. */
+    private readonly onProgress?: (progress: ReportProgress) => void
   ) {
     this.deploymentId = progress?.deploymentId
   }
@@ -96,6 +98,7 @@ export class GithubReport {
             }
           })
           this.deploymentId = id
+          this.onProgress?.(this.progress)
           await this.api.createDeploymentStatus(
             id,
             {
@@ -132,6 +135,7 @@ export class GithubReport {
             opts
           )
           this.given.add('status') // done: nothing is pending any more
+          this.onProgress?.(this.progress)
           this.logger.info(
             `Commit status "${context}" on ${shortSha(this.event.sha)}: ${status.state} (${status.description}).`
           )
@@ -152,6 +156,7 @@ export class GithubReport {
             opts
           )
           this.deploymentId = undefined
+          this.onProgress?.(this.progress)
           this.logger.info(
             `GitHub deployment ${id} to "${environment}": ${deployment.state} (${deployment.description}).`
           )
@@ -166,7 +171,11 @@ export class GithubReport {
     try {
       await work(target)
     } catch (error) {
-      if (!(error instanceof GithubApiError) || !error.details.transient) this.given.add(feature)
+      if (!(error instanceof GithubApiError) || !error.details.transient) {
+        this.given.add(feature)
+        if (feature === 'deployment') this.deploymentId = undefined
+        this.onProgress?.(this.progress)
+      }
       if (error instanceof GithubApiError && error.details.cancelled) {
         this.logger.info(error.message)
         return

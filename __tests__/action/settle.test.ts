@@ -1,0 +1,121 @@
+// Settling a run (stop it or leave it, record the phase, say what happened), against the Flow
+// simulator over loopback with the real client, as main, follow and the post step use it.
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { FlowClient } from '../../src/flow/client.js'
+import { RunSettler } from '../../src/action/settle.js'
+import type { RunRecord } from '../../src/action/run-record.js'
+import { USER_AGENT } from '../../src/common/version.js'
+import {
+  DEFAULT_ORGANIZATION_ID,
+  DEFAULT_TOKEN,
+  startFlowSimulator,
+  type FlowSimulator
+} from '../../simulator/flow-simulator.js'
+
+const PIPELINE = 9
+let sim: FlowSimulator
+let client: FlowClient
+let saved: RunRecord[]
+
+beforeEach(async () => {
+  sim = await startFlowSimulator({
+    pipelines: {
+      [PIPELINE]: { name: 'p', stages: [{ name: 'S', jobs: [{ name: 'j', durationMs: 600_000 }] }] }
+    }
+  })
+  client = new FlowClient({
+    baseUrl: sim.url,
+    token: DEFAULT_TOKEN,
+    organizationId: DEFAULT_ORGANIZATION_ID,
+    userAgent: USER_AGENT,
+    sleep: async () => {},
+    random: () => 0
+  })
+  saved = []
+})
+
+afterEach(async () => {
+  await sim.close()
+})
+
+async function settler(phase: RunRecord['phase'] = 'following', stop = true) {
+  const runId = await client.createRun(PIPELINE, undefined)
+  const record: RunRecord = {
+    phase,
+    pipelineId: PIPELINE,
+    runId,
+    baseUrl: sim.url,
+    organizationId: DEFAULT_ORGANIZATION_ID,
+    consoleUrl: 'https://flow.example',
+    stop
+  }
+  return new RunSettler({ client, record, save: r => void saved.push(r) })
+}
+
+const runOf = (runId: number) => sim.runs(PIPELINE).find(r => r.id === runId)!
+
+describe('RunSettler', () => {
+  it('stops the run, records finished, and says so', async () => {
+    const s = await settler()
+    const settled = await s.stop('the GitHub job was cancelled (SIGINT)')
+    expect(settled).toEqual({
+      done: true,
+      outcome: 'stopped',
+      message: `Stopped Yunxiao run #${s.runId}: the GitHub job was cancelled (SIGINT).`
+    })
+    expect(runOf(s.runId).status).toBe('CANCELED')
+    expect(saved.map(r => r.phase)).toEqual(['finished'])
+    expect(s.record.phase).toBe('finished')
+  })
+
+  it('keeps the phase and asks the post step to stop the run when stopping fails', async () => {
+    const s = await settler('following', false)
+    sim.addFault({ method: 'PUT', path: `/runs/${s.runId}`, status: 500, times: 5 })
+    const settled = await s.stop('the wait timed out')
+    expect(settled.done).toBe(false)
+    expect(settled.outcome).toBe('failed')
+    expect(settled.message).toMatch(new RegExp(`^Could not stop Yunxiao run #${s.runId}: .*500`))
+    expect(settled.message).toContain(
+      `Stop it by hand: https://flow.example/pipelines/9/builds/${s.runId}`
+    )
+    expect(saved).toEqual([{ ...s.record, phase: 'following', stop: true }])
+    expect(runOf(s.runId).status).toBe('RUNNING')
+  })
+
+  it('leaves the run on purpose: finished, and nothing sent', async () => {
+    const s = await settler()
+    const before = sim.requests.length
+    const settled = await s.settle(false, 'cancelled', 'stop-on-cancel is false')
+    expect(settled).toEqual({
+      done: true,
+      outcome: 'left',
+      message: `Yunxiao run #${s.runId} goes on (stop-on-cancel is false): https://flow.example/pipelines/9/builds/${s.runId}`
+    })
+    expect(sim.requests.length).toBe(before)
+    expect(saved.map(r => r.phase)).toEqual(['finished'])
+  })
+
+  it('writes the state only when something changes', async () => {
+    const s = await settler('started')
+    s.mark('started')
+    s.mark('following')
+    s.mark('following')
+    s.finished()
+    s.finished()
+    expect(saved.map(r => r.phase)).toEqual(['following', 'finished'])
+  })
+
+  it('says a run that had ended was not stopped', async () => {
+    const s = await settler()
+    sim.addFault({ method: 'PUT', path: `/runs/${s.runId}`, status: 400, times: 1 })
+    sim.addFault({
+      method: 'GET',
+      path: new RegExp(`/runs/${s.runId}$`),
+      status: 200,
+      body: { status: 'SUCCESS', stages: [] }
+    })
+    const settled = await s.stop('cancelled')
+    expect(settled).toMatchObject({ done: true, outcome: 'ended' })
+    expect(settled.message).toBe(`Yunxiao run #${s.runId} had already ended.`)
+  })
+})

@@ -1,0 +1,114 @@
+// What the main step records for the post step: the run it started, as one JSON value in the step
+// state (the `run` key), rewritten whenever the phase changes; and what the GitHub report (commit
+// status, deployment) left unfinished. The post step reads it from the
+// STATE_run variable the runner sets. Free of @actions/core: the post entry reads it without it.
+
+/**
+ * - `started`: the run exists and the main step has not decided yet what becomes of it (it was being
+ *   started when the job was cancelled, and main is stopping it).
+ * - `following`: the main step follows the run.
+ * - `finished`: the main step is done with the run (it ended, was stopped, or is left on purpose).
+ */
+export type Phase = 'started' | 'following' | 'finished'
+
+const PHASES: readonly string[] = ['started', 'following', 'finished']
+
+export interface RunRecord {
+  phase: Phase
+  pipelineId: number
+  runId: number
+  /** OpenAPI origin the run was started on, e.g. https://openapi-rdc.aliyuncs.com. */
+  baseUrl: string
+  /** Set for the center edition. */
+  organizationId?: string
+  /** Console origin, for the run's link. */
+  consoleUrl: string
+  /** When the main step does not finish the run, the post step stops it (stop-on-cancel). */
+  stop: boolean
+}
+
+/** The state key: the runner gives it back to the post step as STATE_run. */
+export const RECORD_KEY = 'run'
+
+export function encodeRecord(record: RunRecord): string {
+  const { phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop } = record
+  return JSON.stringify({ phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop })
+}
+
+const id = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value > 0
+
+const origin = (value: unknown): value is string => {
+  if (typeof value !== 'string') return false
+  try {
+    const url = new URL(value)
+    return (url.protocol === 'https:' || url.protocol === 'http:') && !url.username && !url.password
+  } catch {
+    return false
+  }
+}
+
+/** The record, or undefined when there is none or it is not one this version wrote. Never throws. */
+export function decodeRecord(text: string | undefined): RunRecord | undefined {
+  if (!text) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(text)
+  } catch {
+    return undefined
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined
+  const o = value as Record<string, unknown>
+  if (typeof o.phase !== 'string' || !PHASES.includes(o.phase)) return undefined
+  if (!id(o.pipelineId) || !id(o.runId) || !origin(o.baseUrl) || !origin(o.consoleUrl)) {
+    return undefined
+  }
+  if (typeof o.stop !== 'boolean') return undefined
+  if (o.organizationId !== undefined && (typeof o.organizationId !== 'string' || !o.organizationId))
+    return undefined
+  return {
+    phase: o.phase as Phase,
+    pipelineId: o.pipelineId,
+    runId: o.runId,
+    baseUrl: o.baseUrl,
+    ...(o.organizationId !== undefined ? { organizationId: o.organizationId } : {}),
+    consoleUrl: o.consoleUrl,
+    stop: o.stop
+  }
+}
+
+/** The record the post step got from the runner (STATE_run), if any. */
+export function recordFromEnv(env: NodeJS.ProcessEnv = process.env): RunRecord | undefined {
+  return decodeRecord(env[`STATE_${RECORD_KEY}`])
+}
+
+/** What the GitHub report (commit status, deployment) left unfinished; no secret in it. */
+export interface SavedGithubReport {
+  /** The commit the status and the deployment are on. */
+  sha: string
+  statusPending: boolean
+  deploymentId?: number
+}
+
+/** The state keys of the GitHub report (the runner gives them back as STATE_<key>). */
+export const GITHUB_KEYS = {
+  sha: 'githubSha',
+  statusPending: 'githubStatusPending',
+  deploymentId: 'deploymentId'
+} as const
+
+/** The GitHub report main left unfinished, from STATE_ variables; undefined when nothing is left. */
+export function githubReportFromEnv(
+  env: NodeJS.ProcessEnv = process.env
+): SavedGithubReport | undefined {
+  const get = (key: string): string => env[`STATE_${key}`] ?? ''
+  const sha = get(GITHUB_KEYS.sha)
+  const deploymentId = Number(get(GITHUB_KEYS.deploymentId) || NaN)
+  const report: SavedGithubReport = {
+    sha,
+    statusPending: get(GITHUB_KEYS.statusPending) === 'true',
+    deploymentId: Number.isSafeInteger(deploymentId) && deploymentId > 0 ? deploymentId : undefined
+  }
+  if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha)) return undefined
+  return report.statusPending || report.deploymentId !== undefined ? report : undefined
+}

@@ -1,0 +1,55 @@
+// The one way out for foreign text: anything from the server (names, statuses, repository URLs,
+// error bodies, job logs) or from inputs that goes to the log, an annotation, an output or the
+// summary passes here first. Knows nothing of GitHub's API, only of what its runner reads in a log.
+import { oneLine } from './logger.js'
+import { REDACTED, redact } from './redact.js'
+
+// user[:password]@ right after a URL scheme: credentials of a repository URL.
+const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi
+
+/** Secrets removed in every form (redact.ts), then the credentials of every URL in it. */
+export function clean(text: string, secrets: readonly string[]): string {
+  return redact(text, secrets).replace(USERINFO, `$1${REDACTED}@`)
+}
+
+/**
+ * `text` as one line the runner will only show: cleaned, control characters (line breaks among
+ * them) folded to spaces, and nothing it would take for a workflow command. The runner reads a line
+ * as a command when it starts with `::` (after leading spaces), and anywhere it holds `##[` (the
+ * old form, still read for every command, stop-commands included): both are broken up.
+ */
+export function safeLine(text: string, secrets: readonly string[]): string {
+  return oneLine(clean(text, secrets))
+    .replace(/##\[/g, '## [')
+    .replace(/^(\s*):(?=:)/, '$1: ')
+}
+
+/**
+ * Text for a command's data (an annotation, a group name): cleaned, and `##[` broken up as in
+ * safeLine. Line breaks may stay: the command writer escapes them, so they cannot start a line.
+ */
+export function safeMessage(text: string, secrets: readonly string[]): string {
+  return clean(text, secrets).replace(/##\[/g, '## [')
+}
+
+/** `value` with every string in it cleaned (keys too), for outputs such as run-json. */
+export function cleanDeep<T>(value: T, secrets: readonly string[]): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return clean(v, secrets)
+    if (Array.isArray(v)) return v.map(walk)
+    if (v !== null && typeof v === 'object') {
+      const out: Record<string, unknown> = {}
+      for (const [k, inner] of Object.entries(v)) {
+        Object.defineProperty(out, clean(k, secrets), {
+          value: walk(inner),
+          enumerable: true,
+          writable: true,
+          configurable: true
+        })
+      }
+      return out
+    }
+    return v
+  }
+  return walk(value) as T
+}

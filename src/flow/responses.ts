@@ -1,0 +1,225 @@
+// Every answer of the Flow API is checked here, at the edge, into the types the code uses
+// (types.ts): a field typed there has that type or is left out, lists hold objects only. An answer
+// that is not what the call returns becomes a clear error (`the answer is not ...`); odd parts of a
+// good answer (a null stage, a number as a name, an object as a status) become a safe default
+// instead of a TypeError later. Knows nothing of GitHub.
+import { isJsonObject } from '../common/json.js'
+import { header, isHtml, type Answer, type Parsed } from './transport.js'
+import type {
+  FlowJob,
+  FlowJobLog,
+  FlowPipeline,
+  FlowPipelinePage,
+  FlowPipelineSource,
+  FlowPipelineSummary,
+  FlowRun,
+  FlowStage,
+  FlowStageInfo
+} from './types.js'
+
+export { isJsonObject }
+
+/** The body as a JSON object, or undefined when it is not one. */
+export function jsonObject(body: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(body)
+    return isJsonObject(value) ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** `o` with the listed fields kept only when they pass their check (others untouched). */
+function checked<T>(
+  o: Record<string, unknown>,
+  checks: Record<string, (v: unknown) => boolean>
+): T {
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(o)) {
+    const check = checks[key]
+    if (!check || check(value)) {
+      Object.defineProperty(out, key, {
+        value,
+        enumerable: true,
+        writable: true,
+        configurable: true
+      })
+    }
+  }
+  return out as T
+}
+
+const isString = (v: unknown): boolean => typeof v === 'string'
+const isTime = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v)
+const isId = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v > 0
+
+function objectsIn<T>(value: unknown, read: (o: Record<string, unknown>) => T): T[] {
+  return Array.isArray(value) ? value.filter(isJsonObject).map(read) : []
+}
+
+export function readJob(o: Record<string, unknown>): FlowJob {
+  return checked<FlowJob>(o, {
+    id: isId,
+    name: isString,
+    status: isString,
+    startTime: isTime,
+    endTime: isTime
+  })
+}
+
+export function readStage(o: Record<string, unknown>): FlowStage {
+  const stage = checked<FlowStage>(o, { index: isString, name: isString, stageInfo: isJsonObject })
+  if (stage.stageInfo) {
+    const info = checked<FlowStageInfo>(stage.stageInfo, {
+      name: isString,
+      status: isString,
+      startTime: isTime,
+      endTime: isTime
+    })
+    if (info.jobs !== undefined) info.jobs = objectsIn(info.jobs, readJob)
+    stage.stageInfo = info
+  }
+  return stage
+}
+
+/** A run object, checked; undefined when it is not one (no status string). */
+export function readRun(value: unknown): FlowRun | undefined {
+  if (!isJsonObject(value) || typeof value.status !== 'string') return undefined
+  const run = checked<FlowRun>(value, {
+    pipelineId: isId,
+    pipelineRunId: isId,
+    createTime: isTime,
+    updateTime: isTime
+  })
+  if (run.stages !== undefined) run.stages = objectsIn(run.stages, readStage)
+  return run
+}
+
+export function readPipeline(o: Record<string, unknown>): FlowPipeline {
+  const pipeline = checked<FlowPipeline>(o, { name: isString, pipelineConfig: isJsonObject })
+  const config = pipeline.pipelineConfig
+  if (config) {
+    const sources = objectsIn(config.sources, source => {
+      const s = checked<FlowPipelineSource>(source, { type: isString, data: isJsonObject })
+      if (s.data) s.data = checked(s.data, { repo: isString, branch: isString })
+      return s
+    })
+    pipeline.pipelineConfig = { ...config, sources }
+  }
+  return pipeline
+}
+
+function notA(answer: Answer, noun: string): Parsed<never> {
+  return { ok: false, what: `the answer is not ${noun}`, html: isHtml(answer) }
+}
+
+/** CreatePipelineRun: the run id, a bare positive integer or the same in quotes. */
+export function parseRunId(answer: Answer): Parsed<number> {
+  const match = /^(?:(\d+)|"(\d+)")$/.exec(answer.body.trim())
+  const id = match ? Number(match[1] ?? match[2]) : NaN
+  if (Number.isSafeInteger(id) && id > 0) return { ok: true, value: id }
+  return notA(answer, 'a run id')
+}
+
+/** GetPipelineRun. */
+export function parseRun(answer: Answer): Parsed<FlowRun> {
+  const run = readRun(jsonObject(answer.body))
+  return run ? { ok: true, value: run } : notA(answer, 'a pipeline run (an object with a status)')
+}
+
+/** GetPipeline. */
+export function parsePipeline(answer: Answer): Parsed<FlowPipeline> {
+  const o = jsonObject(answer.body)
+  return o ? { ok: true, value: readPipeline(o) } : notA(answer, 'a pipeline object')
+}
+
+/** GetPipelineJobRunLog: `content` a string (or missing or null: an empty log). */
+export function parseJobLog(answer: Answer): Parsed<FlowJobLog> {
+  const o = jsonObject(answer.body)
+  if (!o || (o.content !== undefined && o.content !== null && typeof o.content !== 'string')) {
+    return notA(answer, 'a job log (an object with a content string)')
+  }
+  const log: FlowJobLog = { content: typeof o.content === 'string' ? o.content : '' }
+  if (typeof o.last === 'number') log.last = o.last
+  if (typeof o.more === 'boolean') log.more = o.more
+  if (typeof o.cutBytes === 'number' && o.cutBytes > 0) log.cutBytes = o.cutBytes
+  return { ok: true, value: log }
+}
+
+/** UpdatePipelineRun, StopPipelineJobRun: `true`; only an explicit `false` says it did not happen. */
+export function parseStopAnswer(answer: Answer): Parsed<void> {
+  if (answer.body.trim() === 'false') {
+    return {
+      ok: false,
+      what: 'the server answered false: nothing was stopped',
+      html: false,
+      quote: false
+    }
+  }
+  if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page', html: true }
+  return { ok: true, value: undefined }
+}
+
+/** GetLatestPipelineRun: a run object that names its run id. */
+export function parseLatestRun(answer: Answer): Parsed<FlowRun> {
+  const run = readRun(jsonObject(answer.body))
+  return run && run.pipelineRunId !== undefined
+    ? { ok: true, value: run }
+    : notA(answer, 'a pipeline run (an object with a status and a pipelineRunId)')
+}
+
+/** A pipeline id: a positive integer, or the same as a string of digits. */
+function pipelineIdOf(value: unknown): number | undefined {
+  const id =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : NaN
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined
+}
+
+/**
+ * ListPipelines: an array; entries without a pipeline id or a string name are dropped (no name can
+ * match them), `size` counts them all for paging. `x-total` when readable.
+ */
+export function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
+  let value: unknown
+  try {
+    value = JSON.parse(answer.body)
+  } catch {
+    value = undefined
+  }
+  if (!Array.isArray(value)) {
+    return notA(
+      answer,
+      'a list of pipelines (an array of objects with pipelineId and pipelineName)'
+    )
+  }
+  const pipelines: FlowPipelineSummary[] = []
+  for (const item of value as unknown[]) {
+    if (!isJsonObject(item)) continue
+    const pipelineId = pipelineIdOf(item.pipelineId)
+    if (pipelineId === undefined || typeof item.pipelineName !== 'string') continue
+    pipelines.push({ ...item, pipelineId, pipelineName: item.pipelineName })
+  }
+  const totalText = header(answer.headers, 'x-total')?.trim()
+  const total = totalText && /^\d+$/.test(totalText) ? Number(totalText) : undefined
+  const page: FlowPipelinePage = { pipelines, size: value.length }
+  if (total !== undefined) page.total = total
+  return { ok: true, value: page }
+}
+
+/** PassPipelineValidate: `true`; an explicit `false` says the gate was not passed. */
+export function parsePassAnswer(answer: Answer): Parsed<void> {
+  if (answer.body.trim() === 'false') {
+    return {
+      ok: false,
+      what: 'the server answered false: the gate was not passed',
+      html: false,
+      quote: false
+    }
+  }
+  if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page', html: true }
+  return { ok: true, value: undefined }
+}

@@ -1,0 +1,98 @@
+// A tunnel through an HTTP(S) proxy: CONNECT host:port, with Proxy-Authorization when the proxy URL
+// holds credentials. Loaded only when a proxy applies (transport.ts imports it lazily). Replaces
+// the `tunnel` package that @actions/http-client uses, whose socket an abandoned request never
+// reached (the request hung on a proxy that never answered CONNECT) and whose `new Buffer` printed
+// Node's DEP0005 warning.
+import http from 'node:http'
+import https from 'node:https'
+import type { Socket } from 'node:net'
+import type { ProxySetting } from './proxy.js'
+import { ExchangeError } from './exchange.js'
+
+/** Most of a CONNECT answer this reads: its status line and headers only. */
+const MAX_CONNECT_HEADER_BYTES = 16 * 1024
+
+/**
+ * Opens the tunnel. `track` receives every socket at once, so that the caller's deadline or abort
+ * can destroy it whatever stage it is in. Rejects with an ExchangeError (nothing was sent to the
+ * target: no byte of the request goes out before the tunnel is up).
+ */
+export function openTunnel(
+  proxy: ProxySetting,
+  host: string,
+  port: number,
+  track: (destroy: () => void) => void,
+  onStage: (stage: 'proxy') => void
+): Promise<Socket> {
+  const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
+  const headers: Record<string, string> = { Host: authority }
+  if (proxy.auth !== undefined) {
+    headers['Proxy-Authorization'] = `Basic ${Buffer.from(proxy.auth, 'utf8').toString('base64')}`
+  }
+  onStage('proxy')
+  return new Promise<Socket>((resolve, reject) => {
+    const request = (proxy.protocol === 'https:' ? https : http).request({
+      host: proxy.host,
+      port: proxy.port,
+      method: 'CONNECT',
+      path: authority,
+      headers,
+      agent: false,
+      maxHeaderSize: MAX_CONNECT_HEADER_BYTES,
+      servername: proxy.protocol === 'https:' ? proxy.host : undefined
+    })
+    track(() => request.destroy())
+    const fail = (code: string, detail: string, permanent: boolean, hint?: string) =>
+      reject(new ExchangeError(detail, { code, stage: 'proxy', sent: false, permanent, hint }))
+    request.once('connect', (answer: http.IncomingMessage, socket: Socket, head: Buffer) => {
+      track(() => socket.destroy())
+      // Its errors reach whoever uses it next (the TLS layer or the request); none may go unheard.
+      socket.on('error', () => undefined)
+      const status = answer.statusCode ?? 0
+      if (status === 200 && head.length === 0) {
+        resolve(socket)
+        return
+      }
+      socket.destroy()
+      if (status === 200) {
+        fail('EPROXY', `the proxy ${proxy.shown} sent data before the request`, false)
+      } else if (status === 407) {
+        fail(
+          'EPROXYAUTH',
+          `the proxy ${proxy.shown} answered CONNECT with HTTP 407 Proxy Authentication Required`,
+          true,
+          proxy.auth === undefined
+            ? `The proxy wants credentials: put them in ${proxy.variable} as http://user:password@host:port (percent-encode special characters).`
+            : `The proxy refused the credentials in ${proxy.variable}: check the user name and password there (percent-encode special characters).`
+        )
+      } else {
+        const reason = http.STATUS_CODES[status]
+        fail(
+          'EPROXY',
+          `the proxy ${proxy.shown} answered CONNECT with HTTP ${status}${reason ? ` ${reason}` : ''}`,
+          status < 500,
+          `The proxy (${proxy.variable}) refused to open a tunnel to ${authority}: check the proxy, or list the host in NO_PROXY.`
+        )
+      }
+    })
+    // A proxy must answer CONNECT with a tunnel, never with an ordinary answer; Node reports any
+    // answer to CONNECT as 'connect', so this is a safeguard.
+    request.once('response', (answer: http.IncomingMessage) => {
+      answer.destroy()
+      fail('EPROXY', `the proxy ${proxy.shown} did not open a tunnel`, false)
+    })
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      const code = error.code ?? 'EPROXY'
+      const closed = code === 'ECONNRESET' || code === 'EPIPE'
+      fail(
+        'EPROXY',
+        closed
+          ? `the proxy ${proxy.shown} closed the connection before opening the tunnel`
+          : `could not talk to the proxy ${proxy.shown}: ${error.message}${error.code && !error.message.includes(error.code) ? ` (${error.code})` : ''}`,
+        false,
+        `The connection through the proxy (${proxy.variable}) could not be set up: check the proxy, or list the host in NO_PROXY.`
+      )
+    })
+    request.end()
+  })
+}
