@@ -65,7 +65,7 @@ describe('capRunJson', () => {
       { name: 'A' },
       { name: 'B', stageInfo: { jobs: [null, null, { id: 2 }] } }
     ])
-    const noStages = capRunJson({ status: 'FAIL', blob: big(3000) } as FlowRun, 4000)
+    const noStages = capRunJson({ status: 'FAIL', blob: big(3000) }, 4000)
     expect(JSON.parse(noStages.json)).toEqual({ status: 'FAIL', truncated: noStages.cut })
   })
 
