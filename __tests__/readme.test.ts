@@ -130,6 +130,13 @@ function checkActionUsage(workflowText: string, spec: ActionSpec): string[] {
           problems.push(`${where}: required input "${name}" is missing`)
         }
       }
+      // The pipeline: exactly one of pipeline-id and pipeline-name.
+      const pipelineInputs = ['pipeline-id', 'pipeline-name'].filter(name => given.includes(name))
+      if (pipelineInputs.length === 0) {
+        problems.push(`${where}: required input "pipeline-id" (or "pipeline-name") is missing`)
+      } else if (pipelineInputs.length === 2) {
+        problems.push(`${where}: give "pipeline-id" or "pipeline-name", not both`)
+      }
     })
     for (const text of stringsIn(job)) {
       for (const match of text.matchAll(OUTPUT_REF)) {
@@ -356,9 +363,21 @@ ${after}`
   })
 
   it('reports a missing required input', () => {
-    expect(checkActionUsage(workflow('          token: x'), spec)).toEqual([
-      'job "run" step "flow": required input "pipeline-id" is missing'
+    expect(checkActionUsage(workflow('          pipeline-id: 1'), spec)).toEqual([
+      'job "run" step "flow": required input "token" is missing'
     ])
+  })
+
+  it('reports a missing pipeline, and a pipeline given twice', () => {
+    expect(checkActionUsage(workflow('          token: x'), spec)).toEqual([
+      'job "run" step "flow": required input "pipeline-id" (or "pipeline-name") is missing'
+    ])
+    expect(checkActionUsage(workflow(`${good}\n          pipeline-name: shop`), spec)).toEqual([
+      'job "run" step "flow": give "pipeline-id" or "pipeline-name", not both'
+    ])
+    expect(
+      checkActionUsage(workflow('          token: x\n          pipeline-name: 商城'), spec)
+    ).toEqual([])
   })
 
   it('reports a reference to an output action.yml does not declare', () => {

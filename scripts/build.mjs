@@ -6,6 +6,8 @@
 //   (envs, params, ...) is set.
 // - dist/github.js: src/github/ (commit status, deployments, context-envs), required only when one
 //   of the GitHub inputs is set.
+// - dist/run-control.js: src/action/run-control.ts (pipeline-name, run-id, manual gates), required
+//   only when pipeline-name or run-id is set, or a run is followed.
 // - undici is left out and tunnel is loaded only when a proxy is used (see the plugins below).
 // - dist/post.js: the post step's own entry, and dist/post-work.js, what it loads when it has work
 //   (see below).
@@ -98,6 +100,28 @@ const githubApart = {
   }
 }
 
+// src/action/run-control.ts (pipeline-name, run-id, manual gates) stays out of index.js the same way:
+// main.ts and follow.ts import it lazily, only when pipeline-name or run-id is set or a run is
+// followed, and it is built into dist/run-control.js (it imports no @actions/* module).
+const runControlApart = {
+  name: 'run-control-apart',
+  setup(b) {
+    b.onResolve({ filter: /\/run-control\.js$/ }, args =>
+      args.importer.includes('/src/action/') && args.kind === 'dynamic-import'
+        ? { path: 'run-control', namespace: 'run-control-chunk' }
+        : undefined
+    )
+    b.onLoad({ filter: /.*/, namespace: 'run-control-chunk' }, () => ({
+      contents: "module.exports = require('./run-control.js')",
+      loader: 'js'
+    }))
+    b.onResolve({ filter: /.*/, namespace: 'run-control-chunk' }, args => ({
+      path: args.path,
+      external: true
+    }))
+  }
+}
+
 // The post step's work (src/action/post-work.ts: the Flow client, settling, the GitHub part) is
 // built into dist/post-work.js and required by dist/post.js only when main left something undone:
 // the post step of a job with nothing to do loads a few KiB and exits (README "Performance").
@@ -174,6 +198,7 @@ const main = await build({
     lazyTunnel,
     chunksApart,
     githubApart,
+    runControlApart,
     postWorkApart,
     actionsWithoutSideEffects
   ]
@@ -181,6 +206,11 @@ const main = await build({
 const github = await build({
   ...common,
   entryPoints: { github: 'src/github/index.ts' },
+  outdir: 'dist'
+})
+const runControl = await build({
+  ...common,
+  entryPoints: { 'run-control': 'src/action/run-control.ts' },
   outdir: 'dist'
 })
 // The YAML chunk holds only what the sources use of `yaml` (every `yaml.<name>` in a file that
@@ -255,7 +285,7 @@ const yaml = await build({
 
 // Licences of the bundled packages, as ncc's licenses.txt does.
 const pkgs = new Set()
-for (const result of [main, yaml, github]) {
+for (const result of [main, yaml, github, runControl]) {
   for (const input of Object.keys(result.metafile.inputs)) {
     const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)
     if (m) pkgs.add(m[1])

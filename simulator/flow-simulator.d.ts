@@ -3,6 +3,8 @@
 export declare const DEFAULT_TOKEN: string
 export declare const DEFAULT_ORGANIZATION_ID: string
 export declare const DEFAULT_PIPELINE_ID: number
+/** The token's user (aliyunPk): the default validator of a manual gate. */
+export declare const DEFAULT_USER_ID: string
 
 export type SimEdition = 'center' | 'region'
 
@@ -18,6 +20,14 @@ export interface SimJobDefinition {
   log?: string
   /** What a SUCCESS job's `result` JSON string holds; default `{ image, imageTag }`. */
   outputs?: Record<string, unknown>
+  /**
+   * A manual gate (人工卡点): the job WAITs from its stage's start until it is passed
+   * (PassPipelineValidate; then it runs for durationMs) or refused (RefusePipelineValidate; then it
+   * ends FAIL). While it waits its `actions` hold PassPipelineValidate and RefusePipelineValidate,
+   * `disable: true` when the token's user (`userId`) is not one of the validators (default: that
+   * user), and passing it answers 403. `waitingMs` is ignored.
+   */
+  gate?: boolean | { validators?: string[] }
 }
 
 export interface SimStageDefinition {
@@ -74,13 +84,22 @@ export interface FlowSimulatorOptions {
   echoToken?: boolean
   /** UpdatePipelineRun answers 400 BadRequest and stops nothing. */
   refuseRunStop?: boolean
+  /** The token's user (aliyunPk), for manual gates' validators. Default DEFAULT_USER_ID. */
+  userId?: string
   /** Initial fault queue. */
   faults?: SimFault[]
 }
 
 export type SimSettableOptions = Pick<
   FlowSimulatorOptions,
-  'token' | 'organizationId' | 'editions' | 'now' | 'runDelayMs' | 'echoToken' | 'refuseRunStop'
+  | 'token'
+  | 'organizationId'
+  | 'editions'
+  | 'now'
+  | 'runDelayMs'
+  | 'echoToken'
+  | 'refuseRunStop'
+  | 'userId'
 > & {
   /** Added to (or replacing by id) the served pipelines; runs already created keep their timeline. */
   pipelines?: Record<string | number, SimPipelineDefinition>
@@ -114,6 +133,11 @@ export interface SimRunRecord {
   stopRequests: number
   /** Job ids StopPipelineJobRun was called for, in order. */
   jobStops: number[]
+  /** PassPipelineValidate / RefusePipelineValidate calls received, refused ones included. */
+  gateRequests: Array<{ kind: 'pass' | 'refuse'; jobId: number; at: number }>
+  /** Ids of the gate jobs passed, and refused. */
+  gatesPassed: number[]
+  gatesRefused: number[]
   jobs: Array<{ id: number; stage: string; name: string; status: string }>
 }
 
@@ -126,6 +150,8 @@ export interface FlowSimulator {
   /** Faults not yet consumed (live array). */
   faults: SimFault[]
   addFault(fault: SimFault): void
+  /** Starts a run as Yunxiao itself would (its Git trigger): returns the run id. */
+  startRun(pipelineId: number | string, params?: Record<string, unknown>): number
   setOptions(partial: SimSettableOptions): void
   /** Snapshots of the runs created for a pipeline, oldest first. */
   runs(pipelineId: number | string): SimRunRecord[]

@@ -6,6 +6,12 @@
 //   stage in parallel. A job reports WAITING for `waitingMs` (like a manual approval), then RUNNING
 //   for `durationMs`, then its result. Stages and jobs that have not started report status 'INIT'
 //   with no startTime; after a FAIL they never start and stay 'INIT' in the final run.
+// - A job with `gate` is a manual gate (人工卡点): it reports WAITING from its stage's start, with
+//   PassPipelineValidate / RefusePipelineValidate in its `actions` (`disable: true` when the token's
+//   user is not a validator), until it is passed (then RUNNING for `durationMs`) or refused (FAIL).
+//   Later stages start when it has ended.
+// - ListPipelines' `pipelineName` filter matches names that contain it, ignoring case (the real
+//   filter is fuzzy too); the newest pipeline (highest id) comes first.
 // - Stopping a run that already ended, or a job that is not running, is a no-op answering `true`.
 // - Faults are served before anything else, the token check (401) comes next, then the edition and
 //   organization (404/403), then the routes.
@@ -67,10 +73,21 @@ function normalizePipeline(id, def) {
         waitingMs: job.waitingMs ?? 0,
         result: checkResult(job.result ?? 'SUCCESS', job.name),
         log: job.log,
-        outputs: job.outputs
+        outputs: job.outputs,
+        gate: normalizeGate(job.gate)
       }))
     }))
   }
+}
+
+/** The token's user (aliyunPk) as the simulator knows it: the default validator of a manual gate. */
+export const DEFAULT_USER_ID = 'sim-user'
+
+/** A manual gate: undefined (none), or the validators who may pass or refuse it. */
+function normalizeGate(gate) {
+  if (gate === undefined || gate === false) return undefined
+  if (gate === true) return { validators: [DEFAULT_USER_ID] }
+  return { validators: [...(gate.validators ?? [DEFAULT_USER_ID])] }
 }
 
 /** @param {unknown} result @param {string} jobName */
@@ -111,19 +128,54 @@ function parseCreateBody(body) {
   return { params }
 }
 
+/**
+ * When each job of the run starts RUNNING, ends and with what result, and when each stage starts,
+ * given the gate decisions made so far. Stages run one after another; a stage starts when the one
+ * before ended SUCCESS. A manual gate job WAITs from its stage's start until it is passed (then it
+ * runs for durationMs) or refused (then it ends FAIL at once); undecided, it never ends.
+ */
+function planRun(run) {
+  let cursor = run.createdAt + run.delayMs
+  let blocked = false
+  return run.stages.map(stage => {
+    const start = blocked ? undefined : cursor
+    const jobs = stage.jobs.map(job => {
+      if (start === undefined) return { runStart: Infinity, end: Infinity, result: job.result }
+      if (!job.gate) {
+        const runStart = start + job.waitingMs
+        return { runStart, end: runStart + job.durationMs, result: job.result }
+      }
+      const decision = run.gateDecisions.get(job.id)
+      if (!decision) return { runStart: Infinity, end: Infinity, result: job.result }
+      if (decision.kind === 'refuse')
+        return { runStart: decision.at, end: decision.at, result: 'FAIL' }
+      const runStart = Math.max(start, decision.at)
+      return { runStart, end: runStart + job.durationMs, result: job.result }
+    })
+    if (start !== undefined) {
+      const end = Math.max(start, ...jobs.map(j => j.end))
+      blocked = !Number.isFinite(end) || jobs.some(j => j.result === 'FAIL')
+      cursor = end
+    }
+    return { start, jobs }
+  })
+}
+
 /** Status of one job at time t, for a stage that starts at stageStart and a run stopped at cut. */
-function jobState(job, stageStart, t, cut) {
+function jobState(plan, stageStart, t, cut) {
   if (stageStart === undefined || t < stageStart || cut < stageStart) return { status: 'INIT' }
-  const runStart = stageStart + job.waitingMs
-  const end = runStart + job.durationMs
-  if (end <= cut && t >= end) return { status: job.result, startTime: stageStart, endTime: end }
+  const { runStart, end } = plan
+  if (end <= cut && t >= end) return { status: plan.result, startTime: stageStart, endTime: end }
   if (t >= cut) return { status: 'CANCELED', startTime: stageStart, endTime: cut }
   return { status: t < runStart ? 'WAITING' : 'RUNNING', startTime: stageStart }
 }
 
-function stageState(stage, t, cut) {
-  const jobs = stage.jobs.map(job => ({ job, ...jobState(job, stage.start, t, cut) }))
-  if (stage.start === undefined || t < stage.start || cut < stage.start) {
+function stageState(stage, plan, t, cut) {
+  const jobs = stage.jobs.map((job, i) => ({
+    job,
+    ...jobState(plan.jobs[i], plan.start, t, cut)
+  }))
+  if (plan.start === undefined || t < plan.start || cut < plan.start) {
     return { status: 'INIT', jobs }
   }
   const statuses = jobs.map(j => j.status)
@@ -133,12 +185,12 @@ function stageState(stage, t, cut) {
       : statuses.includes('FAIL')
         ? 'FAIL'
         : 'SUCCESS'
-    const endTime = Math.max(stage.start, ...jobs.map(j => j.endTime ?? 0))
-    return { status, startTime: stage.start, endTime, jobs }
+    const endTime = Math.max(plan.start, ...jobs.map(j => j.endTime ?? 0))
+    return { status, startTime: plan.start, endTime, jobs }
   }
   return {
     status: statuses.includes('RUNNING') ? 'RUNNING' : 'WAITING',
-    startTime: stage.start,
+    startTime: plan.start,
     jobs
   }
 }
@@ -146,7 +198,8 @@ function stageState(stage, t, cut) {
 /** The whole run at time t: status, stage views, last change and (once final) end time. */
 function runState(run, t) {
   const cut = run.stoppedAt ?? Infinity
-  const stages = run.stages.map(stage => stageState(stage, t, cut))
+  const plan = planRun(run)
+  const stages = run.stages.map((stage, i) => stageState(stage, plan[i], t, cut))
   const current = stages.find(s => s.status !== 'SUCCESS')
   let status
   if (t >= cut) status = 'CANCELED'
@@ -180,7 +233,10 @@ function logLines(run, pipeline, job, state, t) {
         ]
   if (state.status === 'SUCCESS' || state.status === 'FAIL') return lines
   // Running or canceled: the part of the log written so far, never the final line.
-  const runStart = state.startTime + job.waitingMs
+  const decided = job.gate ? run.gateDecisions.get(job.id) : undefined
+  const runStart = job.gate
+    ? Math.max(state.startTime, decided?.at ?? state.startTime)
+    : state.startTime + job.waitingMs
   const elapsed = Math.min(t, state.endTime ?? Infinity) - runStart
   const fraction = job.durationMs > 0 ? elapsed / job.durationMs : 0
   const shown = Math.max(1, Math.min(lines.length - 1, Math.floor(fraction * lines.length)))
@@ -202,7 +258,8 @@ export async function startFlowSimulator(options = {}) {
     now: options.now ?? Date.now,
     runDelayMs: options.runDelayMs ?? 0,
     echoToken: options.echoToken ?? false,
-    refuseRunStop: options.refuseRunStop ?? false
+    refuseRunStop: options.refuseRunStop ?? false,
+    userId: options.userId ?? DEFAULT_USER_ID
   }
   /** @type {Map<string, ReturnType<typeof normalizePipeline>>} */
   const pipelines = new Map()
@@ -248,19 +305,15 @@ export async function startFlowSimulator(options = {}) {
         if (tags[s.repo] !== undefined) data.tag = tags[s.repo]
         return { sign: `source-${i + 1}`, type: 'Codeup', data }
       }),
-      stages: []
+      delayMs: settings.runDelayMs,
+      /** job id -> { kind: 'pass' | 'refuse', at } */
+      gateDecisions: new Map(),
+      gateRequests: [],
+      stages: pipeline.stages.map(stage => ({
+        name: stage.name,
+        jobs: stage.jobs.map(job => ({ ...job, id: nextJobId++ }))
+      }))
     }
-    let cursor = createdAt + settings.runDelayMs
-    let failed = false
-    run.stages = pipeline.stages.map(stage => {
-      const start = failed ? undefined : cursor
-      const jobs = stage.jobs.map(job => ({ ...job, id: nextJobId++ }))
-      if (start !== undefined) {
-        cursor = start + Math.max(0, ...jobs.map(j => j.waitingMs + j.durationMs))
-        failed = jobs.some(j => j.result === 'FAIL')
-      }
-      return { name: stage.name, start, jobs }
-    })
     runs.push(run)
     return run
   }
@@ -297,14 +350,30 @@ export async function startFlowSimulator(options = {}) {
               params: '{}',
               result:
                 j.status === 'SUCCESS' ? JSON.stringify(jobOutputs(pipeline, run, j.job)) : '{}',
-              actions: [
-                { type: 'LogPipelineJobRun', displayType: 'LOG', name: 'Log', disable: false }
-              ]
+              actions: jobActions(run, j)
             }))
           }
         }
       })
     }
+  }
+
+  /**
+   * The job's `actions`: its log, and for a manual gate that waits, passing and refusing it, as
+   * documented (help.aliyun.com document_detail/2360596): `disable` is true when the token's user is
+   * not one of the gate's validators.
+   */
+  function jobActions(run, j) {
+    const actions = [{ type: 'LogPipelineJobRun', displayType: 'LOG', name: 'Log', disable: false }]
+    if (j.job.gate && j.status === 'WAITING' && !run.gateDecisions.has(j.job.id)) {
+      const disable = !j.job.gate.validators.includes(settings.userId)
+      const params = { validators: [...j.job.gate.validators] }
+      actions.push(
+        { type: 'PassPipelineValidate', displayType: 'BUTTON', name: '通过', disable, params },
+        { type: 'RefusePipelineValidate', displayType: 'BUTTON', name: '拒绝', disable, params }
+      )
+    }
+    return actions
   }
 
   function jobOutputs(pipeline, run, job) {
@@ -387,6 +456,7 @@ export async function startFlowSimulator(options = {}) {
   }
 
   const routes = [
+    ['GET', 'pipelines', listPipelines],
     ['GET', 'pipelines/:pipelineId', getPipeline],
     ['GET', 'pipelines/:pipelineId/runs', listRuns],
     ['POST', 'pipelines/:pipelineId/runs', postRun],
@@ -394,7 +464,17 @@ export async function startFlowSimulator(options = {}) {
     ['GET', 'pipelines/:pipelineId/runs/:runId', getRun],
     ['PUT', 'pipelines/:pipelineId/runs/:runId', stopRun],
     ['PUT', 'pipelines/:pipelineId/pipelineRuns/:runId/jobs/:jobId/stop', stopJob],
-    ['GET', 'pipelines/:pipelineId/runs/:runId/job/:jobId/log', getJobLog]
+    ['GET', 'pipelines/:pipelineId/runs/:runId/job/:jobId/log', getJobLog],
+    [
+      'POST',
+      'pipelines/:pipelineId/pipelineRuns/:runId/jobs/:jobId/pass',
+      ctx => decideGate(ctx, 'pass')
+    ],
+    [
+      'POST',
+      'pipelines/:pipelineId/pipelineRuns/:runId/jobs/:jobId/refuse',
+      ctx => decideGate(ctx, 'refuse')
+    ]
   ].map(([method, pattern, handler]) => ({ method, parts: pattern.split('/'), handler }))
 
   function route(method, segments) {
@@ -430,6 +510,50 @@ export async function startFlowSimulator(options = {}) {
         flow: `stages:\n${flow}\n`
       }
     }
+  }
+
+  /**
+   * ListPipelines: `pipelineName` filters fuzzily (here: the name contains it, ignoring case), newest
+   * pipeline (highest id) first; `page`, `perPage` (default 10, at most 30); `x-page`, `x-per-page`,
+   * `x-total` headers.
+   */
+  function listPipelines(ctx) {
+    const filter = (ctx.query.pipelineName ?? '').toLowerCase()
+    const page = Math.max(1, Number(ctx.query.page) || 1)
+    const perPage = Math.min(30, Math.max(1, Number(ctx.query.perPage) || 10))
+    const items = [...pipelines.values()]
+      .filter(p => String(p.name).toLowerCase().includes(filter))
+      .sort((a, b) => Number(b.id) - Number(a.id))
+      .map(p => ({
+        pipelineId: p.id,
+        pipelineName: p.name,
+        createTime: 1700000000000,
+        creatorAccountId: DEFAULT_USER_ID
+      }))
+    ctx.headers['x-page'] = String(page)
+    ctx.headers['x-per-page'] = String(perPage)
+    ctx.headers['x-total'] = String(items.length)
+    return items.slice((page - 1) * perPage, page * perPage)
+  }
+
+  /**
+   * PassPipelineValidate / RefusePipelineValidate: 404 for an unknown job, 400 when the job does not
+   * wait at a manual gate (not a gate, not waiting yet, or already decided), 403 when the token's
+   * user is not one of its validators.
+   */
+  function decideGate(ctx, kind) {
+    const t = settings.now()
+    const job = findJob(ctx.run, ctx.vars.jobId, t)
+    ctx.run.gateRequests.push({ kind, jobId: Number(ctx.vars.jobId), at: t })
+    if (!job) return ctx.fail(404, 'NotFound', 'job not found')
+    if (!job.job.gate || job.status !== 'WAITING' || ctx.run.gateDecisions.has(job.job.id)) {
+      return ctx.fail(400, 'BadRequest', 'the job is not waiting for a manual validation')
+    }
+    if (!job.job.gate.validators.includes(settings.userId)) {
+      return ctx.fail(403, 'Forbidden', 'the current user is not a validator of this job')
+    }
+    ctx.run.gateDecisions.set(job.job.id, { kind, at: t })
+    return true
   }
 
   function listRuns(ctx) {
@@ -572,8 +696,9 @@ export async function startFlowSimulator(options = {}) {
     }
     const match = route(method, rest)
     if (!match) return notFound(`no such API: ${method} ${url.pathname}`)
-    const pipeline = pipelines.get(match.vars.pipelineId)
-    if (!pipeline) return notFound('pipeline not found')
+    const pipeline =
+      match.vars.pipelineId === undefined ? undefined : pipelines.get(match.vars.pipelineId)
+    if (match.vars.pipelineId !== undefined && !pipeline) return notFound('pipeline not found')
     let run
     if (match.vars.runId !== undefined) {
       run = (runsByPipeline.get(String(pipeline.id)) ?? []).find(
@@ -618,6 +743,15 @@ export async function startFlowSimulator(options = {}) {
     requests,
     faults,
     addFault,
+    startRun(pipelineId, params) {
+      const pipeline = pipelines.get(String(pipelineId))
+      if (!pipeline) throw new Error(`no pipeline ${pipelineId}`)
+      return createRun(
+        pipeline,
+        params,
+        params ? JSON.stringify({ params: JSON.stringify(params) }) : '{}'
+      ).id
+    },
     setOptions(partial) {
       const { pipelines: defs, ...rest } = partial
       for (const [key, value] of Object.entries(rest))
@@ -640,6 +774,13 @@ export async function startFlowSimulator(options = {}) {
           stoppedAt: run.stoppedAt,
           stopRequests: run.stopRequests,
           jobStops: [...run.jobStops],
+          gateRequests: run.gateRequests.map(r => ({ ...r })),
+          gatesPassed: [...run.gateDecisions]
+            .filter(([, d]) => d.kind === 'pass')
+            .map(([id]) => id),
+          gatesRefused: [...run.gateDecisions]
+            .filter(([, d]) => d.kind === 'refuse')
+            .map(([id]) => id),
           jobs: state.stages.flatMap((s, i) =>
             s.jobs.map(j => ({
               id: j.job.id,

@@ -76,7 +76,8 @@ describe('getSettings with only the required inputs', () => {
       pollIntervalMs: 10_000,
       stopOnCancel: true,
       stopOnTimeout: false,
-      logs: 'failed'
+      logs: 'failed',
+      onManualGate: 'wait'
     } satisfies Settings)
   })
 

@@ -348,3 +348,25 @@ describe('resultSummary', () => {
     expectWellFormedTable(text, 4)
   })
 })
+
+describe('triggerSummary: the GitHub side', () => {
+  it('names the commit status context and the deployment environment, nothing when off', () => {
+    const github = {
+      token: 'ghs_secret',
+      statusContext: 'ci/yun`xiao',
+      deploymentEnvironment: 'prod|eu',
+      contextEnvs: false
+    }
+    const text = triggerSummary({
+      settings: makeSettings({ github }),
+      params: {},
+      runId: 1,
+      runUrl: 'u'
+    })
+    expect(text).toContain("| GitHub commit status | `ci/yun'xiao` |")
+    expect(text).toContain('| GitHub deployment | `prod\\|eu` |')
+    expect(text).not.toContain('ghs_secret')
+    const off = triggerSummary({ settings: makeSettings(), params: {}, runId: 1, runUrl: 'u' })
+    expect(off).not.toContain('GitHub')
+  })
+})

@@ -812,3 +812,71 @@ describe('waitForRun: names and statuses from Yunxiao', () => {
     expect(commandLike(evil('Test'))).toBe(true)
   })
 })
+
+describe('waitForRun: onSnapshot', () => {
+  it('is awaited after each read of a run not yet final; halt ends the wait', async () => {
+    const clock = new FakeClock()
+    const { getRun } = scripted(clock, [run('RUNNING'), run('WAITING'), run('WAITING')])
+    const seen: string[] = []
+    const result = await waitForRun(
+      options(clock, getRun, {
+        onSnapshot: async r => {
+          seen.push(String(r.status))
+          return r.status === 'WAITING' ? 'halt' : 'continue'
+        }
+      })
+    )
+    expect(result).toMatchObject({ outcome: 'halted', status: 'WAITING', reads: 2 })
+    expect(seen).toEqual(['RUNNING', 'WAITING'])
+  })
+
+  it('is not called for a final run', async () => {
+    const clock = new FakeClock()
+    const { getRun } = scripted(clock, [run('SUCCESS')])
+    let calls = 0
+    const result = await waitForRun(
+      options(clock, getRun, {
+        onSnapshot: async () => {
+          calls++
+          return 'continue'
+        }
+      })
+    )
+    expect(result.outcome).toBe('final')
+    expect(calls).toBe(0)
+  })
+
+  it('a cancel during it is waited out, then seen at once: aborted, no further read', async () => {
+    const clock = new FakeClock()
+    const { getRun, readTimes } = scripted(clock, [run('WAITING')])
+    const controller = new AbortController()
+    let finished = false
+    const result = await waitForRun(
+      options(clock, getRun, {
+        signal: controller.signal,
+        onSnapshot: async () => {
+          controller.abort()
+          await new Promise(r => setImmediate(r))
+          finished = true
+          return 'continue'
+        }
+      })
+    )
+    expect(finished).toBe(true)
+    expect(result.outcome).toBe('aborted')
+    expect(readTimes).toHaveLength(1)
+  })
+
+  it('an error in it becomes a warning and the wait goes on', async () => {
+    const clock = new FakeClock()
+    const { getRun } = scripted(clock, [run('RUNNING'), run('SUCCESS')])
+    const opts = options(clock, getRun, {
+      onSnapshot: async () => {
+        throw new Error('boom')
+      }
+    })
+    const result = await waitForRun(opts)
+    expect(result.status).toBe('SUCCESS')
+    expect(opts.logger.of('warning')).toEqual(["Could not look at the run's manual gates: boom"])
+  })
+})

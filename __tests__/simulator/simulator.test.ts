@@ -752,3 +752,140 @@ describe('pipeline definitions', () => {
     expect(run).toMatchObject({ status: 'SUCCESS', sources: [], stages: [] })
   })
 })
+
+describe('ListPipelines', () => {
+  const named = (names: string[], first = 1) =>
+    Object.fromEntries(names.map((name, i) => [first + i, { name, stages: [] }]))
+
+  it('filters fuzzily (contains, any case), newest first, with paging headers', async () => {
+    await start({
+      pipelines: named(['shop-deploy', 'Shop-Deploy-canary', 'billing', '商城-生产部署'])
+    })
+    const all = await call('GET', `${CENTER}/pipelines?pipelineName=shop-deploy&page=1&perPage=30`)
+    expect(all.status).toBe(200)
+    expect(all.json).toEqual([
+      expect.objectContaining({ pipelineId: 2, pipelineName: 'Shop-Deploy-canary' }),
+      expect.objectContaining({ pipelineId: 1, pipelineName: 'shop-deploy' })
+    ])
+    expect(all.headers.get('x-total')).toBe('2')
+    const chinese = await call(
+      'GET',
+      `${REGION}/pipelines?pipelineName=${encodeURIComponent('生产')}`
+    )
+    expect(chinese.json.map((p: { pipelineName: string }) => p.pipelineName)).toEqual([
+      '商城-生产部署'
+    ])
+  })
+
+  it('pages at most 30 at a time', async () => {
+    await start({ pipelines: named(Array.from({ length: 35 }, (_, i) => `svc-${i}`)) })
+    const page1 = await call('GET', `${CENTER}/pipelines?pipelineName=svc&page=1&perPage=50`)
+    const page2 = await call('GET', `${CENTER}/pipelines?pipelineName=svc&page=2&perPage=30`)
+    expect([page1.json.length, page2.json.length]).toEqual([30, 5])
+    expect(page2.headers.get('x-page')).toBe('2')
+    expect(page2.headers.get('x-total')).toBe('35')
+  })
+})
+
+describe('manual gates', () => {
+  const gated = (gate: boolean | { validators: string[] } = true) => ({
+    7: {
+      name: 'gated',
+      stages: [
+        { name: 'Build', jobs: [{ name: 'Compile', durationMs: 1000 }] },
+        { name: 'Approve', jobs: [{ name: 'Release approval', durationMs: 500, gate }] },
+        { name: 'Deploy', jobs: [{ name: 'Deploy', durationMs: 1000 }] }
+      ]
+    }
+  })
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const gateJob = (run: any) => run.stages[1].stageInfo.jobs[0]
+  const decide = (kind: 'pass' | 'refuse', runId: number, jobId: number) =>
+    call('POST', `${CENTER}/pipelines/7/pipelineRuns/${runId}/jobs/${jobId}/${kind}`)
+
+  it('waits until passed, then runs on; passing twice is refused', async () => {
+    await start({ pipelines: gated() })
+    await createRun(CENTER, undefined, 7)
+    clock = T0 + 60_000
+    let run = await getRun(CENTER, 1, 7)
+    expect(run.status).toBe('WAITING')
+    expect(stageStatuses(run)).toEqual(['SUCCESS', 'WAITING', 'INIT'])
+    const job = gateJob(run)
+    expect(job.status).toBe('WAITING')
+    expect(job.actions).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          type: 'PassPipelineValidate',
+          disable: false,
+          params: { validators: ['sim-user'] }
+        }),
+        expect.objectContaining({ type: 'RefusePipelineValidate', disable: false })
+      ])
+    )
+    const passed = await decide('pass', 1, job.id)
+    expect([passed.status, passed.text]).toEqual([200, 'true'])
+    expect((await decide('pass', 1, job.id)).status).toBe(400)
+    clock = T0 + 60_000 + 100
+    run = await getRun(CENTER, 1, 7)
+    expect(gateJob(run).status).toBe('RUNNING')
+    expect(gateJob(run).actions.map((a: { type: string }) => a.type)).toEqual(['LogPipelineJobRun'])
+    clock = T0 + 60_000 + 1600
+    run = await getRun(CENTER, 1, 7)
+    expect(run.status).toBe('SUCCESS')
+    expect(sim!.runs(7)[0]).toMatchObject({ gatesPassed: [job.id], gatesRefused: [] })
+  })
+
+  it('refusing fails the gate job and the run', async () => {
+    await start({ pipelines: gated() })
+    await createRun(CENTER, undefined, 7)
+    clock = T0 + 5000
+    const job = gateJob(await getRun(CENTER, 1, 7))
+    expect((await decide('refuse', 1, job.id)).status).toBe(200)
+    const run = await getRun(CENTER, 1, 7)
+    expect(run.status).toBe('FAIL')
+    expect(stageStatuses(run)).toEqual(['SUCCESS', 'FAIL', 'INIT'])
+  })
+
+  it('a gate whose validators do not include the token user: disable true, and 403', async () => {
+    await start({ pipelines: gated({ validators: ['someone-else'] }) })
+    await createRun(CENTER, undefined, 7)
+    clock = T0 + 5000
+    const job = gateJob(await getRun(CENTER, 1, 7))
+    expect(
+      job.actions.find((a: { type: string }) => a.type === 'PassPipelineValidate')
+    ).toMatchObject({
+      disable: true,
+      params: { validators: ['someone-else'] }
+    })
+    const answer = await decide('pass', 1, job.id)
+    expect(answer.status).toBe(403)
+    expect(answer.json.errorCode).toBe('Forbidden')
+    expect((await getRun(CENTER, 1, 7)).status).toBe('WAITING')
+    expect(sim!.runs(7)[0].gateRequests).toEqual([{ kind: 'pass', jobId: job.id, at: clock }])
+  })
+
+  it('a job that does not wait at a gate cannot be passed', async () => {
+    await start({ pipelines: gated() })
+    await createRun(CENTER, undefined, 7)
+    const compile = (await getRun(CENTER, 1, 7)).stages[0].stageInfo.jobs[0]
+    expect((await decide('pass', 1, compile.id)).status).toBe(400)
+    expect((await decide('pass', 1, 999999)).status).toBe(404)
+  })
+
+  it('stopping a run that waits at a gate cancels it', async () => {
+    await start({ pipelines: gated() })
+    await createRun(CENTER, undefined, 7)
+    clock = T0 + 5000
+    expect((await call('PUT', `${CENTER}/pipelines/7/runs/1`)).text).toBe('true')
+    clock = T0 + 6000
+    expect((await getRun(CENTER, 1, 7)).status).toBe('CANCELED')
+  })
+
+  it('startRun starts a run as Yunxiao itself would; GetLatestPipelineRun finds it', async () => {
+    await start({ pipelines: gated() })
+    await createRun(CENTER, undefined, 7)
+    expect(sim!.startRun(7, { comment: 'git push' })).toBe(2)
+    const latest = await call('GET', `${CENTER}/pipelines/7/runs/latestPipelineRun`)
+    expect(latest.json.pipelineRunId).toBe(2)
+  })
+})

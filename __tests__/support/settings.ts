@@ -15,6 +15,7 @@ export function makeSettings(overrides: Partial<Settings> = {}): Settings {
     stopOnCancel: true,
     stopOnTimeout: false,
     logs: 'failed',
+    onManualGate: 'wait',
     ...overrides
   }
 }

@@ -26,6 +26,13 @@ export interface FollowContext {
   cancellation: Cancellation
   /** Stops or leaves the run and records the phase for the post step. */
   settler: RunSettler
+  /**
+   * False for a run this step may never stop (run-id: latest): not on cancel, not on timeout.
+   * Default true.
+   */
+  mayStop?: boolean
+  /** True when this step started the run (on-manual-gate: approve may pass every gate of it). */
+  startedByStep: boolean
   /** Told how the run ended before the step's result is set (the GitHub side reports it). Never throws. */
   onEnd?: (outcome: RunOutcome) => Promise<void>
 }
@@ -51,6 +58,19 @@ export async function follow(ctx: FollowContext): Promise<void> {
   const pipelineId = settings.pipelineId
   const hide = log.hide
   let lastRun: FlowRun | undefined
+  const mayStop = ctx.mayStop !== false
+  const notOurs = 'it was not started by this step (run-id: latest), so it is never stopped'
+  // The gate rules (follow/gates.ts) live in the run-control chunk, loaded only now.
+  const { GateKeeper } = await import('./run-control.js')
+  const gates = new GateKeeper({
+    mode: settings.onManualGate,
+    runUrl,
+    logger: coreLogger,
+    startedByStep: ctx.startedByStep,
+    signal: cancellation.signal,
+    pass: jobId => client.passValidate(pipelineId, runId, jobId)
+  })
+  let halt: { message: string } | undefined
 
   log.info(
     `Following run #${runId} until it ends (timeout ${formatDuration(settings.timeoutMs)}, a status read every ${formatDuration(settings.pollIntervalMs)}).`
@@ -72,6 +92,12 @@ export async function follow(ctx: FollowContext): Promise<void> {
       onRun: run => {
         lastRun = run
       },
+      onSnapshot: async run => {
+        const verdict = await gates.inspect(run)
+        if (verdict.kind === 'continue') return 'continue'
+        halt = { message: verdict.message }
+        return 'halt'
+      },
       onJobEnded: createJobLogPrinter({
         getJobLog: (jobId, signal) => client.getJobLog(pipelineId, runId, jobId, { signal }),
         mode: settings.logs,
@@ -83,9 +109,10 @@ export async function follow(ctx: FollowContext): Promise<void> {
   } catch (error) {
     // Reading the run failed for good (401/403/404): the run goes on without us.
     settler.finished()
+    log.setOutput('gate-job', gates.lastGateJob ?? '')
     await ctx.onEnd?.({ kind: 'unknown', why: 'could not be followed; it goes on' })
     throw new Error(
-      `Could not follow Yunxiao run #${runId}; it was started and goes on: ${runUrl}. ${messageOf(error)}`,
+      `Could not follow Yunxiao run #${runId}; it ${ctx.startedByStep ? 'was started and ' : ''}goes on: ${runUrl}. ${messageOf(error)}`,
       { cause: error }
     )
   }
@@ -96,18 +123,26 @@ export async function follow(ctx: FollowContext): Promise<void> {
   let failure: string | undefined
   let outcome: RunOutcome = { kind: 'ended', status: result.status }
 
-  if (result.outcome === 'aborted') {
+  if (result.outcome === 'halted') {
+    // At a manual gate (on-manual-gate: fail, or a gate that could not be passed): left waiting.
+    settler.finished()
+    status = 'WAITING'
+    outcome = { kind: 'unknown', why: 'waits at a manual gate' }
+    headline = 'left waiting at a manual gate'
+    failure = halt?.message ?? `Yunxiao run #${runId} waits at a manual gate: ${runUrl}`
+  } else if (result.outcome === 'aborted') {
     const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'})`
+    const leftBecause = mayStop ? 'stop-on-cancel is false' : notOurs
     const settled = await settler.settle(
-      settings.stopOnCancel,
+      settings.stopOnCancel && mayStop,
       why,
-      'stop-on-cancel is false',
+      leftBecause,
       lastRun
     )
     outcome = { kind: 'cancelled', stopped: settled.outcome !== 'left' && settled.done }
     if (settled.outcome === 'left') {
-      headline = `left running: ${why} (stop-on-cancel is false)`
-      failure = `The GitHub job was cancelled while following Yunxiao run #${runId}; the run goes on (stop-on-cancel is false): ${runUrl}`
+      headline = `left running: ${why} (${leftBecause})`
+      failure = `The GitHub job was cancelled while following Yunxiao run #${runId}; the run goes on (${leftBecause}): ${runUrl}`
     } else {
       // A failed stop leaves the phase as it was: the post step tries again.
       if (settled.done) status = 'CANCELED'
@@ -118,16 +153,15 @@ export async function follow(ctx: FollowContext): Promise<void> {
     const lastError = result.lastError
       ? ` The last status read failed: ${messageOf(result.lastError)}`
       : ''
+    const leftBecause = mayStop ? 'stop-on-timeout is false' : notOurs
     const settled = await settler.settle(
-      settings.stopOnTimeout,
+      settings.stopOnTimeout && mayStop,
       'the wait timed out',
-      'stop-on-timeout is false',
+      leftBecause,
       lastRun
     )
     const stopped =
-      settled.outcome === 'left'
-        ? 'The run was left running (stop-on-timeout is false).'
-        : settled.message
+      settled.outcome === 'left' ? `The run was left running (${leftBecause}).` : settled.message
     outcome = {
       kind: 'timeout',
       stopped: settled.outcome !== 'left' && settled.done,
@@ -153,6 +187,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
   const runJson = shownRun ? capRunJson(shownRun) : { json: '', cut: undefined }
   if (runJson.cut) log.warning(`run-json: ${runJson.cut} The whole run: ${runUrl}`)
   log.setOutput('run-json', runJson.json)
+  log.setOutput('gate-job', gates.lastGateJob ?? '')
   await ctx.onEnd?.(outcome)
   writeSummary(
     resultSummary({ status, headline, durationMs: result.elapsedMs, run: shownRun, runUrl })

@@ -20,7 +20,9 @@ export class InputError extends Error {
 export const INPUT_DEFAULTS = {
   token: undefined,
   'organization-id': '',
-  'pipeline-id': undefined,
+  'pipeline-id': '',
+  'pipeline-name': '',
+  'run-id': '',
   domain: 'openapi-rdc.aliyuncs.com',
   branches: '',
   branch: '',
@@ -41,6 +43,7 @@ export const INPUT_DEFAULTS = {
   'stop-on-cancel': 'true',
   'stop-on-timeout': 'false',
   logs: 'failed',
+  'on-manual-gate': 'wait',
   'github-token': '${{ github.token }}',
   'commit-status': 'false',
   'status-context': '',

@@ -10,7 +10,8 @@ import { messageOf } from '../common/logger.js'
 import { readInput } from './inputs.js'
 import { pipelineUrl, runUrl } from './links.js'
 import { buildParams, needsPipelineSources, serializeParams } from './params.js'
-import { getSettings, type Settings } from './settings.js'
+import { getSettings, type FollowTarget, type Settings } from './settings.js'
+import type { Logger } from '../common/logger.js'
 import type { RunRecord } from './run-record.js'
 import { RunSettler } from './settle.js'
 import { saveRecord } from './state.js'
@@ -53,14 +54,51 @@ export async function run(): Promise<void> {
   }
 }
 
+const mainLogger: Logger = {
+  info: line => log.info(line),
+  warning: line => log.warning(line),
+  startGroup: name => log.startGroup(name),
+  endGroup: () => log.endGroup()
+}
+
 async function trigger(cancellation: Cancellation): Promise<void> {
-  const settings = await getSettings(readInput)
+  let settings = await getSettings(readInput)
   const client = createClient(settings)
   for (const secret of githubSecrets(settings)) addSecret(secret)
   const prWarning = pullRequestDefaultBranchWarning(settings)
   if (prWarning) log.warning(prWarning)
   // Loads the GitHub chunk only when commit-status, deployment-environment or context-envs is set.
   const github = settings.github ? await openGithub(settings) : undefined
+
+  if (settings.pipelineName !== undefined || settings.follow) {
+    // pipeline-name and run-id: the run-control chunk, loaded only for them.
+    const control = await import('./run-control.js')
+    if (settings.pipelineName !== undefined) {
+      let pipelineId: number
+      try {
+        pipelineId = await control.lookUpPipeline(
+          client,
+          settings.pipelineName,
+          mainLogger,
+          cancellation.signal
+        )
+      } catch (error) {
+        if (cancellation.signal.aborted)
+          throw new Error(
+            'The GitHub job was cancelled while the pipeline was being looked up by its name; nothing was started.',
+            { cause: error }
+          )
+        throw error
+      }
+      settings = { ...settings, pipelineId }
+    }
+    log.setOutput('pipeline-id', String(settings.pipelineId))
+    if (settings.follow) {
+      const target = { ...settings, follow: settings.follow }
+      await followExisting(control, target, client, github, cancellation)
+      return
+    }
+  } else log.setOutput('pipeline-id', String(settings.pipelineId))
 
   let repos: string[] | undefined
   if (needsPipelineSources(settings)) {
@@ -183,6 +221,74 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     startedAt,
     cancellation,
     settler,
+    startedByStep: true,
+    onEnd: outcome => githubRunEnded(github, settings, run, outcome)
+  })
+}
+
+/** run-id: follows a run that exists (the latest one for `latest`); nothing is started. */
+async function followExisting(
+  control: typeof import('./run-control.js'),
+  settings: Settings & { follow: FollowTarget },
+  client: FlowClient,
+  github: Awaited<ReturnType<typeof openGithub>> | undefined,
+  cancellation: Cancellation
+): Promise<void> {
+  let found
+  try {
+    found = await control.findRunToFollow(
+      client,
+      settings.pipelineId,
+      settings.follow,
+      mainLogger,
+      cancellation.signal
+    )
+  } catch (error) {
+    if (cancellation.signal.aborted)
+      throw new Error(
+        'The GitHub job was cancelled before the run could be followed; nothing was started or stopped.',
+        { cause: error }
+      )
+    throw error
+  }
+  const { runId, latest } = found
+  const url = runUrl(settings.consoleUrl, settings.pipelineId, runId)
+  log.notice(`Following Yunxiao Flow run #${runId} of pipeline ${settings.pipelineId}: ${url}`, {
+    title: 'Yunxiao Flow run followed'
+  })
+  // The post step stops a run main leaves unfinished when stop-on-cancel says so, never one that
+  // run-id: latest found (this step did not start it).
+  const record: RunRecord = {
+    phase: 'following',
+    pipelineId: settings.pipelineId,
+    runId,
+    baseUrl: settings.baseUrl,
+    ...(settings.organizationId !== undefined ? { organizationId: settings.organizationId } : {}),
+    consoleUrl: settings.consoleUrl,
+    stop: settings.stopOnCancel && !latest
+  }
+  const settler = new RunSettler({ client, record, save: r => saveRecord(r, url) })
+  saveRecord(record, url)
+  cancellation.setLastWords(() =>
+    log.error(
+      `The step was ended by the runner before it was done with Yunxiao run #${runId}${settler.record.phase !== 'finished' && settler.record.stop ? ' (the post step stops it)' : ''}: ${url}`
+    )
+  )
+  log.setOutput('run-id', String(runId))
+  log.setOutput('run-url', url)
+  const run = { pipelineId: settings.pipelineId, runId, runUrl: url }
+  if (github) await githubRunStarted(github, settings, run, cancellation.signal)
+  const { follow } = await import('./follow.js')
+  await follow({
+    settings,
+    client,
+    runId,
+    runUrl: url,
+    startedAt: Date.now(),
+    cancellation,
+    settler,
+    mayStop: !latest,
+    startedByStep: false,
     onEnd: outcome => githubRunEnded(github, settings, run, outcome)
   })
 }

@@ -19,11 +19,27 @@ export { InputError, type InputReader }
 
 export type LogsMode = JobLogsMode
 
+/** on-manual-gate: what to do when a job waits at a manual gate (人工卡点). */
+export type ManualGateMode = 'wait' | 'fail' | 'approve'
+
+/** run-id: the run to follow instead of starting one. */
+export type FollowTarget = { runId: number } | { latest: true }
+
 export interface Settings {
   token: string
   /** Set: center edition paths. Undefined: Region edition paths. */
   organizationId?: string
+  /**
+   * The pipeline id: given (pipeline-id), or 0 while `pipelineName` has not been looked up yet (the
+   * main step looks it up before any other call and fills it in).
+   */
   pipelineId: number
+  /** pipeline-name: the pipeline's exact name, given instead of pipeline-id. */
+  pipelineName?: string
+  /** run-id: follow this run instead of starting one (then `wait` is true). */
+  follow?: FollowTarget
+  /** on-manual-gate. */
+  onManualGate: ManualGateMode
   /** Origin of the OpenAPI, e.g. 'https://openapi-rdc.aliyuncs.com' or 'http://127.0.0.1:8080' (no trailing slash). */
   baseUrl: string
   /** branchModeBranchs */
@@ -111,7 +127,9 @@ export async function getSettings(
 
   check('token', parseToken)
   const organizationId = check('organization-id', parseOrganizationId)
-  const pipelineId = check('pipeline-id', parsePipelineId)
+  const pipeline = checkPipelineInputs(get, problems)
+  const pipelineId = pipeline?.id
+  const follow = check('run-id', parseRunId)
   const baseUrl = check('domain', parseDomain)
   const branches = check('branches', parseBranchList)
   const branch = check('branch', value => parseRefName('branch', value))
@@ -137,7 +155,8 @@ export async function getSettings(
   const comment = commentInput || defaultComment(env)
   const consoleUrl = check('console-url', parseConsoleUrl)
   const dryRun = bool('dry-run')
-  const wait = bool('wait')
+  // Following a run given by run-id is waiting for it.
+  const wait = follow ? true : bool('wait')
   const timeoutMs = check('timeout', value =>
     parseDurationInput('timeout', value, 1000, MAX_TIMEOUT_MS)
   )
@@ -147,7 +166,20 @@ export async function getSettings(
   const stopOnCancel = bool('stop-on-cancel')
   const stopOnTimeout = bool('stop-on-timeout')
   const logs = check('logs', parseLogsMode)
-  const github = checkGithubInputs(get, problems, { pipelineId, wait })
+  const onManualGate = check('on-manual-gate', parseManualGateMode)
+  if (follow) checkFollowConflicts(get, problems, follow)
+  if (onManualGate && onManualGate !== 'wait' && wait === false) {
+    problems.push(
+      new InputError(
+        'on-manual-gate',
+        `Input "on-manual-gate": ${onManualGate} acts on a manual gate while the step follows the run, and wait is false; set wait: true (or run-id), or remove on-manual-gate.`
+      )
+    )
+  }
+  const github = checkGithubInputs(get, problems, {
+    pipeline: pipeline?.name ?? pipelineId,
+    wait
+  })
 
   if (problems.length > 0) {
     // Belt and braces: whatever an input echoed, the token does not leave this function.
@@ -159,7 +191,10 @@ export async function getSettings(
   return {
     token,
     organizationId,
-    pipelineId: pipelineId as number,
+    pipelineId: pipelineId ?? 0,
+    ...(pipeline?.name !== undefined ? { pipelineName: pipeline.name } : {}),
+    ...(follow ? { follow } : {}),
+    onManualGate: onManualGate as ManualGateMode,
     baseUrl: baseUrl as string,
     branches: branches as string[],
     branch,
@@ -238,7 +273,7 @@ function parseDeploymentUrl(value: string): string {
 function checkGithubInputs(
   get: (name: InputName) => string,
   problems: InputError[],
-  known: { pipelineId?: number; wait?: boolean }
+  known: { pipeline?: number | string; wait?: boolean }
 ): GithubSettings | undefined {
   const start = problems.length
   function check<T>(name: InputName, parse: (value: string) => T): T | undefined {
@@ -317,7 +352,7 @@ function checkGithubInputs(
   if (problems.length > start || !(usesApi || contextEnvs)) return undefined
   return {
     token,
-    statusContext: commitStatus ? (context ?? `yunxiao/${known.pipelineId ?? ''}`) : undefined,
+    statusContext: commitStatus ? (context ?? `yunxiao/${known.pipeline ?? ''}`) : undefined,
     deploymentEnvironment: environment,
     deploymentUrl,
     contextEnvs: contextEnvs as boolean
@@ -374,12 +409,117 @@ function parsePipelineId(value: string): number {
   if (!Number.isSafeInteger(id) || id <= 0) {
     throw new InputError(
       'pipeline-id',
-      value
-        ? `Input "pipeline-id": expected a positive whole number (the number in the pipeline's console URL); got ${quote(value)}.`
-        : `Input "pipeline-id" is required: the number in the pipeline's console URL (https://flow.aliyun.com/pipelines/<pipeline-id>/...); got nothing.`
+      `Input "pipeline-id": expected a positive whole number (the number in the pipeline's console URL); got ${quote(value)}.`
     )
   }
   return id
+}
+
+/** Longest pipeline-name accepted; longer is surely not a name. */
+const PIPELINE_NAME_LIMIT = 256
+
+function parsePipelineName(value: string): string {
+  if (/[\p{Cc}\u2028\u2029]/u.test(value) || [...value].length > PIPELINE_NAME_LIMIT) {
+    throw new InputError(
+      'pipeline-name',
+      `Input "pipeline-name": expected the pipeline's exact name, on one line and at most ${PIPELINE_NAME_LIMIT} characters; got ${quote(value)}.`
+    )
+  }
+  return value
+}
+
+/** pipeline-id and pipeline-name: exactly one of the two. Undefined when a problem was recorded. */
+function checkPipelineInputs(
+  get: (name: InputName) => string,
+  problems: InputError[]
+): { id?: number; name?: string } | undefined {
+  const idText = get('pipeline-id')
+  const nameText = get('pipeline-name')
+  if (idText && nameText) {
+    problems.push(
+      new InputError(
+        'pipeline-name',
+        `Inputs "pipeline-id" and "pipeline-name": give one of them, not both; got pipeline-id ${quote(idText)} and pipeline-name ${quote(nameText)}.`
+      )
+    )
+    return undefined
+  }
+  if (!idText && !nameText) {
+    problems.push(
+      new InputError(
+        'pipeline-id',
+        `Input "pipeline-id" is required (or "pipeline-name"): the number in the pipeline's console URL (https://flow.aliyun.com/pipelines/<pipeline-id>/...), or the pipeline's exact name in pipeline-name; got neither.`
+      )
+    )
+    return undefined
+  }
+  try {
+    return idText ? { id: parsePipelineId(idText) } : { name: parsePipelineName(nameText) }
+  } catch (error) {
+    problems.push(asInputError(idText ? 'pipeline-id' : 'pipeline-name', error))
+    return undefined
+  }
+}
+
+function parseRunId(value: string): FollowTarget | undefined {
+  if (!value) return undefined
+  if (value === 'latest') return { latest: true }
+  const id = /^\d+$/.test(value) ? Number(value) : NaN
+  if (!Number.isSafeInteger(id) || id <= 0) {
+    throw new InputError(
+      'run-id',
+      `Input "run-id": expected a run number (the number after /builds/ in the run's console URL, or the run-id output of the step that started it) or latest; got ${quote(value)}.`
+    )
+  }
+  return { runId: id }
+}
+
+/**
+ * Inputs that only make sense for starting a run, with the value that means "not set": with run-id
+ * nothing is started, so setting one of them is a mistake worth naming.
+ */
+const START_ONLY_INPUTS: ReadonlyArray<[InputName, string]> = [
+  ['branches', ''],
+  ['branch', ''],
+  ['tag', ''],
+  ['envs', ''],
+  ['running-branches', ''],
+  ['running-tags', ''],
+  ['pipeline-artifacts', ''],
+  ['acr-artifacts', ''],
+  ['package-artifacts', ''],
+  ['params', ''],
+  ['comment', ''],
+  ['dry-run', 'false'],
+  ['context-envs', 'false']
+]
+
+function checkFollowConflicts(
+  get: (name: InputName) => string,
+  problems: InputError[],
+  follow: FollowTarget
+): void {
+  const runId = 'latest' in follow ? 'latest' : String(follow.runId)
+  for (const [name, unset] of START_ONLY_INPUTS) {
+    const value = get(name)
+    if (value === unset || (unset === 'false' && /^false$/i.test(value))) continue
+    // envs and params may hold secrets: name them, never quote them.
+    const shown = name === 'envs' || name === 'params' ? 'set' : quote(value)
+    problems.push(
+      new InputError(
+        name,
+        `Inputs "run-id" and "${name}": ${name} only applies when the step starts a run, and run-id (${quote(runId)}) follows a run that exists; remove ${name} (${shown}) or run-id.`
+      )
+    )
+  }
+  if ('latest' in follow && /^true$/i.test(get('stop-on-timeout'))) {
+    problems.push(
+      new InputError(
+        'stop-on-timeout',
+        'Inputs "run-id" and "stop-on-timeout": a run followed with run-id: latest was not started by this step, so it is never stopped; remove stop-on-timeout or give the run\'s number in run-id.'
+      )
+    )
+  }
 }
 
 /** `host[:port]` or `http(s)://host[:port][/]`, cut into its parts; a path, query, fragment or user is refused. */
@@ -634,6 +774,18 @@ function parseDurationInput(name: InputName, value: string, minMs: number, maxMs
     )
   }
   return ms
+}
+
+const MANUAL_GATE_MODES: readonly ManualGateMode[] = ['wait', 'fail', 'approve']
+
+function parseManualGateMode(value: string): ManualGateMode {
+  if (!(MANUAL_GATE_MODES as readonly string[]).includes(value)) {
+    throw new InputError(
+      'on-manual-gate',
+      `Input "on-manual-gate": expected wait, fail or approve; got ${quote(value)}.`
+    )
+  }
+  return value as ManualGateMode
 }
 
 const LOGS_MODES: readonly LogsMode[] = ['failed', 'all', 'none']

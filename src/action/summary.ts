@@ -91,6 +91,10 @@ export function triggerSummary(facts: TriggerFacts): string {
     for (const [name, version] of entries(params[key]))
       lines.push(`| ${label} ${md(name)} | ${code(version)} |`)
   }
+  const github = settings.github
+  if (github?.statusContext) lines.push(`| GitHub commit status | ${code(github.statusContext)} |`)
+  if (github?.deploymentEnvironment)
+    lines.push(`| GitHub deployment | ${code(github.deploymentEnvironment)} |`)
   return lines.join('\n') + '\n'
 }
 

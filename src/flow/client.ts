@@ -11,8 +11,17 @@ import {
   type Policy,
   type RetryEvent
 } from './transport.js'
-import type { FlowJobLog, FlowPipeline, FlowRun } from './types.js'
-import { parseJobLog, parsePipeline, parseRun, parseRunId, parseStopAnswer } from './responses.js'
+import type { FlowJobLog, FlowPipeline, FlowPipelinePage, FlowRun } from './types.js'
+import {
+  parseJobLog,
+  parseLatestRun,
+  parsePassAnswer,
+  parsePipeline,
+  parsePipelinePage,
+  parseRun,
+  parseRunId,
+  parseStopAnswer
+} from './responses.js'
 import { REDACTED, redact } from '../common/redact.js'
 
 export type { RetryEvent } from './transport.js'
@@ -80,6 +89,13 @@ export interface StopOptions {
   timeoutMs?: number
 }
 
+export interface PassOptions {
+  /** Per request. Default PASS_TIMEOUT_MS, whatever the client's timeout. */
+  timeoutMs?: number
+  /** Requests in all; retried only where the gate certainly was not passed. Default 2. */
+  attempts?: number
+}
+
 export interface DescribedRequest {
   method: 'POST'
   url: string
@@ -102,6 +118,14 @@ export const STOP_TIMEOUT_MS = 5_000
 /** Per-request timeout of getJobLog, whatever the client's own timeout. */
 export const JOB_LOG_TIMEOUT_MS = 10_000
 const JOB_LOG_ATTEMPTS = 1
+/** ListPipelines' largest page. */
+export const PIPELINES_PER_PAGE = 30
+/**
+ * Per-request timeout of passValidate, whatever the client's own timeout: a cancel may come while
+ * it is in flight, and it is left to finish (its answer says whether the gate was passed).
+ */
+export const PASS_TIMEOUT_MS = 5_000
+const PASS_ATTEMPTS = 2
 
 /**
  * The most of an answer each call reads: a run id or a stop's `true` is a few bytes, a run or a
@@ -229,14 +253,17 @@ export class FlowRunClient {
     await this.transport.call('PUT', path, '', this.stopPolicy('StopPipelineJobRun', opts))
   }
 
-  protected pipelinePath(pipelineId: number, rest: string): string {
-    const prefix = this.organizationId
+  protected organizationPath(): string {
+    return this.organizationId
       ? `/oapi/v1/flow/organizations/${encodeURIComponent(this.organizationId)}`
       : '/oapi/v1/flow'
-    return `${prefix}/pipelines/${positiveInteger('pipelineId', pipelineId)}${rest}`
   }
 
-  private readPolicy<T>(
+  protected pipelinePath(pipelineId: number, rest: string): string {
+    return `${this.organizationPath()}/pipelines/${positiveInteger('pipelineId', pipelineId)}${rest}`
+  }
+
+  protected readPolicy<T>(
     operation: FlowOperation,
     opts: ReadOptions & { timeoutMs?: number },
     parse: (answer: Answer) => Parsed<T>,
@@ -299,6 +326,76 @@ export class FlowClient extends FlowRunClient {
         return f.answer.status >= 500
       },
       parse: parseRunId
+    })
+  }
+
+  /** GetLatestPipelineRun: the pipeline's newest run (404 when it has none). */
+  async getLatestRun(pipelineId: number, opts: ReadOptions = {}): Promise<FlowRun> {
+    const path = this.pipelinePath(pipelineId, '/runs/latestPipelineRun')
+    return this.transport.call(
+      'GET',
+      path,
+      null,
+      this.readPolicy('GetLatestPipelineRun', opts, parseLatestRun)
+    )
+  }
+
+  /**
+   * ListPipelines: one page of the pipelines whose name contains `name` (the server's filter is
+   * fuzzy: match the exact name yourself), `perPage` at most 30.
+   */
+  async listPipelines(
+    name: string,
+    page: number,
+    perPage = PIPELINES_PER_PAGE,
+    opts: ReadOptions = {}
+  ): Promise<FlowPipelinePage> {
+    const query = new URLSearchParams({
+      pipelineName: name,
+      page: String(positiveInteger('page', page)),
+      perPage: String(Math.min(PIPELINES_PER_PAGE, positiveInteger('perPage', perPage)))
+    })
+    const path = `${this.organizationPath()}/pipelines?${query.toString()}`
+    return this.transport.call(
+      'GET',
+      path,
+      null,
+      this.readPolicy('ListPipelines', opts, parsePipelinePage)
+    )
+  }
+
+  /**
+   * PassPipelineValidate: passes the manual gate (人工卡点) job `jobId` waits at. POST, no body.
+   * A write: tried again only where it certainly did not reach the server (429, or a connection
+   * that never opened). A failure after the request may have been taken has `mayHaveStarted` set.
+   * Never abandoned: its answer says whether the gate was passed.
+   */
+  async passValidate(
+    pipelineId: number,
+    runId: number,
+    jobId: number,
+    opts: PassOptions = {}
+  ): Promise<void> {
+    const path = this.pipelinePath(
+      pipelineId,
+      `/pipelineRuns/${positiveInteger('runId', runId)}/jobs/${positiveInteger('jobId', jobId)}/pass`
+    )
+    await this.transport.call('POST', path, '', {
+      operation: 'PassPipelineValidate',
+      attempts: Math.max(1, opts.attempts ?? PASS_ATTEMPTS),
+      timeoutMs: opts.timeoutMs ?? PASS_TIMEOUT_MS,
+      maxBytes: MAX_ANSWER_BYTES.stop,
+      waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
+      retry: f =>
+        (f.kind === 'http' && f.answer.status === 429) ||
+        (f.kind === 'network' && f.preSend && !f.permanent),
+      mayHaveStarted: f => {
+        // `false`, or an HTML page from a gateway: not passed.
+        if (f === 'bad-answer') return false
+        if (f.kind === 'network' || f.kind === 'timeout') return !f.preSend
+        return f.answer.status >= 500
+      },
+      parse: parsePassAnswer
     })
   }
 

@@ -11,6 +11,9 @@ export type FlowOperation =
   | 'UpdatePipelineRun'
   | 'StopPipelineJobRun'
   | 'GetPipelineJobRunLog'
+  | 'ListPipelines'
+  | 'GetLatestPipelineRun'
+  | 'PassPipelineValidate'
 
 /**
  * - `http`: the server answered with a non-2xx status.

@@ -4,12 +4,14 @@
 // good answer (a null stage, a number as a name, an object as a status) become a safe default
 // instead of a TypeError later. Knows nothing of GitHub.
 import { isJsonObject } from '../common/json.js'
-import { isHtml, type Answer, type Parsed } from './transport.js'
+import { header, isHtml, type Answer, type Parsed } from './transport.js'
 import type {
   FlowJob,
   FlowJobLog,
   FlowPipeline,
+  FlowPipelinePage,
   FlowPipelineSource,
+  FlowPipelineSummary,
   FlowRun,
   FlowStage,
   FlowStageInfo
@@ -150,6 +152,70 @@ export function parseStopAnswer(answer: Answer): Parsed<void> {
     return {
       ok: false,
       what: 'the server answered false: nothing was stopped',
+      html: false,
+      quote: false
+    }
+  }
+  if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page', html: true }
+  return { ok: true, value: undefined }
+}
+
+/** GetLatestPipelineRun: a run object that names its run id. */
+export function parseLatestRun(answer: Answer): Parsed<FlowRun> {
+  const run = readRun(jsonObject(answer.body))
+  return run && run.pipelineRunId !== undefined
+    ? { ok: true, value: run }
+    : notA(answer, 'a pipeline run (an object with a status and a pipelineRunId)')
+}
+
+/** A pipeline id: a positive integer, or the same as a string of digits. */
+function pipelineIdOf(value: unknown): number | undefined {
+  const id =
+    typeof value === 'number'
+      ? value
+      : typeof value === 'string' && /^\d+$/.test(value)
+        ? Number(value)
+        : NaN
+  return Number.isSafeInteger(id) && id > 0 ? id : undefined
+}
+
+/**
+ * ListPipelines: an array; entries without a pipeline id or a string name are dropped (no name can
+ * match them), `size` counts them all for paging. `x-total` when readable.
+ */
+export function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
+  let value: unknown
+  try {
+    value = JSON.parse(answer.body)
+  } catch {
+    value = undefined
+  }
+  if (!Array.isArray(value)) {
+    return notA(
+      answer,
+      'a list of pipelines (an array of objects with pipelineId and pipelineName)'
+    )
+  }
+  const pipelines: FlowPipelineSummary[] = []
+  for (const item of value as unknown[]) {
+    if (!isJsonObject(item)) continue
+    const pipelineId = pipelineIdOf(item.pipelineId)
+    if (pipelineId === undefined || typeof item.pipelineName !== 'string') continue
+    pipelines.push({ ...item, pipelineId, pipelineName: item.pipelineName })
+  }
+  const totalText = header(answer.headers, 'x-total')?.trim()
+  const total = totalText && /^\d+$/.test(totalText) ? Number(totalText) : undefined
+  const page: FlowPipelinePage = { pipelines, size: value.length }
+  if (total !== undefined) page.total = total
+  return { ok: true, value: page }
+}
+
+/** PassPipelineValidate: `true`; an explicit `false` says the gate was not passed. */
+export function parsePassAnswer(answer: Answer): Parsed<void> {
+  if (answer.body.trim() === 'false') {
+    return {
+      ok: false,
+      what: 'the server answered false: the gate was not passed',
       html: false,
       quote: false
     }

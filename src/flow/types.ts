@@ -74,3 +74,20 @@ export interface FlowJobLog {
   last?: number
   more?: boolean
 }
+
+/** One entry of ListPipelines (the fields this action reads). */
+export interface FlowPipelineSummary {
+  pipelineId: number
+  pipelineName: string
+  [key: string]: unknown
+}
+
+/** One page of ListPipelines. */
+export interface FlowPipelinePage {
+  /** Entries with a pipeline id and a name (others are dropped). */
+  pipelines: FlowPipelineSummary[]
+  /** Entries on the page as the server sent them, dropped ones included (for paging). */
+  size: number
+  /** `x-total`: pipelines matching the filter on all pages, when the server said. */
+  total?: number
+}

@@ -40,11 +40,18 @@ export interface WaitOptions {
   onJobEnded?: (stage: FlowStage, job: FlowJob, signal: AbortSignal, name: string) => Promise<void>
   /** After every successful read. */
   onRun?: (run: FlowRun) => void
+  /**
+   * After every read of a run not yet final, once its progress and job logs are out: 'halt' ends
+   * the wait (outcome 'halted'). Awaited to its end, a cancel included, so that nothing it does is
+   * left half done (follow/gates.ts passes manual gates here); the cancel is seen right after.
+   */
+  onSnapshot?: (run: FlowRun) => Promise<'continue' | 'halt'>
 }
 
 export interface WaitResult {
-  outcome: 'final' | 'timeout' | 'aborted'
-  /** The final status, 'TIMEOUT', or (aborted) the last status seen, 'UNKNOWN' before any. */
+  /** 'halted': onSnapshot ended the wait. */
+  outcome: 'final' | 'timeout' | 'aborted' | 'halted'
+  /** The final status, 'TIMEOUT', or (aborted, halted) the last status seen, 'UNKNOWN' before any. */
   status: string
   /** The last run read, if any. */
   run?: FlowRun
@@ -162,8 +169,17 @@ async function untilDeadline(
 }
 
 export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
-  const { getRun, pollIntervalMs, timeoutMs, startedAt, signal, logger, onJobEnded, onRun } =
-    options
+  const {
+    getRun,
+    pollIntervalMs,
+    timeoutMs,
+    startedAt,
+    signal,
+    logger,
+    onJobEnded,
+    onRun,
+    onSnapshot
+  } = options
   const clock = options.clock ?? realClock
   const random = options.random ?? Math.random
   const deadline = startedAt + Math.max(0, timeoutMs)
@@ -284,6 +300,17 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
     }
 
     if (isFinalStatus(status)) return finish('final', status)
+    if (onSnapshot) {
+      let verdict: 'continue' | 'halt'
+      try {
+        verdict = await onSnapshot(run)
+      } catch (err) {
+        logger.warning(`Could not look at the run's manual gates: ${messageOf(err)}`)
+        verdict = 'continue'
+      }
+      if (verdict === 'halt') return finish('halted', status)
+      if (signal?.aborted) return aborted()
+    }
     if (finalRead) return finish('timeout', 'TIMEOUT')
     nextReadAt = readStartedAt + pollIntervalMs
   }

@@ -1,0 +1,105 @@
+// Run control, for the inputs pipeline-name, run-id and on-manual-gate: finding the pipeline by its
+// name, finding the run to follow, and the gate keeper. Built into its own chunk (dist/run-control.js)
+// and required only when one of those applies (scripts/build.mjs), so a plain trigger never loads it;
+// for that it imports no @actions/* module (what it says goes through a Logger).
+import type { FlowClient } from '../flow/client.js'
+import { findPipelineByName } from '../flow/find-pipeline.js'
+import type { FlowPipelineSummary, FlowRun } from '../flow/types.js'
+import { oneLine, type Logger } from '../common/logger.js'
+import { formatDuration } from '../common/duration.js'
+import type { FollowTarget } from './settings.js'
+
+export { GateKeeper, waitingGates, type GateKeeperOptions } from '../follow/gates.js'
+
+type Client = Pick<FlowClient, 'listPipelines' | 'getRun' | 'getLatestRun'>
+
+const shown = (p: FlowPipelineSummary): string =>
+  `${JSON.stringify(oneLine(p.pipelineName))} (id ${p.pipelineId})`
+
+/**
+ * The id of the pipeline named exactly `name`. Throws an Error that names the input: no match (with
+ * up to 5 similar names), or several (with their ids).
+ */
+export async function lookUpPipeline(
+  client: Client,
+  name: string,
+  logger: Logger,
+  signal?: AbortSignal
+): Promise<number> {
+  const search = await findPipelineByName(client, name, { signal })
+  const quoted = JSON.stringify(name)
+  if (search.kind === 'found') {
+    logger.info(`Pipeline ${quoted} is pipeline ${search.pipeline.pipelineId}.`)
+    return search.pipeline.pipelineId
+  }
+  if (search.kind === 'several') {
+    const ids = search.pipelines.map(p => p.pipelineId).join(', ')
+    throw new Error(
+      `Input "pipeline-name": ${search.pipelines.length} pipelines are named ${quoted} (ids ${ids}); give the one you mean in pipeline-id instead.`
+    )
+  }
+  const similar = search.similar.length
+    ? ` Similar names: ${search.similar.map(shown).join(', ')}.`
+    : ' No pipeline has a similar name either (check the organization and the token).'
+  throw new Error(
+    `Input "pipeline-name": no pipeline is named ${quoted} (the name must match exactly, case and spaces as written).${similar}`
+  )
+}
+
+export interface RunToFollow {
+  runId: number
+  run: FlowRun
+  /** run-id: latest: the run was not started by this step, so it is never stopped. */
+  latest: boolean
+}
+
+/** FlowApiError fields read here. */
+interface ApiFailure {
+  kind?: string
+  status?: number
+}
+
+const is404 = (error: unknown): boolean => {
+  const e = (error ?? {}) as ApiFailure
+  return e.kind === 'http' && e.status === 404
+}
+
+/** Reads the run run-id names (the pipeline's latest for `latest`), and says which it is. */
+export async function findRunToFollow(
+  client: Client,
+  pipelineId: number,
+  target: FollowTarget,
+  logger: Logger,
+  signal?: AbortSignal,
+  now: number = Date.now()
+): Promise<RunToFollow> {
+  let run: FlowRun
+  let runId: number
+  const latest = 'latest' in target
+  try {
+    run = latest
+      ? await client.getLatestRun(pipelineId, { signal })
+      : await client.getRun(pipelineId, target.runId, { signal })
+    runId = latest ? (run.pipelineRunId as number) : target.runId
+  } catch (error) {
+    if (!is404(error)) throw error
+    const why = (error as Error).message
+    throw new Error(
+      latest
+        ? `Input "run-id": pipeline ${pipelineId} has no run yet, so there is no latest run to follow. ${why}`
+        : `Input "run-id": pipeline ${pipelineId} has no run #${target.runId} (or the pipeline id or organization is wrong). ${why}`,
+      { cause: error }
+    )
+  }
+  const created =
+    typeof run.createTime === 'number' && run.createTime > 0
+      ? `, created ${formatDuration(Math.max(0, now - run.createTime))} ago`
+      : ''
+  const status = oneLine(String(run.status))
+  logger.info(
+    latest
+      ? `The latest run of pipeline ${pipelineId} is #${runId} (status ${status}${created}). This step did not start it, so it never stops it: not on cancel, not on timeout.`
+      : `Run #${runId} of pipeline ${pipelineId}: status ${status}${created}.`
+  )
+  return { runId, run, latest }
+}

@@ -1,0 +1,219 @@
+// Manual gates (人工卡点): which jobs wait at one, and what on-manual-gate does about it. The rules
+// live here and only here:
+// - A job waits at a gate when its status is WAITING and its `actions` hold a PassPipelineValidate
+//   entry (help.aliyun.com document_detail/2360596); `disable: true` there means the token's user
+//   may not act on it.
+// - `wait`: say so once per gate (job name, link), and keep following.
+// - `fail`: the first gate seen ends the wait; the run is left waiting.
+// - `approve`: pass each gate once, and only gates reached while this step follows the run: a gate
+//   already waiting at the first read of a run this step did not start is left to a person. A gate
+//   the token may not pass (`disable: true`) fails at once, with nothing sent; a refusal of the API
+//   fails too, and nothing is tried again that cannot succeed.
+// - A cancel never cuts a pass short: a pass already sent is waited for (its request has a short
+//   timeout of its own) and its outcome is said plainly; no pass is sent once the cancel has come.
+// Knows nothing of GitHub: what it says goes through the Logger.
+import { isFinalStatus, type FlowJob, type FlowRun } from '../flow/types.js'
+import { isJsonObject } from '../common/json.js'
+import { messageOf, type Logger } from '../common/logger.js'
+import { jobIdentity, jobName, stageName } from './progress.js'
+
+export type ManualGateMode = 'wait' | 'fail' | 'approve'
+
+export interface Gate {
+  jobId?: number
+  /** The job's name as printed. */
+  job: string
+  /** `Stage / Job`, for the log. */
+  label: string
+  key: string
+  /** False when the token's user may not pass it (`disable: true`). */
+  passable: boolean
+  validators: string[]
+}
+
+export type GateVerdict =
+  | { kind: 'continue' }
+  /** The wait ends here: the step fails with this message; the run is left waiting. */
+  | { kind: 'halt'; gate: Gate; message: string }
+
+/** The PassPipelineValidate entry of a job's actions, if any. */
+function passAction(job: FlowJob): Record<string, unknown> | undefined {
+  const actions: unknown = job.actions
+  if (!Array.isArray(actions)) return undefined
+  return (actions as unknown[])
+    .filter(isJsonObject)
+    .find(action => action.type === 'PassPipelineValidate')
+}
+
+function validatorsOf(action: Record<string, unknown>): string[] {
+  const list = isJsonObject(action.params) ? action.params.validators : undefined
+  return Array.isArray(list)
+    ? list
+        .filter((v): v is string | number => typeof v === 'string' || typeof v === 'number')
+        .map(String)
+    : []
+}
+
+/** The jobs of `run` that wait at a manual gate now, in stage order. */
+export function waitingGates(run: FlowRun): Gate[] {
+  const gates: Gate[] = []
+  const stages = Array.isArray(run.stages) ? run.stages : []
+  stages.forEach((stage, i) => {
+    if (!stage || typeof stage !== 'object') return
+    const jobs = Array.isArray(stage.stageInfo?.jobs) ? stage.stageInfo.jobs : []
+    jobs.forEach((job, j) => {
+      if (!job || typeof job !== 'object' || job.status !== 'WAITING') return
+      const action = passAction(job)
+      if (!action) return
+      const id = job.id as unknown
+      const name = jobName(job, j)
+      gates.push({
+        jobId: typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined,
+        job: name,
+        label: `${stageName(stage, i)} / ${name}`,
+        key: jobIdentity(stage, i, job, j),
+        passable: action.disable !== true,
+        validators: validatorsOf(action)
+      })
+    })
+  })
+  return gates
+}
+
+export interface GateKeeperOptions {
+  mode: ManualGateMode
+  /** The run's console link, for the log and the messages. */
+  runUrl: string
+  logger: Logger
+  /** True when this step started the run: every gate of it is reached while the step follows it. */
+  startedByStep: boolean
+  /** PassPipelineValidate for the job. Should not be abandoned on cancel: its answer tells. */
+  pass: (jobId: number) => Promise<void>
+  /** Aborted when the GitHub job is cancelled: no pass is sent after that. */
+  signal?: AbortSignal
+}
+
+/** Fields of a FlowApiError this module reads (duck-typed: follow/ does not need the class). */
+interface ApiFailure {
+  kind?: string
+  status?: number
+  mayHaveStarted?: boolean
+}
+
+/** Holds what was seen and done across the reads of one run. */
+export class GateKeeper {
+  private readonly options: GateKeeperOptions
+  private readonly handled = new Set<string>()
+  private readonly waitingAtStart = new Set<string>()
+  private reads = 0
+  private last: Gate | undefined
+
+  constructor(options: GateKeeperOptions) {
+    this.options = options
+  }
+
+  /** The name of the last job seen waiting at a gate. */
+  get lastGateJob(): string | undefined {
+    return this.last?.job
+  }
+
+  /** Called after every successful read of the run; may pass gates (approve). */
+  async inspect(run: FlowRun): Promise<GateVerdict> {
+    const first = this.reads++ === 0
+    if (isFinalStatus(String(run.status))) return { kind: 'continue' }
+    const { mode, logger, runUrl } = this.options
+    for (const gate of waitingGates(run)) {
+      this.last = gate
+      if (first && !this.options.startedByStep) this.waitingAtStart.add(gate.key)
+      if (this.handled.has(gate.key)) continue
+      this.handled.add(gate.key)
+      if (mode === 'fail') {
+        return {
+          kind: 'halt',
+          gate,
+          message: `Job "${gate.label}" waits at a manual gate, and on-manual-gate is fail: the step ends here; the run is left waiting for a person to pass or refuse it: ${runUrl}`
+        }
+      }
+      if (mode === 'wait') {
+        logger.info(
+          `Job "${gate.label}" waits at a manual gate: pass or refuse it in Yunxiao (${runUrl}); waiting on until the timeout (on-manual-gate: wait).`
+        )
+        continue
+      }
+      const verdict = await this.approve(gate)
+      if (verdict.kind === 'halt') return verdict
+    }
+    return { kind: 'continue' }
+  }
+
+  private async approve(gate: Gate): Promise<GateVerdict> {
+    const { logger, runUrl, signal } = this.options
+    if (this.waitingAtStart.has(gate.key)) {
+      logger.info(
+        `Job "${gate.label}" was already waiting at a manual gate when this step began following the run; on-manual-gate: approve passes only gates reached while it follows, so this one is left to a person: ${runUrl}`
+      )
+      return { kind: 'continue' }
+    }
+    if (!gate.passable) {
+      const who = gate.validators.length ? ` (validators: ${gate.validators.join(', ')})` : ''
+      return {
+        kind: 'halt',
+        gate,
+        message: `Cannot pass the manual gate of job "${gate.label}": Yunxiao marks passing it as not allowed for the token's user (its PassPipelineValidate action has disable: true), so nothing was sent. The token's user must be one of the gate's validators${who}. The run is left waiting: ${runUrl}`
+      }
+    }
+    if (gate.jobId === undefined) {
+      return {
+        kind: 'halt',
+        gate,
+        message: `Cannot pass the manual gate of job "${gate.label}": Yunxiao's answer gives the job no id, so nothing was sent. The run is left waiting: ${runUrl}`
+      }
+    }
+    if (signal?.aborted) {
+      logger.info(
+        `Not passing the manual gate of job "${gate.label}": the GitHub job is being cancelled (nothing was sent).`
+      )
+      return { kind: 'continue' }
+    }
+    logger.info(`Passing the manual gate of job "${gate.label}" (on-manual-gate: approve)…`)
+    try {
+      await this.options.pass(gate.jobId)
+    } catch (error) {
+      return this.passFailed(gate, error)
+    }
+    const during = signal?.aborted
+      ? ' The GitHub job was cancelled while the request was under way; Yunxiao had taken it, so the gate is passed.'
+      : ''
+    logger.info(`Passed the manual gate of job "${gate.label}".${during}`)
+    return { kind: 'continue' }
+  }
+
+  private passFailed(gate: Gate, error: unknown): GateVerdict {
+    const { logger, runUrl, signal } = this.options
+    const failure = (error ?? {}) as ApiFailure
+    const during = signal?.aborted ? ' (the GitHub job was cancelled meanwhile)' : ''
+    if (failure.mayHaveStarted) {
+      return {
+        kind: 'halt',
+        gate,
+        message: `Passing the manual gate of job "${gate.label}" failed${during}, and Yunxiao may have passed it all the same: ${messageOf(error)} It was not sent again. Check the run: ${runUrl}`
+      }
+    }
+    if (failure.kind === 'http' && (failure.status === 400 || failure.status === 409)) {
+      // The job no longer waits there (someone passed or refused it meanwhile): the next read tells.
+      logger.warning(
+        `Yunxiao did not take the pass of job "${gate.label}"${during}: ${messageOf(error)} It may have been passed or refused meanwhile; following on (it is not sent again).`
+      )
+      return { kind: 'continue' }
+    }
+    const hint =
+      failure.status === 403
+        ? ` The token's user must be one of the gate's validators${gate.validators.length ? ` (${gate.validators.join(', ')})` : ''}, and the token needs the "Pipeline run: read/write" permission.`
+        : ''
+    return {
+      kind: 'halt',
+      gate,
+      message: `Could not pass the manual gate of job "${gate.label}"${during}: ${messageOf(error)}${hint} The gate was not passed, and the run is left waiting: ${runUrl}`
+    }
+  }
+}
