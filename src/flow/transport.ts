@@ -245,10 +245,13 @@ export class Transport {
    * signal: it retries only where nothing can have started, so no run was started, for certain.
    */
   private cancelled<T>(policy: Policy<T>, attempts: number, lastReason?: string): FlowApiError {
+    // CreatePipelineRun, or a write like it (PassPipelineValidate): nothing it asked for happened.
+    const none =
+      policy.operation === 'CreatePipelineRun' ? 'no run was started' : 'it did not take effect'
     const what =
       attempts === 0
-        ? 'before the first request: no run was started (nothing was sent)'
-        : `before trying again after ${lastReason ?? 'a failed request'}: no run was started ` +
+        ? `before the first request: ${none} (nothing was sent)`
+        : `before trying again after ${lastReason ?? 'a failed request'}: ${none} ` +
           `(the ${attempts === 1 ? 'one request sent was' : `${attempts} requests sent were`} ` +
           'refused or never reached the server)'
     return new FlowApiError(redact(`${policy.operation} was cancelled ${what}.`, [this.token]), {
