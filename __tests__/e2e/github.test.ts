@@ -154,6 +154,28 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(gh.statuses(PR_MERGE)).toEqual([])
   })
 
+  it('follow mode (run-id): the status goes on the commit of this job, pending then the verdict', async () => {
+    const started = await step(1, {})
+    expect(started.code).toBe(0)
+    const runId = started.outputs['run-id']
+    const before = gh.statuses(PUSH_SHA).length
+    const result = await step(1, { 'run-id': runId, 'commit-status': 'true' })
+    expect(result.code).toBe(0)
+    expect(result.outputs['run-id']).toBe(runId)
+    expect(
+      gh
+        .statuses(PUSH_SHA)
+        .slice(before)
+        .map(s => [s.state, s.target_url])
+    ).toEqual([
+      ['pending', started.outputs['run-url']],
+      ['success', started.outputs['run-url']]
+    ])
+    // nothing was started by the follow step
+    expect(flow.runs(1).map(r => String(r.id))).toContain(runId)
+    expect(flow.runs(1).at(-1)?.id).toBe(Number(runId))
+  })
+
   it('records a deployment: in_progress with the run link, then success with the environment URL', async () => {
     const before = gh.deployments().length
     const result = await step(1, {

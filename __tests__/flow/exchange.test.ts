@@ -2,8 +2,11 @@
 // covers every stage, an abort ends it behind a proxy too, and each failure says its stage and
 // whether anything was sent. Certificates are made with openssl at test time.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
-import nock from 'nock'
-import { ExchangeError, exchange, type ExchangeOptions } from '../../src/flow/exchange.js'
+import { spawn } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import type { ExchangeErrorFields } from '../../src/flow/exchange.js'
 import { makeCerts, type Certs } from '../hostile/support/certs.js'
 import {
   drip,
@@ -14,59 +17,97 @@ import {
   type Running
 } from '../hostile/support/servers.js'
 
-const PROXY_VARS = [
-  'https_proxy',
-  'HTTPS_PROXY',
-  'http_proxy',
-  'HTTP_PROXY',
-  'no_proxy',
-  'NO_PROXY'
-]
-const saved: Record<string, string | undefined> = {}
+// The exchange runs in a child process of its own, bundled from the source: nock, which other
+// test files use, patches node:http for the whole worker, and its stand-in sockets report their
+// stages differently from real ones.
 let certs: Certs
+let dir: string
+let driver: string
 const running: Running[] = []
 
-beforeAll(() => {
-  // Real sockets only: nock's stand-in sockets report their stages differently.
-  nock.restore()
+beforeAll(async () => {
   certs = makeCerts()
-  for (const name of PROXY_VARS) saved[name] = process.env[name]
+  dir = mkdtempSync(join(tmpdir(), 'exchange-driver-'))
+  const entry = join(dir, 'driver.ts')
+  writeFileSync(
+    entry,
+    `import { exchange } from ${JSON.stringify(resolve('src/flow/exchange.ts'))}
+const o = JSON.parse(process.argv[2])
+const abort = new AbortController()
+if (o.abortAfterMs !== undefined) setTimeout(() => abort.abort(), o.abortAfterMs)
+const started = Date.now()
+exchange({ method: 'GET', url: new URL(o.url), headers: { 'x-yunxiao-token': 'pt-x' }, body: null,
+  deadlineMs: o.deadlineMs ?? 1000, maxBytes: o.maxBytes ?? 1024 * 1024, signal: abort.signal })
+  .then(
+    a => ({ answer: { status: a.status, body: a.body, oversize: a.oversize, bytes: a.bytes } }),
+    e => ({ error: { message: e.message, code: e.code, stage: e.stage, sent: e.sent, permanent: e.permanent, hint: e.hint } })
+  )
+  .then(r => { console.log(JSON.stringify({ ...r, ms: Date.now() - started })); setTimeout(() => process.exit(0), o.lingerMs ?? 0) })
+`
+  )
+  driver = join(dir, 'driver.cjs')
+  const esbuild = await import('esbuild')
+  await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    outfile: driver,
+    logLevel: 'silent'
+  })
 })
 afterEach(async () => {
-  for (const name of PROXY_VARS) {
-    if (saved[name] === undefined) delete process.env[name]
-    else process.env[name] = saved[name]
-  }
   for (const r of running.splice(0)) await r.close()
 })
-afterAll(() => certs.remove())
+afterAll(() => {
+  certs.remove()
+  rmSync(dir, { recursive: true, force: true })
+})
 
 function keep<T extends Running>(r: T): T {
   running.push(r)
   return r
 }
 
-function options(url: string, more: Partial<ExchangeOptions> = {}): ExchangeOptions {
-  return {
-    method: 'GET',
-    url: new URL(url),
-    headers: { 'x-yunxiao-token': 'pt-x' },
-    body: null,
-    deadlineMs: 1_000,
-    maxBytes: 1024 * 1024,
-    ...more
-  }
+interface Outcome {
+  answer?: { status: number; body: string; oversize?: boolean; bytes: number }
+  error?: ExchangeErrorFields & { message: string }
+  ms: number
 }
 
-async function rejection(promise: Promise<unknown>): Promise<{ error: ExchangeError; ms: number }> {
-  const started = Date.now()
-  try {
-    await promise
-  } catch (error) {
-    expect(error).toBeInstanceOf(ExchangeError)
-    return { error: error as ExchangeError, ms: Date.now() - started }
-  }
-  throw new Error('the exchange did not fail')
+/** Resolves with the outcome the child prints; with `lingerMs` the child lives on that long after. */
+function run(
+  url: string,
+  more: { deadlineMs?: number; maxBytes?: number; abortAfterMs?: number; lingerMs?: number } = {},
+  env: Record<string, string> = {}
+): Promise<Outcome> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [driver, JSON.stringify({ url, ...more })], {
+      env: { PATH: process.env.PATH ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'inherit']
+    })
+    const timer = setTimeout(() => child.kill(), 30_000)
+    let out = ''
+    child.stdout.setEncoding('utf8')
+    child.stdout.on('data', (chunk: string) => {
+      out += chunk
+      if (out.includes('\n')) done(JSON.parse(out) as Outcome)
+    })
+    child.on('error', fail)
+    child.on('close', () => {
+      clearTimeout(timer)
+      if (!out.includes('\n')) fail(new Error('the driver printed nothing'))
+    })
+  })
+}
+
+async function rejection(
+  outcome: Promise<Outcome>
+): Promise<{ error: NonNullable<Outcome['error']>; ms: number }> {
+  const { error, answer, ms } = await outcome
+  expect(answer).toBeUndefined()
+  return { error: error!, ms }
 }
 
 const ok = JSON.stringify({ status: 'SUCCESS' })
@@ -74,16 +115,37 @@ const ok = JSON.stringify({ status: 'SUCCESS' })
 describe('the deadline covers every stage', () => {
   it('an answer dripped one byte at a time ends at the deadline, not after it', async () => {
     const server = keep(await startServer((_req, res) => drip(res, ok.repeat(10), 100)))
-    const { error, ms } = await rejection(exchange(options(`http://127.0.0.1:${server.port}`)))
+    const { error, ms } = await rejection(run(`http://127.0.0.1:${server.port}`))
     expect(error).toMatchObject({ code: 'EDEADLINE', stage: 'answer', sent: true })
     expect(ms).toBeGreaterThanOrEqual(900)
     expect(ms).toBeLessThan(1_000 + 2_000)
   })
 
+  it('an answer that stalls mid-body ends at the deadline, and its connection is closed', async () => {
+    let serverSide: import('node:net').Socket | undefined
+    const server = keep(
+      await startServer((_req, res) => {
+        serverSide = res.socket ?? undefined
+        res.writeHead(200, { 'Content-Length': '100' })
+        res.write('{"status":')
+      })
+    )
+    const { error } = await rejection(
+      run(`http://127.0.0.1:${server.port}`, { deadlineMs: 300, lingerMs: 3_000 })
+    )
+    expect(error).toMatchObject({ code: 'EDEADLINE', stage: 'answer', sent: true })
+    // Left open, a stalled connection would keep the process from exiting; the child lives on.
+    const started = Date.now()
+    while (!serverSide?.destroyed && Date.now() - started < 2_000) {
+      await new Promise(done => setTimeout(done, 20))
+    }
+    expect(serverSide?.destroyed).toBe(true)
+  })
+
   it('a TLS handshake that never completes ends at the deadline; nothing was sent', async () => {
     const silent = keep(await startSilent())
     const { error, ms } = await rejection(
-      exchange(options(`https://127.0.0.1:${silent.port}`, { deadlineMs: 500 }))
+      run(`https://127.0.0.1:${silent.port}`, { deadlineMs: 500 })
     )
     expect(error).toMatchObject({ code: 'EDEADLINE', stage: 'tls', sent: false })
     expect(ms).toBeLessThan(500 + 2_000)
@@ -91,9 +153,8 @@ describe('the deadline covers every stage', () => {
 
   it('a proxy that never answers CONNECT ends at the deadline; nothing was sent', async () => {
     const proxy = keep(await startProxy('stall'))
-    process.env.HTTP_PROXY = proxy.url
     const { error, ms } = await rejection(
-      exchange(options('http://flow.invalid:8080', { deadlineMs: 500 }))
+      run('http://flow.invalid:8080', { deadlineMs: 500 }, { HTTP_PROXY: proxy.url })
     )
     expect(error).toMatchObject({ code: 'EDEADLINE', stage: 'proxy', sent: false })
     expect(ms).toBeLessThan(500 + 2_000)
@@ -102,56 +163,70 @@ describe('the deadline covers every stage', () => {
 
   it('an abort ends a request stalled at the proxy at once, and closes its connection', async () => {
     const proxy = keep(await startProxy('stall'))
-    process.env.HTTPS_PROXY = proxy.url
-    const abort = new AbortController()
-    setTimeout(() => abort.abort(), 200)
     const { error, ms } = await rejection(
-      exchange(options('https://flow.invalid', { deadlineMs: 60_000, signal: abort.signal }))
+      run(
+        'https://flow.invalid',
+        { deadlineMs: 60_000, abortAfterMs: 300, lingerMs: 3_000 },
+        { HTTPS_PROXY: proxy.url }
+      )
     )
     expect(error).toMatchObject({ code: 'EABORTED', stage: 'proxy', sent: false })
-    expect(ms).toBeLessThan(200 + 2_000)
-    // The proxy sees its client go away.
+    expect(ms).toBeLessThan(300 + 2_000)
+    expect(proxy.connects).toEqual(['flow.invalid:443'])
+    // The child is still alive for 3 s: only the abort can have closed the tunnel's connection.
     const started = Date.now()
-    while (Date.now() - started < 3_000 && (await proxyHasOpenSockets(proxy))) {
-      await new Promise(done => setTimeout(done, 50))
+    while (proxy.openSockets() > 0 && Date.now() - started < 2_000) {
+      await new Promise(done => setTimeout(done, 20))
     }
-    expect(await proxyHasOpenSockets(proxy)).toBe(false)
+    expect(proxy.openSockets()).toBe(0)
   })
 })
-
-async function proxyHasOpenSockets(proxy: Running): Promise<boolean> {
-  return proxy.openSockets() > 0
-}
 
 describe('failures before anything is sent', () => {
   it('an untrusted certificate: not retryable, with the NODE_EXTRA_CA_CERTS hint', async () => {
     const server = keep(await startServer((_req, res) => res.end(ok), { tls: certs }))
-    const { error } = await rejection(exchange(options(`https://localhost:${server.port}`)))
+    const { error } = await rejection(run(`https://localhost:${server.port}`))
     expect(error).toMatchObject({ stage: 'tls', sent: false, permanent: true })
     expect(error.message).toContain('the certificate of localhost is not trusted')
     expect(error.hint).toContain('NODE_EXTRA_CA_CERTS')
   })
 
+  it('a certificate for another host (its CA trusted): not retryable, check the domain', async () => {
+    const server = keep(
+      await startServer((_req, res) => res.end(ok), {
+        tls: { key: certs.otherKey, cert: certs.otherCert }
+      })
+    )
+    const { error } = await rejection(
+      run(`https://localhost:${server.port}`, {}, { NODE_EXTRA_CA_CERTS: certs.caFile })
+    )
+    expect(error).toMatchObject({
+      code: 'ERR_TLS_CERT_ALTNAME_INVALID',
+      stage: 'tls',
+      sent: false,
+      permanent: true
+    })
+    expect(error.message).toContain('the certificate is not for localhost')
+  })
+
   it('https against a plain-HTTP port says so', async () => {
     const server = keep(await startServer((_req, res) => res.end(ok)))
-    const { error } = await rejection(exchange(options(`https://127.0.0.1:${server.port}`)))
+    const { error } = await rejection(run(`https://127.0.0.1:${server.port}`))
     expect(error).toMatchObject({ stage: 'tls', sent: false, permanent: true })
     expect(error.hint).toContain('plain HTTP')
   })
 
   it('a refused connection', async () => {
-    const server = keep(await startServer(() => undefined))
+    const server = await startServer(() => undefined)
     const port = server.port
     await server.close()
-    running.pop()
-    const { error } = await rejection(exchange(options(`http://127.0.0.1:${port}`)))
+    const { error } = await rejection(run(`http://127.0.0.1:${port}`))
     expect(error).toMatchObject({ code: 'ECONNREFUSED', sent: false, permanent: false })
   })
 
   it('a proxy asking for credentials (407): not retryable, the hint names the variable', async () => {
     const proxy = keep(await startProxy('407'))
-    process.env.HTTPS_PROXY = proxy.url
-    const { error } = await rejection(exchange(options('https://flow.invalid')))
+    const { error } = await rejection(run('https://flow.invalid', {}, { HTTPS_PROXY: proxy.url }))
     expect(error).toMatchObject({
       code: 'EPROXYAUTH',
       stage: 'proxy',
@@ -164,8 +239,9 @@ describe('failures before anything is sent', () => {
 
   it('a proxy refusing the credentials given', async () => {
     const proxy = keep(await startProxy('tunnel', { credentials: 'me:right' }))
-    process.env.https_proxy = proxy.url.replace('//', '//me:wrong@')
-    const { error } = await rejection(exchange(options('https://flow.invalid')))
+    const { error } = await rejection(
+      run('https://flow.invalid', {}, { https_proxy: proxy.url.replace('//', '//me:wrong@') })
+    )
     expect(error).toMatchObject({ code: 'EPROXYAUTH', permanent: true })
     expect(error.hint).toContain('refused the credentials in https_proxy')
     expect(error.message).not.toContain('wrong')
@@ -174,16 +250,14 @@ describe('failures before anything is sent', () => {
 
   it('a proxy closing the connection early: retryable, nothing was sent', async () => {
     const proxy = keep(await startProxy('close'))
-    process.env.HTTP_PROXY = proxy.url
-    const { error } = await rejection(exchange(options('http://flow.invalid')))
+    const { error } = await rejection(run('http://flow.invalid', {}, { HTTP_PROXY: proxy.url }))
     expect(error).toMatchObject({ code: 'EPROXY', stage: 'proxy', sent: false, permanent: false })
     expect(error.message).toContain('closed the connection before opening the tunnel')
   })
 
   it('a malformed proxy variable is an error naming it, without its credentials', async () => {
     for (const value of ['not a url', 'socks5://me:secret@proxy:1080', 'http://']) {
-      process.env.HTTPS_PROXY = value
-      const { error } = await rejection(exchange(options('https://flow.invalid')))
+      const { error } = await rejection(run('https://flow.invalid', {}, { HTTPS_PROXY: value }))
       expect(error).toMatchObject({ code: 'EPROXYENV', sent: false, permanent: true })
       expect(error.message).toContain('HTTPS_PROXY is not a usable proxy URL')
       expect(error.message).not.toContain('secret')
@@ -199,26 +273,28 @@ describe('what works', () => {
     const proxy = keep(
       await startProxy('tunnel', { targetPort: target.port, credentials: 'me@corp:p@ss word' })
     )
-    process.env.HTTP_PROXY = proxy.url.replace('//', '//me%40corp:p%40ss%20word@')
-    const answer = await exchange(options('http://flow.invalid:8080/x'))
+    const { answer } = await run(
+      'http://flow.invalid:8080/x',
+      {},
+      { HTTP_PROXY: proxy.url.replace('//', '//me%40corp:p%40ss%20word@') }
+    )
     expect(answer).toMatchObject({ status: 200, body: '{"host":"flow.invalid:8080"}' })
     expect(proxy.connects).toEqual(['flow.invalid:8080'])
   })
 
   it('NO_PROXY and loopback go direct', async () => {
     const proxy = keep(await startProxy('stall'))
-    process.env.HTTP_PROXY = proxy.url
-    process.env.NO_PROXY = 'example.com, .127.0.0.3.nip.io'
+    const env = { HTTP_PROXY: proxy.url, NO_PROXY: 'example.com, .127.0.0.3.nip.io' }
     for (const host of ['127.0.0.1', '127.0.0.2']) {
       const target = keep(await startServer((_req, res) => res.end(ok), { host }))
       for (const name of [host, host === '127.0.0.1' ? 'localhost' : host]) {
-        const answer = await exchange(options(`http://${name}:${target.port}`))
-        expect(answer.status).toBe(200)
+        const { answer } = await run(`http://${name}:${target.port}`, {}, env)
+        expect(answer?.status).toBe(200)
       }
     }
     expect(proxy.connects).toEqual([])
     // Not loopback and not listed: through the proxy.
-    const { error } = await rejection(exchange(options('http://flow.invalid', { deadlineMs: 300 })))
+    const { error } = await rejection(run('http://flow.invalid', { deadlineMs: 300 }, env))
     expect(error).toMatchObject({ code: 'EDEADLINE', stage: 'proxy' })
     expect(proxy.connects).toEqual(['flow.invalid:80'])
   })
@@ -230,17 +306,15 @@ describe('what works', () => {
     } catch {
       return // no IPv6 on this machine
     }
-    const answer = await exchange(options(`http://[::1]:${target.port}`))
+    const { answer } = await run(`http://[::1]:${target.port}`)
     expect(answer).toMatchObject({ status: 200, body: ok })
   })
 
   it('an answer over the cap is cut there and the rest is not read', async () => {
     const server = keep(await startServer((_req, res) => flood(res, 20 * 1024 * 1024)))
-    const answer = await exchange(
-      options(`http://127.0.0.1:${server.port}`, { maxBytes: 64 * 1024 })
-    )
-    expect(answer.oversize).toBe(true)
-    expect(answer.body.length).toBe(64 * 1024)
-    expect(answer.bytes).toBeLessThan(20 * 1024 * 1024)
+    const { answer } = await run(`http://127.0.0.1:${server.port}`, { maxBytes: 64 * 1024 })
+    expect(answer?.oversize).toBe(true)
+    expect(answer?.body.length).toBe(64 * 1024)
+    expect(answer?.bytes).toBeLessThan(20 * 1024 * 1024)
   })
 })

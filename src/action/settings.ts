@@ -332,7 +332,7 @@ function checkGithubInputs(
     problems.push(
       new InputError(
         'commit-status',
-        'Input "commit-status": needs wait: true, since only a step that follows the run to its end can set its final status (a pending status would stay pending forever); set wait: true or remove commit-status.'
+        'Input "commit-status": needs wait: true, since only a step that follows the run to its end can set its final status (a pending status would stay pending forever); set wait: true (or follow a run with run-id), or remove commit-status.'
       )
     )
   }

@@ -221,7 +221,7 @@ export async function exchange(options: ExchangeOptions): Promise<Answer> {
           await Promise.race([
             new Promise<void>((resolve, rejectTls) => {
               tls.once('secureConnect', () => resolve())
-              tls.once('error', rejectTls)
+              tls.on('error', rejectTls)
             }),
             ended
           ])
@@ -266,6 +266,8 @@ export async function exchange(options: ExchangeOptions): Promise<Answer> {
           servername: secure && !isIP(host) ? host : undefined
         })
         request.once('socket', (socket: Socket) => {
+          // Reported through the request; a late one after it ended must not go unheard.
+          socket.on('error', () => undefined)
           socket.once('lookup', () => {
             if (stage === 'dns') stage = 'connect'
           })
@@ -280,7 +282,7 @@ export async function exchange(options: ExchangeOptions): Promise<Answer> {
         })
       }
       destroyers.push(() => request.destroy())
-      request.once('error', rejectSend)
+      request.on('error', rejectSend)
       request.once('response', (message: IncomingMessage) => {
         stage = 'answer'
         destroyers.push(() => message.destroy())
@@ -335,7 +337,7 @@ export async function exchange(options: ExchangeOptions): Promise<Answer> {
         done = true
         resolve(answer(false))
       })
-      message.once('error', error => {
+      message.on('error', error => {
         if (done) return
         done = true
         rejectBody(error)

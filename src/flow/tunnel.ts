@@ -46,6 +46,8 @@ export function openTunnel(
       reject(new ExchangeError(detail, { code, stage: 'proxy', sent: false, permanent, hint }))
     request.once('connect', (answer: http.IncomingMessage, socket: Socket, head: Buffer) => {
       track(() => socket.destroy())
+      // Its errors reach whoever uses it next (the TLS layer or the request); none may go unheard.
+      socket.on('error', () => undefined)
       const status = answer.statusCode ?? 0
       if (status === 200 && head.length === 0) {
         resolve(socket)
@@ -79,7 +81,7 @@ export function openTunnel(
       answer.destroy()
       fail('EPROXY', `the proxy ${proxy.shown} did not open a tunnel`, false)
     })
-    request.once('error', (error: NodeJS.ErrnoException) => {
+    request.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'EPROXY'
       const closed = code === 'ECONNRESET' || code === 'EPIPE'
       fail(

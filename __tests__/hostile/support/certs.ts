@@ -9,7 +9,7 @@ export interface Certs {
   /** PEM file of the CA, for NODE_EXTRA_CA_CERTS. */
   caFile: string
   ca: string
-  /** For localhost, 127.0.0.1 and ::1. */
+  /** For localhost, flow.invalid (reached through the test proxy), 127.0.0.1 and ::1. */
   key: string
   cert: string
   /** For other.invalid only. */
@@ -72,7 +72,7 @@ export function makeCerts(): Certs {
     '-out',
     'ca.pem'
   ])
-  leaf(dir, 'localhost', 'DNS:localhost,IP:127.0.0.1,IP:::1')
+  leaf(dir, 'localhost', 'DNS:localhost,DNS:flow.invalid,IP:127.0.0.1,IP:::1')
   leaf(dir, 'other', 'DNS:other.invalid')
   const read = (f: string) => readFileSync(join(dir, f), 'utf8')
   return {

@@ -100,7 +100,8 @@ export function flood(res: http.ServerResponse, total: number, prefix = '', suff
   pump()
 }
 
-export type ProxyMode = 'tunnel' | 'stall' | '407' | 'close' | '403'
+/** `tunnel-once`: tunnels the first CONNECT, stalls every later one. */
+export type ProxyMode = 'tunnel' | 'tunnel-once' | 'stall' | '407' | 'close' | '403'
 
 export interface Proxy extends Running {
   url: string
@@ -130,7 +131,7 @@ export async function startProxy(
     auths.push(auth)
     socket.on('error', () => undefined)
     // Reading (and dropping) what comes lets the proxy notice the client hang up.
-    if (mode === 'stall') {
+    if (mode === 'stall' || (mode === 'tunnel-once' && connects.length > 1)) {
       socket.on('end', () => socket.end()) // the server side is half-open after the client's FIN
       return void socket.resume()
     }
