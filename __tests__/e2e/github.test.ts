@@ -560,6 +560,19 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(flow.requests.length).toBe(flowStart)
   })
 
+  it('dry-run says what it would post on GitHub, and calls nothing', async () => {
+    const ghStart = gh.requests.length
+    const result = await step(
+      1,
+      { 'dry-run': 'true', wait: 'true', 'commit-status': 'true', 'deployment-environment': 'qa' },
+      PR
+    )
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain('Would post commit status "yunxiao/1" on aaaaaaa')
+    expect(result.stdout).toContain('Would create a GitHub deployment of aaaaaaa to "qa"')
+    expect(gh.requests.length).toBe(ghStart)
+  })
+
   it('commit-status without wait is an input error; nothing is sent', async () => {
     const flowStart = flow.requests.length
     const ghStart = gh.requests.length
