@@ -164,7 +164,7 @@ describe('passValidate and a cancel', () => {
     })
     const error = await failure(client.passValidate(42, 3, 9, { signal: controller.signal }))
     expect(error).toMatchObject({ kind: 'cancelled', mayHaveStarted: false })
-    expect(error.message).toContain('it did not take effect')
+    expect(error.message).toContain('the gate was not passed (the one request sent was')
     expect(error.message).not.toContain('run was started')
     expect(c.count()).toBe(1)
   })

@@ -388,6 +388,7 @@ export class FlowClient extends FlowRunClient {
     )
     await this.transport.call('POST', path, '', {
       signal: opts.signal,
+      notDone: 'the gate was not passed',
       operation: 'PassPipelineValidate',
       attempts: Math.max(1, opts.attempts ?? PASS_ATTEMPTS),
       timeoutMs: opts.timeoutMs ?? PASS_TIMEOUT_MS,

@@ -84,6 +84,8 @@ export interface Policy<T> {
   operation: FlowOperation
   /** Ends the waits between attempts; an attempt in flight is left to finish. */
   signal?: AbortSignal
+  /** What a cancel through `signal` means, in words; default "no run was started" (createRun). */
+  notDone?: string
   /** Reads only: abandons the call, the request in flight included. */
   abort?: AbortSignal
   attempts: number
@@ -245,9 +247,7 @@ export class Transport {
    * signal: it retries only where nothing can have started, so no run was started, for certain.
    */
   private cancelled<T>(policy: Policy<T>, attempts: number, lastReason?: string): FlowApiError {
-    // CreatePipelineRun, or a write like it (PassPipelineValidate): nothing it asked for happened.
-    const none =
-      policy.operation === 'CreatePipelineRun' ? 'no run was started' : 'it did not take effect'
+    const none = policy.notDone ?? 'no run was started'
     const what =
       attempts === 0
         ? `before the first request: ${none} (nothing was sent)`
