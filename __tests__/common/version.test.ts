@@ -1,28 +1,48 @@
-// The version sent in the User-Agent header must follow package.json.
-import { describe, expect, it } from '@jest/globals'
+// The User-Agent header names the action and its version, and the version is package.json's: the
+// build writes it into the bundle (scripts/build.mjs), so the check that matters runs the bundle.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { readFileSync } from 'node:fs'
 import { ACTION_NAME, ACTION_VERSION, USER_AGENT } from '../../src/common/version.js'
+import { startFlowSimulator, type FlowSimulator } from '../../simulator/flow-simulator.js'
+import { runStep } from '../../simulator/runner.js'
+import { TOKEN } from '../support/e2e.js'
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   name: string
   version: string
 }
 
-describe('version', () => {
-  it('ACTION_VERSION equals the package.json version', () => {
-    expect(ACTION_VERSION).toBe(pkg.version)
-  })
+/** RFC 9110: product = token ["/" product-version], token = 1*tchar */
+const PRODUCT = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
 
-  it('ACTION_NAME equals the package name', () => {
+describe('version, from source', () => {
+  it('ACTION_NAME is the package name', () => {
     expect(ACTION_NAME).toBe(pkg.name)
   })
 
-  it('USER_AGENT is yunxiao-flow-action/<version>', () => {
-    expect(USER_AGENT).toBe(`yunxiao-flow-action/${pkg.version}`)
+  it('says "dev" where no build put a version in', () => {
+    expect(ACTION_VERSION).toBe('dev')
+    expect(USER_AGENT).toBe(`${pkg.name}/dev`)
+    expect(USER_AGENT).toMatch(PRODUCT)
+  })
+})
+
+describe('version, in the bundle', () => {
+  let sim: FlowSimulator
+  beforeAll(async () => {
+    sim = await startFlowSimulator({ token: TOKEN, organizationId: 'org-1' })
+  })
+  afterAll(async () => {
+    await sim.close()
   })
 
-  it('USER_AGENT is a valid product token for the header', () => {
-    // RFC 9110: product = token ["/" product-version], token = 1*tchar
-    expect(USER_AGENT).toMatch(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+\/[!#$%&'*+.^_`|~0-9A-Za-z-]+$/)
+  it('dist/index.js sends <name>/<package.json version> as its User-Agent', async () => {
+    const result = await runStep({
+      inputs: { token: TOKEN, 'organization-id': 'org-1', 'pipeline-id': '123', domain: sim.url }
+    })
+    expect(result.code).toBe(0)
+    const agents = sim.requests.map(r => r.headers['user-agent'])
+    expect(agents).toEqual([`${pkg.name}/${pkg.version}`])
+    expect(agents[0]).toMatch(PRODUCT)
   })
 })
