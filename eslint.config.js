@@ -68,8 +68,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              // http-client is a plain HTTP client (proxy support); nothing in it is about GitHub.
-              group: ['@actions/*', '!@actions/http-client'],
+              // HTTP is node:http(s) itself (exchange.ts), proxy support included.
+              group: ['@actions/*'],
               message: 'src/flow/ must not depend on GitHub Actions.'
             },
             {

@@ -160,4 +160,5 @@ export interface FlowSimulator {
 }
 
 export declare function defaultPipeline(): SimPipelineDefinition
+export declare function failingPipeline(): SimPipelineDefinition
 export declare function startFlowSimulator(options?: FlowSimulatorOptions): Promise<FlowSimulator>

@@ -803,25 +803,42 @@ export async function startFlowSimulator(options = {}) {
   }
 }
 
-// CLI: `node simulator/flow-simulator.js [--port 8080] [--host 127.0.0.1] [--token pt-...] [--org sim-org]`
+/** The default pipeline with its test job failing: the run ends FAIL in its second stage. */
+export function failingPipeline() {
+  const pipeline = defaultPipeline()
+  pipeline.name = 'failing-pipeline'
+  pipeline.stages[1].jobs[0].result = 'FAIL'
+  return pipeline
+}
+
+// CLI: `node simulator/flow-simulator.js [--port 8080] [--host 127.0.0.1] [--token pt-...] [--org sim-org]
+// [--failing-pipeline 124]`: serves pipeline 123, which succeeds, and with --failing-pipeline also
+// a pipeline of that id whose run ends FAIL (for the self-test workflow and local runs).
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values } = parseArgs({
     options: {
       port: { type: 'string', default: '0' },
       host: { type: 'string', default: '127.0.0.1' },
       token: { type: 'string', default: DEFAULT_TOKEN },
-      org: { type: 'string', default: DEFAULT_ORGANIZATION_ID }
+      org: { type: 'string', default: DEFAULT_ORGANIZATION_ID },
+      'failing-pipeline': { type: 'string' }
     }
   })
+  const failing = values['failing-pipeline']
   const sim = await startFlowSimulator({
     port: Number(values.port),
     host: values.host,
     token: values.token,
-    organizationId: values.org
+    organizationId: values.org,
+    pipelines: {
+      [DEFAULT_PIPELINE_ID]: defaultPipeline(),
+      ...(failing ? { [failing]: failingPipeline() } : {})
+    }
   })
   console.log(`Yunxiao Flow simulator listening on ${sim.url}`)
   console.log(
-    `  token: ${values.token}  organization: ${values.org}  pipeline: ${DEFAULT_PIPELINE_ID}`
+    `  token: ${values.token}  organization: ${values.org}  pipeline: ${DEFAULT_PIPELINE_ID}` +
+      (failing ? `  failing pipeline: ${failing}` : '')
   )
   const stop = () => void sim.close().then(() => process.exit(0))
   process.once('SIGINT', stop)

@@ -8,6 +8,7 @@ import { parseCommandFile } from '../../simulator/runner.js'
 import {
   decodeRecord,
   encodeRecord,
+  githubReportFromEnv,
   recordFromEnv,
   type RunRecord
 } from '../../src/action/run-record.js'
@@ -120,5 +121,32 @@ describe('saveRecord', () => {
     expect(warnings[0]).toContain('run #7')
     expect(warnings[0]).toContain('https://x/pipelines/42/builds/7')
     expect(warnings[0]).toMatch(/post step cannot stop the run/)
+  })
+})
+
+describe('githubReportFromEnv', () => {
+  const SHA = 'a'.repeat(40)
+  it('reads what main left pending', () => {
+    expect(
+      githubReportFromEnv({
+        STATE_githubSha: SHA,
+        STATE_githubStatusPending: 'true',
+        STATE_deploymentId: '12'
+      })
+    ).toEqual({ sha: SHA, statusPending: true, deploymentId: 12 })
+    expect(githubReportFromEnv({ STATE_githubSha: SHA, STATE_deploymentId: '3' })).toEqual({
+      sha: SHA,
+      statusPending: false,
+      deploymentId: 3
+    })
+  })
+
+  it.each([
+    ['nothing', {}],
+    ['nothing pending', { STATE_githubSha: SHA, STATE_githubStatusPending: 'false' }],
+    ['a bad commit id', { STATE_githubSha: 'xyz', STATE_githubStatusPending: 'true' }],
+    ['a bad deployment id', { STATE_githubSha: SHA, STATE_deploymentId: '-1' }]
+  ])('is undefined for %s', (_, env) => {
+    expect(githubReportFromEnv(env)).toBeUndefined()
   })
 })

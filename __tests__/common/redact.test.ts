@@ -98,3 +98,51 @@ describe('parseErrorBody redacts what a server echoes', () => {
     expect(parseErrorBody('  ', [])).toEqual({ html: false })
   })
 })
+
+// redact skips its pattern when a quick look finds that no form of a secret can be in the text:
+// every occurrence, in any mix of forms, must still be found.
+describe('redact finds every mix of forms (the quick look misses none)', () => {
+  const FORMS: Array<(ch: string) => string> = [
+    ch => ch,
+    ch =>
+      [...Array(ch.length).keys()]
+        .map(i => `\\u${ch.charCodeAt(i).toString(16).padStart(4, '0')}`)
+        .join(''),
+    ch =>
+      [...Array(ch.length).keys()]
+        .map(i => `\\\\u${ch.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0')}`)
+        .join(''),
+    ch =>
+      [...new TextEncoder().encode(ch)].map(b => `%${b.toString(16).padStart(2, '0')}`).join(''),
+    ch => `&#${ch.codePointAt(0)};`,
+    ch => `&#x${(ch.codePointAt(0) ?? 0).toString(16)};`,
+    ch =>
+      /^[!-/:-@[-`{-~]$/.test(ch) ? `${'\\'.repeat(1 + ((ch.codePointAt(0) ?? 0) % 3))}${ch}` : ch
+  ]
+  // A small deterministic generator: the same cases on every run.
+  let seed = 42
+  const next = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31
+    return seed % n
+  }
+  const secrets = [TOKEN, 'pt-a/b"c\\d', 'p@ss:w0rd&%', 'ghp_ABC-123.xyz', 'é-ü-✓']
+  const cases: Array<[string, string]> = []
+  for (const secret of secrets) {
+    for (let i = 0; i < 40; i++) {
+      // Mostly literal, with a few characters in another form (or none, every 8th case).
+      const written = [...secret]
+        .map(ch => (i % 8 === 0 || next(4) ? ch : FORMS[next(FORMS.length)](ch)))
+        .join('')
+      cases.push([secret, `see \\"x\\" ${written} and 100% & more`])
+      cases.push([secret, `${written}`])
+    }
+  }
+  it.each(cases)('%s in %s', (secret, text) => {
+    expect(redact(text, [secret])).toContain(REDACTED)
+  })
+
+  it('leaves text without any form of the secret as it is', () => {
+    const text = 'workflow \\"Deploy\\" run #42 https://flow.aliyun.com/pipelines/1/builds/1'
+    expect(redact(text, [TOKEN])).toBe(text)
+  })
+})

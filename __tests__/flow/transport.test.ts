@@ -202,9 +202,9 @@ describe('onRetry', () => {
   })
 })
 
-// nock replaces the http module functions that @actions/http-client captured when it was loaded,
-// and a proxy agent does not work through it. So the proxy tests run the real client, bundled,
-// in a child process with a clean environment, against a real CONNECT proxy on loopback.
+// nock patches node:http for the whole test worker, and its stand-in requests cannot carry a
+// CONNECT tunnel. So the proxy tests run the real client, bundled, in a child process with a clean
+// environment, against a real CONNECT proxy on loopback.
 describe('proxy environment (child process, no nock)', () => {
   let dir: string | undefined
   const servers: http.Server[] = []

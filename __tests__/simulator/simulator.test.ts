@@ -710,8 +710,9 @@ describe('recording and options', () => {
     expect((await createRun(CENTER)).status).toBe(200)
   })
 
-  it('runs from the command line and prints its URL', async () => {
-    const child = spawn(process.execPath, ['simulator/flow-simulator.js', '--port', '0'], {
+  it('runs from the command line with a token and a failing pipeline, and prints its URL', async () => {
+    const args = ['--port', '0', '--token', 'pt-cli', '--failing-pipeline', '124']
+    const child = spawn(process.execPath, ['simulator/flow-simulator.js', ...args], {
       stdio: ['ignore', 'pipe', 'inherit']
     })
     try {
@@ -724,10 +725,21 @@ describe('recording and options', () => {
         })
         child.once('exit', code => reject(new Error(`simulator exited with ${code}`)))
       })
-      const res = await fetch(`${url}${CENTER}/pipelines/123`, {
-        headers: { 'x-yunxiao-token': DEFAULT_TOKEN }
-      })
-      expect(res.status).toBe(200)
+      const headers = { 'x-yunxiao-token': 'pt-cli' }
+      const at = (path: string, init: RequestInit = {}) =>
+        fetch(`${url}${CENTER}/pipelines${path}`, { headers, ...init })
+      expect((await at('/123', { headers: { 'x-yunxiao-token': DEFAULT_TOKEN } })).status).toBe(401)
+      expect((await at('/123')).status).toBe(200)
+      // Pipeline 124 runs the default stages (1 s jobs) and fails in the second.
+      expect(await (await at('/124/runs', { method: 'POST', body: '{}' })).json()).toBe(1)
+      let run: { status: string; stages: { stageInfo: { status: string } }[] }
+      for (let tries = 0; ; tries++) {
+        run = (await (await at('/124/runs/1')).json()) as typeof run
+        if (['SUCCESS', 'FAIL', 'CANCELED'].includes(run.status) || tries > 200) break
+        await new Promise(resolve => setTimeout(resolve, 50))
+      }
+      expect(run.status).toBe('FAIL')
+      expect(run.stages.map(st => st.stageInfo.status)).toEqual(['SUCCESS', 'FAIL', 'INIT'])
     } finally {
       const exited = new Promise(resolve => child.once('exit', resolve))
       child.kill('SIGINT')

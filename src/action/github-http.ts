@@ -1,53 +1,32 @@
-// HTTP for the GitHub API calls (src/github/api.ts takes it as `send`): @actions/http-client, as
-// for Yunxiao, so HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply the same way (loopback is never
-// proxied). One request per client, no keep-alive, no redirects (they would carry the token),
-// and one deadline for the whole request, answer included.
-import { HttpClient } from '@actions/http-client'
+// HTTP for the GitHub API calls (src/github/api.ts takes it as `send`): the project's own exchange
+// (src/flow/exchange.ts), as for Yunxiao, so HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply the same way
+// (loopback is never proxied), with one total deadline per request, abandoned at once on an abort,
+// and no redirects (they would carry the token).
+import { ExchangeError, exchange } from '../flow/exchange.js'
 import type { HttpAnswer, HttpRequest } from '../github/api.js'
 
+/** GitHub's answers to these calls are small; more is not read. */
+const MAX_ANSWER_BYTES = 256 * 1024
+
 export async function sendGithubRequest(request: HttpRequest): Promise<HttpAnswer> {
-  const http = new HttpClient(request.headers['User-Agent'], [], {
-    socketTimeout: request.timeoutMs,
-    allowRedirects: false,
-    allowRetries: false,
-    keepAlive: false
-  })
-  let timedOut = false
-  // Disposing destroys the client's sockets, which fails the request (or the body read) at once.
-  const timer = setTimeout(() => {
-    timedOut = true
-    http.dispose()
-  }, request.timeoutMs)
-  const abandon = () => http.dispose()
-  if (request.signal?.aborted) abandon()
-  request.signal?.addEventListener('abort', abandon, { once: true })
   try {
-    const response = await http.request(request.method, request.url, request.body, request.headers)
-    const body = await new Promise<string>((resolve, reject) => {
-      const chunks: Buffer[] = []
-      const message = response.message
-      message.on('data', (chunk: Buffer) => chunks.push(chunk))
-      message.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
-      message.on('error', reject)
-      message.on('close', () => {
-        if (!message.complete)
-          reject(new Error('the connection closed before the whole answer came'))
-      })
+    const answer = await exchange({
+      method: request.method,
+      url: new URL(request.url),
+      headers: request.headers,
+      body: request.body,
+      deadlineMs: request.timeoutMs,
+      signal: request.signal,
+      maxBytes: MAX_ANSWER_BYTES
     })
-    return {
-      status: response.message.statusCode ?? 0,
-      headers: response.message.headers,
-      body
-    }
+    return { status: answer.status, headers: answer.headers, body: answer.body }
   } catch (error) {
-    if (timedOut || /^Request timeout/.test((error as Error)?.message ?? ''))
-      throw Object.assign(new Error(`no answer within ${request.timeoutMs / 1000} s`), {
-        timeout: true
-      })
-    throw error
-  } finally {
-    request.signal?.removeEventListener('abort', abandon)
-    clearTimeout(timer)
-    http.dispose()
+    if (!(error instanceof ExchangeError)) throw error
+    // What src/github/api.ts reads: `timeout`, or `code` and whether anything was sent.
+    throw Object.assign(new Error(error.message), {
+      code: error.code,
+      timeout: error.code === 'EDEADLINE',
+      preSend: !error.sent
+    })
   }
 }

@@ -54,6 +54,9 @@ export function notice(text: string, properties?: core.AnnotationProperties): vo
 
 export function setFailed(text: string): void {
   core.setFailed(message(text))
+  // @actions/core does this too; said here so that a stand-in for it (@github/local-action's, in
+  // `npm run local-action`) also ends the process with a failure.
+  process.exitCode = 1
 }
 
 export function startGroup(name: string): void {

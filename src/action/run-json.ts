@@ -13,6 +13,9 @@ export interface RunJson {
   cut?: string
 }
 
+const OUTLINE =
+  'the run id, status and times, and each stage and job with its id, name, status and times'
+
 const sizeOf = (json: string): number => json.length * 2
 const kib = (bytes: number): string => `${Math.ceil(bytes / 1024)} KiB`
 
@@ -23,6 +26,16 @@ function scalars(o: Record<string, unknown>): Record<string, unknown> {
   }
   return out
 }
+
+/** Only these of `o`'s fields, when they are scalars. */
+function pick(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  const all = scalars(o)
+  return Object.fromEntries(keys.filter(k => k in all).map(k => [k, all[k]]))
+}
+
+const STAGE_KEYS = ['index', 'name']
+const INFO_KEYS = ['name', 'status', 'startTime', 'endTime']
+const JOB_KEYS = ['id', 'jobSign', 'name', 'status', 'startTime', 'endTime']
 
 const record = (v: unknown): Record<string, unknown> | undefined =>
   isJsonObject(v) ? v : undefined
@@ -36,12 +49,12 @@ function outline(run: FlowRun): unknown[] | undefined {
     const info = record(s.stageInfo)
     const jobs = info && Array.isArray(info.jobs) ? info.jobs : []
     return {
-      ...scalars(s),
+      ...pick(s, STAGE_KEYS),
       stageInfo: info && {
-        ...scalars(info),
+        ...pick(info, INFO_KEYS),
         jobs: jobs.map(job => {
           const j = record(job)
-          return j ? scalars(j) : null
+          return j ? pick(j, JOB_KEYS) : null
         })
       }
     }
@@ -56,16 +69,11 @@ export function capRunJson(run: FlowRun, maxBytes = RUN_JSON_MAX_BYTES): RunJson
   const note = (kept: string) => `${was}: ${kept} were kept; the rest was cut.`
   const stages = outline(run)
   const outlined = JSON.stringify({
-    ...scalars(run),
+    ...pick(run, ['pipelineId', 'pipelineRunId', 'status', 'createTime', 'updateTime']),
     ...(stages ? { stages } : {}),
-    truncated: note('the run fields, and each stage and job with its name, status and times')
+    truncated: note(OUTLINE)
   })
-  if (sizeOf(outlined) <= maxBytes) {
-    return {
-      json: outlined,
-      cut: note('the run fields, and each stage and job with its name, status and times')
-    }
-  }
+  if (sizeOf(outlined) <= maxBytes) return { json: outlined, cut: note(OUTLINE) }
   const top = scalars(run)
   let json = JSON.stringify({ ...top, truncated: note('only the run fields') })
   if (sizeOf(json) > maxBytes) {

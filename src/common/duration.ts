@@ -47,3 +47,14 @@ export function formatPause(ms: number): string {
   if (value < 1000) return `${value} ms`
   return formatDuration(Math.round(value / 1000) * 1000)
 }
+
+/** Time since the run started, padded so progress lines line up: '45s', '1m 05s', '1h 02m 05s'. */
+export function formatElapsed(ms: number): string {
+  const total = Math.max(0, Math.floor(ms / 1000))
+  const h = Math.floor(total / 3600)
+  const m = Math.floor((total % 3600) / 60)
+  const s = String(total % 60).padStart(2, '0')
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m ${s}s`
+  if (m > 0) return `${m}m ${s}s`
+  return `${total}s`
+}

@@ -2,12 +2,12 @@
 // and a heartbeat when nothing changed for a while, so a long run does not look hung.
 // The diff and the formats are pure functions; ProgressTracker only adds memory between polls.
 // Names and statuses come from Yunxiao: they are folded to one line (see oneLine) before they are printed.
-import { formatDuration } from '../common/duration.js'
+import { formatDuration, formatElapsed } from '../common/duration.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { oneLine } from '../common/logger.js'
 import { jobName, jobsOf, label, stageName, stagesOf } from '../flow/names.js'
 
-export { jobName, stageName }
+export { formatElapsed, jobName, stageName }
 
 export type ProgressChange =
   | { kind: 'run'; status: string; previous?: string }
@@ -24,17 +24,6 @@ export type ProgressChange =
 
 /** Heartbeat lines come at most this often, and only after this long without any line. */
 export const HEARTBEAT_MS = 60_000
-
-/** Time since the run started, padded so progress lines line up: '45s', '1m 05s', '1h 02m 05s'. */
-export function formatElapsed(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000))
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = String(total % 60).padStart(2, '0')
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m ${s}s`
-  if (m > 0) return `${m}m ${s}s`
-  return `${total}s`
-}
 
 /** For keys: the value as it is. */
 function text(value: unknown): string | undefined {

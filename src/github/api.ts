@@ -39,8 +39,9 @@ export interface HttpAnswer {
 }
 
 /**
- * Sends one request. Rejects on a network failure, with the error's `code` (e.g. ECONNREFUSED),
- * and when no whole answer came within `timeoutMs`, with `timeout: true`.
+ * Sends one request. Rejects on a network failure, with the error's `code` (e.g. ECONNREFUSED) and,
+ * when it knows, `preSend: true` if nothing can have reached the server; and when no whole answer
+ * came within `timeoutMs`, with `timeout: true`.
  */
 export type HttpSend = (request: HttpRequest) => Promise<HttpAnswer>
 
@@ -423,17 +424,14 @@ export class GithubApi {
 }
 
 function classify(error: unknown): Failure {
-  const err = error as { code?: unknown; message?: unknown; timeout?: unknown }
+  const err = error as { code?: unknown; message?: unknown; timeout?: unknown; preSend?: unknown }
   if (err?.timeout === true) return { kind: 'timeout' }
   const code = typeof err?.code === 'string' ? err.code : undefined
   const detail = typeof err?.message === 'string' ? err.message : String(error)
-  const proxy = detail.startsWith('tunneling socket could not be established')
-  return {
-    kind: 'network',
-    code: proxy ? undefined : code,
-    detail,
-    preSend: proxy || (code !== undefined && PRE_SEND_CODES.has(code))
-  }
+  // The transport says whether any byte can have reached GitHub; else judge by the error code.
+  const preSend =
+    typeof err?.preSend === 'boolean' ? err.preSend : code !== undefined && PRE_SEND_CODES.has(code)
+  return { kind: 'network', code, detail, preSend }
 }
 
 function shortReason(failure: Failure): string {
