@@ -152,3 +152,20 @@ describe('passValidate', () => {
     }
   })
 })
+
+describe('passValidate and a cancel', () => {
+  it('a cancel ends the wait before a second attempt: cancelled, not passed, nothing more sent', async () => {
+    const c = counted(nock(CENTER).post(PASS), 2, 429, '')
+    const controller = new AbortController()
+    const { client } = harness({
+      sleep: async () => {
+        controller.abort()
+      }
+    })
+    const error = await failure(client.passValidate(42, 3, 9, { signal: controller.signal }))
+    expect(error).toMatchObject({ kind: 'cancelled', mayHaveStarted: false })
+    expect(error.message).toContain('the gate was not passed (the one request sent was')
+    expect(error.message).not.toContain('run was started')
+    expect(c.count()).toBe(1)
+  })
+})

@@ -68,7 +68,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
     logger: coreLogger,
     startedByStep: ctx.startedByStep,
     signal: cancellation.signal,
-    pass: jobId => client.passValidate(pipelineId, runId, jobId)
+    pass: jobId => client.passValidate(pipelineId, runId, jobId, { signal: cancellation.signal })
   })
   let halt: { message: string } | undefined
 

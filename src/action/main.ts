@@ -12,7 +12,7 @@ import { pipelineUrl, runUrl } from './links.js'
 import { buildParams, needsPipelineSources, serializeParams } from './params.js'
 import { getSettings, type FollowTarget, type Settings } from './settings.js'
 import type { Logger } from '../common/logger.js'
-import type { RunRecord } from './run-record.js'
+import type { Phase, RunRecord } from './run-record.js'
 import { RunSettler } from './settle.js'
 import { saveRecord } from './state.js'
 import { writeSummary } from './step-summary.js'
@@ -25,6 +25,19 @@ import {
   openGithub,
   pullRequestDefaultBranchWarning
 } from './github.js'
+
+/** What the post step needs to know of the run (run-record.ts). */
+function recordOf(settings: Settings, runId: number, phase: Phase, stop: boolean): RunRecord {
+  return {
+    phase,
+    pipelineId: settings.pipelineId,
+    runId,
+    baseUrl: settings.baseUrl,
+    ...(settings.organizationId !== undefined ? { organizationId: settings.organizationId } : {}),
+    consoleUrl: settings.consoleUrl,
+    stop
+  }
+}
 
 /** Repositories of the pipeline's code sources, for `branch` / `tag`. */
 async function pipelineRepos(client: FlowClient, settings: Settings): Promise<string[]> {
@@ -74,22 +87,12 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     // pipeline-name and run-id: the run-control chunk, loaded only for them.
     const control = await import('./run-control.js')
     if (settings.pipelineName !== undefined) {
-      let pipelineId: number
-      try {
-        pipelineId = await control.lookUpPipeline(
-          client,
-          settings.pipelineName,
-          mainLogger,
-          cancellation.signal
-        )
-      } catch (error) {
-        if (cancellation.signal.aborted)
-          throw new Error(
-            'The GitHub job was cancelled while the pipeline was being looked up by its name; nothing was started.',
-            { cause: error }
-          )
-        throw error
-      }
+      const pipelineId = await control.lookUpPipeline(
+        client,
+        settings.pipelineName,
+        mainLogger,
+        cancellation.signal
+      )
       settings = { ...settings, pipelineId }
     }
     log.setOutput('pipeline-id', String(settings.pipelineId))
@@ -173,15 +176,12 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     title: 'Yunxiao Flow run started'
   })
   const cancelled = cancellation.signal.aborted
-  const record: RunRecord = {
-    phase: cancelled ? 'started' : settings.wait ? 'following' : 'finished',
-    pipelineId: settings.pipelineId,
+  const record = recordOf(
+    settings,
     runId,
-    baseUrl: settings.baseUrl,
-    ...(settings.organizationId !== undefined ? { organizationId: settings.organizationId } : {}),
-    consoleUrl: settings.consoleUrl,
-    stop: settings.stopOnCancel
-  }
+    cancelled ? 'started' : settings.wait ? 'following' : 'finished',
+    settings.stopOnCancel
+  )
   const settler = new RunSettler({ client, record, save: r => saveRecord(r, url) })
   saveRecord(record, url)
   cancellation.setLastWords(() =>
@@ -234,39 +234,20 @@ async function followExisting(
   github: Awaited<ReturnType<typeof openGithub>> | undefined,
   cancellation: Cancellation
 ): Promise<void> {
-  let found
-  try {
-    found = await control.findRunToFollow(
-      client,
-      settings.pipelineId,
-      settings.follow,
-      mainLogger,
-      cancellation.signal
-    )
-  } catch (error) {
-    if (cancellation.signal.aborted)
-      throw new Error(
-        'The GitHub job was cancelled before the run could be followed; nothing was started or stopped.',
-        { cause: error }
-      )
-    throw error
-  }
-  const { runId, latest } = found
+  const { runId, latest } = await control.findRunToFollow(
+    client,
+    settings.pipelineId,
+    settings.follow,
+    mainLogger,
+    cancellation.signal
+  )
   const url = runUrl(settings.consoleUrl, settings.pipelineId, runId)
   log.notice(`Following Yunxiao Flow run #${runId} of pipeline ${settings.pipelineId}: ${url}`, {
     title: 'Yunxiao Flow run followed'
   })
   // The post step stops a run main leaves unfinished when stop-on-cancel says so, never one that
   // run-id: latest found (this step did not start it).
-  const record: RunRecord = {
-    phase: 'following',
-    pipelineId: settings.pipelineId,
-    runId,
-    baseUrl: settings.baseUrl,
-    ...(settings.organizationId !== undefined ? { organizationId: settings.organizationId } : {}),
-    consoleUrl: settings.consoleUrl,
-    stop: settings.stopOnCancel && !latest
-  }
+  const record = recordOf(settings, runId, 'following', settings.stopOnCancel && !latest)
   const settler = new RunSettler({ client, record, save: r => saveRecord(r, url) })
   saveRecord(record, url)
   cancellation.setLastWords(() =>

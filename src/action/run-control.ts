@@ -1,5 +1,5 @@
-// Run control, for the inputs pipeline-name, run-id and on-manual-gate: finding the pipeline by its
-// name, finding the run to follow, and the gate keeper. Built into its own chunk (dist/run-control.js)
+// Run control, for the inputs pipeline-name, run-id and on-manual-gate: checking those inputs,
+// finding the pipeline by its name, finding the run to follow, and the gate keeper. Built into its own chunk (dist/run-control.js)
 // and required only when one of those applies (scripts/build.mjs), so a plain trigger never loads it;
 // for that it imports no @actions/* module (what it says goes through a Logger).
 import type { FlowClient } from '../flow/client.js'
@@ -10,6 +10,7 @@ import { formatDuration } from '../common/duration.js'
 import type { FollowTarget } from './settings.js'
 
 export { GateKeeper, waitingGates, type GateKeeperOptions } from '../follow/gates.js'
+export { checkRunControlInputs } from './run-control-inputs.js'
 
 type Client = Pick<FlowClient, 'listPipelines' | 'getRun' | 'getLatestRun'>
 
@@ -26,7 +27,17 @@ export async function lookUpPipeline(
   logger: Logger,
   signal?: AbortSignal
 ): Promise<number> {
-  const search = await findPipelineByName(client, name, { signal })
+  let search
+  try {
+    search = await findPipelineByName(client, name, { signal })
+  } catch (error) {
+    if (signal?.aborted)
+      throw new Error(
+        'The GitHub job was cancelled while the pipeline was being looked up by its name; nothing was started.',
+        { cause: error }
+      )
+    throw error
+  }
   const quoted = JSON.stringify(name)
   if (search.kind === 'found') {
     logger.info(`Pipeline ${quoted} is pipeline ${search.pipeline.pipelineId}.`)
@@ -82,6 +93,11 @@ export async function findRunToFollow(
       : await client.getRun(pipelineId, target.runId, { signal })
     runId = latest ? (run.pipelineRunId as number) : target.runId
   } catch (error) {
+    if (signal?.aborted)
+      throw new Error(
+        'The GitHub job was cancelled before the run could be followed; nothing was started or stopped.',
+        { cause: error }
+      )
     if (!is404(error)) throw error
     const why = (error as Error).message
     throw new Error(

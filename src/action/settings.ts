@@ -25,6 +25,14 @@ export type ManualGateMode = 'wait' | 'fail' | 'approve'
 /** run-id: the run to follow instead of starting one. */
 export type FollowTarget = { runId: number } | { latest: true }
 
+/** What the run-control chunk made of pipeline-name, run-id and on-manual-gate. */
+export interface RunControlInputs {
+  problems: Array<{ input: string; message: string }>
+  pipelineName?: string
+  follow?: FollowTarget
+  onManualGate?: ManualGateMode
+}
+
 export interface Settings {
   token: string
   /** Set: center edition paths. Undefined: Region edition paths. */
@@ -127,9 +135,16 @@ export async function getSettings(
 
   check('token', parseToken)
   const organizationId = check('organization-id', parseOrganizationId)
-  const pipeline = checkPipelineInputs(get, problems)
-  const pipelineId = pipeline?.id
-  const follow = check('run-id', parseRunId)
+  const pipelineIdText = get('pipeline-id')
+  const pipelineId = pipelineIdText ? check('pipeline-id', parsePipelineId) : undefined
+  if (!pipelineIdText && !get('pipeline-name')) {
+    problems.push(
+      new InputError(
+        'pipeline-id',
+        `Input "pipeline-id" is required (or "pipeline-name"): the number in the pipeline's console URL (https://flow.aliyun.com/pipelines/<pipeline-id>/...), or the pipeline's exact name in pipeline-name; got neither.`
+      )
+    )
+  }
   const baseUrl = check('domain', parseDomain)
   const branches = check('branches', parseBranchList)
   const branch = check('branch', value => parseRefName('branch', value))
@@ -155,8 +170,7 @@ export async function getSettings(
   const comment = commentInput || defaultComment(env)
   const consoleUrl = check('console-url', parseConsoleUrl)
   const dryRun = bool('dry-run')
-  // Following a run given by run-id is waiting for it.
-  const wait = follow ? true : bool('wait')
+  const waitInput = bool('wait')
   const timeoutMs = check('timeout', value =>
     parseDurationInput('timeout', value, 1000, MAX_TIMEOUT_MS)
   )
@@ -166,18 +180,19 @@ export async function getSettings(
   const stopOnCancel = bool('stop-on-cancel')
   const stopOnTimeout = bool('stop-on-timeout')
   const logs = check('logs', parseLogsMode)
-  const onManualGate = check('on-manual-gate', parseManualGateMode)
-  if (follow) checkFollowConflicts(get, problems, follow)
-  if (onManualGate && onManualGate !== 'wait' && wait === false) {
-    problems.push(
-      new InputError(
-        'on-manual-gate',
-        `Input "on-manual-gate": ${onManualGate} acts on a manual gate while the step follows the run, and wait is false; set wait: true (or run-id), or remove on-manual-gate.`
-      )
-    )
+  // pipeline-name, run-id, on-manual-gate: checked in the run-control chunk, loaded only for them.
+  let control: RunControlInputs | undefined
+  if (get('pipeline-name') || get('run-id') || get('on-manual-gate') !== 'wait') {
+    const { checkRunControlInputs } = await import('./run-control.js')
+    control = checkRunControlInputs(get, waitInput)
+    for (const problem of control.problems) {
+      problems.push(new InputError(problem.input, problem.message))
+    }
   }
+  // Following a run given by run-id is waiting for it.
+  const wait = control?.follow ? true : waitInput
   const github = checkGithubInputs(get, problems, {
-    pipeline: pipeline?.name ?? pipelineId,
+    pipeline: control?.pipelineName ?? pipelineId,
     wait
   })
 
@@ -192,9 +207,9 @@ export async function getSettings(
     token,
     organizationId,
     pipelineId: pipelineId ?? 0,
-    ...(pipeline?.name !== undefined ? { pipelineName: pipeline.name } : {}),
-    ...(follow ? { follow } : {}),
-    onManualGate: onManualGate as ManualGateMode,
+    ...(control?.pipelineName !== undefined ? { pipelineName: control.pipelineName } : {}),
+    ...(control?.follow ? { follow: control.follow } : {}),
+    onManualGate: control?.onManualGate ?? 'wait',
     baseUrl: baseUrl as string,
     branches: branches as string[],
     branch,
@@ -413,113 +428,6 @@ function parsePipelineId(value: string): number {
     )
   }
   return id
-}
-
-/** Longest pipeline-name accepted; longer is surely not a name. */
-const PIPELINE_NAME_LIMIT = 256
-
-function parsePipelineName(value: string): string {
-  if (/[\p{Cc}\u2028\u2029]/u.test(value) || [...value].length > PIPELINE_NAME_LIMIT) {
-    throw new InputError(
-      'pipeline-name',
-      `Input "pipeline-name": expected the pipeline's exact name, on one line and at most ${PIPELINE_NAME_LIMIT} characters; got ${quote(value)}.`
-    )
-  }
-  return value
-}
-
-/** pipeline-id and pipeline-name: exactly one of the two. Undefined when a problem was recorded. */
-function checkPipelineInputs(
-  get: (name: InputName) => string,
-  problems: InputError[]
-): { id?: number; name?: string } | undefined {
-  const idText = get('pipeline-id')
-  const nameText = get('pipeline-name')
-  if (idText && nameText) {
-    problems.push(
-      new InputError(
-        'pipeline-name',
-        `Inputs "pipeline-id" and "pipeline-name": give one of them, not both; got pipeline-id ${quote(idText)} and pipeline-name ${quote(nameText)}.`
-      )
-    )
-    return undefined
-  }
-  if (!idText && !nameText) {
-    problems.push(
-      new InputError(
-        'pipeline-id',
-        `Input "pipeline-id" is required (or "pipeline-name"): the number in the pipeline's console URL (https://flow.aliyun.com/pipelines/<pipeline-id>/...), or the pipeline's exact name in pipeline-name; got neither.`
-      )
-    )
-    return undefined
-  }
-  try {
-    return idText ? { id: parsePipelineId(idText) } : { name: parsePipelineName(nameText) }
-  } catch (error) {
-    problems.push(asInputError(idText ? 'pipeline-id' : 'pipeline-name', error))
-    return undefined
-  }
-}
-
-function parseRunId(value: string): FollowTarget | undefined {
-  if (!value) return undefined
-  if (value === 'latest') return { latest: true }
-  const id = /^\d+$/.test(value) ? Number(value) : NaN
-  if (!Number.isSafeInteger(id) || id <= 0) {
-    throw new InputError(
-      'run-id',
-      `Input "run-id": expected a run number (the number after /builds/ in the run's console URL, or the run-id output of the step that started it) or latest; got ${quote(value)}.`
-    )
-  }
-  return { runId: id }
-}
-
-/**
- * Inputs that only make sense for starting a run, with the value that means "not set": with run-id
- * nothing is started, so setting one of them is a mistake worth naming.
- */
-const START_ONLY_INPUTS: ReadonlyArray<[InputName, string]> = [
-  ['branches', ''],
-  ['branch', ''],
-  ['tag', ''],
-  ['envs', ''],
-  ['running-branches', ''],
-  ['running-tags', ''],
-  ['pipeline-artifacts', ''],
-  ['acr-artifacts', ''],
-  ['package-artifacts', ''],
-  ['params', ''],
-  ['comment', ''],
-  ['dry-run', 'false'],
-  ['context-envs', 'false']
-]
-
-function checkFollowConflicts(
-  get: (name: InputName) => string,
-  problems: InputError[],
-  follow: FollowTarget
-): void {
-  const runId = 'latest' in follow ? 'latest' : String(follow.runId)
-  for (const [name, unset] of START_ONLY_INPUTS) {
-    const value = get(name)
-    if (value === unset || (unset === 'false' && /^false$/i.test(value))) continue
-    // envs and params may hold secrets: name them, never quote them.
-    const shown = name === 'envs' || name === 'params' ? 'set' : quote(value)
-    problems.push(
-      new InputError(
-        name,
-        `Inputs "run-id" and "${name}": ${name} only applies when the step starts a run, and run-id (${quote(runId)}) follows a run that exists; remove ${name} (${shown}) or run-id.`
-      )
-    )
-  }
-  if ('latest' in follow && /^true$/i.test(get('stop-on-timeout'))) {
-    problems.push(
-      new InputError(
-        'stop-on-timeout',
-        'Inputs "run-id" and "stop-on-timeout": a run followed with run-id: latest was not started by this step, so it is never stopped; remove stop-on-timeout or give the run\'s number in run-id.'
-      )
-    )
-  }
 }
 
 /** `host[:port]` or `http(s)://host[:port][/]`, cut into its parts; a path, query, fragment or user is refused. */
@@ -774,18 +682,6 @@ function parseDurationInput(name: InputName, value: string, minMs: number, maxMs
     )
   }
   return ms
-}
-
-const MANUAL_GATE_MODES: readonly ManualGateMode[] = ['wait', 'fail', 'approve']
-
-function parseManualGateMode(value: string): ManualGateMode {
-  if (!(MANUAL_GATE_MODES as readonly string[]).includes(value)) {
-    throw new InputError(
-      'on-manual-gate',
-      `Input "on-manual-gate": expected wait, fail or approve; got ${quote(value)}.`
-    )
-  }
-  return value as ManualGateMode
 }
 
 const LOGS_MODES: readonly LogsMode[] = ['failed', 'all', 'none']

@@ -94,6 +94,12 @@ export interface PassOptions {
   timeoutMs?: number
   /** Requests in all; retried only where the gate certainly was not passed. Default 2. */
   attempts?: number
+  /**
+   * Cancels the wait before a second attempt (as for createRun): passValidate then rejects with a
+   * FlowApiError of kind `cancelled`, and the gate was not passed. A request in flight is never
+   * aborted: its answer says whether the gate was passed.
+   */
+  signal?: AbortSignal
 }
 
 export interface DescribedRequest {
@@ -381,6 +387,8 @@ export class FlowClient extends FlowRunClient {
       `/pipelineRuns/${positiveInteger('runId', runId)}/jobs/${positiveInteger('jobId', jobId)}/pass`
     )
     await this.transport.call('POST', path, '', {
+      signal: opts.signal,
+      notDone: 'the gate was not passed',
       operation: 'PassPipelineValidate',
       attempts: Math.max(1, opts.attempts ?? PASS_ATTEMPTS),
       timeoutMs: opts.timeoutMs ?? PASS_TIMEOUT_MS,

@@ -84,6 +84,8 @@ export interface Policy<T> {
   operation: FlowOperation
   /** Ends the waits between attempts; an attempt in flight is left to finish. */
   signal?: AbortSignal
+  /** What a cancel through `signal` means, in words; default "no run was started" (createRun). */
+  notDone?: string
   /** Reads only: abandons the call, the request in flight included. */
   abort?: AbortSignal
   attempts: number
@@ -245,10 +247,11 @@ export class Transport {
    * signal: it retries only where nothing can have started, so no run was started, for certain.
    */
   private cancelled<T>(policy: Policy<T>, attempts: number, lastReason?: string): FlowApiError {
+    const none = policy.notDone ?? 'no run was started'
     const what =
       attempts === 0
-        ? 'before the first request: no run was started (nothing was sent)'
-        : `before trying again after ${lastReason ?? 'a failed request'}: no run was started ` +
+        ? `before the first request: ${none} (nothing was sent)`
+        : `before trying again after ${lastReason ?? 'a failed request'}: ${none} ` +
           `(the ${attempts === 1 ? 'one request sent was' : `${attempts} requests sent were`} ` +
           'refused or never reached the server)'
     return new FlowApiError(redact(`${policy.operation} was cancelled ${what}.`, [this.token]), {
