@@ -5,7 +5,7 @@
 import type { FlowClient } from '../flow/client.js'
 import { findPipelineByName } from '../flow/find-pipeline.js'
 import type { FlowPipelineSummary, FlowRun } from '../flow/types.js'
-import { oneLine, type Logger } from '../common/logger.js'
+import { messageOf, oneLine, type Logger } from '../common/logger.js'
 import { formatDuration } from '../common/duration.js'
 import type { FollowTarget } from './settings.js'
 
@@ -99,7 +99,7 @@ export async function findRunToFollow(
         { cause: error }
       )
     if (!is404(error)) throw error
-    const why = (error as Error).message
+    const why = messageOf(error)
     throw new Error(
       latest
         ? `Input "run-id": pipeline ${pipelineId} has no run yet, so there is no latest run to follow. ${why}`
