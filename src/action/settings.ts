@@ -112,14 +112,7 @@ export async function getSettings(
   const token = get('token')
   const problems: InputError[] = []
 
-  function check<T>(name: InputName, parse: (value: string) => T): T | undefined {
-    try {
-      return parse(get(name))
-    } catch (error) {
-      problems.push(asInputError(name, error))
-      return undefined
-    }
-  }
+  const check = checker(get, problems)
   async function checkAsync<T>(
     name: InputName,
     parse: (value: string) => Promise<T>
@@ -285,13 +278,11 @@ function parseDeploymentUrl(value: string): string {
  * commit-status, status-context, deployment-environment, deployment-url, context-envs and
  * github-token. A commit status needs someone to finish it: only a step that follows the run can.
  */
-function checkGithubInputs(
-  get: (name: InputName) => string,
-  problems: InputError[],
-  known: { pipeline?: number | string; wait?: boolean }
-): GithubSettings | undefined {
-  const start = problems.length
-  function check<T>(name: InputName, parse: (value: string) => T): T | undefined {
+type Check = <T>(name: InputName, parse: (value: string) => T) => T | undefined
+
+/** Parses one input; a problem is collected (naming the input) instead of thrown, so all are told at once. */
+function checker(get: (name: InputName) => string, problems: InputError[]): Check {
+  return (name, parse) => {
     try {
       return parse(get(name))
     } catch (error) {
@@ -299,6 +290,15 @@ function checkGithubInputs(
       return undefined
     }
   }
+}
+
+function checkGithubInputs(
+  get: (name: InputName) => string,
+  problems: InputError[],
+  known: { pipeline?: number | string; wait?: boolean }
+): GithubSettings | undefined {
+  const start = problems.length
+  const check = checker(get, problems)
   const commitStatus = check('commit-status', v => parseBooleanInput('commit-status', v))
   const contextEnvs = check('context-envs', v => parseBooleanInput('context-envs', v))
   const context = check('status-context', v =>
