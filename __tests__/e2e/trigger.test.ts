@@ -1,5 +1,8 @@
 // End to end: the committed dist/index.js, run as the runner runs it, against the Flow simulator.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { startFlowSimulator, type FlowSimulator } from '../../simulator/flow-simulator.js'
 import { runStep } from '../../simulator/runner.js'
 import { TOKEN, errorLines, expectNoToken, nodeBinaries } from '../support/e2e.js'
@@ -192,5 +195,33 @@ describe.each(nodeBinaries())('trigger, $label', ({ path: node }) => {
     expect(result.stdout).toContain('x-yunxiao-token: ***')
     expect(result.outputs['run-id']).toBeUndefined()
     expectNoToken(result)
+  })
+  it('over plain HTTP loads neither node:tls nor node:crypto, and its outputs still parse (README "Performance")', async () => {
+    // What Node loaded by the end of a trigger with envs (YAML) and branches: over http:// the TLS
+    // stack stays unloaded, and the outputs are written without node:crypto (commands.ts).
+    const dir = mkdtempSync(join(tmpdir(), 'trigger-loads-'))
+    const out = join(dir, 'loaded.json')
+    const hook = join(dir, 'hook.cjs')
+    writeFileSync(
+      hook,
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(process.moduleLoadList)))\n`
+    )
+    try {
+      const result = await runStep({
+        node,
+        inputs: { ...base(), envs: 'A: "x\\n::error::y"\nB: 1.0', branches: 'main' },
+        env: { NODE_OPTIONS: `--require ${hook}` }
+      })
+      expect(result.code).toBe(0)
+      expect(result.outputs['run-id']).toMatch(/^\d+$/)
+      expect(JSON.parse(result.outputs.params)).toMatchObject({
+        envs: { A: 'x\n::error::y', B: '1.0' }
+      })
+      const loaded = JSON.parse(readFileSync(out, 'utf8')) as string[]
+      expect(loaded.filter(m => /^NativeModule (https|tls|_tls_wrap|crypto)$/.test(m))).toEqual([])
+      expect(loaded).toContain('NativeModule http')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

@@ -3,6 +3,7 @@
 // removed in every form, URL credentials too, and no line can act as a workflow command.
 import * as core from '@actions/core'
 import { clean, safeLine, safeMessage } from '../common/foreign-text.js'
+import { fileCommand } from './commands.js'
 
 const secrets: string[] = []
 
@@ -68,5 +69,5 @@ export function endGroup(): void {
 }
 
 export function setOutput(name: string, value: string): void {
-  core.setOutput(name, hide(value))
+  fileCommand('OUTPUT', name, hide(value))
 }

@@ -1,6 +1,7 @@
-// Writing the run record and the GitHub report (run-record.ts) to the step state from the main step. core.saveState
-// appends to the GITHUB_STATE file at once, so the record survives a main step killed outright.
-import * as core from '@actions/core'
+// Writing the run record and the GitHub report (run-record.ts) to the step state from the main step.
+// Each value is appended to the GITHUB_STATE file at once, so the record survives a main step
+// killed outright.
+import { fileCommand } from './commands.js'
 import { messageOf } from '../common/logger.js'
 import { warning } from './log.js'
 import {
@@ -13,6 +14,8 @@ import {
 
 export type { SavedGithubReport }
 
+const saveState = (name: string, value: string): void => fileCommand('STATE', name, value)
+
 let warned = false
 
 /**
@@ -22,7 +25,7 @@ let warned = false
  */
 export function saveRecord(record: RunRecord, runUrl: string): boolean {
   try {
-    core.saveState(RECORD_KEY, encodeRecord(record))
+    saveState(RECORD_KEY, encodeRecord(record))
     return true
   } catch (error) {
     if (!warned) {
@@ -37,9 +40,9 @@ export function saveRecord(record: RunRecord, runUrl: string): boolean {
 
 /** Saved whenever the GitHub report changes, so that the post step can finish it. */
 export function saveGithubReport(report: SavedGithubReport): void {
-  core.saveState(GITHUB_KEYS.sha, report.sha)
-  core.saveState(GITHUB_KEYS.statusPending, report.statusPending ? 'true' : 'false')
-  core.saveState(
+  saveState(GITHUB_KEYS.sha, report.sha)
+  saveState(GITHUB_KEYS.statusPending, report.statusPending ? 'true' : 'false')
+  saveState(
     GITHUB_KEYS.deploymentId,
     report.deploymentId === undefined ? '' : String(report.deploymentId)
   )

@@ -3,10 +3,9 @@
 // is read. Failures say at which stage they happened and whether any byte of the request can have
 // reached the server. node:http(s) directly, no agent, one connection per request.
 import http from 'node:http'
-import https from 'node:https'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
-import { connect as tlsConnect, type TLSSocket } from 'node:tls'
+import type { TLSSocket } from 'node:tls'
 import { isIP } from 'node:net'
 import { ProxyEnvError, proxyFor, type ProxySetting } from './proxy.js'
 
@@ -213,7 +212,7 @@ export async function exchange(options: ExchangeOptions): Promise<Answer> {
         ])
         if (secure) {
           stage = 'tls'
-          const tls: TLSSocket = tlsConnect({
+          const tls: TLSSocket = process.getBuiltinModule('node:tls').connect({
             socket: tunnel,
             servername: isIP(host) ? undefined : host
           })
@@ -258,7 +257,9 @@ export async function exchange(options: ExchangeOptions): Promise<Answer> {
         stage = 'sent'
         sent = true
       } else {
-        request = (secure ? https : http).request({
+        // node:https (and with it node:tls) is loaded only for an https:// URL: a run over plain
+        // HTTP does not pay for the TLS stack (README "Performance").
+        request = (secure ? process.getBuiltinModule('node:https') : http).request({
           ...common,
           host,
           port,

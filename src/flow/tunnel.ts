@@ -4,7 +4,6 @@
 // reached (the request hung on a proxy that never answered CONNECT) and whose `new Buffer` printed
 // Node's DEP0005 warning.
 import http from 'node:http'
-import https from 'node:https'
 import type { Socket } from 'node:net'
 import type { ProxySetting } from './proxy.js'
 import { ExchangeError } from './exchange.js'
@@ -31,7 +30,9 @@ export function openTunnel(
   }
   onStage('proxy')
   return new Promise<Socket>((resolve, reject) => {
-    const request = (proxy.protocol === 'https:' ? https : http).request({
+    const request = (
+      proxy.protocol === 'https:' ? process.getBuiltinModule('node:https') : http
+    ).request({
       host: proxy.host,
       port: proxy.port,
       method: 'CONNECT',
