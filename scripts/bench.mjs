@@ -13,6 +13,13 @@
 //   plain           no mapping input
 //   post-idle       the post step after a run that was not followed: nothing to do
 //   post-stop       the post step stopping a run the main step left running
+// and two references: `floor`, a minimal CommonJS client (node:http, one POST to the simulator),
+// and, over HTTPS (a second simulator with a certificate made by openssl at bench time, trusted
+// through NODE_EXTRA_CA_CERTS), `floor-tls` (the same client with node:https) and `plain-tls` (the
+// plain trigger over TLS, as users run it against Yunxiao). The sets above talk plain HTTP on
+// loopback, where the action loads no TLS: they measure the action. Over HTTPS, Node's TLS stack
+// and the handshake cost more than the action does (README "Performance"); `plain-tls` shows it.
+// "over floor": what a set costs above the floor of its transport (time, peak RSS).
 // Printed per set and Node: the median of the per-round ratios (action / bare node), the median
 // wall time of each, the peak RSS of each process (the OS's: wait4's ru_maxrss through GNU time's
 // %M; the median over the rounds, and the highest), and the size of each file in dist/.
@@ -28,7 +35,7 @@
 // this|24 (only the Node running the bench, or only Node 24), --entry FILE / --post-entry FILE (other bundles, e.g. one built with ncc),
 // --no-wait (skip part 2), --modules (no timing: list the built-in modules and files each set loads
 // beyond what `node -e 0` loads, from process.moduleLoadList).
-import { execFileSync, spawn } from 'node:child_process'
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -98,7 +105,9 @@ function timed(argv, env, cwd) {
   })
 }
 
-const sim = await startFlowSimulator({
+const work = mkdtempSync(join(tmpdir(), 'flow-bench-'))
+const certs = makeCerts(work)
+const simOptions = {
   token: TOKEN,
   organizationId: 'bench-org',
   pipelines: {
@@ -125,7 +134,13 @@ const sim = await startFlowSimulator({
       stages: [{ name: 'Deploy', jobs: [{ name: 'deploy', durationMs: 3600_000 }] }]
     }
   }
-})
+}
+const sim = await startFlowSimulator(simOptions)
+// The same Yunxiao over HTTPS, for the TLS sets (none without openssl).
+const simTls = certs
+  ? await startFlowSimulator({ ...simOptions, tls: { key: certs.key, cert: certs.cert } })
+  : undefined
+const tlsEnv = certs ? { NODE_EXTRA_CA_CERTS: certs.caFile } : {}
 
 const ENVS =
   'APP_ENV: staging\nVERSION: 1.4.0\nREPLICAS: 3\nDEBUG: false\nRELEASE_NOTE: "fix: login"'
@@ -163,24 +178,81 @@ async function mainState(inputs, kill) {
   return { ...result.state, [RUN_ID]: runId }
 }
 
-// A reference, not the action: a CommonJS file that loads node:http and node:https (as any client of
-// an https:// API must) and sends one POST to the simulator. What is left above it is the action's.
-const FLOOR_SCRIPT = `const http = require('node:http')
-require('node:https')
-const req = http.request(process.env.BENCH_URL, { method: 'POST', headers: { 'x-yunxiao-token': process.env.BENCH_TOKEN, 'content-type': 'application/json' } }, res => res.resume())
+// A reference, not the action: a CommonJS file that loads node:http (node:https for an https:// URL)
+// and sends one POST to the simulator. What is left above it is the action's.
+const FLOOR_SCRIPT = `const client = require(process.env.BENCH_URL.startsWith('https:') ? 'node:https' : 'node:http')
+const req = client.request(process.env.BENCH_URL, { method: 'POST', headers: { 'x-yunxiao-token': process.env.BENCH_TOKEN, 'content-type': 'application/json' } }, res => res.resume())
 req.end('{}')
 `
+
+/** A CA and a certificate for 127.0.0.1 signed by it (openssl), or undefined without openssl. */
+function makeCerts(dir) {
+  const openssl = args => spawnSync('openssl', args, { cwd: dir, stdio: 'pipe' })
+  if (openssl(['version']).status !== 0) return undefined
+  const steps = [
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-subj',
+      '/CN=bench CA',
+      '-days',
+      '2',
+      '-out',
+      'ca.pem'
+    ],
+    [
+      'req',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'leaf.key',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-out',
+      'leaf.csr'
+    ],
+    [
+      'x509',
+      '-req',
+      '-in',
+      'leaf.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      'leaf.ext',
+      '-out',
+      'leaf.pem'
+    ]
+  ]
+  writeFileSync(join(dir, 'leaf.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n')
+  for (const step of steps) {
+    const r = openssl(step)
+    if (r.status !== 0) throw new Error(`openssl ${step[0]} failed: ${r.stderr}`)
+  }
+  const read = f => readFileSync(join(dir, f), 'utf8')
+  return { caFile: join(dir, 'ca.pem'), key: read('leaf.key'), cert: read('leaf.pem') }
+}
+
+const createUrl = server => `${server.url}/oapi/v1/flow/organizations/bench-org/pipelines/1/runs`
 
 const SETS = [
   {
     name: 'floor',
-    what: 'reference, not the action: require node:http and node:https, one POST (no budget)',
+    what: 'reference, not the action: node:http, one POST (no budget)',
     reference: true,
     inputs: {},
-    env: {
-      BENCH_URL: `${sim.url}/oapi/v1/flow/organizations/bench-org/pipelines/1/runs`,
-      BENCH_TOKEN: TOKEN
-    },
+    env: { BENCH_URL: createUrl(sim), BENCH_TOKEN: TOKEN },
     check: () => true
   },
   {
@@ -233,10 +305,31 @@ const SETS = [
       )
       return stops.length === 1
     }
-  }
+  },
+  ...(simTls
+    ? [
+        {
+          name: 'floor-tls',
+          what: 'reference, not the action: node:https, one POST over TLS (no budget)',
+          reference: true,
+          tls: true,
+          inputs: {},
+          env: { BENCH_URL: createUrl(simTls), BENCH_TOKEN: TOKEN, ...tlsEnv },
+          check: () => true
+        },
+        {
+          name: 'plain-tls',
+          what: 'no mapping input, over HTTPS (as users run it; no budget: see README)',
+          noBudget: true,
+          tls: true,
+          inputs: { ...base, domain: simTls.url },
+          env: tlsEnv,
+          check: r => r.outputs['run-id'] && !JSON.parse(r.outputs.params).envs
+        }
+      ]
+    : [])
 ].filter(s => !opt('sets') || opt('sets').split(',').includes(s.name))
 
-const work = mkdtempSync(join(tmpdir(), 'flow-bench-'))
 const bareEnv = runnerEnv(work)
 writeFileSync(join(work, 'floor.cjs'), FLOOR_SCRIPT)
 
@@ -434,20 +527,27 @@ try {
       const rss = median(r.rss)
       const bareRss = median(r.bareRss)
       const overMiB = (rss - bareRss) / 1024
-      const ratioOk = set.reference || ratio <= ratioBudget
-      const rssOk = set.reference || overMiB <= BUDGET.rssOverBareMiB
+      const budgeted = !set.reference && !set.noBudget
+      const ratioOk = !budgeted || ratio <= ratioBudget
+      const rssOk = !budgeted || overMiB <= BUDGET.rssOverBareMiB
       ok &&= ratioOk && rssOk
+      const floor = results[node.label][set.tls ? 'floor-tls' : 'floor']
+      const overFloor =
+        floor && !set.name.startsWith('floor') && !set.post
+          ? `+${(median(r.ms) - median(floor.ms)).toFixed(1)} ms, +${((rss - median(floor.rss)) / 1024).toFixed(1)} MiB`
+          : '-'
       rows.push([
         node.label,
         set.name,
         `${ratio.toFixed(2)}x ${ratioOk ? '' : '!'}`.trim(),
-        set.reference ? '-' : `<= ${ratioBudget}`,
+        budgeted ? `<= ${ratioBudget}` : '-',
         fmtMs(median(r.ms)),
         fmtMs(median(r.bareMs)),
         fmtMiB(rss),
         fmtMiB(Math.max(...r.rss)),
         fmtMiB(bareRss),
-        `+${overMiB.toFixed(1)} MiB ${rssOk ? '' : '!'}`.trim()
+        `+${overMiB.toFixed(1)} MiB ${rssOk ? '' : '!'}`.trim(),
+        overFloor
       ])
     }
   }
@@ -461,7 +561,8 @@ try {
     'RSS',
     'RSS max',
     'bare RSS',
-    'RSS - bare'
+    'RSS - bare',
+    'over floor'
   ]
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map(r => r[i].length)))
   const line = cells => cells.map((c, i) => c.padEnd(widths[i])).join('  ')
@@ -473,7 +574,11 @@ try {
   console.log(
     `RSS: median of the peak RSS of each run (RSS max: the highest); budget: RSS - bare <= ${BUDGET.rssOverBareMiB} MiB; ! = over budget`
   )
+  console.log(
+    `over floor: median time and RSS above the floor of the same transport (floor, or floor-tls for plain-tls)`
+  )
   for (const set of SETS) console.log(`  ${set.name.padEnd(14)} ${set.what}`)
+  if (!simTls) console.log('  (openssl is missing: the TLS sets were skipped)')
 
   console.log('\nBundle:')
   for (const { file, kib } of distSizes()) {
@@ -502,5 +607,6 @@ try {
   process.exitCode = ok ? 0 : 1
 } finally {
   await sim.close()
+  await simTls?.close()
   rmSync(work, { recursive: true, force: true })
 }

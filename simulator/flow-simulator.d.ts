@@ -68,6 +68,8 @@ export interface FlowSimulatorOptions {
   port?: number
   /** Default '127.0.0.1'. */
   host?: string
+  /** Serve HTTPS with this key and certificate (PEM); `url` is then https://. */
+  tls?: { key: string; cert: string }
   /** The token `x-yunxiao-token` must carry; default 'pt-simulator-token'. */
   token?: string
   /** Default 'sim-org'. */

@@ -17,6 +17,7 @@
 //   organization (404/403), then the routes.
 import { randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
+import { createServer as createTlsServer } from 'node:https'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 
@@ -723,12 +724,14 @@ export async function startFlowSimulator(options = {}) {
     if (result !== failed) send(res, 200, result, ctx.headers)
   }
 
-  const server = createServer((req, res) => {
+  const onRequest = (req, res) => {
     res.requestId = randomUUID().toUpperCase()
     const chunks = []
     req.on('data', chunk => chunks.push(chunk))
     req.on('end', () => handle(req, res, Buffer.concat(chunks).toString('utf8')))
-  })
+  }
+  // With `tls` ({ key, cert }, PEM), HTTPS: clients trust it through NODE_EXTRA_CA_CERTS.
+  const server = options.tls ? createTlsServer(options.tls, onRequest) : createServer(onRequest)
   server.keepAliveTimeout = 5000
   await new Promise((resolve, reject) => {
     server.once('error', reject)
@@ -738,7 +741,7 @@ export async function startFlowSimulator(options = {}) {
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
 
   return {
-    url: `http://${host}:${address.port}`,
+    url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
     port: address.port,
     requests,
     faults,
