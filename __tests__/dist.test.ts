@@ -109,6 +109,8 @@ describe('dist/', () => {
     'A: "a: b"\nB: \'it\'\'s\'\nC: "\\u00e9t\\u00e9"\nD: !!str 12\nE: 1 # note',
     'A: |\n  line 1\n  line 2\nB: >-\n  folded\n  text\nC: ${{ secrets.X }}\nD: |+\n  kept\n\n',
     '{"A": 1.0, "B": 10, "C": true, "D": null, "E": "a\\nb"}',
+    String.raw`A: "\0\a\b\t\n\v\f\r\e\ \"\/\\\N\_\L\P\x41\u00e9\U0001F600"`,
+    String.raw`A: "\q"`,
     '{A: 1.0}',
     'b: 1\n1.0: 2\n"quoted key": 3\ntrue: 4\nhttps://codeup.aliyun.com/o/r.git: main',
     '__proto__: x\nB: y',

@@ -28,6 +28,10 @@ describe('parseStringMapping: scalar values become strings as written', () => {
     ['A: "a: b"', 'a: b'],
     ["A: 'it''s'", "it's"],
     ['A: "\\u00e9t\\u00e9"', 'été'],
+    [
+      String.raw`A: "\0\a\b\t\n\v\f\r\e\ \"\/\\\N\_\L\P\x41\U0001F600"`,
+      '\0\x07\b\t\n\v\f\r\x1b "/\\\x85\xa0\u2028\u2029A\u{1F600}'
+    ],
     ['A: "3"', '3'],
     ['A: !!str 12', '12'],
     ['A: yes', 'yes'],
