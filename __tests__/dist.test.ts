@@ -49,21 +49,21 @@ const bundles = readdirSync(DIST).filter(f => f.endsWith('.js'))
 describe('the detector', () => {
   it('finds import() in minified code, in any spacing, and not in strings or comments', () => {
     const code =
-      'async function q(e){let t=await import("./yaml.js"),n=await import ( `./b.js` );' +
+      'async function q(e){let t=await import("./yaml-mapping.js"),n=await import ( `./b.js` );' +
       'const s="await import(\'./c.js\')";/* import("./d.js") */return import(e)}' +
-      'var D=M((l,j)=>{j.exports=require("./yaml.js")});'
+      'var D=M((l,j)=>{j.exports=require("./yaml-mapping.js")});'
     expect(loadsIn(code)).toEqual([
-      { kind: 'import()', target: './yaml.js', literal: true },
+      { kind: 'import()', target: './yaml-mapping.js', literal: true },
       { kind: 'import()', target: './b.js', literal: true },
       { kind: 'import()', target: 'e', literal: false },
-      { kind: 'require', target: './yaml.js', literal: true }
+      { kind: 'require', target: './yaml-mapping.js', literal: true }
     ])
   })
 })
 
 describe('dist/', () => {
   it('has the entry and the YAML chunk', () => {
-    expect(bundles).toEqual(expect.arrayContaining(['index.js', 'yaml.js']))
+    expect(bundles).toEqual(expect.arrayContaining(['index.js', 'yaml-mapping.js']))
   })
 
   it.each(bundles)('%s has no dynamic import()', name => {
@@ -87,34 +87,30 @@ describe('dist/', () => {
     expect(bad).toEqual([])
   })
 
-  it('the YAML chunk has every yaml function the sources use', () => {
-    const used = new Set<string>()
-    const walk = (dir: string): void => {
-      for (const f of readdirSync(dir, { withFileTypes: true })) {
-        const path = join(dir, f.name)
-        if (f.isDirectory()) walk(path)
-        else if (f.name.endsWith('.ts')) {
-          const text = readFileSync(path, 'utf8')
-          if (text.includes("import('yaml')") || text.includes("from 'yaml'"))
-            for (const m of text.matchAll(/\byaml\.(\w+)\b/g)) used.add(m[1])
-        }
-      }
-    }
-    walk(join(ROOT, 'src'))
-    expect(used.size).toBeGreaterThan(0)
-    const chunk = createRequire(import.meta.url)(join(DIST, 'yaml.js')) as Record<string, unknown>
-    const missing = [...used].filter(name => typeof chunk[name] !== 'function')
-    expect(missing).toEqual([])
+  // The chunk is src/action/yaml-mapping.ts with only the parser's part of js-yaml (scripts/build.mjs
+  // picks its regions); the sources are tested with all of js-yaml. Both must read every text alike.
+  const chunk = (): typeof import('../src/action/yaml-mapping.js') =>
+    createRequire(import.meta.url)(
+      join(DIST, 'yaml-mapping.js')
+    ) as typeof import('../src/action/yaml-mapping.js')
+
+  it('the YAML chunk has what mapping.ts takes from it', () => {
+    const source = readFileSync(join(ROOT, 'src/action/mapping.ts'), 'utf8')
+    const taken = [
+      ...source.matchAll(/const \{ (\w+) \} = await import\('\.\/yaml-mapping\.js'\)/g)
+    ]
+    expect(taken.map(m => m[1]).sort()).toEqual(['readDataMapping', 'readStringMapping'])
+    for (const [, name] of taken) expect(typeof chunk()[name as 'readDataMapping']).toBe('function')
   })
 
-  // The chunk is built from yaml's ES module build, tree-shaken (scripts/build.mjs); the sources are
-  // tested against the package's CommonJS build. Both must read every text alike.
   it.each([
     'A: 3\nB: 1.0\nC: 0x10\nD: +12\nE: 1e3\nF: .inf\nG: 007\nH: 12345678901234567890',
     'A: false\nB: True\nC: ~\nD: null\nE:\nF: ""\nG: yes\nH: 2024-01-01',
     'A: "a: b"\nB: \'it\'\'s\'\nC: "\\u00e9t\\u00e9"\nD: !!str 12\nE: 1 # note',
-    'A: |\n  line 1\n  line 2\nB: >-\n  folded\n  text\nC: ${{ secrets.X }}',
+    'A: |\n  line 1\n  line 2\nB: >-\n  folded\n  text\nC: ${{ secrets.X }}\nD: |+\n  kept\n\n',
     '{"A": 1.0, "B": 10, "C": true, "D": null, "E": "a\\nb"}',
+    String.raw`A: "\0\a\b\t\n\v\f\r\e\ \"\/\\\N\_\L\P\x41\u00e9\U0001F600"`,
+    String.raw`A: "\q"`,
     '{A: 1.0}',
     'b: 1\n1.0: 2\n"quoted key": 3\ntrue: 4\nhttps://codeup.aliyun.com/o/r.git: main',
     '__proto__: x\nB: y',
@@ -122,55 +118,67 @@ describe('dist/', () => {
     'a:\n  b: [1, two, {c: null}]\nd: ~',
     '# nothing here\n',
     '',
+    '---',
+    '...',
     'A:\n  - 1\n? [a]\n: 1',
     'A: 1\nA: 2',
     '{"A": 1, "A": 2}',
     '- a\n- b',
     'just text',
     'A: "unterminated',
+    'A: "bad \\q escape"',
     '{"A": 1',
     'A: 1\n---\nB: 2',
+    'A: 1\n...\nB: 2',
     'A: b: c',
     '\tA: 1',
-    'A: !unknown x\nB: !!binary aGk=\nC: !!binary "@@ not base64"'
-  ])('the YAML chunk reads %j as the yaml package does', text => {
-    const load = createRequire(import.meta.url)
-    const view = (y: typeof import('yaml')): unknown => {
-      const doc = y.parseDocument(text, { prettyErrors: true, uniqueKeys: true })
-      const nodes: unknown[] = []
-      const walk = (node: unknown): void => {
-        if (y.isScalar(node))
-          nodes.push(['scalar', node.value, node.source, node.type, node.tag, node.range])
-        else if (y.isAlias(node)) nodes.push(['alias', node.source])
-        else if (y.isMap(node) || y.isSeq(node)) {
-          nodes.push([y.isMap(node) ? 'map' : 'seq', node.range, node.flow])
-          for (const item of node.items as unknown[]) {
-            if (y.isMap(node)) {
-              walk((item as { key: unknown }).key)
-              walk((item as { value: unknown }).value)
-            } else walk(item)
-          }
-        } else nodes.push(['other', node === null ? null : typeof node])
-      }
-      walk(doc.contents)
-      let js: unknown
+    'A:\n\tB: 1',
+    'list: [\n  1\n]',
+    'b: &a a: c',
+    'a:\n- {} b: 1',
+    '%YAML 1.1\n---\nA: 1',
+    '%TAG !e! tag:example.com,2000:\n---\nA: !e!x 1',
+    'A: !unknown x\nB: !!binary aGk=\nC: !!binary "@@ not base64"',
+    'A: !!timestamp 2024-01-01\nB: !!set {x}\nC: !!int 12\nD: !!int x',
+    `a: &a x\n${Array.from({ length: 100 }, (_, i) => `b${i}: *a`).join('\n')}`,
+    'a: &a [1, *a]',
+    'A: *nope',
+    `a: ${'['.repeat(101)}${']'.repeat(101)}`
+  ])('the YAML chunk reads %j as the sources do', async text => {
+    const source = await import('../src/action/yaml-mapping.js')
+    const view = (read: (text: string) => unknown): unknown => {
       try {
-        js = JSON.stringify(doc.toJS({ maxAliasCount: 100 }))
+        return { value: read(text) }
       } catch (error) {
-        js = `throws ${(error as Error).message}`
-      }
-      return {
-        errors: doc.errors.map(e => [e.code, e.message]),
-        warnings: doc.warnings.map(e => [e.code, e.message]),
-        nodes,
-        js
+        return { error: (error as Error).message }
       }
     }
-    expect(view(load(join(DIST, 'yaml.js')))).toEqual(view(load('yaml')))
+    for (const name of ['readStringMapping', 'readDataMapping'] as const) {
+      expect(view(chunk()[name])).toStrictEqual(view(source[name]))
+    }
   })
 
-  it('index.js loads the YAML chunk with require("./yaml.js")', () => {
-    const loads = loadsIn(readFileSync(join(DIST, 'index.js'), 'utf8'))
-    expect(loads).toContainEqual({ kind: 'require', target: './yaml.js', literal: true })
+  it('no tag makes the YAML chunk build anything but text (a string mapping) or refuse (data)', () => {
+    const text = 'A: !!binary aGk=\nB: !!timestamp 2024-01-01\nC: !!js/function "() => 1"\nD: !x y'
+    expect(chunk().readStringMapping(text)).toStrictEqual({
+      A: 'aGk=',
+      B: '2024-01-01',
+      C: '() => 1',
+      D: 'y'
+    })
+    for (const line of text.split('\n')) {
+      expect(() => chunk().readDataMapping(line)).toThrow(/is not supported here/)
+    }
+  })
+
+  it('index.js loads the YAML chunk with require("./yaml-mapping.js"), and has no YAML parser itself', () => {
+    const index = readFileSync(join(DIST, 'index.js'), 'utf8')
+    expect(loadsIn(index)).toContainEqual({
+      kind: 'require',
+      target: './yaml-mapping.js',
+      literal: true
+    })
+    expect(index).not.toContain('parseEvents')
+    expect(index).not.toContain('maxDepth')
   })
 })

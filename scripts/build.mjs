@@ -2,8 +2,8 @@
 // - dist/index.js: CommonJS (dist/package.json says so). Node 20 starts a CommonJS entry ~5 ms
 //   sooner than an ES module one; @actions/core and @actions/http-client are ES modules, which
 //   esbuild turns into CommonJS.
-// - dist/yaml.js: the `yaml` package, required (never import()ed) only when a mapping input
-//   (envs, params, ...) is set.
+// - dist/yaml-mapping.js: src/action/yaml-mapping.ts with js-yaml's YAML parser, required (never
+//   import()ed) only when a mapping input (envs, params, ...) is set.
 // - dist/github.js: src/github/ (commit status, deployments, context-envs), required only when one
 //   of the GitHub inputs is set.
 // - dist/run-control.js: src/action/run-control.ts (pipeline-name, run-id, manual gates), required
@@ -54,26 +54,32 @@ module.exports = {
   }
 }
 
-// Split chunks: packages kept out of index.js and built into a file of their own, loaded only when a
-// run needs them (`yaml`: only when a mapping input is set; mapping.ts imports it lazily).
-// esbuild keeps an external dynamic import() as import() even in CommonJS output, and import() in
-// a CommonJS file starts Node's ES module loader, which also runs its CommonJS export lexer over the
-// chunk: about +80 ms and +10 MiB (README "Performance"). So `import('yaml')` resolves to a small
-// CommonJS module of the bundle that requires the chunk: esbuild turns the dynamic import of a
-// bundled module into a lazy require, and the chunk is loaded with require(), relative to dist/.
-// __tests__/build/dist.test.ts fails if any dist/*.js holds a dynamic import().
-const CHUNKS = { yaml: 'yaml.js' }
-const chunksApart = {
-  name: 'chunks-apart',
+// Split chunks are kept out of index.js and built into a file of their own, loaded only when a run
+// needs them. esbuild keeps an external dynamic import() as import() even in CommonJS output, and
+// import() in a CommonJS file starts Node's ES module loader, which also runs its CommonJS export
+// lexer over the chunk: about +80 ms and +10 MiB (README "Performance"). So each lazy import of a
+// chunk resolves to a small CommonJS module of the bundle that requires the chunk: esbuild turns the
+// dynamic import of a bundled module into a lazy require, and the chunk is loaded with require(),
+// relative to dist/. __tests__/dist.test.ts fails if any dist/*.js holds a dynamic import().
+
+// The YAML reading (src/action/yaml-mapping.ts and js-yaml) stays out of index.js: mapping.ts
+// imports it lazily, only when a mapping input is set, and it is built into dist/yaml-mapping.js.
+const yamlMappingApart = {
+  name: 'yaml-mapping-apart',
   setup(b) {
-    b.onResolve({ filter: /^[\w@/-]+$/ }, args =>
-      Object.hasOwn(CHUNKS, args.path) ? { path: args.path, namespace: 'chunk' } : undefined
+    b.onResolve({ filter: /\/yaml-mapping\.js$/ }, args =>
+      args.importer.includes('/src/action/') && args.kind === 'dynamic-import'
+        ? { path: 'yaml-mapping', namespace: 'yaml-mapping-chunk' }
+        : undefined
     )
-    b.onLoad({ filter: /.*/, namespace: 'chunk' }, args => ({
-      contents: `module.exports = require(${JSON.stringify(`./${CHUNKS[args.path]}`)})`,
+    b.onLoad({ filter: /.*/, namespace: 'yaml-mapping-chunk' }, () => ({
+      contents: "module.exports = require('./yaml-mapping.js')",
       loader: 'js'
     }))
-    b.onResolve({ filter: /.*/, namespace: 'chunk' }, args => ({ path: args.path, external: true }))
+    b.onResolve({ filter: /.*/, namespace: 'yaml-mapping-chunk' }, args => ({
+      path: args.path,
+      external: true
+    }))
   }
 }
 
@@ -200,7 +206,7 @@ const main = await build({
   plugins: [
     stubUndici,
     lazyTunnel,
-    chunksApart,
+    yamlMappingApart,
     githubApart,
     runControlApart,
     postWorkApart,
@@ -217,48 +223,73 @@ const runControl = await build({
   entryPoints: { 'run-control': 'src/action/run-control.ts' },
   outdir: 'dist'
 })
-// The YAML chunk holds only what the sources use of `yaml` (every `yaml.<name>` in a file that
-// imports it), taken from the package's ES module build (yaml/browser/dist: the same source and
-// version as its CommonJS dist/, compiled as ES modules). Bundled from ES modules, esbuild hoists it
-// into one scope instead of wrapping each of its ~70 CommonJS files in a function: it loads about
-// 3 ms sooner (README "Performance"). Where the two builds differ, the chunk behaves as dist/:
-// - `!!binary` gives a Buffer (dist/) rather than a Uint8Array made with atob(), which also throws
-//   on bad base64 where Buffer does not: patched below, checked by __tests__/dist.test.ts.
-// - dist/ warns through process.emitWarning, the ES build with console.warn: only parse() and
-//   toJS() of a mapping used as a key warn, and mapping.ts calls neither (parseDocument; toJS after
-//   refusing such keys).
-// - dist/ prints its tokens or stream when LOG_TOKENS or LOG_STREAM is set (a debugging aid of the
-//   library); the chunk never does, so no input text is printed that way.
-const yamlAsNode = {
-  name: 'yaml-as-node',
-  setup(b) {
-    b.onLoad(
-      { filter: /[\\/]yaml[\\/]browser[\\/]dist[\\/]schema[\\/]yaml-1\.1[\\/]binary\.js$/ },
-      args => {
-        let text = readFileSync(args.path, 'utf8')
-        const patches = [
-          [
-            "if (typeof atob === 'function') {",
-            "if (typeof Buffer === 'function') {\n            return Buffer.from(src, 'base64');\n        }\n        else if (typeof atob === 'function') {"
-          ],
-          [
-            "if (typeof btoa === 'function') {",
-            "if (typeof Buffer === 'function') {\n            str = buf instanceof Buffer ? buf.toString('base64') : Buffer.from(buf.buffer).toString('base64');\n        }\n        else if (typeof btoa === 'function') {"
-          ]
-        ]
-        for (const [from, to] of patches) {
-          if (text.split(from).length !== 2)
-            throw new Error(
-              `yaml's ${args.path} changed: "${from}" is not there once; review the patch`
-            )
-          text = text.replace(from, to)
-        }
-        return { contents: text, loader: 'js' }
-      }
-    )
+// The YAML chunk (dist/yaml-mapping.js) holds src/action/yaml-mapping.ts and, of js-yaml, only the
+// parser: the names src/ uses of it (every `jsYaml.<name>` in a file that imports 'js-yaml':
+// parseEvents, getScalarValue and their constants). js-yaml is one ES module file made of
+// `//#region src/...` parts; bundled whole and tree-shaken, esbuild still keeps most of its loader
+// and dumper (top-level schemas and regular expressions it cannot prove free of side effects):
+// 41 KiB. So only the regions the parser needs are bundled (22 KiB, loaded about 1 ms sooner). The
+// build fails if a region is missing, or a kept region names something declared in a region left
+// out; __tests__/dist.test.ts checks that the chunk reads texts as the sources (with all of js-yaml)
+// do.
+const JS_YAML = resolve('node_modules/js-yaml/dist/js-yaml.mjs')
+const JS_YAML_REGIONS = [
+  'src/common/snippet.ts',
+  'src/common/exception.ts',
+  'src/parser/events.ts',
+  'src/parser/parser_scalar.ts',
+  'src/parser/parser.ts'
+]
+function jsYamlParser(names) {
+  const regions = readFileSync(JS_YAML, 'utf8')
+    .split(/^(?=\/\/#region )/m)
+    .map(text => ({ name: text.match(/^\/\/#region (\S+)/)?.[1], text }))
+  const declared = new Map()
+  for (const region of regions)
+    for (const m of region.text.matchAll(/^(?:var|let|const|function\*?|class) ([\w$]+)/gm))
+      declared.set(m[1], region.name)
+  const kept = regions.filter(region => JS_YAML_REGIONS.includes(region.name))
+  const problems = JS_YAML_REGIONS.filter(
+    name => kept.filter(region => region.name === name).length !== 1
+  ).map(name => `region ${name} is not there once`)
+  for (const region of kept) {
+    const code = region.text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '')
+    for (const word of new Set(code.match(/(?<![\w$.])[A-Za-z_$][\w$]*/g)))
+      if (declared.has(word) && !JS_YAML_REGIONS.includes(declared.get(word)))
+        problems.push(`${region.name} uses ${word}, declared in ${declared.get(word)}`)
   }
+  for (const name of names)
+    if (!JS_YAML_REGIONS.includes(declared.get(name)))
+      problems.push(`${name} is not declared in the regions kept`)
+  if (problems.length)
+    throw new Error(`js-yaml's ${JS_YAML} changed; review JS_YAML_REGIONS:\n${problems.join('\n')}`)
+  // At load, js-yaml fills two 256-entry tables by calling simpleEscapeSequence() 512 times; on
+  // Node 24 that makes V8 compile it with Maglev: +2 MiB of peak memory on every run with a mapping
+  // input (README "Performance"). The tables only cache that function's answers, so it is called
+  // where they were read (for a backslash escape in a double-quoted scalar) and they are left out.
+  let text = kept.map(region => region.text).join('')
+  const patches = [
+    [
+      'var simpleEscapeCheck = new Array(256);\nvar simpleEscapeMap = new Array(256);\nfor (let i = 0; i < 256; i++) {\n\tsimpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;\n\tsimpleEscapeMap[i] = simpleEscapeSequence(i);\n}\n',
+      ''
+    ],
+    [
+      'else if (escaped < 256 && simpleEscapeCheck[escaped]) {\n\t\t\t\tresult += simpleEscapeMap[escaped];',
+      'else if (escaped < 256 && simpleEscapeSequence(escaped)) {\n\t\t\t\tresult += simpleEscapeSequence(escaped);'
+    ]
+  ]
+  for (const [from, to] of patches) {
+    if (text.split(from).length !== 2)
+      throw new Error(`js-yaml's ${JS_YAML} changed: "${from}" is not there once; review the patch`)
+    text = text.replace(from, to)
+  }
+  if (/simpleEscape(?:Check|Map)/.test(text))
+    throw new Error(
+      `js-yaml's ${JS_YAML} changed: its escape tables are still read; review the patch`
+    )
+  return `${text}\nexport { ${names.join(', ')} }\n`
 }
-function usedOf(pkg) {
+function usedOf(pkg, variable) {
   const names = new Set()
   const walk = dir => {
     for (const f of readdirSync(dir, { withFileTypes: true })) {
@@ -267,29 +298,34 @@ function usedOf(pkg) {
       else if (f.name.endsWith('.ts')) {
         const text = readFileSync(path, 'utf8')
         if (!text.includes(`import('${pkg}')`) && !text.includes(`from '${pkg}'`)) continue
-        for (const m of text.matchAll(new RegExp(`\\b${pkg}\\.(\\w+)\\b`, 'g'))) names.add(m[1])
+        for (const m of text.matchAll(new RegExp(`\\b${variable}\\.(\\w+)\\b`, 'g')))
+          names.add(m[1])
       }
     }
   }
   walk('src')
   return [...names].sort()
 }
-const yamlUsed = usedOf('yaml')
-const yaml = await build({
+const jsYamlUsed = usedOf('js-yaml', 'jsYaml')
+const jsYamlRegions = {
+  name: 'js-yaml-regions',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]js-yaml[\\/]dist[\\/]js-yaml\.mjs$/ }, () => ({
+      contents: jsYamlParser(jsYamlUsed),
+      loader: 'js'
+    }))
+  }
+}
+const yamlMapping = await build({
   ...common,
-  stdin: {
-    contents: `export { ${yamlUsed.join(', ')} } from ${JSON.stringify(resolve('node_modules/yaml/browser/dist/index.js'))}`,
-    resolveDir: resolve('.'),
-    sourcefile: 'yaml-chunk.js',
-    loader: 'js'
-  },
-  outfile: 'dist/yaml.js',
-  plugins: [yamlAsNode]
+  entryPoints: { 'yaml-mapping': 'src/action/yaml-mapping.ts' },
+  outdir: 'dist',
+  plugins: [jsYamlRegions]
 })
 
 // Licences of the bundled packages, as ncc's licenses.txt does.
 const pkgs = new Set()
-for (const result of [main, yaml, github, runControl]) {
+for (const result of [main, yamlMapping, github, runControl]) {
   for (const input of Object.keys(result.metafile.inputs)) {
     const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)
     if (m) pkgs.add(m[1])

@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
-import { parseDataMapping, parseStringMapping, setOwn } from '../../src/action/mapping.js'
+import { parse as yamlParse } from 'yaml'
+import { parseDataMapping, parseStringMapping } from '../../src/action/mapping.js'
 
 describe('parseStringMapping: scalar values become strings as written', () => {
   it.each([
@@ -27,6 +28,10 @@ describe('parseStringMapping: scalar values become strings as written', () => {
     ['A: "a: b"', 'a: b'],
     ["A: 'it''s'", "it's"],
     ['A: "\\u00e9t\\u00e9"', 'été'],
+    [
+      String.raw`A: "\0\a\b\t\n\v\f\r\e\ \"\/\\\N\_\L\P\x41\U0001F600"`,
+      '\0\x07\b\t\n\v\f\r\x1b "/\\\x85\xa0\u2028\u2029A\u{1F600}'
+    ],
     ['A: "3"', '3'],
     ['A: !!str 12', '12'],
     ['A: yes', 'yes'],
@@ -106,24 +111,26 @@ describe('parseStringMapping: errors', () => {
     ['A:\n  - 1', /the value of "A" is a list/],
     ['{"A": {"B": 1}}', /the value of "A" is a mapping/],
     ['A: &m {x: 1}\nB: *m', /the value of "A" is a mapping/],
-    ['A: 1\nA: 2', /not valid YAML or JSON: Map keys must be unique/],
-    ['{"A": 1, "A": 2}', /Map keys must be unique/],
+    ['A: 1\nA: 2', /^key "A" appears more than once at line 2, column 1$/],
+    ['{"A": 1, "A": 2}', /^key "A" appears more than once at line 1, column 10$/],
     ['1: a\n"1": b', /key "1" appears more than once/],
     ['- a\n- b', /it is a list, not a mapping/],
     ['just text', /it is a string, not a mapping/],
     ['42', /it is a number, not a mapping/],
     ['~', /it is an empty value, not a mapping/],
-    ['"": x', /keys must be non-empty strings; found an empty key/],
-    [': x', /keys must be non-empty strings; found an empty key/],
-    ['? [a]\n: 1', /keys must be strings; found a list as a key/],
+    ['"": x', /keys must be non-empty strings; found an empty key at line 1, column 1$/],
+    [': x', /keys must be non-empty strings; found an empty key at line 1, column 3$/],
+    ['? [a]\n: 1', /keys must be strings; found a list as a key at line 1, column 3$/],
+    ['*a : 1', /keys must be strings; found an alias \(\*a\) as a key/],
     ['A: "unterminated', /not valid YAML or JSON/],
     ['{"A": 1', /not valid YAML or JSON/],
     [
       'A: 1\n---\nB: 2',
       /not valid YAML or JSON: it holds more than one document \(a --- line\) at line 2, column 1$/
     ],
-    ['A: b: c', /not valid YAML or JSON: Nested mappings are not allowed .* at line 1, column 4$/],
-    ['\tA: 1', /Tabs are not allowed as indentation at line 1, column 1$/]
+    ['A: b: c', /^not valid YAML or JSON: bad indentation of a mapping entry at line 1, column 5$/],
+    ['A:\n\tB: 1', /tab characters must not be used in indentation at line 2, column 1$/],
+    ['\tA: 1', /at line 1, column 3 \(this line is indented with a tab: indent with spaces\)$/]
   ])('%j -> %s', async (text, message) => {
     await expect(parseStringMapping(text)).rejects.toThrow(message)
   })
@@ -161,22 +168,221 @@ describe('parseDataMapping', () => {
   it.each([
     ['[1, 2]', /it is a list, not a mapping/],
     ['"text"', /it is a string, not a mapping/],
-    ['a: 1\na: 2', /Map keys must be unique/],
-    ['a:\n  b: 1\n  b: 2', /Map keys must be unique/],
+    ['a: 1\na: 2', /key "a" appears more than once at line 2, column 1/],
+    ['a:\n  b: 1\n  b: 2', /key "b" appears more than once \(under "a"\) at line 3, column 3/],
     ['a:\n  ? [x]\n  : 1', /keys must be strings; found a list as a key \(under "a"\)/],
-    ['a:\n  - 1: x\n    "1": y', /key "1" appears more than once \(under "a\[0\]"\)/],
+    ['a:\n  - 1: x\n    "1": y', /key "1" appears more than once \(under "a\[0\]"\) at line 3/],
     ['{"a": ', /not valid YAML or JSON/]
   ])('%j -> %s', async (text, message) => {
     await expect(parseDataMapping(text)).rejects.toThrow(message)
   })
 })
 
-describe('setOwn', () => {
-  it('defines __proto__ as data, leaving the prototype alone', () => {
-    const target: Record<string, unknown> = {}
-    setOwn(target, '__proto__', { polluted: true })
-    expect(Object.getPrototypeOf(target)).toBe(Object.prototype)
+describe('parseDataMapping: values by the YAML 1.2 core schema, as the yaml package read them', () => {
+  // The action read mappings with the `yaml` package before; its core schema is the reference.
+  const scalars = [
+    ...['3', '-0', '+12', '007', '0o17', '0o8', '0x1F', '+0x10', '0b11', '1_000'],
+    ...['12345678901234567890', '9'.repeat(400), '1.0', '1.', '.5', '+.5', '-1.5e3', '1e400'],
+    ...['.inf', '-.Inf', '+.INF', '.nan', '.NaN', '-.nan', '.', '1e', '1e+'],
+    ...['true', 'True', 'TRUE', 'tRUE', 'false', 'yes', 'on', 'null', 'Null', 'NULL', 'nULL'],
+    ...['~', '', '2024-01-01', 'x1', '"3"', "'true'", '"~"']
+  ]
+  it.each(scalars)('A: %s', async scalar => {
+    const expected = (yamlParse(`A: ${scalar}`) as { A: unknown }).A
+    expect((await parseDataMapping(`A: ${scalar}`)).A).toStrictEqual(expected)
+  })
+
+  it('keeps keys as written, as string mappings do (not the key read as a number or null)', async () => {
+    expect(await parseDataMapping('1.0: a\n0x10: b\n~: c\nNULL: d\ntrue: e')).toEqual({
+      '1.0': 'a',
+      '0x10': 'b',
+      '~': 'c',
+      NULL: 'd',
+      true: 'e'
+    })
+  })
+
+  it('keeps __proto__ as an own property, at any depth', async () => {
+    const data = await parseDataMapping('__proto__: {polluted: 1}\na:\n  - __proto__: x')
+    expect(Object.getPrototypeOf(data)).toBe(Object.prototype)
     expect(({} as Record<string, unknown>).polluted).toBeUndefined()
-    expect(JSON.stringify(target)).toBe('{"__proto__":{"polluted":true}}')
+    expect(JSON.stringify(data)).toBe('{"__proto__":{"polluted":1},"a":[{"__proto__":"x"}]}')
+  })
+
+  it('reads YAML 1.2 only', async () => {
+    expect(await parseDataMapping('%YAML 1.2\n---\na: yes')).toEqual({ a: 'yes' })
+    await expect(parseDataMapping('%YAML 1.1\n---\na: yes')).rejects.toThrow(
+      /^it asks for YAML 1\.1 \(a %YAML line\); it is read as YAML 1\.2 only$/
+    )
+  })
+})
+
+describe('tags', () => {
+  it('in a string mapping, a tag does not change the text (only !!null on a null form is empty)', async () => {
+    expect(
+      await parseStringMapping(
+        'A: !!binary aGk=\nB: !!int 0x10\nC: !custom x\nD: !!null ~\nE: !!null x\nF: !!str ~\nG: ! 12'
+      )
+    ).toEqual({ A: 'aGk=', B: '0x10', C: 'x', D: '', E: 'x', F: '~', G: '12' })
+  })
+
+  it('in a data mapping, the core tags give plain JSON values when they fit', async () => {
+    expect(
+      await parseDataMapping(
+        'a: !!int 0x10\nb: !!str 12\nc: ! 12\nd: !!float 1\ne: !!bool "true"\nf: !!null\ng: !!map {x: 1}\nh: !!seq [1]\n!!str 1: i'
+      )
+    ).toStrictEqual({
+      a: 16,
+      b: '12',
+      c: '12',
+      d: 1,
+      e: true,
+      f: null,
+      g: { x: 1 },
+      h: [1],
+      1: 'i'
+    })
+  })
+
+  it.each([
+    ['a: !!binary aGk=', /the tag "!!binary" is not supported here .* at line 1, column 4$/],
+    ['a: !!timestamp 2024-01-01', /the tag "!!timestamp" is not supported/],
+    ['a: !!set {x, y}', /the tag "!!set" is not supported/],
+    ['a: !!omap [x: 1]', /the tag "!!omap" is not supported/],
+    ['a: !custom {x: 1}', /the tag "!custom" is not supported/],
+    ['%TAG !e! tag:example.com,2000:\n---\na: !e!x 1', /the tag "tag:example.com,2000:x"/],
+    ['!!binary aGk=: 1', /the tag "!!binary" is not supported/],
+    ['a: !!int x', /the tag !!int does not fit its value at line 1, column 4$/],
+    ['a: !!null x', /the tag !!null does not fit its value/],
+    ['a: !!str [x]', /the tag "!!str" is not supported here/],
+    ['a: !!seq {x: 1}', /the tag "!!seq" is not supported here/],
+    ['a: !! x', /not valid YAML or JSON: the tag !! has no name after it at line 1, column 4$/]
+  ])('in a data mapping, %j is refused', async (text, message) => {
+    await expect(parseDataMapping(text)).rejects.toThrow(message)
+  })
+})
+
+describe('aliases', () => {
+  const uses = (n: number): string =>
+    `a: &a x\n${Array.from({ length: n }, (_, i) => `b${i}: *a`).join('\n')}`
+
+  it('resolve in both kinds of mapping', async () => {
+    expect(await parseStringMapping(uses(2))).toEqual({ a: 'x', b0: 'x', b1: 'x' })
+    expect(await parseDataMapping('a: &l [1, {b: 2}]\nc: *l')).toEqual({
+      a: [1, { b: 2 }],
+      c: [1, { b: 2 }]
+    })
+  })
+
+  it('an anchor may be used 99 times, not 100 (the yaml package: maxAliasCount 100)', async () => {
+    await expect(parseDataMapping(uses(99))).resolves.toBeDefined()
+    await expect(parseStringMapping(uses(99))).resolves.toBeDefined()
+    const bomb =
+      /the alias \*a is used too often: refused as a resource exhaustion attack \(alias bomb\) at line 101, column 6$/
+    await expect(parseDataMapping(uses(100))).rejects.toThrow(bomb)
+    await expect(parseStringMapping(uses(100))).rejects.toThrow(bomb)
+  })
+
+  it('counts what an anchored collection holds, as the yaml package did', async () => {
+    // b holds 10 uses of a (weight 11 once a is used 10 times): 10 uses of b pass 100.
+    const b = `b: &b [${Array(10).fill('*a').join(', ')}]`
+    const text = (n: number): string => `a: &a x\n${b}\nc: [${Array(n).fill('*b').join(', ')}]`
+    await expect(parseDataMapping(text(8))).resolves.toBeDefined()
+    await expect(parseDataMapping(text(9))).rejects.toThrow(/the alias \*b is used too often/)
+    expect((yamlParse(text(8), { maxAliasCount: 100 }) as { c: unknown[] }).c.length).toBe(8)
+    expect(() => yamlParse(text(9), { maxAliasCount: 100 })).toThrow(/Excessive alias count/)
+  })
+
+  it('refuses a tree of aliases to empty lists, which the yaml package let through', async () => {
+    const levels = ['a: &a [[], [], [], [], [], [], [], [], [], []]']
+    for (const name of 'bcde') {
+      const previous = String.fromCharCode(name.charCodeAt(0) - 1)
+      levels.push(`${name}: &${name} [${Array(10).fill(`*${previous}`).join(', ')}]`)
+    }
+    await expect(parseDataMapping(levels.join('\n'))).rejects.toThrow(/alias bomb/)
+  })
+
+  it('refuses an alias inside the node it stands for', async () => {
+    await expect(parseDataMapping('a: &a [1, *a]')).rejects.toThrow(
+      /^the alias \*a is inside the node it stands for: a loop at line 1, column 11$/
+    )
+    await expect(parseDataMapping('a: &a {b: *a}')).rejects.toThrow(/a loop/)
+  })
+
+  it('refuses an alias with no anchor before it (the old string mappings read it as "")', async () => {
+    const message = /^the alias \*nope has no anchor &nope before it at line 1, column 4$/
+    await expect(parseStringMapping('A: *nope')).rejects.toThrow(message)
+    await expect(parseDataMapping('A: *nope')).rejects.toThrow(message)
+    await expect(parseStringMapping('A: *b\nB: &b x')).rejects.toThrow(/has no anchor &b before/)
+  })
+})
+
+describe('documents', () => {
+  it.each([
+    ['---', /^it is an empty value, not a mapping/],
+    ['...', /^it is an empty value, not a mapping/],
+    ['# c\n...\nA: 1', /more than one document \(a --- line\) at line 3, column 1$/],
+    ['...\n---\nA: 1', /more than one document \(a --- line\) at line 2, column 1$/],
+    ['A: 1\n...\nB: 2', /more than one document \(a --- line\) at line 3, column 1$/],
+    ['  ---\nA: 1', /a --- line must start at the beginning of the line at line 1, column 3$/]
+  ])('%j -> %s', async (text, message) => {
+    await expect(parseStringMapping(text)).rejects.toThrow(message)
+  })
+
+  it('reads a document that starts with --- or ends with ...', async () => {
+    expect(await parseStringMapping('---\nA: 1\n...\n')).toEqual({ A: '1' })
+    expect(await parseStringMapping('%YAML 1.2\n--- {A: 1}')).toEqual({ A: '1' })
+  })
+})
+
+describe('what the parser (js-yaml) would let through, and YAML does not', () => {
+  it.each([
+    // a mapping on the line of its key, after an anchor or a tag
+    ['b: &a a: c', /a mapping in a mapping must start on a line of its own at line 1, column 4$/],
+    ['b: !!map a: c', /a mapping in a mapping must start on a line of its own/],
+    ['- b: &a a: c', /a mapping in a mapping must start on a line of its own/],
+    // a key after a list item on the same line (js-yaml gave it to the mapping around the list)
+    ['a:\n- {} b: 1', /a key must start a line of its own at line 2, column 6$/],
+    ['a:\n- "x"\tb: 1', /a key must start a line of its own at line 2, column 7$/]
+  ])('%j -> %s', async (text, message) => {
+    await expect(parseDataMapping(text)).rejects.toThrow(message)
+    await expect(parseStringMapping(text)).rejects.toThrow(message)
+  })
+
+  it('still reads compact forms YAML allows', async () => {
+    expect(await parseDataMapping('a:\n- b: 1\n  c: 2\n- - x\n  - y\n? k\n: &m d: 3')).toEqual({
+      a: [{ b: 1, c: 2 }, ['x', 'y']],
+      k: { d: 3 }
+    })
+  })
+})
+
+describe('limits and messages', () => {
+  it('refuses nesting deeper than 100', async () => {
+    await expect(parseDataMapping(`a: ${'['.repeat(99)}${']'.repeat(99)}`)).resolves.toBeDefined()
+    await expect(parseDataMapping(`a: ${'['.repeat(100)}${']'.repeat(100)}`)).rejects.toThrow(
+      /^not valid YAML or JSON: nesting exceeded maxDepth \(100\) at line 1/
+    )
+  })
+
+  it('says that a closing bracket under its key is too little indented (the yaml package let it be)', async () => {
+    await expect(parseDataMapping('list: [\n  1\n]')).rejects.toThrow(
+      /^not valid YAML or JSON: deficient indentation at line 3, column 1 \(a closing \] or \} must be indented more than the key it belongs to\)$/
+    )
+    expect(await parseDataMapping('list: [\n  1\n ]')).toEqual({ list: [1] })
+    expect(await parseDataMapping('{\n  "list": [\n    1\n  ]\n}')).toEqual({ list: [1] })
+  })
+
+  it.each([
+    'A: "secret-value',
+    'A: "secret\\q-value"',
+    'A: secret-value\n- x',
+    'A: [secret-value',
+    'A: secret-value\n B: x'
+  ])('does not quote the text in the message for %j', async text => {
+    const error = await parseStringMapping(text).catch((caught: Error) => caught)
+    expect(error).toBeInstanceOf(Error)
+    expect((error as Error).message).not.toMatch(/secret|\n/)
+    expect((error as Error).message).toMatch(/ at line \d+, column \d+/)
   })
 })

@@ -17,8 +17,7 @@
 // word, this action refuses it before anything is started: `branch` together with `branches` (not
 // holding it) on a pipeline with no code source, and a tag with no code source to apply it to; the raw `params` input is merged in (the client sends
 // a raw params string as it is, ignoring everything else).
-import { isJsonObject } from '../common/json.js'
-import { setOwn } from './mapping.js'
+import { isJsonObject, setOwn } from '../common/json.js'
 import { InputError, type Settings } from './settings.js'
 
 /** Where each key goes, as in the official client. */

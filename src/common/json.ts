@@ -1,5 +1,16 @@
-// The one "is this a JSON object" test: an object that is neither null nor a list.
+// JSON helpers: the one "is this a JSON object" test (an object that is neither null nor a list),
+// and setting a key as an own property whatever its name.
 
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)
+}
+
+/** Defines an own property even for keys such as `__proto__`, which plain assignment would swallow. */
+export function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, {
+    value,
+    enumerable: true,
+    writable: true,
+    configurable: true
+  })
 }
