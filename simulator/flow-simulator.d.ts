@@ -70,6 +70,8 @@ export interface FlowSimulatorOptions {
   host?: string
   /** Serve HTTPS with this key and certificate (PEM); `url` is then https://. */
   tls?: { key: string; cert: string }
+  /** How long an idle client connection is kept open; default 5000 ms (Node's default). */
+  keepAliveMs?: number
   /** The token `x-yunxiao-token` must carry; default 'pt-simulator-token'. */
   token?: string
   /** Default 'sim-org'. */
@@ -114,6 +116,8 @@ export interface RecordedRequest {
   /** As received; names lowercased. */
   headers: Record<string, string | string[] | undefined>
   body: string
+  /** Number of the connection it came on (see `connections`). */
+  connection: number
   /** The simulator clock when the request arrived. */
   time: number
 }
@@ -149,6 +153,8 @@ export interface FlowSimulator {
   port: number
   /** Every request in arrival order (live array). */
   requests: RecordedRequest[]
+  /** Connections accepted so far (over TLS: handshakes done). */
+  connections(): number
   /** Faults not yet consumed (live array). */
   faults: SimFault[]
   addFault(fault: SimFault): void

@@ -636,6 +636,7 @@ export async function startFlowSimulator(options = {}) {
     const method = req.method ?? 'GET'
     requests.push({
       method,
+      connection: connectionOf.get(req.socket),
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
       headers: { ...req.headers },
@@ -732,7 +733,14 @@ export async function startFlowSimulator(options = {}) {
   }
   // With `tls` ({ key, cert }, PEM), HTTPS: clients trust it through NODE_EXTRA_CA_CERTS.
   const server = options.tls ? createTlsServer(options.tls, onRequest) : createServer(onRequest)
-  server.keepAliveTimeout = 5000
+  server.keepAliveTimeout = options.keepAliveMs ?? 5000
+  // Connections accepted (over TLS: handshakes done), numbered from 1: what a client's connection
+  // reuse shows.
+  let connections = 0
+  const connectionOf = new WeakMap()
+  server.on(options.tls ? 'secureConnection' : 'connection', socket =>
+    connectionOf.set(socket, ++connections)
+  )
   await new Promise((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve(undefined))
@@ -744,6 +752,7 @@ export async function startFlowSimulator(options = {}) {
     url: `${options.tls ? 'https' : 'http'}://${host}:${address.port}`,
     port: address.port,
     requests,
+    connections: () => connections,
     faults,
     addFault,
     startRun(pipelineId, params) {

@@ -1,13 +1,21 @@
 // One HTTP exchange with Yunxiao: a total deadline over every stage (DNS, connect, proxy CONNECT, TLS
 // handshake, headers, body), abandoned at once on an abort (through a proxy too), and a cap on what
 // is read. Failures say at which stage they happened and whether any byte of the request can have
-// reached the server. node:http(s) directly, no agent, one connection per request.
+// reached the server. node:http(s) directly; an idle connection to the same origin is reused
+// (pool.ts says when, and why that is safe for the create), never through a proxy: there, one
+// connection per request.
 import http from 'node:http'
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { isIP } from 'node:net'
 import { ProxyEnvError, proxyFor, type ProxySetting } from './proxy.js'
+import { FRESH_MS, agentFor, prune } from './pool.js'
+
+/** Requests that may be sent twice: after a failure on a reused connection, tried once more on a new one. */
+const READS = new Set(['GET', 'HEAD'])
+/** How a server closing an idle connection shows (the stale-connection race). */
+const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
 
 /**
  * Where an exchange was: `dns`, `connect` (TCP), `proxy` (CONNECT), `tls` (handshake), `sent`
@@ -139,6 +147,9 @@ export async function exchange(options: ExchangeOptions): Promise<Answer> {
 
   let stage: Stage = proxy ? 'proxy' : isIP(host) ? 'connect' : 'dns'
   let sent = false
+  /** The request went on a pooled connection that had served an earlier one. */
+  let reused = false
+  let answered = false
   const destroyers: (() => void)[] = []
   const destroyAll = () => {
     for (const destroy of destroyers.splice(0)) destroy()
@@ -227,7 +238,20 @@ export async function exchange(options: ExchangeOptions): Promise<Answer> {
           tunnel = tls
         }
       }
-      return await Promise.race([send(tunnel), ended])
+      if (tunnel) return await Promise.race([send(tunnel), ended])
+      try {
+        return await Promise.race([send(undefined), ended])
+      } catch (error) {
+        // A read that failed on a reused connection before any answer, the way a connection the
+        // server had closed while idle fails: once more, on a new connection (as Go's net/http).
+        const code = (error as NodeJS.ErrnoException)?.code ?? ''
+        if (!reused || settled || answered || !READS.has(options.method)) throw error
+        if (!CLOSED.has(code)) throw error
+        reused = false
+        stage = isIP(host) ? 'connect' : 'dns'
+        prune(agentFor(secure), -1)
+        return await Promise.race([send(undefined), ended])
+      }
     })()
     return await work
   } catch (error) {
@@ -259,33 +283,52 @@ export async function exchange(options: ExchangeOptions): Promise<Answer> {
       } else {
         // node:https (and with it node:tls) is loaded only for an https:// URL: a run over plain
         // HTTP does not pay for the TLS stack (README "Performance").
+        const agent = agentFor(secure)
+        // One that must not be repeated goes only on a connection idle for under FRESH_MS.
+        if (!READS.has(options.method)) prune(agent, FRESH_MS)
         request = (secure ? process.getBuiltinModule('node:https') : http).request({
           ...common,
           host,
           port,
-          agent: false,
+          agent,
           servername: secure && !isIP(host) ? host : undefined
         })
         request.once('socket', (socket: Socket) => {
-          // Reported through the request; a late one after it ended must not go unheard.
-          socket.on('error', () => undefined)
-          socket.once('lookup', () => {
-            if (stage === 'dns') stage = 'connect'
-          })
-          socket.once('connect', () => {
-            stage = secure ? 'tls' : 'sent'
-            if (!secure) sent = true
-          })
-          socket.once('secureConnect', () => {
+          if (request.reusedSocket) {
+            // No DNS, connect nor handshake: written as soon as it has the socket. Its listeners
+            // were added when it was new, once (a reused socket must not gather more).
+            reused = true
             stage = 'sent'
             sent = true
+            return
+          }
+          // Reported through the request; a late one after it ended must not go unheard.
+          socket.on('error', () => undefined)
+          const onLookup = () => {
+            if (stage === 'dns') stage = 'connect'
+          }
+          const onSecure = () => {
+            stage = 'sent'
+            sent = true
+          }
+          socket.once('lookup', onLookup)
+          socket.once('connect', () => {
+            // What cannot come any more is not left on a socket that may serve other requests.
+            socket.removeListener('lookup', onLookup)
+            stage = secure ? 'tls' : 'sent'
+            if (!secure) {
+              sent = true
+              socket.removeListener('secureConnect', onSecure)
+            }
           })
+          socket.once('secureConnect', onSecure)
         })
       }
       destroyers.push(() => request.destroy())
       request.on('error', rejectSend)
       request.once('response', (message: IncomingMessage) => {
         stage = 'answer'
+        answered = true
         destroyers.push(() => message.destroy())
         readBody(message).then(resolve, rejectSend)
       })
