@@ -1,14 +1,14 @@
 // Bundles src/ into dist/ with esbuild, for the shortest start (README "Performance" has the numbers):
 // - dist/index.js: CommonJS (dist/package.json says so). Node 20 starts a CommonJS entry ~5 ms
-//   sooner than an ES module one; @actions/core and @actions/http-client are ES modules, which
-//   esbuild turns into CommonJS.
+//   sooner than an ES module one; @actions/core is an ES module, which esbuild turns into
+//   CommonJS, keeping only what the action calls (its command writers: no @actions/http-client,
+//   no node:crypto; see the side-effect plugin below).
 // - dist/yaml-mapping.js: src/action/yaml-mapping.ts with js-yaml's YAML parser, required (never
 //   import()ed) only when a mapping input (envs, params, ...) is set.
 // - dist/github.js: src/github/ (commit status, deployments, context-envs), required only when one
 //   of the GitHub inputs is set.
 // - dist/run-control.js: src/action/run-control.ts (pipeline-name, run-id, manual gates), required
 //   only when pipeline-name or run-id is set, or a run is followed.
-// - undici is left out and tunnel is loaded only when a proxy is used (see the plugins below).
 // - dist/post.js: the post step's own entry, and dist/post-work.js, what it loads when it has work
 //   (see below).
 import { build } from 'esbuild'
@@ -18,41 +18,6 @@ import { resolve } from 'node:path'
 rmSync('dist', { recursive: true, force: true })
 mkdirSync('dist')
 writeFileSync('dist/package.json', '{ "type": "commonjs" }\n')
-
-// @actions/http-client imports undici (415 KB minified) for one method, getAgentDispatcher(), which
-// serves fetch-based clients; this action uses the node:http path and never calls it. The stub
-// fails loudly should anything ever call it.
-const stubUndici = {
-  name: 'stub-undici',
-  setup(b) {
-    b.onResolve({ filter: /^undici$/ }, () => ({ path: 'undici', namespace: 'stub-undici' }))
-    b.onLoad({ filter: /.*/, namespace: 'stub-undici' }, () => ({
-      contents:
-        "export class ProxyAgent { constructor() { throw new Error('undici is not bundled with this action') } }",
-      loader: 'js'
-    }))
-  }
-}
-
-// http-client uses tunnel (and through it node:assert) only when HTTP(S)_PROXY applies; load it then.
-const lazyTunnel = {
-  name: 'lazy-tunnel',
-  setup(b) {
-    b.onResolve({ filter: /^tunnel$/ }, () => ({ path: 'tunnel', namespace: 'lazy-tunnel' }))
-    b.onLoad({ filter: /.*/, namespace: 'lazy-tunnel' }, () => ({
-      resolveDir: resolve('node_modules/tunnel'),
-      loader: 'js',
-      contents: `let real
-const load = () => (real ??= require('./index.js'))
-module.exports = {
-  httpOverHttp: options => load().httpOverHttp(options),
-  httpsOverHttp: options => load().httpsOverHttp(options),
-  httpOverHttps: options => load().httpOverHttps(options),
-  httpsOverHttps: options => load().httpsOverHttps(options)
-}`
-    }))
-  }
-}
 
 // Split chunks are kept out of index.js and built into a file of their own, loaded only when a run
 // needs them. esbuild keeps an external dynamic import() as import() even in CommonJS output, and
@@ -204,8 +169,6 @@ const main = await build({
   },
   outdir: 'dist',
   plugins: [
-    stubUndici,
-    lazyTunnel,
     yamlMappingApart,
     githubApart,
     runControlApart,
@@ -323,12 +286,16 @@ const yamlMapping = await build({
   plugins: [jsYamlRegions]
 })
 
-// Licences of the bundled packages, as ncc's licenses.txt does.
+// Licences of the bundled packages, as ncc's licenses.txt does: those with code in some dist/ file
+// (a package esbuild read but left out entirely, e.g. @actions/http-client, which @actions/core
+// imports for what this action does not use, is not bundled and not listed).
 const pkgs = new Set()
 for (const result of [main, yamlMapping, github, runControl]) {
-  for (const input of Object.keys(result.metafile.inputs)) {
-    const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)
-    if (m) pkgs.add(m[1])
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)
+      if (m && bytesInOutput > 0) pkgs.add(m[1])
+    }
   }
 }
 let text = ''

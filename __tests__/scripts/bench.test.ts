@@ -3,11 +3,21 @@
 // fails), on both Nodes, and the table, the bundle sizes and a verdict are printed. No figure is
 // asserted: timings on a shared machine say nothing in one round (budgets are the bench's job).
 import { describe, it, expect } from '@jest/globals'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { ROOT } from '../../simulator/runner.js'
 
-const SETS = ['floor', 'envs+branches', 'branch+envs', 'plain', 'post-idle', 'post-stop']
+// The TLS sets run when openssl can make the simulator's certificate (the bench says when not).
+const HAS_OPENSSL = spawnSync('openssl', ['version']).status === 0
+const SETS = [
+  'floor',
+  'envs+branches',
+  'branch+envs',
+  'plain',
+  'post-idle',
+  'post-stop',
+  ...(HAS_OPENSSL ? ['floor-tls', 'plain-tls'] : [])
+]
 
 function bench(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
