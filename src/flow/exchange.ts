@@ -10,7 +10,7 @@ import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { isIP } from 'node:net'
 import { ProxyEnvError, proxyFor, type ProxySetting } from './proxy.js'
-import { FRESH_MS, agentFor, prune } from './pool.js'
+import { FRESH_MS, READ_IDLE_MS, agentFor, prune } from './pool.js'
 
 /** Requests that may be sent twice: after a failure on a reused connection, tried once more on a new one. */
 const READS = new Set(['GET', 'HEAD'])
@@ -285,7 +285,7 @@ export async function exchange(options: ExchangeOptions): Promise<Answer> {
         // HTTP does not pay for the TLS stack (README "Performance").
         const agent = agentFor(secure)
         // One that must not be repeated goes only on a connection idle for under FRESH_MS.
-        if (!READS.has(options.method)) prune(agent, FRESH_MS)
+        prune(agent, READS.has(options.method) ? READ_IDLE_MS : FRESH_MS)
         request = (secure ? process.getBuiltinModule('node:https') : http).request({
           ...common,
           host,

@@ -5,12 +5,13 @@
 // sockets are unref'd, so they never keep the process alive). What is added here:
 // - an idle clock per pooled socket, and an idle limit: the server's Keep-Alive hint less 1 s
 //   (Node's own rule), never more than READ_IDLE_MS;
-// - `prune`: before a request that must not be repeated (the create: a POST), every idle socket
-//   older than FRESH_MS (or half closed) is destroyed and taken out of the pool at once
-//   ('agentRemove'), so such a request only ever goes on a connection that answered well under a
-//   second ago, or on a new one. A failure on it is treated as today: once written it may have
-//   been taken, and it is never retried (transport.ts). The race with a server closing an idle
-//   connection is then (nearly) excluded rather than papered over by a retry.
+// - `prune`, before every request: each idle socket older than the limit of that request (or half
+//   closed) is destroyed and taken out of the pool at once ('agentRemove'). A request that must
+//   not be repeated (the create: a POST) has FRESH_MS: it only ever goes on a connection that
+//   answered well under a second ago, or on a new one. A failure on it is treated as today: once
+//   written it may have been taken, and it is never retried (transport.ts). The race with a
+//   server closing an idle connection is then (nearly) excluded rather than papered over by a
+//   retry. A read (GET) that meets that race is sent once more on a new connection (exchange.ts).
 // Never used through a proxy: exchange.ts keeps one connection per request there.
 import http from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
@@ -34,10 +35,9 @@ function clocked<T extends http.Agent>(agent: T): T {
   const keep = hooks.keepSocketAlive.bind(agent)
   const reuse = hooks.reuseSocket.bind(agent)
   hooks.keepSocketAlive = socket => {
+    // Node sets the server's Keep-Alive hint (less 1 s) as the socket's idle timeout; no timer of
+    // ours: `prune` applies READ_IDLE_MS and FRESH_MS when the next request comes.
     if (!keep(socket)) return false
-    // Node set the server's hint (less 1 s) as the idle timeout, or none: at most READ_IDLE_MS.
-    const hinted = socket.timeout ?? 0
-    socket.setTimeout(hinted > 0 ? Math.min(hinted, READ_IDLE_MS) : READ_IDLE_MS)
     idleSince.set(socket, Date.now())
     return true
   }
