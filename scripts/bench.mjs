@@ -36,7 +36,16 @@
 // --no-wait (skip part 2), --modules (no timing: list the built-in modules and files each set loads
 // beyond what `node -e 0` loads, from process.moduleLoadList).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync
+} from 'node:fs'
 import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, relative, resolve } from 'node:path'
@@ -106,6 +115,22 @@ function timed(argv, env, cwd) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'flow-bench-'))
+// Where the runner puts an action: /home/runner/work/_actions/<owner>/<repo>/<ref>/. The bundle
+// (and the floor) run from such a path, not from wherever this clone lives: on Node 24 a file at
+// a path this long costs about 2 MiB more peak RSS than one at a short path (Node's own path
+// functions get hot while it resolves the entry, and V8 compiles them), and the bench must not
+// depend on the clone's location. Node 20 shows no such difference.
+const RUNNER_DIR = join(work, 'home/runner/work/_actions/your-org/yunxiao-flow-action/v1')
+/** A copy of the directory of `entry` under RUNNER_DIR; gives the copied entry's path. */
+function atRunnerPath(entry) {
+  const to = join(RUNNER_DIR, basename(join(entry, '..')))
+  if (!existsSync(to)) cpSync(join(entry, '..'), to, { recursive: true })
+  return join(to, basename(entry))
+}
+mkdirSync(RUNNER_DIR, { recursive: true })
+const MAIN_RUN = atRunnerPath(MAIN_ENTRY)
+const POST_RUN = atRunnerPath(POST_ENTRY)
+const FLOOR_RUN = join(RUNNER_DIR, 'floor.cjs')
 const certs = makeCerts(work)
 const simOptions = {
   token: TOKEN,
@@ -156,7 +181,7 @@ let idleState
  */
 async function mainState(inputs, kill) {
   const before = sim.requests.length
-  const step = startStep({ entry: MAIN_ENTRY, inputs: { ...INPUT_DEFAULTS, ...inputs } })
+  const step = startStep({ entry: MAIN_RUN, inputs: { ...INPUT_DEFAULTS, ...inputs } })
   if (kill) {
     const read = () =>
       sim.requests.slice(before).some(q => q.method === 'GET' && /\/runs\/\d+$/.test(q.path))
@@ -331,7 +356,7 @@ const SETS = [
 ].filter(s => !opt('sets') || opt('sets').split(',').includes(s.name))
 
 const bareEnv = runnerEnv(work)
-writeFileSync(join(work, 'floor.cjs'), FLOOR_SCRIPT)
+writeFileSync(FLOOR_RUN, FLOOR_SCRIPT)
 
 /** The environment of one step of a set, and where its command files are. */
 async function stepEnv(set) {
@@ -359,8 +384,7 @@ function readResult(files, run) {
   }
 }
 
-const entryOf = set =>
-  set.reference ? join(work, 'floor.cjs') : set.post ? POST_ENTRY : MAIN_ENTRY
+const entryOf = set => (set.reference ? FLOOR_RUN : set.post ? POST_RUN : MAIN_RUN)
 
 const fmtMs = ms => `${ms.toFixed(1)} ms`
 const fmtMiB = kib => `${(kib / 1024).toFixed(1)} MiB`
@@ -453,7 +477,7 @@ async function measureWait() {
   const before = sim.requests.length
   const waited = await runStep({
     node: NODES[0].path,
-    entry: MAIN_ENTRY,
+    entry: MAIN_RUN,
     inputs: {
       ...INPUT_DEFAULTS,
       ...base,
@@ -505,7 +529,7 @@ try {
     node.label = `Node ${execFileSync(node.path, ['--version'], { encoding: 'utf8' }).trim().slice(1)}`
   }
   console.log(
-    `main: ${relative(ROOT, MAIN_ENTRY)}, post: ${relative(ROOT, POST_ENTRY)} (action.yml runs.main / runs.post)`
+    `main: ${relative(ROOT, MAIN_ENTRY)}, post: ${relative(ROOT, POST_ENTRY)} (action.yml runs.main / runs.post), run from a copy at ${RUNNER_DIR.slice(work.length + 1)}/`
   )
   console.log(
     `every step gets all ${Object.keys(INPUT_DEFAULTS).length} INPUT_ variables, ${Object.keys(bareEnv).length} runner variables and the command files`
