@@ -115,12 +115,16 @@ function timed(argv, env, cwd) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'flow-bench-'))
-// Where the runner puts an action: /home/runner/work/_actions/<owner>/<repo>/<ref>/. The bundle
+// Where the runner puts an action: `_actions/<owner>/<repo>/<ref>/` in its work folder, itself in
+// the runner user's home (a path of about 75 characters to dist/index.js). The bundle
 // (and the floor) run from such a path, not from wherever this clone lives: on Node 24 a file at
 // a path this long costs about 2 MiB more peak RSS than one at a short path (Node's own path
 // functions get hot while it resolves the entry, and V8 compiles them), and the bench must not
 // depend on the clone's location. Node 20 shows no such difference.
-const RUNNER_DIR = join(work, 'home/runner/work/_actions/your-org/yunxiao-flow-action/v1')
+const RUNNER_DIR = join(
+  work,
+  ...['home', 'runner', 'work', '_actions', 'your-org', 'yunxiao-flow-action', 'v1']
+)
 /** A copy of the directory of `entry` under RUNNER_DIR; gives the copied entry's path. */
 function atRunnerPath(entry) {
   const to = join(RUNNER_DIR, basename(join(entry, '..')))
@@ -529,7 +533,7 @@ try {
     node.label = `Node ${execFileSync(node.path, ['--version'], { encoding: 'utf8' }).trim().slice(1)}`
   }
   console.log(
-    `main: ${relative(ROOT, MAIN_ENTRY)}, post: ${relative(ROOT, POST_ENTRY)} (action.yml runs.main / runs.post), run from a copy at ${RUNNER_DIR.slice(work.length + 1)}/`
+    `main: ${relative(ROOT, MAIN_ENTRY)}, post: ${relative(ROOT, POST_ENTRY)} (action.yml runs.main / runs.post), run from a copy at a path like the runner's (${relative(work, MAIN_RUN)})`
   )
   console.log(
     `every step gets all ${Object.keys(INPUT_DEFAULTS).length} INPUT_ variables, ${Object.keys(bareEnv).length} runner variables and the command files`
