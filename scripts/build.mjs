@@ -27,93 +27,45 @@ writeFileSync('dist/package.json', '{ "type": "commonjs" }\n')
 // dynamic import of a bundled module into a lazy require, and the chunk is loaded with require(),
 // relative to dist/. __tests__/dist.test.ts fails if any dist/*.js holds a dynamic import().
 
-// The YAML reading (src/action/yaml-mapping.ts and js-yaml) stays out of index.js: mapping.ts
-// imports it lazily, only when a mapping input is set, and it is built into dist/yaml-mapping.js.
-const yamlMappingApart = {
-  name: 'yaml-mapping-apart',
-  setup(b) {
-    b.onResolve({ filter: /\/yaml-mapping\.js$/ }, args =>
-      args.importer.includes('/src/action/') && args.kind === 'dynamic-import'
-        ? { path: 'yaml-mapping', namespace: 'yaml-mapping-chunk' }
-        : undefined
-    )
-    b.onLoad({ filter: /.*/, namespace: 'yaml-mapping-chunk' }, () => ({
-      contents: "module.exports = require('./yaml-mapping.js')",
-      loader: 'js'
-    }))
-    b.onResolve({ filter: /.*/, namespace: 'yaml-mapping-chunk' }, args => ({
-      path: args.path,
-      external: true
-    }))
+/**
+ * An esbuild plugin that keeps a module out of the bundle as the chunk dist/<chunk>.js: a dynamic
+ * import of a file matching `file`, from an importer `from` accepts, becomes a small CommonJS
+ * module that requires the chunk.
+ */
+function chunkApart(chunk, file, from) {
+  const namespace = `${chunk}-chunk`
+  return {
+    name: `${chunk}-apart`,
+    setup(b) {
+      b.onResolve({ filter: file }, args =>
+        from(args.importer) && args.kind === 'dynamic-import'
+          ? { path: chunk, namespace }
+          : undefined
+      )
+      b.onLoad({ filter: /.*/, namespace }, () => ({
+        contents: `module.exports = require('./${chunk}.js')`,
+        loader: 'js'
+      }))
+      b.onResolve({ filter: /.*/, namespace }, args => ({ path: args.path, external: true }))
+    }
   }
 }
+const fromAction = importer => importer.includes('/src/action/')
 
-// src/github/ stays out of index.js: src/action/github.ts imports it lazily, and it is built into
-// dist/github.js. The lazy import resolves to a small CommonJS module of the bundle that requires
-// the chunk, so that esbuild turns it into a lazy require() (an import() in a CommonJS file would
-// start Node's ES module loader).
-const githubApart = {
-  name: 'github-apart',
-  setup(b) {
-    b.onResolve({ filter: /\/github\/index\.js$/ }, args =>
-      args.importer.includes('/src/action/') && args.kind === 'dynamic-import'
-        ? { path: 'github', namespace: 'github-chunk' }
-        : undefined
-    )
-    b.onLoad({ filter: /.*/, namespace: 'github-chunk' }, () => ({
-      contents: "module.exports = require('./github.js')",
-      loader: 'js'
-    }))
-    b.onResolve({ filter: /.*/, namespace: 'github-chunk' }, args => ({
-      path: args.path,
-      external: true
-    }))
-  }
-}
-
-// src/action/run-control.ts (pipeline-name, run-id, manual gates) stays out of index.js the same way:
-// main.ts and follow.ts import it lazily, only when pipeline-name or run-id is set or a run is
-// followed, and it is built into dist/run-control.js (it imports no @actions/* module).
-const runControlApart = {
-  name: 'run-control-apart',
-  setup(b) {
-    b.onResolve({ filter: /\/run-control\.js$/ }, args =>
-      args.importer.includes('/src/action/') && args.kind === 'dynamic-import'
-        ? { path: 'run-control', namespace: 'run-control-chunk' }
-        : undefined
-    )
-    b.onLoad({ filter: /.*/, namespace: 'run-control-chunk' }, () => ({
-      contents: "module.exports = require('./run-control.js')",
-      loader: 'js'
-    }))
-    b.onResolve({ filter: /.*/, namespace: 'run-control-chunk' }, args => ({
-      path: args.path,
-      external: true
-    }))
-  }
-}
-
-// The post step's work (src/action/post-work.ts: the Flow client, settling, the GitHub part) is
-// built into dist/post-work.js and required by dist/post.js only when main left something undone:
-// the post step of a job with nothing to do loads a few KiB and exits (README "Performance").
-const postWorkApart = {
-  name: 'post-work-apart',
-  setup(b) {
-    b.onResolve({ filter: /\/post-work\.js$/ }, args =>
-      args.importer.endsWith('/src/action/post.ts') && args.kind === 'dynamic-import'
-        ? { path: 'post-work', namespace: 'post-work-chunk' }
-        : undefined
-    )
-    b.onLoad({ filter: /.*/, namespace: 'post-work-chunk' }, () => ({
-      contents: "module.exports = require('./post-work.js')",
-      loader: 'js'
-    }))
-    b.onResolve({ filter: /.*/, namespace: 'post-work-chunk' }, args => ({
-      path: args.path,
-      external: true
-    }))
-  }
-}
+// The YAML reading (src/action/yaml-mapping.ts and js-yaml): mapping.ts imports it lazily, only when
+// a mapping input is set.
+const yamlMappingApart = chunkApart('yaml-mapping', /\/yaml-mapping\.js$/, fromAction)
+// src/github/ (commit status, deployments, context-envs): src/action/github.ts imports it lazily.
+const githubApart = chunkApart('github', /\/github\/index\.js$/, fromAction)
+// src/action/run-control.ts (pipeline-name, run-id, manual gates): main.ts and follow.ts import it
+// lazily, only when pipeline-name or run-id is set or a run is followed (it imports no @actions/*).
+const runControlApart = chunkApart('run-control', /\/run-control\.js$/, fromAction)
+// The post step's work (src/action/post-work.ts: the Flow client, settling, the GitHub part),
+// required by dist/post.js only when main left something undone: the post step of a job with
+// nothing to do loads a few KiB and exits (README "Performance").
+const postWorkApart = chunkApart('post-work', /\/post-work\.js$/, importer =>
+  importer.endsWith('/src/action/post.ts')
+)
 
 // The @actions/* modules have no side effects at load; saying so lets esbuild drop the parts this
 // action does not use (the job summary helper and its node:fs/promises, OIDC, platform details).
