@@ -35,7 +35,7 @@
 // this|24 (only the Node running the bench, or only Node 24), --entry FILE / --post-entry FILE (other bundles, e.g. one built with ncc),
 // --no-wait (skip part 2), --modules (no timing: list the built-in modules and files each set loads
 // beyond what `node -e 0` loads, from process.moduleLoadList).
-import { execFileSync, spawn, spawnSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import {
   cpSync,
   existsSync,
@@ -50,6 +50,7 @@ import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { basename, join, relative, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
+import { hasOpenssl, makeCertificates } from '../simulator/certs.js'
 import { startFlowSimulator } from '../simulator/flow-simulator.js'
 import {
   ROOT,
@@ -216,61 +217,9 @@ req.end('{}')
 
 /** A CA and a certificate for 127.0.0.1 signed by it (openssl), or undefined without openssl. */
 function makeCerts(dir) {
-  const openssl = args => spawnSync('openssl', args, { cwd: dir, stdio: 'pipe' })
-  if (openssl(['version']).status !== 0) return undefined
-  const steps = [
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'ca.key',
-      '-subj',
-      '/CN=bench CA',
-      '-days',
-      '2',
-      '-out',
-      'ca.pem'
-    ],
-    [
-      'req',
-      '-newkey',
-      'rsa:2048',
-      '-nodes',
-      '-keyout',
-      'leaf.key',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-out',
-      'leaf.csr'
-    ],
-    [
-      'x509',
-      '-req',
-      '-in',
-      'leaf.csr',
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-days',
-      '2',
-      '-extfile',
-      'leaf.ext',
-      '-out',
-      'leaf.pem'
-    ]
-  ]
-  writeFileSync(join(dir, 'leaf.ext'), 'subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\n')
-  for (const step of steps) {
-    const r = openssl(step)
-    if (r.status !== 0) throw new Error(`openssl ${step[0]} failed: ${r.stderr}`)
-  }
-  const read = f => readFileSync(join(dir, f), 'utf8')
-  return { caFile: join(dir, 'ca.pem'), key: read('leaf.key'), cert: read('leaf.pem') }
+  if (!hasOpenssl()) return undefined
+  const made = makeCertificates(dir, 'bench CA', { leaf: 'IP:127.0.0.1' })
+  return { caFile: made.caFile, key: made.leaves.leaf.key, cert: made.leaves.leaf.cert }
 }
 
 const createUrl = server => `${server.url}/oapi/v1/flow/organizations/bench-org/pipelines/1/runs`

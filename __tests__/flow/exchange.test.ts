@@ -3,11 +3,12 @@
 // whether anything was sent. Certificates are made with openssl at test time.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { ExchangeErrorFields } from '../../src/flow/exchange.js'
 import { makeCerts, type Certs } from '../hostile/support/certs.js'
+import { bundleDriver } from '../support/driver.js'
 import {
   drip,
   flood,
@@ -28,9 +29,8 @@ const running: Running[] = []
 beforeAll(async () => {
   certs = makeCerts()
   dir = mkdtempSync(join(tmpdir(), 'exchange-driver-'))
-  const entry = join(dir, 'driver.ts')
-  writeFileSync(
-    entry,
+  driver = await bundleDriver(
+    dir,
     `import { exchange } from ${JSON.stringify(resolve('src/flow/exchange.ts'))}
 const o = JSON.parse(process.argv[2])
 const abort = new AbortController()
@@ -45,17 +45,6 @@ exchange({ method: 'GET', url: new URL(o.url), headers: { 'x-yunxiao-token': 'pt
   .then(r => { console.log(JSON.stringify({ ...r, ms: Date.now() - started })); setTimeout(() => process.exit(0), o.lingerMs ?? 0) })
 `
   )
-  driver = join(dir, 'driver.cjs')
-  const esbuild = await import('esbuild')
-  await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: driver,
-    logLevel: 'silent'
-  })
 })
 afterEach(async () => {
   for (const r of running.splice(0)) await r.close()

@@ -6,13 +6,14 @@
 // socket; idle pooled connections do not keep the process alive.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { ExchangeErrorFields } from '../../src/flow/exchange.js'
 import { makeCerts, type Certs } from '../hostile/support/certs.js'
+import { bundleDriver } from '../support/driver.js'
 import { startProxy } from '../hostile/support/servers.js'
 
 interface Step {
@@ -39,9 +40,8 @@ const closers: (() => Promise<void>)[] = []
 beforeAll(async () => {
   certs = makeCerts()
   dir = mkdtempSync(join(tmpdir(), 'pool-driver-'))
-  const entry = join(dir, 'driver.ts')
-  writeFileSync(
-    entry,
+  driver = await bundleDriver(
+    dir,
     `import { exchange } from ${JSON.stringify(resolve('src/flow/exchange.ts'))}
 import { agentFor } from ${JSON.stringify(resolve('src/flow/pool.ts'))}
 const steps = JSON.parse(process.argv[2])
@@ -64,17 +64,6 @@ const listeners = () => [false, true].flatMap(tls => Object.values(agentFor(tls)
 })()
 `
   )
-  driver = join(dir, 'driver.cjs')
-  const esbuild = await import('esbuild')
-  await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    outfile: driver,
-    logLevel: 'silent'
-  })
 })
 afterEach(async () => {
   for (const close of closers.splice(0)) await close()

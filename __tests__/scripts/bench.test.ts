@@ -3,12 +3,13 @@
 // fails), on both Nodes, and the table, the bundle sizes and a verdict are printed. No figure is
 // asserted: timings on a shared machine say nothing in one round (budgets are the bench's job).
 import { describe, it, expect } from '@jest/globals'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { join } from 'node:path'
+import { hasOpenssl } from '../../simulator/certs.js'
 import { ROOT } from '../../simulator/runner.js'
 
 // The TLS sets run when openssl can make the simulator's certificate (the bench says when not).
-const HAS_OPENSSL = spawnSync('openssl', ['version']).status === 0
+const HAS_OPENSSL = hasOpenssl()
 const SETS = [
   'floor',
   'envs+branches',
