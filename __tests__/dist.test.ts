@@ -3,12 +3,17 @@
 // +10 MiB, README "Performance"): split chunks are loaded with require(). The files are parsed with
 // the TypeScript parser rather than searched as text, since minified code may hold "import(" inside
 // a string and may write a call in any spacing.
-import { describe, it, expect } from '@jest/globals'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { beforeAll, describe, it, expect } from '@jest/globals'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { builtinModules, createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { build } from 'esbuild'
 import ts from 'typescript'
-import { ROOT } from '../simulator/runner.js'
+import { jsYamlRegions } from '../scripts/js-yaml-parser.js'
+import { ROOT, actionEntries, runStep } from '../simulator/runner.js'
+import { escapeData } from '../src/action/commands.js'
+import { oneLine } from '../src/common/logger.js'
 
 const DIST = join(ROOT, 'dist')
 
@@ -62,8 +67,23 @@ describe('the detector', () => {
 })
 
 describe('dist/', () => {
-  it('has the entry and the YAML chunk', () => {
-    expect(bundles).toEqual(expect.arrayContaining(['index.js', 'yaml-mapping.js']))
+  it("has action.yml's entries", () => {
+    const { main, post } = actionEntries()
+    expect([main, post]).toEqual([join(DIST, 'index.js'), join(DIST, 'post.js')])
+    expect(bundles).toEqual(expect.arrayContaining(['index.js', 'post.js']))
+  })
+
+  it("bundles exactly package.json's dependencies, at their versions (dist/licenses.txt lists them)", () => {
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>
+    }
+    const listed = readFileSync(join(DIST, 'licenses.txt'), 'utf8')
+      .split('\n')
+      .map(line => line.match(/^((?:@[\w.-]+\/)?[\w.-]+)@(\d\S*)$/))
+      .filter(m => m !== null)
+      .map(m => `${m[1]}@${m[2]}`)
+    const wanted = Object.entries(pkg.dependencies).map(([name, version]) => `${name}@${version}`)
+    expect(listed.sort()).toEqual(wanted.sort())
   })
 
   it.each(bundles)('%s has no dynamic import()', name => {
@@ -86,24 +106,35 @@ describe('dist/', () => {
     )
     expect(bad).toEqual([])
   })
+})
 
-  // The chunk is src/action/yaml-mapping.ts with only the parser's part of js-yaml (scripts/build.mjs
-  // picks its regions); the sources are tested with all of js-yaml. Both must read every text alike.
-  const chunk = (): typeof import('../src/action/yaml-mapping.js') =>
-    createRequire(import.meta.url)(
-      join(DIST, 'yaml-mapping.js')
-    ) as typeof import('../src/action/yaml-mapping.js')
-
-  it('the YAML chunk has what mapping.ts takes from it', () => {
-    const source = readFileSync(join(ROOT, 'src/action/mapping.ts'), 'utf8')
-    const taken = [
-      ...source.matchAll(/const \{ (\w+) \} = await import\('\.\/yaml-mapping\.js'\)/g)
-    ]
-    expect(taken.map(m => m[1]).sort()).toEqual(['readDataMapping', 'readStringMapping'])
-    for (const [, name] of taken) expect(typeof chunk()[name as 'readDataMapping']).toBe('function')
+// The YAML reading is src/action/yaml-mapping.ts with only the parser's part of js-yaml
+// (scripts/js-yaml-parser.js picks its regions and patches it), bundled into dist/index.js; the
+// sources are tested with all of js-yaml. Both must read every text alike: checked here on a bundle
+// of yaml-mapping.ts made with the build's own plugin, and, for envs, through dist/index.js itself.
+describe('the YAML reading as bundled', () => {
+  type Reading = typeof import('../src/action/yaml-mapping.js')
+  let bundled: Reading
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'yaml-bundle-'))
+    try {
+      const file = join(dir, 'yaml-mapping.cjs')
+      await build({
+        entryPoints: [join(ROOT, 'src/action/yaml-mapping.ts')],
+        bundle: true,
+        format: 'cjs',
+        platform: 'node',
+        outfile: file,
+        plugins: [jsYamlRegions()],
+        logLevel: 'error'
+      })
+      bundled = createRequire(import.meta.url)(file) as Reading
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
-  it.each([
+  const TEXTS = [
     'A: 3\nB: 1.0\nC: 0x10\nD: +12\nE: 1e3\nF: .inf\nG: 007\nH: 12345678901234567890',
     'A: false\nB: True\nC: ~\nD: null\nE:\nF: ""\nG: yes\nH: 2024-01-01',
     'A: "a: b"\nB: \'it\'\'s\'\nC: "\\u00e9t\\u00e9"\nD: !!str 12\nE: 1 # note',
@@ -144,41 +175,79 @@ describe('dist/', () => {
     'a: &a [1, *a]',
     'A: *nope',
     `a: ${'['.repeat(101)}${']'.repeat(101)}`
-  ])('the YAML chunk reads %j as the sources do', async text => {
-    const source = await import('../src/action/yaml-mapping.js')
-    const view = (read: (text: string) => unknown): unknown => {
-      try {
-        return { value: read(text) }
-      } catch (error) {
-        return { error: (error as Error).message }
-      }
+  ]
+  const view = (read: (text: string) => unknown, text: string): unknown => {
+    try {
+      return { value: read(text) }
+    } catch (error) {
+      return { error: (error as Error).message }
     }
+  }
+
+  it('has what mapping.ts takes from it', () => {
+    const source = readFileSync(join(ROOT, 'src/action/mapping.ts'), 'utf8')
+    const taken = [
+      ...source.matchAll(/const \{ (\w+) \} = await import\('\.\/yaml-mapping\.js'\)/g)
+    ]
+    expect(taken.map(m => m[1]).sort()).toEqual(['readDataMapping', 'readStringMapping'])
+    for (const [, name] of taken) expect(typeof bundled[name as keyof Reading]).toBe('function')
+  })
+
+  it.each(TEXTS)('reads %j as the sources do', async text => {
+    const source = await import('../src/action/yaml-mapping.js')
     for (const name of ['readStringMapping', 'readDataMapping'] as const) {
-      expect(view(chunk()[name])).toStrictEqual(view(source[name]))
+      expect(view(bundled[name], text)).toStrictEqual(view(source[name], text))
     }
   })
 
-  it('no tag makes the YAML chunk build anything but text (a string mapping) or refuse (data)', () => {
+  it('no tag makes it build anything but text (a string mapping) or refuse (data)', () => {
     const text = 'A: !!binary aGk=\nB: !!timestamp 2024-01-01\nC: !!js/function "() => 1"\nD: !x y'
-    expect(chunk().readStringMapping(text)).toStrictEqual({
+    expect(bundled.readStringMapping(text)).toStrictEqual({
       A: 'aGk=',
       B: '2024-01-01',
       C: '() => 1',
       D: 'y'
     })
     for (const line of text.split('\n')) {
-      expect(() => chunk().readDataMapping(line)).toThrow(/is not supported here/)
+      expect(() => bundled.readDataMapping(line)).toThrow(/is not supported here/)
     }
   })
 
-  it('index.js loads the YAML chunk with require("./yaml-mapping.js"), and has no YAML parser itself', () => {
+  it("dist/index.js holds it (js-yaml's parser, not its dumper) and requires no file for it", () => {
     const index = readFileSync(join(DIST, 'index.js'), 'utf8')
-    expect(loadsIn(index)).toContainEqual({
-      kind: 'require',
-      target: './yaml-mapping.js',
-      literal: true
+    // (Checked with includes: a failing toMatch would print the whole bundle.)
+    expect(index.includes('end of the stream or a document separator is expected')).toBe(true)
+    expect(index.includes('unacceptable kind of an object to dump')).toBe(false)
+    const ours = loadsIn(index).filter(l => l.target.startsWith('.'))
+    expect(ours.map(l => l.target).sort()).toEqual(['./github.js', './run-control.js'])
+  })
+
+  // dist/index.js itself, as the runner runs it (dry-run: nothing is sent): envs read as the
+  // sources read them, or refused with the sources' words. (Inputs are trimmed, as @actions/core's
+  // getInput trims them: src/action/inputs.ts.)
+  it.each(TEXTS)('envs: %j, through dist/index.js', async text => {
+    const source = await import('../src/action/yaml-mapping.js')
+    const expected = view(source.readStringMapping, text.trim()) as {
+      value?: object
+      error?: string
+    }
+    const result = await runStep({
+      inputs: {
+        token: 'pt-distYamlToken01',
+        'organization-id': 'org',
+        'pipeline-id': '1',
+        'dry-run': 'true',
+        envs: text
+      }
     })
-    expect(index).not.toContain('parseEvents')
-    expect(index).not.toContain('maxDepth')
+    if (expected.error !== undefined) {
+      expect(result.code).toBe(1)
+      expect(result.stdout).toContain(`Input "envs": ${escapeData(oneLine(expected.error))}`)
+    } else {
+      expect(result.code).toBe(0)
+      const envs = (JSON.parse(result.outputs.params || '{}') as { envs?: object }).envs
+      const value = expected.value as Record<string, string>
+      expect(envs ?? {}).toStrictEqual(value)
+    }
   })
 })

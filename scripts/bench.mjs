@@ -98,11 +98,14 @@ function timed(argv, env, cwd) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
     // %M: the child's ru_maxrss from wait4, in KiB. On a line of its own, after anything it printed.
+    // stdout is a pipe, read and let go, as the runner's is (Node writes to a pipe through a
+    // socket, and to /dev/null through another stream: they do not cost the same).
     const child = spawn(TIME, ['-f', '\nmaxrss=%M', ...argv], {
       env,
       cwd,
-      stdio: ['ignore', 'ignore', 'pipe']
+      stdio: ['ignore', 'pipe', 'pipe']
     })
+    child.stdout.resume()
     let stderr = ''
     child.stderr.on('data', c => (stderr += c))
     child.on('error', reject)

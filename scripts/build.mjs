@@ -3,8 +3,8 @@
 //   sooner than an ES module one; @actions/core is an ES module, which esbuild turns into
 //   CommonJS, keeping only what the action calls (its command writers: no @actions/http-client,
 //   no node:crypto; see the side-effect plugin below).
-// - dist/yaml-mapping.js: src/action/yaml-mapping.ts with js-yaml's YAML parser, required (never
-//   import()ed) only when a mapping input (envs, params, ...) is set.
+//   The YAML reading (src/action/yaml-mapping.ts and js-yaml's parser) is in it, run only when a
+//   mapping input (envs, params, ...) is set (see below).
 // - dist/github.js: src/github/ (commit status, deployments, context-envs), required only when one
 //   of the GitHub inputs is set.
 // - dist/run-control.js: src/action/run-control.ts (pipeline-name, run-id, manual gates), required
@@ -12,8 +12,8 @@
 // - dist/post.js: the post step's own entry, and dist/post-work.js, what it loads when it has work
 //   (see below).
 import { build } from 'esbuild'
+import { jsYamlRegions } from './js-yaml-parser.js'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
-import { resolve } from 'node:path'
 
 rmSync('dist', { recursive: true, force: true })
 mkdirSync('dist')
@@ -52,9 +52,6 @@ function chunkApart(chunk, file, from) {
 }
 const fromAction = importer => importer.includes('/src/action/')
 
-// The YAML reading (src/action/yaml-mapping.ts and js-yaml): mapping.ts imports it lazily, only when
-// a mapping input is set.
-const yamlMappingApart = chunkApart('yaml-mapping', /\/yaml-mapping\.js$/, fromAction)
 // src/github/ (commit status, deployments, context-envs): src/action/github.ts imports it lazily.
 const githubApart = chunkApart('github', /\/github\/index\.js$/, fromAction)
 // src/action/run-control.ts (pipeline-name, run-id, manual gates): main.ts and follow.ts import it
@@ -65,6 +62,11 @@ const runControlApart = chunkApart('run-control', /\/run-control\.js$/, fromActi
 // nothing to do loads a few KiB and exits (README "Performance").
 const postWorkApart = chunkApart('post-work', /\/post-work\.js$/, importer =>
   importer.endsWith('/src/action/post.ts')
+)
+// What post-work.ts loads only to finish a commit status or deployment main left pending
+// (src/action/post-github.ts: it reads all the inputs again, YAML ones included).
+const postGithubApart = chunkApart('post-github', /\/post-github\.js$/, importer =>
+  importer.endsWith('/src/action/post-work.ts')
 )
 
 // The @actions/* modules have no side effects at load; saying so lets esbuild drop the parts this
@@ -108,6 +110,12 @@ const common = {
   logLevel: 'warning'
 }
 
+// The YAML reading is bundled into dist/index.js, not split apart: mapping.ts imports
+// src/action/yaml-mapping.ts lazily, so esbuild wraps it (and js-yaml) in a function run on first
+// use, and a trigger without a mapping input only parses its text. As a file of its own, it cost a
+// run with a mapping input on Node 24 0.5 to 1 MiB more peak memory: Node resolves a required file
+// at the runner's long path with path functions that get hot enough for V8 to compile them with
+// Maglev (README "Performance"). Of js-yaml, only the parser is bundled (scripts/js-yaml-parser.js).
 // Entries bundled apart (no code shared at run time): dist/index.js for the main step, and
 // dist/post.js (with its work in dist/post-work.js) for the post step, which runs in every job that
 // uses the action and must start small. Neither post file has a path to CreatePipelineRun
@@ -117,14 +125,16 @@ const main = await build({
   entryPoints: {
     index: 'src/index.ts',
     post: 'src/post.ts',
-    'post-work': 'src/action/post-work.ts'
+    'post-work': 'src/action/post-work.ts',
+    'post-github': 'src/action/post-github.ts'
   },
   outdir: 'dist',
   plugins: [
-    yamlMappingApart,
+    jsYamlRegions(),
     githubApart,
     runControlApart,
     postWorkApart,
+    postGithubApart,
     actionsWithoutSideEffects
   ]
 })
@@ -138,111 +148,11 @@ const runControl = await build({
   entryPoints: { 'run-control': 'src/action/run-control.ts' },
   outdir: 'dist'
 })
-// The YAML chunk (dist/yaml-mapping.js) holds src/action/yaml-mapping.ts and, of js-yaml, only the
-// parser: the names src/ uses of it (every `jsYaml.<name>` in a file that imports 'js-yaml':
-// parseEvents, getScalarValue and their constants). js-yaml is one ES module file made of
-// `//#region src/...` parts; bundled whole and tree-shaken, esbuild still keeps most of its loader
-// and dumper (top-level schemas and regular expressions it cannot prove free of side effects):
-// 41 KiB. So only the regions the parser needs are bundled (22 KiB, loaded about 1 ms sooner). The
-// build fails if a region is missing, or a kept region names something declared in a region left
-// out; __tests__/dist.test.ts checks that the chunk reads texts as the sources (with all of js-yaml)
-// do.
-const JS_YAML = resolve('node_modules/js-yaml/dist/js-yaml.mjs')
-const JS_YAML_REGIONS = [
-  'src/common/snippet.ts',
-  'src/common/exception.ts',
-  'src/parser/events.ts',
-  'src/parser/parser_scalar.ts',
-  'src/parser/parser.ts'
-]
-function jsYamlParser(names) {
-  const regions = readFileSync(JS_YAML, 'utf8')
-    .split(/^(?=\/\/#region )/m)
-    .map(text => ({ name: text.match(/^\/\/#region (\S+)/)?.[1], text }))
-  const declared = new Map()
-  for (const region of regions)
-    for (const m of region.text.matchAll(/^(?:var|let|const|function\*?|class) ([\w$]+)/gm))
-      declared.set(m[1], region.name)
-  const kept = regions.filter(region => JS_YAML_REGIONS.includes(region.name))
-  const problems = JS_YAML_REGIONS.filter(
-    name => kept.filter(region => region.name === name).length !== 1
-  ).map(name => `region ${name} is not there once`)
-  for (const region of kept) {
-    const code = region.text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '')
-    for (const word of new Set(code.match(/(?<![\w$.])[A-Za-z_$][\w$]*/g)))
-      if (declared.has(word) && !JS_YAML_REGIONS.includes(declared.get(word)))
-        problems.push(`${region.name} uses ${word}, declared in ${declared.get(word)}`)
-  }
-  for (const name of names)
-    if (!JS_YAML_REGIONS.includes(declared.get(name)))
-      problems.push(`${name} is not declared in the regions kept`)
-  if (problems.length)
-    throw new Error(`js-yaml's ${JS_YAML} changed; review JS_YAML_REGIONS:\n${problems.join('\n')}`)
-  // At load, js-yaml fills two 256-entry tables by calling simpleEscapeSequence() 512 times; on
-  // Node 24 that makes V8 compile it with Maglev: +2 MiB of peak memory on every run with a mapping
-  // input (README "Performance"). The tables only cache that function's answers, so it is called
-  // where they were read (for a backslash escape in a double-quoted scalar) and they are left out.
-  let text = kept.map(region => region.text).join('')
-  const patches = [
-    [
-      'var simpleEscapeCheck = new Array(256);\nvar simpleEscapeMap = new Array(256);\nfor (let i = 0; i < 256; i++) {\n\tsimpleEscapeCheck[i] = simpleEscapeSequence(i) ? 1 : 0;\n\tsimpleEscapeMap[i] = simpleEscapeSequence(i);\n}\n',
-      ''
-    ],
-    [
-      'else if (escaped < 256 && simpleEscapeCheck[escaped]) {\n\t\t\t\tresult += simpleEscapeMap[escaped];',
-      'else if (escaped < 256 && simpleEscapeSequence(escaped)) {\n\t\t\t\tresult += simpleEscapeSequence(escaped);'
-    ]
-  ]
-  for (const [from, to] of patches) {
-    if (text.split(from).length !== 2)
-      throw new Error(`js-yaml's ${JS_YAML} changed: "${from}" is not there once; review the patch`)
-    text = text.replace(from, to)
-  }
-  if (/simpleEscape(?:Check|Map)/.test(text))
-    throw new Error(
-      `js-yaml's ${JS_YAML} changed: its escape tables are still read; review the patch`
-    )
-  return `${text}\nexport { ${names.join(', ')} }\n`
-}
-function usedOf(pkg, variable) {
-  const names = new Set()
-  const walk = dir => {
-    for (const f of readdirSync(dir, { withFileTypes: true })) {
-      const path = `${dir}/${f.name}`
-      if (f.isDirectory()) walk(path)
-      else if (f.name.endsWith('.ts')) {
-        const text = readFileSync(path, 'utf8')
-        if (!text.includes(`import('${pkg}')`) && !text.includes(`from '${pkg}'`)) continue
-        for (const m of text.matchAll(new RegExp(`\\b${variable}\\.(\\w+)\\b`, 'g')))
-          names.add(m[1])
-      }
-    }
-  }
-  walk('src')
-  return [...names].sort()
-}
-const jsYamlUsed = usedOf('js-yaml', 'jsYaml')
-const jsYamlRegions = {
-  name: 'js-yaml-regions',
-  setup(b) {
-    b.onLoad({ filter: /[\\/]js-yaml[\\/]dist[\\/]js-yaml\.mjs$/ }, () => ({
-      contents: jsYamlParser(jsYamlUsed),
-      loader: 'js'
-    }))
-  }
-}
-const yamlMapping = await build({
-  ...common,
-  entryPoints: { 'yaml-mapping': 'src/action/yaml-mapping.ts' },
-  outdir: 'dist',
-  plugins: [jsYamlRegions]
-})
-
 // Licences of the bundled packages, as ncc's licenses.txt does: those with code in some dist/ file
 // (a package esbuild read but left out entirely, e.g. @actions/http-client, which @actions/core
 // imports for what this action does not use, is not bundled and not listed).
 const pkgs = new Set()
-for (const result of [main, yamlMapping, github, runControl]) {
+for (const result of [main, github, runControl]) {
   for (const output of Object.values(result.metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)

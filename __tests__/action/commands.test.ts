@@ -1,8 +1,11 @@
-// commands.ts: the file commands (outputs, state) written without @actions/core.
+// commands.ts: workflow commands and file commands (outputs, state) written without @actions/core,
+// byte for byte as @actions/core writes them (it is a devDependency for this comparison only).
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import * as core from '@actions/core'
+import * as commands from '../../src/action/commands.js'
 import { delimiterFor, fileCommand } from '../../src/action/commands.js'
 import { parseCommandFile } from '../../simulator/runner.js'
 
@@ -98,5 +101,79 @@ describe('fileCommand', () => {
     process.env.GITHUB_STATE = missing
     expect(() => fileCommand('STATE', 'run', 'x')).toThrow(`Missing file at path: ${missing}`)
     expect(existsSync(missing)).toBe(false)
+  })
+})
+
+describe('as @actions/core writes them', () => {
+  // Texts a server or a user could send: line breaks of every kind, escapes already escaped, command
+  // markers, property separators, non-ASCII, nothing at all.
+  const texts = [
+    'plain',
+    '',
+    'two\nlines\r\nand\rmore',
+    '%0A already %25 escaped %',
+    '::error::inside ::',
+    'a:b,c=d',
+    '云效 流水线 ✓ \u2028 \u0000',
+    '##[error]old form'
+  ]
+  /** What `write` put on stdout, with `out` emptied for the next. */
+  const said = (write: () => void): string => {
+    out.length = 0
+    write()
+    return out.join('')
+  }
+
+  it.each(texts)('%j: every command, with and without a title', text => {
+    const pairs: [() => void, () => void][] = [
+      [() => commands.info(text), () => core.info(text)],
+      [() => commands.debug(text), () => core.debug(text)],
+      [() => commands.addMask(text), () => core.setSecret(text)],
+      [() => commands.startGroup(text), () => core.startGroup(text)],
+      [() => commands.endGroup(), () => core.endGroup()]
+    ]
+    for (const kind of ['notice', 'warning', 'error'] as const) {
+      pairs.push([() => commands[kind](text), () => core[kind](text)])
+      // (Never an empty title, nor an empty output name below: for those @actions/core writes a
+      // stray space, `::notice ::text`, which the runner reads as the same command.)
+      for (const title of [text || 'x', 'Yunxiao Flow run started'])
+        pairs.push([() => commands[kind](text, { title }), () => core[kind](text, { title })])
+    }
+    for (const [ours, theirs] of pairs) expect(said(ours)).toBe(said(theirs))
+  })
+
+  it.each(texts)('%j: outputs and state without the runner file', text => {
+    delete process.env.GITHUB_OUTPUT
+    delete process.env.GITHUB_STATE
+    for (const name of ['params', text || 'x']) {
+      expect(said(() => fileCommand('OUTPUT', name, text))).toBe(
+        said(() => core.setOutput(name, text))
+      )
+      expect(said(() => fileCommand('STATE', name, text))).toBe(
+        said(() => core.saveState(name, text))
+      )
+    }
+  })
+
+  it.each(texts)('%j: outputs and state in the runner files read back alike', text => {
+    const ours = { GITHUB_OUTPUT: join(dir, 'ours-output'), GITHUB_STATE: join(dir, 'ours-state') }
+    const theirs = {
+      GITHUB_OUTPUT: join(dir, 'core-output'),
+      GITHUB_STATE: join(dir, 'core-state')
+    }
+    for (const files of [ours, theirs]) for (const f of Object.values(files)) writeFileSync(f, '')
+    const name = text.replace(/[\s:,=%#]/g, '') || 'empty'
+    Object.assign(process.env, ours)
+    fileCommand('OUTPUT', name, text)
+    fileCommand('STATE', name, text)
+    Object.assign(process.env, theirs)
+    core.setOutput(name, text)
+    core.saveState(name, text)
+    for (const kind of ['GITHUB_OUTPUT', 'GITHUB_STATE'] as const) {
+      const read = (file: string) => parseCommandFile(readFileSync(file, 'utf8'))
+      expect(read(ours[kind])).toEqual(read(theirs[kind]))
+      expect(read(ours[kind])).toEqual({ [name]: text })
+    }
+    expect(out).toEqual([])
   })
 })

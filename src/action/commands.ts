@@ -1,8 +1,11 @@
-// Workflow commands written straight to stdout, as @actions/core writes them, for the post entry,
-// which must start fast and so does without @actions/core (README "Performance"); and the file
-// commands (outputs, state) of both steps.
+// Workflow commands written to stdout and file commands (outputs, state), as @actions/core writes
+// them (__tests__/action/commands.test.ts holds the two side by side), for both steps. Not with
+// @actions/core itself: its command writers load node:os and copy module namespaces at start, and
+// its file commands load node:crypto (README "Performance").
 import { appendFileSync, existsSync } from 'node:fs'
-import { EOL } from 'node:os'
+
+/** The line ending @actions/core writes (os.EOL), without loading node:os. */
+export const EOL = process.platform === 'win32' ? '\r\n' : '\n'
 
 /** As @actions/core escapes a command's message: the runner turns these back. */
 export function escapeData(text: string): string {
@@ -18,20 +21,50 @@ export function info(line: string): void {
   write(line)
 }
 
+/**
+ * `::name key=value,...::message`: a workflow command, its message and property values escaped;
+ * properties without a value are left out, as @actions/core does.
+ */
+export function command(name: string, message = '', properties: Properties = {}): void {
+  const props = Object.entries(properties)
+    .filter((entry): entry is [string, string] => !!entry[1])
+    .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+    .join(',')
+  write(`::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`)
+}
+
+/** A command's properties: an annotation's title, an output's name. */
+export interface Properties {
+  title?: string
+  name?: string
+}
+
 export function debug(message: string): void {
-  write(`::debug::${escapeData(message)}`)
+  command('debug', message)
 }
 
-export function warning(message: string): void {
-  write(`::warning::${escapeData(message)}`)
+export function notice(message: string, properties?: Properties): void {
+  command('notice', message, properties)
 }
 
-export function error(message: string): void {
-  write(`::error::${escapeData(message)}`)
+export function warning(message: string, properties?: Properties): void {
+  command('warning', message, properties)
+}
+
+export function error(message: string, properties?: Properties): void {
+  command('error', message, properties)
 }
 
 export function addMask(secret: string): void {
-  write(`::add-mask::${escapeData(secret)}`)
+  command('add-mask', secret)
+}
+
+export function startGroup(name: string): void {
+  command('group', name)
+}
+
+export function endGroup(): void {
+  command('endgroup')
 }
 
 /** As @actions/core escapes a command's property (a name): also `:` and `,`. */
@@ -64,12 +97,11 @@ export function delimiterFor(
  * run outside a runner), as the older `::set-output::` / `::save-state::` command. Throws when the
  * variable names a file that does not exist.
  */
-export function fileCommand(command: 'OUTPUT' | 'STATE', name: string, value: string): void {
-  const file = process.env[`GITHUB_${command}`] || ''
+export function fileCommand(kind: 'OUTPUT' | 'STATE', name: string, value: string): void {
+  const file = process.env[`GITHUB_${kind}`] || ''
   if (!file) {
-    if (command === 'OUTPUT') process.stdout.write(EOL)
-    const verb = command === 'OUTPUT' ? 'set-output' : 'save-state'
-    write(`::${verb} name=${escapeProperty(name)}::${escapeData(value)}`)
+    if (kind === 'OUTPUT') process.stdout.write(EOL)
+    command(kind === 'OUTPUT' ? 'set-output' : 'save-state', value, { name })
     return
   }
   if (!existsSync(file)) throw new Error(`Missing file at path: ${file}`)

@@ -1,7 +1,6 @@
 // YAML or JSON mapping inputs (envs, running-branches, artifacts, params). The reading itself is
 // action/yaml-mapping.ts, with js-yaml's parser: it is imported only when such an input is set (most
-// triggers have none, and start-up stays fast; scripts/build.mjs builds it apart as
-// dist/yaml-mapping.js, required on first use). Errors are plain Errors saying what is wrong and
+// triggers have none; in dist/index.js it is code that runs on first use). Errors are plain Errors saying what is wrong and
 // where (line and column); settings.ts adds the input's name.
 
 /**
@@ -24,7 +23,7 @@ export async function parseStringMapping(text: string): Promise<Record<string, s
  * Keys anywhere are kept as written and must be unique. Only the core tags (!!str, !!int, !!float,
  * !!bool, !!null, !!map, !!seq, and `!`) are read, each only on a value it fits; any other tag
  * (!!binary, !!timestamp, !!set, a custom one) is an error: no tag builds anything but JSON data.
- * Aliases resolve, within the `yaml` package's limits against alias bombs (see yaml-mapping.ts).
+ * Aliases resolve, within limits against alias bombs (see yaml-mapping.ts).
  */
 export async function parseDataMapping(text: string): Promise<Record<string, unknown>> {
   const { readDataMapping } = await import('./yaml-mapping.js')

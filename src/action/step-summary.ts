@@ -3,7 +3,7 @@
 // "Performance"); appending Markdown is all it would do here.
 import { hide, warning } from './log.js'
 import { appendFileSync } from 'node:fs'
-import { EOL } from 'node:os'
+import { EOL } from './commands.js'
 import { messageOf } from '../common/logger.js'
 
 /** Appends `markdown`, cleaned (log.ts: secrets in every form, Markdown-escaped included). */

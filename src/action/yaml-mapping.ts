@@ -1,6 +1,6 @@
 // Reads the YAML or JSON text of a mapping input (envs, running-branches, artifacts, params); the
 // rules are in action/mapping.ts, which loads this module, and with it js-yaml, only when such an
-// input is set (built apart as dist/yaml-mapping.js, see scripts/build.mjs).
+// input is set (bundled into dist/index.js with only js-yaml's parser: scripts/js-yaml-parser.js).
 // JSON is YAML 1.2, so one parser reads both: js-yaml's event parser (parseEvents). It checks the
 // syntax and reports every node with its place in the text; this module builds the mapping from
 // those events, so that a scalar can be kept as written (`1.0` stays "1.0") and each rule is in one

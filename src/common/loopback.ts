@@ -7,7 +7,9 @@ export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1')
   if (host === 'localhost') return true
   if (isIPv4(host)) return host.startsWith('127.')
-  if (!isIPv6(host)) return false
+  // Every IPv6 address has a colon; asking isIPv6 only then spares compiling its long regular
+  // expression for a host name.
+  if (!host.includes(':') || !isIPv6(host)) return false
   let normal: string
   try {
     normal = new URL(`http://[${host}]/`).hostname.slice(1, -1)

@@ -13,7 +13,8 @@
 //   server closing an idle connection is then (nearly) excluded rather than papered over by a
 //   retry. A read (GET) that meets that race is sent once more on a new connection (exchange.ts).
 // Never used through a proxy: exchange.ts keeps one connection per request there.
-import http from 'node:http'
+import { Agent } from 'node:http'
+import type { AgentOptions, ClientRequest } from 'node:http'
 import type { Agent as HttpsAgent } from 'node:https'
 import type { Socket } from 'node:net'
 
@@ -26,11 +27,11 @@ const idleSince = new WeakMap<Socket, number>()
 
 interface Hooks {
   keepSocketAlive(socket: Socket): boolean
-  reuseSocket(socket: Socket, request: http.ClientRequest): void
+  reuseSocket(socket: Socket, request: ClientRequest): void
 }
 
 /** Node's documented hooks of an Agent, wrapped: the idle clock and limit. */
-function clocked<T extends http.Agent>(agent: T): T {
+function clocked<T extends Agent>(agent: T): T {
   const hooks = agent as unknown as Hooks
   const keep = hooks.keepSocketAlive.bind(agent)
   const reuse = hooks.reuseSocket.bind(agent)
@@ -50,19 +51,19 @@ function clocked<T extends http.Agent>(agent: T): T {
   return agent
 }
 
-let plain: http.Agent | undefined
+let plain: Agent | undefined
 let secure: HttpsAgent | undefined
 
-const OPTIONS: http.AgentOptions = { keepAlive: true, scheduling: 'lifo' }
+const OPTIONS: AgentOptions = { keepAlive: true, scheduling: 'lifo' }
 
 /** The pooling agent of a protocol (node:https is loaded only for an https:// URL). */
-export function agentFor(tls: boolean): http.Agent {
-  if (!tls) return (plain ??= clocked(new http.Agent(OPTIONS)))
+export function agentFor(tls: boolean): Agent {
+  if (!tls) return (plain ??= clocked(new Agent(OPTIONS)))
   return (secure ??= clocked(new (process.getBuiltinModule('node:https').Agent)(OPTIONS)))
 }
 
 /** Destroys and unpools every idle socket of `agent` idle longer than `maxIdleMs` (or half closed). */
-export function prune(agent: http.Agent, maxIdleMs: number): void {
+export function prune(agent: Agent, maxIdleMs: number): void {
   const now = Date.now()
   for (const sockets of Object.values(agent.freeSockets)) {
     for (const socket of [...(sockets ?? [])]) {

@@ -3,7 +3,8 @@
 // the `tunnel` package that @actions/http-client uses, whose socket an abandoned request never
 // reached (the request hung on a proxy that never answered CONNECT) and whose `new Buffer` printed
 // Node's DEP0005 warning.
-import http from 'node:http'
+import { STATUS_CODES, request as httpRequest } from 'node:http'
+import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ProxySetting } from './proxy.js'
 import { ExchangeError } from './exchange.js'
@@ -31,8 +32,8 @@ export function openTunnel(
   onStage('proxy')
   return new Promise<Socket>((resolve, reject) => {
     const request = (
-      proxy.protocol === 'https:' ? process.getBuiltinModule('node:https') : http
-    ).request({
+      proxy.protocol === 'https:' ? process.getBuiltinModule('node:https').request : httpRequest
+    )({
       host: proxy.host,
       port: proxy.port,
       method: 'CONNECT',
@@ -45,7 +46,7 @@ export function openTunnel(
     track(() => request.destroy())
     const fail = (code: string, detail: string, permanent: boolean, hint?: string) =>
       reject(new ExchangeError(detail, { code, stage: 'proxy', sent: false, permanent, hint }))
-    request.once('connect', (answer: http.IncomingMessage, socket: Socket, head: Buffer) => {
+    request.once('connect', (answer: IncomingMessage, socket: Socket, head: Buffer) => {
       track(() => socket.destroy())
       // Its errors reach whoever uses it next (the TLS layer or the request); none may go unheard.
       socket.on('error', () => undefined)
@@ -67,7 +68,7 @@ export function openTunnel(
             : `The proxy refused the credentials in ${proxy.variable}: check the user name and password there (percent-encode special characters).`
         )
       } else {
-        const reason = http.STATUS_CODES[status]
+        const reason = STATUS_CODES[status]
         fail(
           'EPROXY',
           `the proxy ${proxy.shown} answered CONNECT with HTTP ${status}${reason ? ` ${reason}` : ''}`,
@@ -78,7 +79,7 @@ export function openTunnel(
     })
     // A proxy must answer CONNECT with a tunnel, never with an ordinary answer; Node reports any
     // answer to CONNECT as 'connect', so this is a safeguard.
-    request.once('response', (answer: http.IncomingMessage) => {
+    request.once('response', (answer: IncomingMessage) => {
       answer.destroy()
       fail('EPROXY', `the proxy ${proxy.shown} did not open a tunnel`, false)
     })
