@@ -86,6 +86,16 @@ describe('dist/', () => {
     expect(listed.sort()).toEqual(wanted.sort())
   })
 
+  it('index.js opens with a line that is not ASCII (scripts/build.mjs says why); the post files are ASCII', () => {
+    const index = readFileSync(join(DIST, 'index.js'), 'utf8')
+    const first = index.slice(0, index.indexOf('\n'))
+    expect(first).toMatch(/^\/\/ .*[^ -~]/)
+    // Two bytes a character make it larger than 128 KiB, which V8 keeps out of the young generation.
+    expect(index.length * 2).toBeGreaterThan(128 * 1024)
+    for (const name of ['post.js', 'post-work.js', 'post-github.js'])
+      expect(/[^\t\n\r -~]/.test(readFileSync(join(DIST, name), 'utf8'))).toBe(false)
+  })
+
   it.each(bundles)('%s has no dynamic import()', name => {
     const imports = loadsIn(readFileSync(join(DIST, name), 'utf8')).filter(
       l => l.kind === 'import()'

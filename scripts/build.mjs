@@ -1,16 +1,15 @@
 // Bundles src/ into dist/ with esbuild, for the shortest start (README "Performance" has the numbers):
 // - dist/index.js: CommonJS (dist/package.json says so). Node 20 starts a CommonJS entry ~5 ms
-//   sooner than an ES module one; @actions/core is an ES module, which esbuild turns into
-//   CommonJS, keeping only what the action calls (its command writers: no @actions/http-client,
-//   no node:crypto; see the side-effect plugin below).
+//   sooner than an ES module one. No @actions/* package is bundled: src/action/commands.ts writes
+//   the workflow commands (README "Performance").
 //   The YAML reading (src/action/yaml-mapping.ts and js-yaml's parser) is in it, run only when a
 //   mapping input (envs, params, ...) is set (see below).
 // - dist/github.js: src/github/ (commit status, deployments, context-envs), required only when one
 //   of the GitHub inputs is set.
 // - dist/run-control.js: src/action/run-control.ts (pipeline-name, run-id, manual gates), required
 //   only when pipeline-name or run-id is set, or a run is followed.
-// - dist/post.js: the post step's own entry, and dist/post-work.js, what it loads when it has work
-//   (see below).
+// - dist/post.js: the post step's own entry, dist/post-work.js, what it loads when it has work, and
+//   dist/post-github.js, what that loads to finish a commit status or deployment (see below).
 import { build } from 'esbuild'
 import { jsYamlRegions } from './js-yaml-parser.js'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
@@ -69,32 +68,6 @@ const postGithubApart = chunkApart('post-github', /\/post-github\.js$/, importer
   importer.endsWith('/src/action/post-work.ts')
 )
 
-// The @actions/* modules have no side effects at load; saying so lets esbuild drop the parts this
-// action does not use (the job summary helper and its node:fs/promises, OIDC, platform details).
-const actionsWithoutSideEffects = {
-  name: 'actions-side-effect-free',
-  setup(b) {
-    b.onResolve({ filter: /.*/ }, async args => {
-      if (args.pluginData === 'inner') return undefined
-      if (!args.importer.includes('/node_modules/@actions/') && !args.path.startsWith('@actions/'))
-        return undefined
-      const result = await b.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: 'inner'
-      })
-      if (
-        result.errors.length ||
-        result.external ||
-        !result.path.includes('/node_modules/@actions/')
-      )
-        return undefined
-      return { path: result.path, sideEffects: false }
-    })
-  }
-}
-
 // The version in the User-Agent header (src/common/version.ts) is package.json's, fixed at build time.
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'))
 
@@ -120,23 +93,31 @@ const common = {
 // dist/post.js (with its work in dist/post-work.js) for the post step, which runs in every job that
 // uses the action and must start small. Neither post file has a path to CreatePipelineRun
 // (__tests__/hostile/post.test.ts checks them).
+const plugins = [jsYamlRegions(), githubApart, runControlApart, postWorkApart, postGithubApart]
+// dist/index.js opens with a line that is not ASCII, on purpose. Node reads such a file into a
+// two-byte string, and one this large (over 128 KiB) V8 places outside its young generation. As an
+// ASCII string the 108 KiB source would be a young object, and a trigger with a mapping input would
+// then allocate enough young objects to get a scavenge: +0.4 to +0.6 MiB of peak memory on Node 24
+// (README "Performance"). __tests__/dist.test.ts checks that the line is there. The post files are
+// small, and ASCII (a two-byte copy of them would only be larger).
+const INDEX_BANNER =
+  '// 云效流水线 (Alibaba Cloud Yunxiao Flow) GitHub Action, main step. Not ASCII on purpose: scripts/build.mjs says why.'
 const main = await build({
   ...common,
+  entryPoints: { index: 'src/index.ts' },
+  outdir: 'dist',
+  plugins,
+  banner: { js: INDEX_BANNER }
+})
+const post = await build({
+  ...common,
   entryPoints: {
-    index: 'src/index.ts',
     post: 'src/post.ts',
     'post-work': 'src/action/post-work.ts',
     'post-github': 'src/action/post-github.ts'
   },
   outdir: 'dist',
-  plugins: [
-    jsYamlRegions(),
-    githubApart,
-    runControlApart,
-    postWorkApart,
-    postGithubApart,
-    actionsWithoutSideEffects
-  ]
+  plugins
 })
 const github = await build({
   ...common,
@@ -149,10 +130,9 @@ const runControl = await build({
   outdir: 'dist'
 })
 // Licences of the bundled packages, as ncc's licenses.txt does: those with code in some dist/ file
-// (a package esbuild read but left out entirely, e.g. @actions/http-client, which @actions/core
-// imports for what this action does not use, is not bundled and not listed).
+// (a package esbuild read but left out entirely is not listed).
 const pkgs = new Set()
-for (const result of [main, github, runControl]) {
+for (const result of [main, post, github, runControl]) {
   for (const output of Object.values(result.metafile.outputs)) {
     for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
       const m = input.match(/node_modules\/((?:@[^/]+\/)?[^/]+)\//)

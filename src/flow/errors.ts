@@ -233,7 +233,7 @@ export function composeMessage(
   secrets: readonly string[]
 ): string {
   const tries = attempts > 1 ? ` after ${attempts} tries` : ''
-  const sentence = /[.!?…]$/.test(what) ? what : `${what}.`
+  const sentence = /[.!?\u2026]$/.test(what) ? what : `${what}.`
   return redact(`${operation} failed${tries}: ${sentence}${hint ? ` ${hint}` : ''}`, secrets)
 }
 
