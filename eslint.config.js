@@ -123,6 +123,25 @@ export default tseslint.config(
     }
   },
   {
+    // The action layer writes its workflow commands itself (src/action/commands.ts, as
+    // @actions/core writes them): @actions/core costs every start more than it gives (README
+    // "Performance"). It is a devDependency, for the test that compares the two.
+    files: ['src/action/**/*.ts', 'src/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@actions/*'],
+              message: 'src/action/ writes workflow commands with commands.ts, not @actions/*.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
     // The follow engine (wait loop, progress, job logs, stop, cancel) is told what to do and logs
     // through the Logger interface; the action layer maps that onto GitHub.
     files: ['src/follow/**/*.ts'],

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { build } from 'esbuild'
 import ts from 'typescript'
+import { COMMON } from '../scripts/esbuild-options.js'
 import { jsYamlRegions } from '../scripts/js-yaml-parser.js'
 import { ROOT, actionEntries, runStep } from '../simulator/runner.js'
 import { escapeData } from '../src/action/commands.js'
@@ -90,7 +91,7 @@ describe('dist/', () => {
     const index = readFileSync(join(DIST, 'index.js'), 'utf8')
     const first = index.slice(0, index.indexOf('\n'))
     expect(first).toMatch(/^\/\/ .*[^ -~]/)
-    // Two bytes a character make it larger than 128 KiB, which V8 keeps out of the young generation.
+    // Two bytes a character make it larger than 128 KiB: V8 puts it in its space for large objects.
     expect(index.length * 2).toBeGreaterThan(128 * 1024)
     for (const name of ['post.js', 'post-work.js', 'post-github.js'])
       expect(/[^\t\n\r -~]/.test(readFileSync(join(DIST, name), 'utf8'))).toBe(false)
@@ -129,12 +130,12 @@ describe('the YAML reading as bundled', () => {
     const dir = mkdtempSync(join(tmpdir(), 'yaml-bundle-'))
     try {
       const file = join(dir, 'yaml-mapping.cjs')
+      // As the build bundles it (the same options and plugin), as a module of its own.
       await build({
+        ...COMMON,
         entryPoints: [join(ROOT, 'src/action/yaml-mapping.ts')],
-        bundle: true,
-        format: 'cjs',
-        platform: 'node',
         outfile: file,
+        metafile: false,
         plugins: [jsYamlRegions()],
         logLevel: 'error'
       })
@@ -232,32 +233,54 @@ describe('the YAML reading as bundled', () => {
     expect(ours.map(l => l.target).sort()).toEqual(['./github.js', './run-control.js'])
   })
 
-  // dist/index.js itself, as the runner runs it (dry-run: nothing is sent): envs read as the
-  // sources read them, or refused with the sources' words. (Inputs are trimmed, as @actions/core's
-  // getInput trims them: src/action/inputs.ts.)
+  // dist/index.js itself, as the runner runs it (dry-run: nothing is sent): envs (a string mapping)
+  // and params (data) read as the sources read them, or refused with the sources' words. (Inputs
+  // are trimmed, as @actions/core's getInput trims them: src/action/inputs.ts.)
+  const dryRun = (input: 'envs' | 'params', text: string) =>
+    runStep({
+      inputs: {
+        token: 'pt-distYamlToken01',
+        'organization-id': 'org',
+        'pipeline-id': '1',
+        'dry-run': 'true',
+        [input]: text
+      }
+    })
+
   it.each(TEXTS)('envs: %j, through dist/index.js', async text => {
     const source = await import('../src/action/yaml-mapping.js')
     const expected = view(source.readStringMapping, text.trim()) as {
       value?: object
       error?: string
     }
-    const result = await runStep({
-      inputs: {
-        token: 'pt-distYamlToken01',
-        'organization-id': 'org',
-        'pipeline-id': '1',
-        'dry-run': 'true',
-        envs: text
-      }
-    })
+    const result = await dryRun('envs', text)
     if (expected.error !== undefined) {
       expect(result.code).toBe(1)
       expect(result.stdout).toContain(`Input "envs": ${escapeData(oneLine(expected.error))}`)
     } else {
       expect(result.code).toBe(0)
       const envs = (JSON.parse(result.outputs.params || '{}') as { envs?: object }).envs
-      const value = expected.value as Record<string, string>
-      expect(envs ?? {}).toStrictEqual(value)
+      expect(envs ?? {}).toStrictEqual(expected.value)
+    }
+  })
+
+  it.each(TEXTS)('params: %j, through dist/index.js', async text => {
+    const source = await import('../src/action/yaml-mapping.js')
+    const expected = view(source.readDataMapping, text.trim()) as {
+      value?: Record<string, unknown>
+      error?: string
+    }
+    const result = await dryRun('params', text)
+    if (expected.error !== undefined) {
+      expect(result.code).toBe(1)
+      expect(result.stdout).toContain(`Input "params": ${escapeData(oneLine(expected.error))}`)
+    } else {
+      // The params sent hold every key read, with its value (the action adds its own, e.g. a
+      // comment, beside them).
+      expect(result.code).toBe(0)
+      const sent = JSON.parse(result.outputs.params || '{}') as Record<string, unknown>
+      for (const [key, value] of Object.entries(expected.value ?? {}))
+        expect([key, sent[key]]).toStrictEqual([key, value])
     }
   })
 })

@@ -11,6 +11,7 @@
 // - dist/post.js: the post step's own entry, dist/post-work.js, what it loads when it has work, and
 //   dist/post-github.js, what that loads to finish a commit status or deployment (see below).
 import { build } from 'esbuild'
+import { COMMON } from './esbuild-options.js'
 import { jsYamlRegions } from './js-yaml-parser.js'
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 
@@ -56,7 +57,7 @@ const githubApart = chunkApart('github', /\/github\/index\.js$/, fromAction)
 // src/action/run-control.ts (pipeline-name, run-id, manual gates): main.ts and follow.ts import it
 // lazily, only when pipeline-name or run-id is set or a run is followed (it imports no @actions/*).
 const runControlApart = chunkApart('run-control', /\/run-control\.js$/, fromAction)
-// The post step's work (src/action/post-work.ts: the Flow client, settling, the GitHub part),
+// The post step's work (src/action/post-work.ts: the Flow client, settling),
 // required by dist/post.js only when main left something undone: the post step of a job with
 // nothing to do loads a few KiB and exits (README "Performance").
 const postWorkApart = chunkApart('post-work', /\/post-work\.js$/, importer =>
@@ -68,21 +69,6 @@ const postGithubApart = chunkApart('post-github', /\/post-github\.js$/, importer
   importer.endsWith('/src/action/post-work.ts')
 )
 
-// The version in the User-Agent header (src/common/version.ts) is package.json's, fixed at build time.
-const { version } = JSON.parse(readFileSync('package.json', 'utf8'))
-
-const common = {
-  define: { __ACTION_VERSION__: JSON.stringify(version) },
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minify: true,
-  legalComments: 'none',
-  metafile: true,
-  logLevel: 'warning'
-}
-
 // The YAML reading is bundled into dist/index.js, not split apart: mapping.ts imports
 // src/action/yaml-mapping.ts lazily, so esbuild wraps it (and js-yaml) in a function run on first
 // use, and a trigger without a mapping input only parses its text. As a file of its own, it cost a
@@ -90,27 +76,28 @@ const common = {
 // at the runner's long path with path functions that get hot enough for V8 to compile them with
 // Maglev (README "Performance"). Of js-yaml, only the parser is bundled (scripts/js-yaml-parser.js).
 // Entries bundled apart (no code shared at run time): dist/index.js for the main step, and
-// dist/post.js (with its work in dist/post-work.js) for the post step, which runs in every job that
-// uses the action and must start small. Neither post file has a path to CreatePipelineRun
-// (__tests__/hostile/post.test.ts checks them).
+// dist/post.js (with its work in dist/post-work.js and dist/post-github.js) for the post step, which
+// runs in every job that uses the action and must start small. No file the post step can load has
+// a path to CreatePipelineRun (__tests__/hostile/post.test.ts checks them all).
 const plugins = [jsYamlRegions(), githubApart, runControlApart, postWorkApart, postGithubApart]
 // dist/index.js opens with a line that is not ASCII, on purpose. Node reads such a file into a
-// two-byte string, and one this large (over 128 KiB) V8 places outside its young generation. As an
-// ASCII string the 108 KiB source would be a young object, and a trigger with a mapping input would
-// then allocate enough young objects to get a scavenge: +0.4 to +0.6 MiB of peak memory on Node 24
-// (README "Performance"). __tests__/dist.test.ts checks that the line is there. The post files are
+// two-byte string, and one this large (over 128 KiB) V8 allocates in its space for large objects,
+// which does not count toward the young generation's next scavenge. As an ASCII string the 108 KiB
+// source would be an object in the young generation's main space, and a trigger with a mapping
+// input would then allocate enough there to get a scavenge: +0.4 to +0.6 MiB of peak memory on
+// Node 24 (README "Performance"). __tests__/dist.test.ts checks that the line is there. The post files are
 // small, and ASCII (a two-byte copy of them would only be larger).
 const INDEX_BANNER =
   '// 云效流水线 (Alibaba Cloud Yunxiao Flow) GitHub Action, main step. Not ASCII on purpose: scripts/build.mjs says why.'
 const main = await build({
-  ...common,
+  ...COMMON,
   entryPoints: { index: 'src/index.ts' },
   outdir: 'dist',
   plugins,
   banner: { js: INDEX_BANNER }
 })
 const post = await build({
-  ...common,
+  ...COMMON,
   entryPoints: {
     post: 'src/post.ts',
     'post-work': 'src/action/post-work.ts',
@@ -120,12 +107,12 @@ const post = await build({
   plugins
 })
 const github = await build({
-  ...common,
+  ...COMMON,
   entryPoints: { github: 'src/github/index.ts' },
   outdir: 'dist'
 })
 const runControl = await build({
-  ...common,
+  ...COMMON,
   entryPoints: { 'run-control': 'src/action/run-control.ts' },
   outdir: 'dist'
 })

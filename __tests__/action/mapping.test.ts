@@ -189,7 +189,20 @@ describe('parseDataMapping: values by the YAML 1.2 core schema, as the yaml pack
   ]
   it.each(scalars)('A: %s', async scalar => {
     const expected = (yamlParse(`A: ${scalar}`) as { A: unknown }).A
-    expect((await parseDataMapping(`A: ${scalar}`)).A).toStrictEqual(expected)
+    if (typeof expected === 'number' && !Number.isFinite(expected)) {
+      // .inf, .nan, 1e400: no JSON number holds them (JSON.stringify would send null): refused.
+      await expect(parseDataMapping(`A: ${scalar}`)).rejects.toThrow(
+        'a value is a number JSON cannot hold (infinite, not a number, or too large), so it would be sent as null at line 1, column 4; quote it to send it as text'
+      )
+    } else {
+      expect((await parseDataMapping(`A: ${scalar}`)).A).toStrictEqual(expected)
+    }
+  })
+
+  it('refuses such a number anywhere, also behind a tag; as text it is kept', async () => {
+    for (const text of ['a:\n  b: [1, -.inf]', 'a: !!float .nan', 'a: {b: 1e999}'])
+      await expect(parseDataMapping(text)).rejects.toThrow(/a number JSON cannot hold/)
+    expect(await parseDataMapping('a: ".inf"\nb: !!str .nan')).toEqual({ a: '.inf', b: '.nan' })
   })
 
   it('keeps keys as written, as string mappings do (not the key read as a number or null)', async () => {

@@ -65,7 +65,7 @@ describe('dist/post.js', () => {
     expect(code.length).toBeLessThan(8 * 1024)
   })
 
-  it('with nothing to do, loads neither @actions/core nor any network module', () => {
+  it('with nothing to do, loads no network module', () => {
     // What Node loaded by the time the step ended, with no state (a job that never started a run).
     const probe = spawnSync(
       process.execPath,

@@ -25,7 +25,11 @@ export function info(line: string): void {
  * `::name key=value,...::message`: a workflow command, its message and property values escaped;
  * properties without a value are left out, as @actions/core does.
  */
-export function command(name: string, message = '', properties: Properties = {}): void {
+export function command(
+  name: string,
+  message = '',
+  properties: { title?: string; name?: string } = {}
+): void {
   const props = Object.entries(properties)
     .filter((entry): entry is [string, string] => !!entry[1])
     .map(([key, value]) => `${key}=${escapeProperty(value)}`)
@@ -33,25 +37,24 @@ export function command(name: string, message = '', properties: Properties = {})
   write(`::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`)
 }
 
-/** A command's properties: an annotation's title, an output's name. */
-export interface Properties {
+/** An annotation's properties: of those @actions/core knows, the action gives only a title. */
+export interface AnnotationProperties {
   title?: string
-  name?: string
 }
 
 export function debug(message: string): void {
   command('debug', message)
 }
 
-export function notice(message: string, properties?: Properties): void {
+export function notice(message: string, properties?: AnnotationProperties): void {
   command('notice', message, properties)
 }
 
-export function warning(message: string, properties?: Properties): void {
+export function warning(message: string, properties?: AnnotationProperties): void {
   command('warning', message, properties)
 }
 
-export function error(message: string, properties?: Properties): void {
+export function error(message: string, properties?: AnnotationProperties): void {
   command('error', message, properties)
 }
 

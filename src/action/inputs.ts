@@ -71,6 +71,15 @@ export function readInput(name: string, env: NodeJS.ProcessEnv = process.env): s
   return (env[inputEnvName(name)] ?? '').trim() || defaultOf(name)
 }
 
+/**
+ * The inputs that are secrets, to mask before anything can print them: the Yunxiao token, and the
+ * GitHub token when it is really one (not the unexpanded default outside a runner).
+ */
+export function secretInputs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const githubToken = readInput('github-token', env)
+  return [readInput('token', env), ...(githubToken.startsWith('${{') ? [] : [githubToken])]
+}
+
 /** Applies action.yml's defaults on top of any reader (e.g. @actions/core's getInput, which has none). */
 export function withDefaults(read: InputReader): InputReader {
   return name => read(name).trim() || defaultOf(name)

@@ -3,7 +3,7 @@
 // removed in every form, URL credentials too, and no line can act as a workflow command.
 import { clean, safeLine, safeMessage } from '../common/foreign-text.js'
 import * as commands from './commands.js'
-import { fileCommand, type Properties } from './commands.js'
+import { fileCommand, type AnnotationProperties } from './commands.js'
 
 const secrets: string[] = []
 
@@ -41,15 +41,15 @@ export function verbatim(line: string): void {
 // break in it cannot start a new line): cleaned, `##[` broken up (common/foreign-text.ts).
 const message = (text: string): string => safeMessage(text, secrets)
 
-export function warning(text: string, properties?: Properties): void {
+export function warning(text: string, properties?: AnnotationProperties): void {
   commands.warning(message(text), properties)
 }
 
-export function error(text: string, properties?: Properties): void {
+export function error(text: string, properties?: AnnotationProperties): void {
   commands.error(message(text), properties)
 }
 
-export function notice(text: string, properties?: Properties): void {
+export function notice(text: string, properties?: AnnotationProperties): void {
   commands.notice(message(text), properties)
 }
 

@@ -7,7 +7,7 @@ import { createClient } from './client.js'
 import type { FlowClient } from '../flow/client.js'
 import { isCancelled, mayHaveStarted } from '../flow/errors.js'
 import { messageOf } from '../common/logger.js'
-import { readInput } from './inputs.js'
+import { readInput, secretInputs } from './inputs.js'
 import { pipelineUrl, runUrl } from './links.js'
 import { buildParams, needsPipelineSources, serializeParams } from './params.js'
 import { getSettings, type FollowTarget, type Settings } from './settings.js'
@@ -51,11 +51,8 @@ async function pipelineRepos(client: FlowClient, settings: Settings): Promise<st
 }
 
 export async function run(): Promise<void> {
-  // Mask the token before anything can print it.
-  addSecret(readInput('token'))
-  // The GitHub token, when it is really one (not the unexpanded default outside a runner).
-  const githubToken = readInput('github-token')
-  if (!githubToken.startsWith('${{')) addSecret(githubToken)
+  // Mask the tokens before anything can print them.
+  for (const secret of secretInputs()) addSecret(secret)
   const cancellation = watchCancellation(line => log.info(line))
   try {
     await trigger(cancellation)

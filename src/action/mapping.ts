@@ -19,7 +19,8 @@ export async function parseStringMapping(text: string): Promise<Record<string, s
 
 /**
  * A mapping of any data (nested mappings and lists allowed), read as plain JSON values: plain
- * scalars by the YAML 1.2 core schema (`3` -> 3, `true` -> true, `~` -> null), quoted ones as text.
+ * scalars by the YAML 1.2 core schema (`3` -> 3, `true` -> true, `~` -> null), quoted ones as text; a
+ * number JSON cannot hold (`.inf`, `.nan`, `1e400`) is an error rather than a null sent.
  * Keys anywhere are kept as written and must be unique. Only the core tags (!!str, !!int, !!float,
  * !!bool, !!null, !!map, !!seq, and `!`) are read, each only on a value it fits; any other tag
  * (!!binary, !!timestamp, !!set, a custom one) is an error: no tag builds anything but JSON data.

@@ -2,10 +2,9 @@
 // Loaded by post-work.ts only then (it reads all the inputs, as the main step did).
 import type { RunOutcome } from '../github/outcome.js'
 import { messageOf } from '../common/logger.js'
-import { warning } from './commands.js'
 import { githubFinishInPost } from './github.js'
-import { addSecret } from './log.js'
-import { readInput } from './inputs.js'
+import { addSecret, warning } from './log.js'
+import { readInput, secretInputs } from './inputs.js'
 import type { RunRecord, SavedGithubReport } from './run-record.js'
 import { getSettings } from './settings.js'
 
@@ -16,9 +15,11 @@ export async function finishGithub(
   outcome: RunOutcome,
   env: NodeJS.ProcessEnv
 ): Promise<void> {
+  // What is said from here on goes through log.ts: the tokens are known there before anything
+  // (reading the inputs included) can fail.
+  for (const secret of secretInputs(env)) addSecret(secret)
   try {
     const settings = await getSettings(name => readInput(name, env), env)
-    // What the GitHub side says goes through log.ts: its secrets must be known there.
     addSecret(settings.token)
     if (settings.github?.token) addSecret(settings.github.token)
     await githubFinishInPost(

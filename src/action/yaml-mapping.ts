@@ -547,6 +547,17 @@ class DataBuilder {
   }
 
   private scalar(node: Scalar): unknown {
+    const value = this.scalarValue(node)
+    // JSON has no such numbers: JSON.stringify would send null in their place.
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new Error(
+        `a value is a number JSON cannot hold (infinite, not a number, or too large), so it would be sent as null${where(this.document.text, node.at)}; quote it to send it as text`
+      )
+    }
+    return value
+  }
+
+  private scalarValue(node: Scalar): unknown {
     if (node.tag === '') return node.plain ? coreValue(node.text) : node.text
     if (node.tag === '!' || node.tag === `${YAML_TAGS}str`) return node.text
     const type = node.tag.startsWith(YAML_TAGS) ? node.tag.slice(YAML_TAGS.length) : ''

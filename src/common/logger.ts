@@ -1,5 +1,5 @@
 // What the wait loop and the job-log printer say goes through this small interface, so they know
-// nothing of GitHub (follow.ts maps it onto @actions/core) and tests can record it.
+// nothing of GitHub (follow.ts maps it onto workflow commands, action/log.ts) and tests can record it.
 
 export interface Logger {
   /** A log line. The action's logger makes it one safe line (common/foreign-text.ts). */
@@ -10,7 +10,7 @@ export interface Logger {
    */
   verbatim?(line: string): void
   warning(line: string): void
-  /** An error annotation (core.error). Optional: callers fall back to warning. */
+  /** An error annotation (`::error::`). Optional: callers fall back to warning. */
   error?(line: string): void
   startGroup(name: string): void
   endGroup(): void
