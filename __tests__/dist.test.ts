@@ -235,52 +235,39 @@ describe('the YAML reading as bundled', () => {
 
   // dist/index.js itself, as the runner runs it (dry-run: nothing is sent): envs (a string mapping)
   // and params (data) read as the sources read them, or refused with the sources' words. (Inputs
-  // are trimmed, as @actions/core's getInput trims them: src/action/inputs.ts.)
-  const dryRun = (input: 'envs' | 'params', text: string) =>
-    runStep({
-      inputs: {
-        token: 'pt-distYamlToken01',
-        'organization-id': 'org',
-        'pipeline-id': '1',
-        'dry-run': 'true',
-        [input]: text
+  // are trimmed, as @actions/core's getInput trims them: src/action/inputs.ts.) The params sent
+  // hold every key read, with its value: envs under `envs`, params at the top, beside what the
+  // action adds of its own (a comment).
+  const INPUTS = [
+    { input: 'envs', reader: 'readStringMapping', sentOf: (p: Sent) => (p.envs ?? {}) as Sent },
+    { input: 'params', reader: 'readDataMapping', sentOf: (p: Sent) => p }
+  ] as const
+  type Sent = Record<string, unknown>
+
+  it.each(INPUTS.flatMap(how => TEXTS.map(text => ({ ...how, text }))))(
+    '$input: $text, through dist/index.js',
+    async ({ input, reader, sentOf, text }) => {
+      const source = await import('../src/action/yaml-mapping.js')
+      const expected = view(source[reader], text.trim()) as { value?: Sent; error?: string }
+      const result = await runStep({
+        inputs: {
+          token: 'pt-distYamlToken01',
+          'organization-id': 'org',
+          'pipeline-id': '1',
+          'dry-run': 'true',
+          [input]: text
+        }
+      })
+      if (expected.error !== undefined) {
+        expect(result.code).toBe(1)
+        expect(result.stdout).toContain(`Input "${input}": ${escapeData(oneLine(expected.error))}`)
+      } else {
+        expect(result.code).toBe(0)
+        const sent = sentOf(JSON.parse(result.outputs.params || '{}') as Sent)
+        for (const [key, value] of Object.entries(expected.value ?? {}))
+          expect([key, sent[key]]).toStrictEqual([key, value])
+        if (input === 'envs') expect(Object.keys(sent)).toEqual(Object.keys(expected.value ?? {}))
       }
-    })
-
-  it.each(TEXTS)('envs: %j, through dist/index.js', async text => {
-    const source = await import('../src/action/yaml-mapping.js')
-    const expected = view(source.readStringMapping, text.trim()) as {
-      value?: object
-      error?: string
     }
-    const result = await dryRun('envs', text)
-    if (expected.error !== undefined) {
-      expect(result.code).toBe(1)
-      expect(result.stdout).toContain(`Input "envs": ${escapeData(oneLine(expected.error))}`)
-    } else {
-      expect(result.code).toBe(0)
-      const envs = (JSON.parse(result.outputs.params || '{}') as { envs?: object }).envs
-      expect(envs ?? {}).toStrictEqual(expected.value)
-    }
-  })
-
-  it.each(TEXTS)('params: %j, through dist/index.js', async text => {
-    const source = await import('../src/action/yaml-mapping.js')
-    const expected = view(source.readDataMapping, text.trim()) as {
-      value?: Record<string, unknown>
-      error?: string
-    }
-    const result = await dryRun('params', text)
-    if (expected.error !== undefined) {
-      expect(result.code).toBe(1)
-      expect(result.stdout).toContain(`Input "params": ${escapeData(oneLine(expected.error))}`)
-    } else {
-      // The params sent hold every key read, with its value (the action adds its own, e.g. a
-      // comment, beside them).
-      expect(result.code).toBe(0)
-      const sent = JSON.parse(result.outputs.params || '{}') as Record<string, unknown>
-      for (const [key, value] of Object.entries(expected.value ?? {}))
-        expect([key, sent[key]]).toStrictEqual([key, value])
-    }
-  })
+  )
 })
