@@ -2,7 +2,7 @@
 // simulator over loopback with the real client, as main, follow and the post step use it.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { FlowClient } from '../../src/flow/client.js'
-import { RunSettler } from '../../src/action/settle.js'
+import { RunSettler, cancelOutcome } from '../../src/action/settle.js'
 import type { RunRecord } from '../../src/action/run-record.js'
 import { USER_AGENT } from '../../src/common/version.js'
 import {
@@ -115,7 +115,38 @@ describe('RunSettler', () => {
       body: { status: 'SUCCESS', stages: [] }
     })
     const settled = await s.stop('cancelled')
-    expect(settled).toMatchObject({ done: true, outcome: 'ended' })
-    expect(settled.message).toBe(`Yunxiao run #${s.runId} had already ended.`)
+    expect(settled).toMatchObject({ done: true, outcome: 'ended', status: 'SUCCESS' })
+    expect(settled.message).toBe(`Yunxiao run #${s.runId} had already ended (SUCCESS).`)
+    // On GitHub it shows as it ended, not as cancelled.
+    expect(cancelOutcome(settled)).toEqual({ kind: 'ended', status: 'SUCCESS' })
+  })
+
+  it('cancelOutcome: cancelled, stopped or not, unless the run had ended on its own', () => {
+    const base = { message: 'm' }
+    expect(cancelOutcome({ ...base, done: true, outcome: 'stopped' })).toEqual({
+      kind: 'cancelled',
+      stopped: true
+    })
+    expect(cancelOutcome({ ...base, done: true, outcome: 'jobs' })).toEqual({
+      kind: 'cancelled',
+      stopped: true
+    })
+    expect(cancelOutcome({ ...base, done: true, outcome: 'left' })).toEqual({
+      kind: 'cancelled',
+      stopped: false
+    })
+    expect(cancelOutcome({ ...base, done: false, outcome: 'failed' })).toEqual({
+      kind: 'cancelled',
+      stopped: false
+    })
+    expect(cancelOutcome({ ...base, done: true, outcome: 'ended', status: 'FAIL' })).toEqual({
+      kind: 'ended',
+      status: 'FAIL'
+    })
+    // Ended, status unknown (the last run seen had none): still only "cancelled".
+    expect(cancelOutcome({ ...base, done: true, outcome: 'ended' })).toEqual({
+      kind: 'cancelled',
+      stopped: true
+    })
   })
 })

@@ -500,6 +500,41 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(deployment.statuses.map(s => s.state)).toEqual(['in_progress', 'inactive'])
   })
 
+  it('main killed, and the run then ends on its own: the post step posts how it ended, not "cancelled"', async () => {
+    const statusesBefore = gh.statuses(PUSH_SHA).length
+    const deploymentsBefore = gh.deployments().length
+    const extra = { wait: 'true', 'commit-status': 'true', 'deployment-environment': 'prod' }
+    const step = startStep({ node, inputs: inputs(1, extra), env: { GITHUB_API_URL: gh.url } })
+    await waitFor(
+      () => gh.deployments().slice(deploymentsBefore)[0]?.statuses.length === 1,
+      'the deployment in progress'
+    )
+    step.child.kill('SIGKILL')
+    const main = await step.done
+    // The run (300 ms) ends SUCCESS; Yunxiao then refuses to stop it.
+    await new Promise(resolve => setTimeout(resolve, 1_000))
+    flow.setOptions({ refuseRunStop: true })
+    try {
+      const post = await runStep({
+        node,
+        step: 'post',
+        inputs: inputs(1, extra),
+        state: main.state,
+        env: { GITHUB_API_URL: gh.url }
+      })
+      expectNoToken(post, GH_TOKEN)
+      expect(post.code).toBe(0)
+      expect(post.stdout).toMatch(/Yunxiao run #\d+ had already ended \(SUCCESS\)\./)
+      const posted = gh.statuses(PUSH_SHA).slice(statusesBefore)
+      expect(posted.map(s => s.state)).toEqual(['pending', 'success'])
+      expect(posted[1].description).toMatch(/succeeded$/)
+      const [deployment] = gh.deployments().slice(deploymentsBefore)
+      expect(deployment.statuses.map(s => s.state)).toEqual(['in_progress', 'success'])
+    } finally {
+      flow.setOptions({ refuseRunStop: false })
+    }
+  })
+
   it('main killed while the pending status is on its way: the post step still posts the verdict', async () => {
     const statusesBefore = gh.statuses(PUSH_SHA).length
     gh.addFault({ method: 'POST', path: '/statuses/', delayMs: 60_000, status: 502 })

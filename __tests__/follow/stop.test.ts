@@ -149,7 +149,11 @@ describe('stopFlowRun', () => {
     clock = T0 + 60_000
     expect(record(runId).status).toBe('SUCCESS')
 
-    await expect(stopFlowRun(client, PIPELINE, runId)).resolves.toEqual({ how: 'ended', jobs: 0 })
+    await expect(stopFlowRun(client, PIPELINE, runId)).resolves.toEqual({
+      how: 'ended',
+      jobs: 0,
+      status: 'SUCCESS'
+    })
     expect(record(runId).jobStops).toEqual([])
     expect(requestsTo('PUT', JOB_STOP)).toHaveLength(0)
   })

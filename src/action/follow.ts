@@ -9,7 +9,7 @@ import { createJobLogPrinter } from '../follow/job-logs.js'
 import { cleanDeep } from '../common/foreign-text.js'
 import { capRunJson } from './run-json.js'
 import type { Settings } from './settings.js'
-import type { RunSettler } from './settle.js'
+import { cancelOutcome, type RunSettler } from './settle.js'
 import { writeSummary } from './step-summary.js'
 import { resultSummary } from './summary.js'
 import { messageOf, type Logger } from '../common/logger.js'
@@ -139,14 +139,19 @@ export async function follow(ctx: FollowContext): Promise<void> {
       leftBecause,
       lastRun
     )
-    outcome = { kind: 'cancelled', stopped: settled.outcome !== 'left' && settled.done }
+    outcome = cancelOutcome(settled)
     if (settled.outcome === 'left') {
       headline = `left running: ${why} (${leftBecause})`
       failure = `The GitHub job was cancelled while following Yunxiao run #${runId}; the run goes on (${leftBecause}): ${runUrl}`
     } else {
       // A failed stop leaves the phase as it was: the post step tries again.
-      if (settled.done) status = 'CANCELED'
-      headline = settled.done ? `stopped: ${why}` : `still running: ${why}, and stopping it failed`
+      if (settled.done) status = settled.status ?? 'CANCELED'
+      headline =
+        settled.outcome === 'ended'
+          ? `${why}; the run had already ended${settled.status ? ` ${settled.status}` : ''}`
+          : settled.done
+            ? `stopped: ${why}`
+            : `still running: ${why}, and stopping it failed`
       failure = `The GitHub job was cancelled while following Yunxiao run #${runId}. ${settled.message}`
     }
   } else if (result.outcome === 'timeout') {

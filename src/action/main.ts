@@ -13,7 +13,7 @@ import { buildParams, needsPipelineSources, serializeParams } from './params.js'
 import { getSettings, type FollowTarget, type Settings } from './settings.js'
 import type { Logger } from '../common/logger.js'
 import type { Phase, RunRecord } from './run-record.js'
-import { RunSettler } from './settle.js'
+import { RunSettler, cancelOutcome } from './settle.js'
 import { saveRecord } from './state.js'
 import { writeSummary } from './step-summary.js'
 import { triggerSummary } from './summary.js'
@@ -195,10 +195,7 @@ async function trigger(cancellation: Cancellation): Promise<void> {
     // Cancelled while the create request was in flight: the run exists, the job does not want it.
     const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'}) while it was being started`
     const settled = await settler.settle(settings.stopOnCancel, why, 'stop-on-cancel is false')
-    await githubRunEnded(github, settings, run, {
-      kind: 'cancelled',
-      stopped: settled.outcome !== 'left' && settled.done
-    })
+    await githubRunEnded(github, settings, run, cancelOutcome(settled))
     throw new Error(
       settled.outcome === 'left'
         ? `Yunxiao run #${runId} was started as ${why}; it goes on (stop-on-cancel is false): ${url}`

@@ -8,7 +8,7 @@ import { isFinalStatus } from '../flow/types.js'
 import type { RunOutcome } from '../github/outcome.js'
 import { info, warning } from './commands.js'
 import type { RunRecord, SavedGithubReport } from './run-record.js'
-import { RunSettler } from './settle.js'
+import { RunSettler, cancelOutcome } from './settle.js'
 
 export interface PostWork {
   record: RunRecord
@@ -101,5 +101,5 @@ async function stopLeftRun(
   })
   if (settled.done) say(settled.message)
   else warning(hide(settled.message))
-  return { kind: 'cancelled', stopped: settled.done }
+  return cancelOutcome(settled)
 }

@@ -4,6 +4,7 @@
 // entry uses it; the main step passes the function that writes the state.
 import { messageOf } from '../common/logger.js'
 import type { FlowRun } from '../flow/types.js'
+import type { RunOutcome } from '../github/outcome.js'
 import { stopFlowRun, type StopClient, type StopRunOptions } from '../follow/stop.js'
 import { runUrl } from './links.js'
 import type { Phase, RunRecord } from './run-record.js'
@@ -16,8 +17,21 @@ export interface Settlement {
    * - `ended`: it had ended already; `left`: left alone on purpose; `failed`: stopping it failed.
    */
   outcome: 'stopped' | 'jobs' | 'ended' | 'left' | 'failed'
+  /** With `ended`: the status the run had ended with, on its own (SUCCESS, FAIL, CANCELED). */
+  status?: string
   /** One sentence (or two) for the log or the step's error. */
   message: string
+}
+
+/**
+ * What a cancel (or a main step that did not finish) comes to on GitHub: the run as it ended when
+ * it had ended on its own before it could be stopped (a run that succeeded shows as succeeded),
+ * else cancelled, the run stopped or not.
+ */
+export function cancelOutcome(settled: Settlement): RunOutcome {
+  if (settled.outcome === 'ended' && settled.status)
+    return { kind: 'ended', status: settled.status }
+  return { kind: 'cancelled', stopped: settled.outcome !== 'left' && settled.done }
 }
 
 export interface SettlerOptions {
@@ -91,7 +105,12 @@ export class RunSettler {
           message: `Stopped the ${outcome.jobs} running job(s) of Yunxiao run #${runId}: ${why} (the run itself could not be stopped).`
         }
       }
-      return { done: true, outcome: 'ended', message: `Yunxiao run #${runId} had already ended.` }
+      return {
+        done: true,
+        outcome: 'ended',
+        status: outcome.status,
+        message: `Yunxiao run #${runId} had already ended${outcome.status ? ` (${outcome.status})` : ''}.`
+      }
     } catch (error) {
       this.mark(this.current.phase, true)
       return {

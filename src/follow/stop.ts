@@ -17,6 +17,8 @@ export interface StopOutcome {
   /** 'run': the run was stopped; 'jobs': N jobs were stopped one by one; 'ended': nothing to stop. */
   how: 'run' | 'jobs' | 'ended'
   jobs: number
+  /** With 'ended': the status the run had ended with (SUCCESS, FAIL, CANCELED). */
+  status?: string
 }
 
 /** Jobs that can be stopped: those under way. Jobs not yet started end with the run. */
@@ -65,7 +67,7 @@ export async function stopFlowRun(
     } catch {
       // keep the last run seen
     }
-    if (run && isFinalStatus(run.status)) return { how: 'ended', jobs: 0 }
+    if (run && isFinalStatus(run.status)) return { how: 'ended', jobs: 0, status: run.status }
     const ids = activeJobIds(run)
     if (ids.length === 0) throw runError
     for (const id of ids) await client.stopJob(pipelineId, runId, id)
