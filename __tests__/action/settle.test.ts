@@ -121,32 +121,33 @@ describe('RunSettler', () => {
     expect(cancelOutcome(settled)).toEqual({ kind: 'ended', status: 'SUCCESS' })
   })
 
-  it('cancelOutcome: cancelled, stopped or not, unless the run had ended on its own', () => {
-    const base = { message: 'm' }
-    expect(cancelOutcome({ ...base, done: true, outcome: 'stopped' })).toEqual({
-      kind: 'cancelled',
-      stopped: true
-    })
-    expect(cancelOutcome({ ...base, done: true, outcome: 'jobs' })).toEqual({
-      kind: 'cancelled',
-      stopped: true
-    })
-    expect(cancelOutcome({ ...base, done: true, outcome: 'left' })).toEqual({
-      kind: 'cancelled',
-      stopped: false
-    })
-    expect(cancelOutcome({ ...base, done: false, outcome: 'failed' })).toEqual({
-      kind: 'cancelled',
-      stopped: false
-    })
-    expect(cancelOutcome({ ...base, done: true, outcome: 'ended', status: 'FAIL' })).toEqual({
-      kind: 'ended',
-      status: 'FAIL'
-    })
-    // Ended, status unknown (the last run seen had none): still only "cancelled".
-    expect(cancelOutcome({ ...base, done: true, outcome: 'ended' })).toEqual({
-      kind: 'cancelled',
-      stopped: true
-    })
+  // Ended with no status known (the last run seen had none) is still only "cancelled".
+  it.each([
+    [
+      { done: true, outcome: 'stopped' },
+      { kind: 'cancelled', stopped: true }
+    ],
+    [
+      { done: true, outcome: 'jobs' },
+      { kind: 'cancelled', stopped: true }
+    ],
+    [
+      { done: true, outcome: 'left' },
+      { kind: 'cancelled', stopped: false }
+    ],
+    [
+      { done: false, outcome: 'failed' },
+      { kind: 'cancelled', stopped: false }
+    ],
+    [
+      { done: true, outcome: 'ended', status: 'FAIL' },
+      { kind: 'ended', status: 'FAIL' }
+    ],
+    [
+      { done: true, outcome: 'ended' },
+      { kind: 'cancelled', stopped: true }
+    ]
+  ] as const)('cancelOutcome(%j) is %j', (settled, expected) => {
+    expect(cancelOutcome({ message: 'm', ...settled })).toEqual(expected)
   })
 })

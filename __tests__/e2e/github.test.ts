@@ -463,73 +463,67 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(gh.requests.length).toBe(count)
   })
 
-  it('when main is killed outright, the post step stops the run and finishes status and deployment', async () => {
+  const REPORTED = { wait: 'true', 'commit-status': 'true', 'deployment-environment': 'prod' }
+
+  /**
+   * The main step of pipeline `pipelineId`, following its run with a commit status and a
+   * deployment, killed outright (as when a runner dies) once the deployment is in progress.
+   */
+  async function mainKilledWhileFollowing(pipelineId: number) {
     const statusesBefore = gh.statuses(PUSH_SHA).length
     const deploymentsBefore = gh.deployments().length
-    const extra = { wait: 'true', 'commit-status': 'true', 'deployment-environment': 'prod' }
-    const step = startStep({ node, inputs: inputs(3, extra), env: { GITHUB_API_URL: gh.url } })
+    const step = startStep({
+      node,
+      inputs: inputs(pipelineId, REPORTED),
+      env: { GITHUB_API_URL: gh.url }
+    })
     await waitFor(
       () => gh.deployments().slice(deploymentsBefore)[0]?.statuses.length === 1,
       'the deployment in progress'
     )
     step.child.kill('SIGKILL')
     const main = await step.done
-    expect(
-      gh
-        .statuses(PUSH_SHA)
-        .slice(statusesBefore)
-        .map(s => s.state)
-    ).toEqual(['pending'])
-    const post = await runStep({
-      node,
-      step: 'post',
-      inputs: inputs(3, extra),
-      state: main.state,
-      env: { GITHUB_API_URL: gh.url }
-    })
+    const post = () =>
+      runStep({
+        node,
+        step: 'post',
+        inputs: inputs(pipelineId, REPORTED),
+        state: main.state,
+        env: { GITHUB_API_URL: gh.url }
+      })
+    return {
+      main,
+      post,
+      statuses: () => gh.statuses(PUSH_SHA).slice(statusesBefore),
+      deployment: () => gh.deployments().slice(deploymentsBefore)[0]
+    }
+  }
+
+  it('when main is killed outright, the post step stops the run and finishes status and deployment', async () => {
+    const killed = await mainKilledWhileFollowing(3)
+    expect(killed.statuses().map(s => s.state)).toEqual(['pending'])
+    const post = await killed.post()
     expectNoToken(post, GH_TOKEN)
     expect(post.code).toBe(0)
     expect(post.stdout).toMatch(/Stopped Yunxiao run/)
-    expect(
-      gh
-        .statuses(PUSH_SHA)
-        .slice(statusesBefore)
-        .map(s => s.state)
-    ).toEqual(['pending', 'error'])
-    const [deployment] = gh.deployments().slice(deploymentsBefore)
-    expect(deployment.statuses.map(s => s.state)).toEqual(['in_progress', 'inactive'])
+    expect(killed.statuses().map(s => s.state)).toEqual(['pending', 'error'])
+    expect(killed.deployment().statuses.map(s => s.state)).toEqual(['in_progress', 'inactive'])
   })
 
   it('main killed, and the run then ends on its own: the post step posts how it ended, not "cancelled"', async () => {
-    const statusesBefore = gh.statuses(PUSH_SHA).length
-    const deploymentsBefore = gh.deployments().length
-    const extra = { wait: 'true', 'commit-status': 'true', 'deployment-environment': 'prod' }
-    const step = startStep({ node, inputs: inputs(1, extra), env: { GITHUB_API_URL: gh.url } })
-    await waitFor(
-      () => gh.deployments().slice(deploymentsBefore)[0]?.statuses.length === 1,
-      'the deployment in progress'
-    )
-    step.child.kill('SIGKILL')
-    const main = await step.done
+    const killed = await mainKilledWhileFollowing(1)
     // The run (300 ms) ends SUCCESS; Yunxiao then refuses to stop it.
     await new Promise(resolve => setTimeout(resolve, 1_000))
     flow.setOptions({ refuseRunStop: true })
     try {
-      const post = await runStep({
-        node,
-        step: 'post',
-        inputs: inputs(1, extra),
-        state: main.state,
-        env: { GITHUB_API_URL: gh.url }
-      })
+      const post = await killed.post()
       expectNoToken(post, GH_TOKEN)
       expect(post.code).toBe(0)
       expect(post.stdout).toMatch(/Yunxiao run #\d+ had already ended \(SUCCESS\)\./)
-      const posted = gh.statuses(PUSH_SHA).slice(statusesBefore)
+      const posted = killed.statuses()
       expect(posted.map(s => s.state)).toEqual(['pending', 'success'])
       expect(posted[1].description).toMatch(/succeeded$/)
-      const [deployment] = gh.deployments().slice(deploymentsBefore)
-      expect(deployment.statuses.map(s => s.state)).toEqual(['in_progress', 'success'])
+      expect(killed.deployment().statuses.map(s => s.state)).toEqual(['in_progress', 'success'])
     } finally {
       flow.setOptions({ refuseRunStop: false })
     }
