@@ -3,12 +3,10 @@
 // whether anything was sent. Certificates are made with openssl at test time.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { ExchangeErrorFields } from '../../src/flow/exchange.js'
 import { makeCerts, type Certs } from '../hostile/support/certs.js'
-import { bundleDriver } from '../support/driver.js'
+import { useDriver } from '../support/driver.js'
 import {
   drip,
   flood,
@@ -22,16 +20,11 @@ import {
 // test files use, patches node:http for the whole worker, and its stand-in sockets report their
 // stages differently from real ones.
 let certs: Certs
-let dir: string
-let driver: string
 const running: Running[] = []
 
-beforeAll(async () => {
-  certs = makeCerts()
-  dir = mkdtempSync(join(tmpdir(), 'exchange-driver-'))
-  driver = await bundleDriver(
-    dir,
-    `import { exchange } from ${JSON.stringify(resolve('src/flow/exchange.ts'))}
+const driver = useDriver(
+  'exchange',
+  `import { exchange } from ${JSON.stringify(resolve('src/flow/exchange.ts'))}
 const o = JSON.parse(process.argv[2])
 const abort = new AbortController()
 if (o.abortAfterMs !== undefined) setTimeout(() => abort.abort(), o.abortAfterMs)
@@ -44,14 +37,15 @@ exchange({ method: 'GET', url: new URL(o.url), headers: { 'x-yunxiao-token': 'pt
   )
   .then(r => { console.log(JSON.stringify({ ...r, ms: Date.now() - started })); setTimeout(() => process.exit(0), o.lingerMs ?? 0) })
 `
-  )
+)
+beforeAll(() => {
+  certs = makeCerts()
 })
 afterEach(async () => {
   for (const r of running.splice(0)) await r.close()
 })
 afterAll(() => {
   certs.remove()
-  rmSync(dir, { recursive: true, force: true })
 })
 
 function keep<T extends Running>(r: T): T {
@@ -72,7 +66,7 @@ function run(
   env: Record<string, string> = {}
 ): Promise<Outcome> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [driver, JSON.stringify({ url, ...more })], {
+    const child = spawn(process.execPath, [driver(), JSON.stringify({ url, ...more })], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'inherit']
     })

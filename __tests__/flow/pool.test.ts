@@ -6,14 +6,12 @@
 // socket; idle pooled connections do not keep the process alive.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import type { ExchangeErrorFields } from '../../src/flow/exchange.js'
 import { makeCerts, type Certs } from '../hostile/support/certs.js'
-import { bundleDriver } from '../support/driver.js'
+import { useDriver } from '../support/driver.js'
 import { startProxy } from '../hostile/support/servers.js'
 
 interface Step {
@@ -33,16 +31,11 @@ interface Outcome {
 }
 
 let certs: Certs
-let dir: string
-let driver: string
 const closers: (() => Promise<void>)[] = []
 
-beforeAll(async () => {
-  certs = makeCerts()
-  dir = mkdtempSync(join(tmpdir(), 'pool-driver-'))
-  driver = await bundleDriver(
-    dir,
-    `import { exchange } from ${JSON.stringify(resolve('src/flow/exchange.ts'))}
+const driver = useDriver(
+  'pool',
+  `import { exchange } from ${JSON.stringify(resolve('src/flow/exchange.ts'))}
 import { agentFor } from ${JSON.stringify(resolve('src/flow/pool.ts'))}
 const steps = JSON.parse(process.argv[2])
 const listeners = () => [false, true].flatMap(tls => Object.values(agentFor(tls).freeSockets).flat())
@@ -63,14 +56,15 @@ const listeners = () => [false, true].flatMap(tls => Object.values(agentFor(tls)
   console.log('END')
 })()
 `
-  )
+)
+beforeAll(() => {
+  certs = makeCerts()
 })
 afterEach(async () => {
   for (const close of closers.splice(0)) await close()
 })
 afterAll(() => {
   certs.remove()
-  rmSync(dir, { recursive: true, force: true })
 })
 
 interface Server {
@@ -133,7 +127,7 @@ function run(
   env: Record<string, string> = {}
 ): Promise<{ outcomes: Outcome[]; exitMs: number }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [driver, JSON.stringify(steps)], {
+    const child = spawn(process.execPath, [driver(), JSON.stringify(steps)], {
       env: { PATH: process.env.PATH ?? '', ...env },
       stdio: ['ignore', 'pipe', 'inherit']
     })

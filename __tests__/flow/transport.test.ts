@@ -2,11 +2,9 @@
 // timeouts, what each pause is told, and the proxy environment.
 import { afterEach, describe, expect, it } from '@jest/globals'
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import type { Socket } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { resolve } from 'node:path'
 import nock from 'nock'
 import { JOB_LOG_TIMEOUT_MS, STOP_TIMEOUT_MS, type RetryEvent } from '../../src/flow/client.js'
 import {
@@ -18,6 +16,7 @@ import {
   harness,
   listen
 } from '../support/flow-client.js'
+import { useDriver } from '../support/driver.js'
 
 describe('timeouts (a real loopback server that never answers)', () => {
   let server: http.Server | undefined
@@ -206,24 +205,17 @@ describe('onRetry', () => {
 // CONNECT tunnel. So the proxy tests run the real client, bundled, in a child process with a clean
 // environment, against a real CONNECT proxy on loopback.
 describe('proxy environment (child process, no nock)', () => {
-  let dir: string | undefined
   const servers: http.Server[] = []
   afterEach(async () => {
     for (const server of servers.splice(0)) {
       server.closeAllConnections()
       await new Promise(done => server.close(done))
     }
-    if (dir) await rm(dir, { recursive: true, force: true })
-    dir = undefined
   })
 
-  async function bundleDriver(): Promise<string> {
-    const esbuild = await import('esbuild')
-    dir = await mkdtemp(join(tmpdir(), 'flow-client-proxy-'))
-    const entry = join(dir, 'driver.ts')
-    await writeFile(
-      entry,
-      `import { FlowClient } from ${JSON.stringify(resolve('src/flow/client.ts'))}
+  const driver = useDriver(
+    'flow-client-proxy',
+    `import { FlowClient } from ${JSON.stringify(resolve('src/flow/client.ts'))}
 const [op, baseUrl] = process.argv.slice(2)
 const client = new FlowClient({ baseUrl, token: 'pt-proxytest', userAgent: 'test', timeoutMs: 3000, sleep: async () => {} })
 const abort = new AbortController()
@@ -239,22 +231,7 @@ call.then(
   e => console.log(JSON.stringify({ error: { kind: e.kind, networkCode: e.networkCode, attempts: e.attempts, message: e.message } }))
 )
 `
-    )
-    const outfile = join(dir, 'driver.mjs')
-    await esbuild.build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      outfile,
-      logLevel: 'silent',
-      banner: {
-        js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);"
-      }
-    })
-    return outfile
-  }
+  )
 
   /** A CONNECT proxy that hands each tunnel to a tiny HTTP server playing Yunxiao. */
   async function fakeProxy(refuse = false): Promise<{ url: string; connects: string[] }> {
@@ -282,14 +259,13 @@ call.then(
   }
 
   function runDriver(
-    driver: string,
     args: string[],
     env: Record<string, string>
   ): Promise<{ value?: unknown; error?: Record<string, unknown> }> {
     return new Promise((done, fail) => {
       execFile(
         process.execPath,
-        [driver, ...args],
+        [driver(), ...args],
         { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 20_000 },
         (error, stdout) =>
           error ? fail(new Error(error.message, { cause: error })) : done(JSON.parse(stdout.trim()))
@@ -298,17 +274,16 @@ call.then(
   }
 
   it('goes through HTTP_PROXY, and straight to a host listed in NO_PROXY', async () => {
-    const driver = await bundleDriver()
     const proxy = await fakeProxy()
 
-    const viaProxy = await runDriver(driver, ['get', 'http://flow.invalid'], {
+    const viaProxy = await runDriver(['get', 'http://flow.invalid'], {
       HTTP_PROXY: proxy.url
     })
     expect(viaProxy).toEqual({ value: { status: 'SUCCESS', via: 'flow.invalid' } })
     expect(proxy.connects).toEqual(['flow.invalid:80'])
 
     // Direct: the proxy sees nothing, and the .invalid name cannot resolve.
-    const direct = await runDriver(driver, ['get', 'http://flow.invalid'], {
+    const direct = await runDriver(['get', 'http://flow.invalid'], {
       HTTP_PROXY: proxy.url,
       NO_PROXY: 'example.com,.invalid'
     })
@@ -319,7 +294,6 @@ call.then(
 
   // Here rather than under nock, whose interception keeps the abort from reaching the socket.
   it('a read is abandoned, request in flight included, when its signal aborts', async () => {
-    const driver = await bundleDriver()
     let requests = 0
     const silent = http.createServer(() => {
       requests++
@@ -328,15 +302,14 @@ call.then(
     const port = await listen(silent)
     // The read's own timeout is 10 minutes: only the abort (after 200 ms) can end it before
     // runDriver's 20 s limit.
-    const result = await runDriver(driver, ['abort', `http://127.0.0.1:${port}`], {})
+    const result = await runDriver(['abort', `http://127.0.0.1:${port}`], {})
     expect(requests).toBe(1)
     expect(result.error).toMatchObject({ kind: 'network', attempts: 1 })
   })
 
   it('a proxy that refuses the tunnel (403) is a pre-send failure, not retried, and says so', async () => {
-    const driver = await bundleDriver()
     const proxy = await fakeProxy(true)
-    const result = await runDriver(driver, ['create', 'http://flow.invalid'], {
+    const result = await runDriver(['create', 'http://flow.invalid'], {
       HTTP_PROXY: proxy.url
     })
     expect(result.error).toMatchObject({ kind: 'network', attempts: 1 })
