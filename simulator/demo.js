@@ -1,8 +1,9 @@
 // `npm run demo`: starts the Flow simulator on 127.0.0.1 and runs dist/index.js against it as the
 // GitHub runner would (inputs as INPUT_* variables, the output/state/summary files), waiting for
-// the run while the simulator moves it through its stages. Prints the step's log and outputs.
-//   npm run demo              a run that succeeds
-//   npm run demo -- --fail    a run whose test job fails (its log is shown)
+// the run while the simulator moves it through its stages. Prints the step's log and outputs, and
+// exits with the step's exit code (1 also should the token leak).
+//   npm run demo              a run that succeeds: exits 0
+//   npm run demo -- --fail    a run whose test job fails (its log is shown): exits 1, as the step fails
 import { startFlowSimulator } from './flow-simulator.js'
 import { runStep } from './runner.js'
 
@@ -92,4 +93,4 @@ const leaked = [result.stdout, result.stderr, result.rawOutputFile, result.summa
   t.replace(`::add-mask::${token}`, '').includes(token)
 )
 console.log(leaked ? 'TOKEN LEAKED' : 'The token appears nowhere but in the ::add-mask:: command.')
-process.exitCode = fail ? (result.code === 1 ? 0 : 1) : result.code
+process.exitCode = leaked ? 1 : result.code
