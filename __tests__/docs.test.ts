@@ -155,8 +155,11 @@ describe('README.md', () => {
     expect(first.line + first.text.split('\n').length + 1).toBeLessThanOrEqual(80)
   })
 
-  it('lists every input with its default in the usage block', () => {
+  it('lists every input with its default in the usage block, also within the first 80 lines', () => {
     expect(usageProblems(README, INPUTS)).toEqual([])
+    const usage = codeBlocks(sectionOf(README, '## Usage'))[0]
+    const line = README.split('\n').indexOf('## Usage') + usage.line - 1
+    expect(line + usage.text.split('\n').length + 1).toBeLessThanOrEqual(80)
   })
 
   it('gives the two commands, and the test command is the one CI runs', () => {
