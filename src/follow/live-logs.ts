@@ -155,7 +155,8 @@ export class LiveLogs {
       const key = `${step.buildId}/${step.stepIndex}`
       let state = job.steps.get(key)
       if (!state) job.steps.set(key, (state = { offset: 1, carry: '', done: false }))
-      if (state.done) continue
+      // A step not started yet has nothing to read until the job's end.
+      if (state.done || (!ending && step.status === 'INIT')) continue
       const ends = ending || step.finish === true || isFinalStatus(step.status)
       const prefix = `[${job.name} / ${label(step.stepName) ?? `step ${step.stepIndex}`}] `
       for (let pages = 0; pages < PAGES_PER_READ && !job.capped; pages++) {
@@ -164,12 +165,15 @@ export class LiveLogs {
         const log = await this.options.getStepLog(id, { ...page, limit: LIVE_PAGE_LINES }, signal)
         if (signal?.aborted) return
         // A `last` that does not advance says nothing new, whatever `logs` holds: wait for more.
-        const advanced = log.last !== undefined && log.last >= state.offset
+        const last = log.last ?? 0
+        const advanced = last >= state.offset
+        // A short page is all there is for now, whatever `more` says while the step runs.
+        const short = last - state.offset + 1 < LIVE_PAGE_LINES
         if (advanced) {
-          state.offset = (log.last as number) + 1
+          state.offset = last + 1
           this.print(job, prefix, state, log.logs)
         }
-        if (!advanced || log.more !== true) {
+        if (!advanced || log.more !== true || (short && !ends)) {
           if (ends) {
             state.done = true
             if (state.carry !== '') this.line(job, prefix + state.carry)
