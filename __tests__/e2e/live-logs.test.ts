@@ -7,7 +7,7 @@ import {
   type FlowSimulator,
   type SimFault
 } from '../../simulator/flow-simulator.js'
-import { ROOT, runStep, type StepResult } from '../../simulator/runner.js'
+import { ROOT, runStep } from '../../simulator/runner.js'
 import { TOKEN, errorLines, expectNoToken, nodeBinaries } from '../support/e2e.js'
 
 const numbered = (tag: string, n: number) =>
