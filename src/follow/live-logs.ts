@@ -51,6 +51,7 @@ interface JobState {
   steps: Map<string, StepState>
   printed: number
   capped: boolean
+  /** When it was last read, in polls' reads: the least recently read go first. */
   readAt: number
 }
 
@@ -63,6 +64,7 @@ export class LiveLogs {
   private fallback = false
   private pausedUntil = 0
   private failing = false
+  private reads = 0
 
   constructor(private readonly options: LiveLogOptions) {
     this.all = createJobLogPrinter({ ...options, mode: 'all' })
@@ -86,7 +88,7 @@ export class LiveLogs {
     const until = this.now() + Math.max(1000, this.options.pollIntervalMs / 2)
     for (const { id, job } of running.slice(0, LIVE_JOBS_PER_POLL)) {
       if (signal?.aborted || this.now() >= until) return
-      job.readAt = this.now()
+      job.readAt = ++this.reads
       try {
         await this.read(id, job, false, signal, until)
       } catch (err) {
