@@ -7,7 +7,7 @@ import {
   type FlowSimulator,
   type SimFault
 } from '../../simulator/flow-simulator.js'
-import { ROOT, runStep } from '../../simulator/runner.js'
+import { ROOT, runStep, startStep } from '../../simulator/runner.js'
 import { TOKEN, errorLines, expectNoToken, nodeBinaries } from '../support/e2e.js'
 
 const numbered = (tag: string, n: number) =>
@@ -88,6 +88,13 @@ const PIPELINES = {
         name: 'S',
         jobs: [{ name: 'J', durationMs: 8000, steps: [{ name: 'run', log: numbered('r', 6) }] }]
       }
+    ]
+  },
+  // Long: for a cancel during a step-log read.
+  5: {
+    name: 'long',
+    stages: [
+      { name: 'S', jobs: [{ name: 'J', durationMs: 120_000, steps: [{ name: 'run', log: 'x' }] }] }
     ]
   },
   // One step writing 20 MB.
@@ -235,6 +242,35 @@ describe.each(nodeBinaries())('logs: live, $label', ({ path: node }) => {
       /\[S \/ J\] \.\.\. the rest of this job's log is not copied here: https:/
     )
   }, 60_000)
+  it('a cancel during a hung step-log read stops the run and ends the step at once', async () => {
+    sim.addFault({ path: '/step/log', delayMs: 60_000 })
+    const start = sim.requests.length
+    const step = startStep({
+      node,
+      inputs: {
+        token: TOKEN,
+        'organization-id': 'org-1',
+        'pipeline-id': '5',
+        domain: sim.url,
+        wait: 'true',
+        'poll-interval': '1s',
+        logs: 'live'
+      }
+    })
+    const end = Date.now() + 15_000
+    while (!sim.requests.slice(start).some(r => r.path.endsWith('/step/log'))) {
+      if (Date.now() > end) throw new Error('no step-log read')
+      await new Promise(r => setTimeout(r, 25))
+    }
+    const killedAt = Date.now()
+    step.child.kill('SIGINT')
+    const r = await step.done
+    expect(Date.now() - killedAt).toBeLessThan(8000)
+    expect(r.code).toBe(1)
+    expect(r.outputs.status).toBe('CANCELED')
+    expect(sim.runs(5).at(-1)?.status).toBe('CANCELED')
+  })
+
   it('falls back to whole logs when the step calls are not served, with one warning', async () => {
     // Last: the fault stays.
     const r = await run(1, [{ path: '/steps', status: 404, times: Infinity }]).result
