@@ -35,6 +35,8 @@ export interface TransportOptions {
   baseUrl: string
   /** Sent as `x-yunxiao-token`; removed from every error text. */
   token: string
+  /** Other secrets (e.g. a GitHub token) removed from every error text before it is cut. */
+  secrets?: readonly string[]
   userAgent: string
   /** For the hints of HTTP errors. */
   hintContext: HintContext
@@ -138,6 +140,8 @@ function classify(error: unknown): Failure {
 export class Transport {
   private readonly baseUrl: string
   private readonly token: string
+  /** Everything removed from error texts: the token first. */
+  private readonly secrets: readonly string[]
   private readonly userAgent: string
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   private readonly random: () => number
@@ -149,6 +153,7 @@ export class Transport {
   constructor(options: TransportOptions) {
     this.baseUrl = options.baseUrl
     this.token = options.token
+    this.secrets = [options.token, ...(options.secrets ?? [])]
     this.userAgent = options.userAgent
     this.sleep = options.sleep ?? abortableSleep
     this.random = options.random ?? Math.random
@@ -223,7 +228,7 @@ export class Transport {
       if (!retryable || attempt >= policy.attempts) {
         throw this.failed(policy, failure, attempt, retryable)
       }
-      const reason = redact(shortReason(failure, policy.timeoutMs), [this.token])
+      const reason = redact(shortReason(failure, policy.timeoutMs), this.secrets)
       if (signal?.aborted) throw this.cancelled(policy, attempt, reason)
       const delayMs = this.delay(failure, attempt, policy.waitCapMs)
       this.onRetry?.({ operation: policy.operation, attempt, delayMs, reason })
@@ -254,7 +259,7 @@ export class Transport {
         : `before trying again after ${lastReason ?? 'a failed request'}: ${none} ` +
           `(the ${attempts === 1 ? 'one request sent was' : `${attempts} requests sent were`} ` +
           'refused or never reached the server)'
-    return new FlowApiError(redact(`${policy.operation} was cancelled ${what}.`, [this.token]), {
+    return new FlowApiError(redact(`${policy.operation} was cancelled ${what}.`, this.secrets), {
       operation: policy.operation,
       kind: 'cancelled',
       retryable: false,
@@ -269,7 +274,7 @@ export class Transport {
     attempts: number,
     retryable: boolean
   ): FlowApiError {
-    const secrets = [this.token]
+    const secrets = this.secrets
     const origin = new URL(this.baseUrl).host
     const common = {
       operation: policy.operation,
@@ -341,7 +346,7 @@ export class Transport {
     parsed: { what: string; html: boolean; quote?: boolean },
     attempts: number
   ): FlowApiError {
-    const secrets = [this.token]
+    const secrets = this.secrets
     const shown = answer.body.trim() === '' ? undefined : excerpt(answer.body, secrets)
     const status = statusLine(answer.status, answer.statusMessage)
     let what = `${parsed.what} (${status})`

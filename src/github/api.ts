@@ -80,6 +80,8 @@ export interface GithubApiOptions {
   /** GITHUB_API_URL: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server. */
   apiUrl: string
   token: string
+  /** Other secrets (e.g. the Yunxiao token) removed from every text, as the token is. */
+  secrets?: readonly string[]
   /** owner/name */
   repository: string
   userAgent: string
@@ -90,6 +92,11 @@ export interface GithubApiOptions {
   timeoutMs?: number
   /** Per call, retries and pauses included. Default 30 s. */
   deadlineMs?: number
+  /**
+   * All calls together, counted while any is in flight: a call that would pass it is cut short
+   * (its deadline), one made after it fails at once. Default: no bound beyond each call's.
+   */
+  budgetMs?: number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   random?: () => number
   now?: () => number
@@ -197,8 +204,11 @@ function jsonObject(text: string): Record<string, unknown> | undefined {
   }
 }
 
-/** GitHub's error `message`, with the messages of its validation `errors`, on one line and short. */
-function githubMessage(body: string): string | undefined {
+/**
+ * GitHub's error `message`, with the messages of its validation `errors`, on one line and short:
+ * `secrets` are removed before the cut, which could leave part of one behind.
+ */
+function githubMessage(body: string, secrets: readonly string[] = []): string | undefined {
   const json = jsonObject(body)
   let text: string | undefined
   if (json && typeof json.message === 'string') {
@@ -217,7 +227,7 @@ function githubMessage(body: string): string | undefined {
   }
   if (text === undefined) return undefined
   // Text from GitHub stays on one line: a line break could start a workflow command.
-  const line = oneLine(text).trim()
+  const line = oneLine(redact(text, secrets)).trim()
   return line.length > 300 ? `${line.slice(0, 300)}…` : line
 }
 
@@ -226,6 +236,11 @@ export class GithubApi {
   private readonly attempts: number
   private readonly timeoutMs: number
   private readonly deadlineMs: number
+  private readonly budgetMs: number
+  /** Time spent in calls so far, and since when one is in flight (while `busy` > 0). */
+  private spent = 0
+  private busy = 0
+  private busySince = 0
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   private readonly random: () => number
   private readonly now: () => number
@@ -243,6 +258,7 @@ export class GithubApi {
     this.attempts = Math.max(1, options.attempts ?? 3)
     this.timeoutMs = options.timeoutMs ?? 10_000
     this.deadlineMs = options.deadlineMs ?? 30_000
+    this.budgetMs = options.budgetMs ?? Infinity
     this.sleep = options.sleep ?? abortableSleep
     this.random = options.random ?? Math.random
     this.now = options.now ?? Date.now
@@ -293,7 +309,7 @@ export class GithubApi {
       parse: answer => {
         const id = jsonObject(answer.body)?.id
         if (answer.status === 201 && typeof id === 'number' && Number.isSafeInteger(id)) return id
-        const message = githubMessage(answer.body)
+        const message = githubMessage(answer.body, this.secrets)
         return `GitHub answered HTTP ${answer.status} without a deployment${message ? ` (${message})` : ''}`
       }
     })
@@ -318,7 +334,25 @@ export class GithubApi {
   }
 
   private async call<T>(call: Call<T>): Promise<T> {
-    const deadline = this.now() + Math.min(this.deadlineMs, call.deadlineMs ?? Infinity)
+    const left = this.budgetMs - this.spent - (this.busy > 0 ? this.now() - this.busySince : 0)
+    if (left <= 0)
+      throw this.error(
+        call,
+        `not tried: the GitHub calls have had their ${this.budgetMs / 1000} s`,
+        {
+          transient: true
+        }
+      )
+    if (this.busy++ === 0) this.busySince = this.now()
+    try {
+      return await this.tries(call, Math.min(this.deadlineMs, call.deadlineMs ?? Infinity, left))
+    } finally {
+      if (--this.busy === 0) this.spent += this.now() - this.busySince
+    }
+  }
+
+  private async tries<T>(call: Call<T>, deadlineMs: number): Promise<T> {
+    const deadline = this.now() + deadlineMs
     const url = `${this.apiUrl}${call.path}`
     const body = JSON.stringify(call.body)
     for (let attempt = 1; ; attempt++) {
@@ -386,7 +420,11 @@ export class GithubApi {
   }
 
   private hide(text: string): string {
-    return redact(text, [this.options.token])
+    return redact(text, this.secrets)
+  }
+
+  private get secrets(): readonly string[] {
+    return [this.options.token, ...(this.options.secrets ?? [])]
   }
 
   private error(
@@ -413,7 +451,7 @@ export class GithubApi {
         { transient: true }
       )
     const { answer } = failure
-    const message = githubMessage(answer.body)
+    const message = githubMessage(answer.body, this.secrets)
     return this.error(call, `HTTP ${answer.status}${message ? ` "${message}"` : ''}${tries}`, {
       status: answer.status,
       githubMessage: message,
