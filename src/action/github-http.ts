@@ -2,7 +2,8 @@
 // (src/flow/exchange.ts), as for Yunxiao, so HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply the same way
 // (loopback is never proxied), with one total deadline per request, abandoned at once on an abort,
 // and no redirects (they would carry the token).
-import { ExchangeError, exchange } from '../flow/exchange.js'
+import { exchange } from '../flow/exchange.js'
+import { ExchangeError } from '../flow/exchange-error.js'
 import type { HttpAnswer, HttpRequest } from '../github/api.js'
 
 /** GitHub's answers to these calls are small; more is not read. */

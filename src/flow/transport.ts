@@ -2,7 +2,8 @@
 // proxy, caps), and turning a failure into a FlowApiError that says whether anything was sent.
 // Knows nothing of the Flow operations (see client.ts) nor of GitHub.
 import type { IncomingHttpHeaders } from 'node:http'
-import { ExchangeError, exchange, type Answer, type Stage } from './exchange.js'
+import { exchange, type Answer } from './exchange.js'
+import { ExchangeError, type Stage } from './exchange-error.js'
 import {
   FlowApiError,
   HTML_HINT,

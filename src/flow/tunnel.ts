@@ -7,7 +7,7 @@ import { STATUS_CODES, request as httpRequest } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ProxySetting } from './proxy.js'
-import { ExchangeError } from './exchange.js'
+import { ExchangeError } from './exchange-error.js'
 
 /** Most of a CONNECT answer this reads: its status line and headers only. */
 const MAX_CONNECT_HEADER_BYTES = 16 * 1024
