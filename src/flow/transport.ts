@@ -1,7 +1,6 @@
 // The HTTP side of the Flow client: the retry policy around one exchange (exchange.ts: deadlines,
 // proxy, caps), and turning a failure into a FlowApiError that says whether anything was sent.
 // Knows nothing of the Flow operations (see client.ts) nor of GitHub.
-import type { IncomingHttpHeaders } from 'node:http'
 import { exchange, type Answer } from './exchange.js'
 import { ExchangeError, type Stage } from './exchange-error.js'
 import {
@@ -18,6 +17,7 @@ import {
   type FlowOperation,
   type HintContext
 } from './errors.js'
+import { PRE_SEND_CODES, backoff, header, retrying } from '../common/http.js'
 import { redact } from '../common/redact.js'
 import { abortableSleep } from '../common/sleep.js'
 
@@ -50,17 +50,7 @@ export interface TransportOptions {
 }
 
 const DEFAULT_RETRY_AFTER_CAP_MS = 60_000
-const BACKOFF_BASE_MS = 1_000
 const BACKOFF_CAP_MS = 10_000
-
-/** Errors raised before any byte of the request can have reached the server. */
-const PRE_SEND_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH'
-])
 
 export type { Answer } from './exchange.js'
 
@@ -103,11 +93,6 @@ export interface Policy<T> {
   retry: (failure: Failure) => boolean
   mayHaveStarted: (failure: Failure | 'bad-answer') => boolean
   parse: (answer: Answer) => Parsed<T>
-}
-
-export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name]
-  return Array.isArray(value) ? value[0] : value
 }
 
 /** Retry-After as delay-seconds or an HTTP date; undefined when absent or unreadable. */
@@ -190,52 +175,63 @@ export class Transport {
   ): Promise<T> {
     const { signal } = policy
     if (signal?.aborted) throw this.cancelled(policy, 0)
-    for (let attempt = 1; ; attempt++) {
-      let failure: Failure
-      try {
-        const sink = policy.sink?.()
-        const answer = await exchange({
-          method,
-          url: new URL(this.url(path)),
-          headers: this.headers(),
-          body,
-          deadlineMs: policy.timeoutMs,
-          signal: policy.abort,
-          maxBytes: policy.maxBytes,
-          sink: sink && (chunk => sink.write(chunk))
-        })
-        if (sink && answer.status >= 200 && answer.status < 300) answer.body = sink.result()
-        if (answer.status >= 200 && answer.status < 300) {
-          const parsed: Parsed<T> = answer.oversize
-            ? {
-                ok: false,
-                what: `the answer is larger than ${formatBytes(policy.maxBytes)}, more than this call ever gets (the rest was not read)`,
-                html: isHtml(answer)
-              }
-            : policy.parse(answer)
-          if (parsed.ok) return parsed.value
-          throw this.badAnswer(policy, answer, parsed, attempt)
-        }
-        failure = {
-          kind: 'http',
-          answer,
-          retryAfterMs: parseRetryAfter(header(answer.headers, 'retry-after'), this.now())
-        }
-      } catch (error) {
-        if (error instanceof FlowApiError) throw error
-        failure = classify(error)
+    const reason = (failure: Failure) =>
+      redact(shortReason(failure, policy.timeoutMs), this.secrets)
+    return retrying<T, Failure>({
+      attempts: policy.attempts,
+      once: attempt => this.once(method, path, body, policy, attempt),
+      retry: policy.retry,
+      pause: (failure, attempt) => this.delay(failure, attempt, policy.waitCapMs),
+      failed: (failure, attempts, retryable) => this.failed(policy, failure, attempts, retryable),
+      beforePause: (failure, attempt, delayMs) => {
+        if (signal?.aborted) throw this.cancelled(policy, attempt, reason(failure))
+        this.onRetry?.({ operation: policy.operation, attempt, delayMs, reason: reason(failure) })
+      },
+      sleep: ms => this.sleep(ms, signal ?? policy.abort),
+      afterPause: (failure, attempt) => {
+        if (signal?.aborted) throw this.cancelled(policy, attempt, reason(failure))
+        if (policy.abort?.aborted) throw this.failed(policy, failure, attempt, true)
       }
-      const retryable = policy.retry(failure)
-      if (!retryable || attempt >= policy.attempts) {
-        throw this.failed(policy, failure, attempt, retryable)
+    })
+  }
+
+  /** One request: the parsed answer, or the failure to judge. */
+  private async once<T>(
+    method: string,
+    path: string,
+    body: string | null,
+    policy: Policy<T>,
+    attempt: number
+  ): Promise<{ value: T } | { failure: Failure }> {
+    try {
+      const sink = policy.sink?.()
+      const answer = await exchange({
+        method,
+        url: new URL(this.url(path)),
+        headers: this.headers(),
+        body,
+        deadlineMs: policy.timeoutMs,
+        signal: policy.abort,
+        maxBytes: policy.maxBytes,
+        sink: sink && (chunk => sink.write(chunk))
+      })
+      if (sink && answer.status >= 200 && answer.status < 300) answer.body = sink.result()
+      if (answer.status < 200 || answer.status >= 300) {
+        const retryAfterMs = parseRetryAfter(header(answer.headers, 'retry-after'), this.now())
+        return { failure: { kind: 'http', answer, retryAfterMs } }
       }
-      const reason = redact(shortReason(failure, policy.timeoutMs), this.secrets)
-      if (signal?.aborted) throw this.cancelled(policy, attempt, reason)
-      const delayMs = this.delay(failure, attempt, policy.waitCapMs)
-      this.onRetry?.({ operation: policy.operation, attempt, delayMs, reason })
-      await this.sleep(delayMs, signal ?? policy.abort)
-      if (signal?.aborted) throw this.cancelled(policy, attempt, reason)
-      if (policy.abort?.aborted) throw this.failed(policy, failure, attempt, retryable)
+      const parsed: Parsed<T> = answer.oversize
+        ? {
+            ok: false,
+            what: `the answer is larger than ${formatBytes(policy.maxBytes)}, more than this call ever gets (the rest was not read)`,
+            html: isHtml(answer)
+          }
+        : policy.parse(answer)
+      if (parsed.ok) return { value: parsed.value }
+      throw this.badAnswer(policy, answer, parsed, attempt)
+    } catch (error) {
+      if (error instanceof FlowApiError) throw error
+      return { failure: classify(error) }
     }
   }
 
@@ -244,8 +240,7 @@ export class Transport {
     if (failure.kind === 'http' && failure.retryAfterMs !== undefined) {
       return Math.min(failure.retryAfterMs, capMs)
     }
-    const ceiling = Math.min(capMs, BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1))
-    return Math.floor(this.random() * ceiling)
+    return backoff(attempt, Math.min(capMs, BACKOFF_CAP_MS), this.random)
   }
 
   /**

@@ -15,6 +15,8 @@
 // - A token without the permission gets 403 "Resource not accessible by integration"; GitHub names
 //   the permission needed in the X-Accepted-GitHub-Permissions header (e.g. `statuses=write`).
 //   Rate limits answer 403 or 429 with Retry-After or X-RateLimit-Remaining: 0 (nothing was done).
+import { PRE_SEND_CODES, backoff, header, retrying, type Headers } from '../common/http.js'
+import { jsonObject } from '../common/json.js'
 import { oneLine } from '../common/logger.js'
 import { redact } from '../common/redact.js'
 import { abortableSleep } from '../common/sleep.js'
@@ -34,7 +36,7 @@ export interface HttpRequest {
 export interface HttpAnswer {
   status: number
   /** Names in lower case. */
-  headers: Record<string, string | string[] | undefined>
+  headers: Headers
   body: string
 }
 
@@ -150,21 +152,7 @@ interface Call<T> {
   parse: (answer: HttpAnswer) => T | string
 }
 
-/** Errors raised before any byte of the request can have reached the server. */
-const PRE_SEND_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH'
-])
-const BACKOFF_BASE_MS = 1_000
 const BACKOFF_CAP_MS = 5_000
-
-function header(answer: HttpAnswer, name: string): string | undefined {
-  const value = answer.headers[name]
-  return Array.isArray(value) ? value[0] : value
-}
 
 /**
  * A rate limit (primary or secondary): 429, or 403 with Retry-After, X-RateLimit-Remaining: 0 or a
@@ -174,8 +162,8 @@ function rateLimited(answer: HttpAnswer): boolean {
   if (answer.status === 429) return true
   return (
     answer.status === 403 &&
-    (header(answer, 'retry-after') !== undefined ||
-      header(answer, 'x-ratelimit-remaining') === '0' ||
+    (header(answer.headers, 'retry-after') !== undefined ||
+      header(answer.headers, 'x-ratelimit-remaining') === '0' ||
       /rate limit/i.test(githubMessage(answer.body) ?? ''))
   )
 }
@@ -191,17 +179,6 @@ function transient(failure: Failure): boolean {
 function notDone(failure: Failure): boolean {
   if (failure.kind === 'network') return failure.preSend
   return failure.kind === 'http' && rateLimited(failure.answer)
-}
-
-function jsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
-  } catch {
-    return undefined
-  }
 }
 
 /**
@@ -353,70 +330,73 @@ export class GithubApi {
 
   private async tries<T>(call: Call<T>, deadlineMs: number): Promise<T> {
     const deadline = this.now() + deadlineMs
-    const url = `${this.apiUrl}${call.path}`
-    const body = JSON.stringify(call.body)
-    for (let attempt = 1; ; attempt++) {
-      if (call.signal?.aborted)
-        throw this.error(call, 'given up (the job was cancelled)', {
-          transient: true,
-          cancelled: true
-        })
-      const left = deadline - this.now()
-      let failure: Failure
-      try {
-        const answer = await this.options.send({
-          method: 'POST',
-          url,
-          headers: {
-            Accept: 'application/vnd.github+json',
-            Authorization: `Bearer ${this.options.token}`,
-            'Content-Type': 'application/json',
-            'X-GitHub-Api-Version': API_VERSION,
-            'User-Agent': this.options.userAgent
-          },
-          body,
-          timeoutMs: Math.max(1, Math.min(this.timeoutMs, left)),
-          signal: call.signal
-        })
-        if (answer.status >= 200 && answer.status < 300) {
-          const parsed = call.parse(answer)
-          if (typeof parsed !== 'string') return parsed
-          throw this.error(call, parsed, { transient: false })
-        }
-        failure = { kind: 'http', answer }
-      } catch (error) {
-        if (error instanceof GithubApiError) throw error
-        if (call.signal?.aborted)
-          throw this.error(call, 'given up (the job was cancelled)', {
-            transient: true,
-            cancelled: true
-          })
-        failure = classify(error)
-      }
-      const retryable = call.retry(failure)
-      const pause = this.pause(failure, attempt)
-      if (!retryable || attempt >= this.attempts || this.now() + pause >= deadline)
-        throw this.failed(call, failure, attempt)
-      this.options.onRetry?.(
-        this.hide(
-          `GitHub API: could not ${call.what} (${shortReason(failure)}); trying again in ${Math.ceil(pause / 100) / 10} s.`
-        )
-      )
-      await this.sleep(pause, call.signal)
+    return retrying<T, Failure>({
+      attempts: this.attempts,
+      once: () => this.once(call, deadline),
+      retry: call.retry,
+      pause: (failure, attempt) => {
+        const pause = this.pause(failure, attempt)
+        return this.now() + pause < deadline ? pause : undefined
+      },
+      failed: (failure, attempts) => this.failed(call, failure, attempts),
+      beforePause: (failure, _attempt, pause) =>
+        this.options.onRetry?.(
+          this.hide(
+            `GitHub API: could not ${call.what} (${shortReason(failure)}); trying again in ${Math.ceil(pause / 100) / 10} s.`
+          )
+        ),
+      sleep: ms => this.sleep(ms, call.signal)
+    })
+  }
+
+  /** One request: the parsed answer, or the failure to judge. */
+  private async once<T>(
+    call: Call<T>,
+    deadline: number
+  ): Promise<{ value: T } | { failure: Failure }> {
+    const cancelled = () =>
+      this.error(call, 'given up (the job was cancelled)', { transient: true, cancelled: true })
+    if (call.signal?.aborted) throw cancelled()
+    try {
+      const answer = await this.options.send({
+        method: 'POST',
+        url: `${this.apiUrl}${call.path}`,
+        headers: {
+          Accept: 'application/vnd.github+json',
+          Authorization: `Bearer ${this.options.token}`,
+          'Content-Type': 'application/json',
+          'X-GitHub-Api-Version': API_VERSION,
+          'User-Agent': this.options.userAgent
+        },
+        body: JSON.stringify(call.body),
+        timeoutMs: Math.max(1, Math.min(this.timeoutMs, deadline - this.now())),
+        signal: call.signal
+      })
+      if (answer.status < 200 || answer.status >= 300) return { failure: { kind: 'http', answer } }
+      const parsed = call.parse(answer)
+      if (typeof parsed !== 'string') return { value: parsed }
+      throw this.error(call, parsed, { transient: false })
+    } catch (error) {
+      if (error instanceof GithubApiError) throw error
+      if (call.signal?.aborted) throw cancelled()
+      return { failure: classify(error) }
     }
   }
 
   /** Retry-After or the rate-limit reset when GitHub names one, else a jittered backoff. */
   private pause(failure: Failure, attempt: number): number {
     if (failure.kind === 'http') {
-      const retryAfter = header(failure.answer, 'retry-after')
+      const retryAfter = header(failure.answer.headers, 'retry-after')
       if (retryAfter && /^\d+$/.test(retryAfter.trim())) return Number(retryAfter) * 1000
-      const reset = header(failure.answer, 'x-ratelimit-reset')
-      if (header(failure.answer, 'x-ratelimit-remaining') === '0' && reset && /^\d+$/.test(reset))
+      const reset = header(failure.answer.headers, 'x-ratelimit-reset')
+      if (
+        header(failure.answer.headers, 'x-ratelimit-remaining') === '0' &&
+        reset &&
+        /^\d+$/.test(reset)
+      )
         return Math.max(0, Number(reset) * 1000 - this.now())
     }
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1))
-    return Math.floor(this.random() * ceiling)
+    return backoff(attempt, BACKOFF_CAP_MS, this.random)
   }
 
   private hide(text: string): string {
@@ -455,7 +435,7 @@ export class GithubApi {
     return this.error(call, `HTTP ${answer.status}${message ? ` "${message}"` : ''}${tries}`, {
       status: answer.status,
       githubMessage: message,
-      acceptedPermissions: header(answer, 'x-accepted-github-permissions'),
+      acceptedPermissions: header(answer.headers, 'x-accepted-github-permissions'),
       transient: transient(failure)
     })
   }
