@@ -270,3 +270,39 @@ describe('GithubApi retries', () => {
     expect(() => makeApi([], { apiUrl: 'nope' })).toThrow(/not a URL/)
   })
 })
+
+describe('budgetMs: all calls together', () => {
+  it('a call gets what is left of it, and one made after it is used up is not sent', async () => {
+    let clock = 0
+    const sent: HttpRequest[] = []
+    const api = new GithubApi({
+      apiUrl: 'https://api.github.com',
+      token: TOKEN,
+      repository: 'octo-org/shop',
+      userAgent: 'test/1.0',
+      budgetMs: 10_000,
+      now: () => clock,
+      sleep: async ms => {
+        clock += ms
+      },
+      random: () => 0.5,
+      // GitHub hangs: every request runs into its deadline.
+      send: async request => {
+        sent.push(request)
+        clock += request.timeoutMs
+        throw Object.assign(new Error('no answer'), { timeout: true })
+      }
+    })
+    const status = { state: 'pending' as const, description: 'd', context: 'c' }
+    await api.createCommitStatus(SHA, status).catch(() => undefined)
+    clock += 3_000 // time outside calls does not count
+    await api.createCommitStatus(SHA, status).catch(() => undefined)
+    expect(sent.map(r => r.timeoutMs)).toEqual([10_000])
+    const last = await failure(
+      api.createDeploymentStatus(1, { state: 'success', description: 'd' })
+    )
+    expect(last.message).toMatch(/not tried: the GitHub calls have had their 10 s/)
+    expect(last.details.transient).toBe(true)
+    expect(sent).toHaveLength(1)
+  })
+})

@@ -17,7 +17,7 @@ import {
   type FlowOperation,
   type HintContext
 } from './errors.js'
-import { PRE_SEND_CODES, backoff, header, retrying } from '../common/http.js'
+import { PRE_SEND_CODES, backoff, header, parseRetryAfter, retrying } from '../common/http.js'
 import { redact } from '../common/redact.js'
 import { abortableSleep } from '../common/sleep.js'
 
@@ -93,15 +93,6 @@ export interface Policy<T> {
   retry: (failure: Failure) => boolean
   mayHaveStarted: (failure: Failure | 'bad-answer') => boolean
   parse: (answer: Answer) => Parsed<T>
-}
-
-/** Retry-After as delay-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined
-  const trimmed = value.trim()
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
-  const date = Date.parse(trimmed)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
 }
 
 /** Codes that only come before a connection exists, whatever stage the socket reported. */

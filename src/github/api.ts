@@ -15,7 +15,14 @@
 // - A token without the permission gets 403 "Resource not accessible by integration"; GitHub names
 //   the permission needed in the X-Accepted-GitHub-Permissions header (e.g. `statuses=write`).
 //   Rate limits answer 403 or 429 with Retry-After or X-RateLimit-Remaining: 0 (nothing was done).
-import { PRE_SEND_CODES, backoff, header, retrying, type Headers } from '../common/http.js'
+import {
+  PRE_SEND_CODES,
+  backoff,
+  header,
+  parseRetryAfter,
+  retrying,
+  type Headers
+} from '../common/http.js'
 import { jsonObject } from '../common/json.js'
 import { oneLine } from '../common/logger.js'
 import { redact } from '../common/redact.js'
@@ -140,9 +147,7 @@ export interface CallOptions {
   deadlineMs?: number
 }
 
-interface Call<T> {
-  signal?: AbortSignal
-  deadlineMs?: number
+interface Call<T> extends CallOptions {
   what: string
   path: string
   body: unknown
@@ -254,8 +259,7 @@ export class GithubApi {
     opts: CallOptions = {}
   ): Promise<void> {
     await this.call({
-      signal: opts.signal,
-      deadlineMs: opts.deadlineMs,
+      ...opts,
       what: `create the commit status "${body.context}"`,
       path: `${this.repo}/statuses/${encodeURIComponent(sha)}`,
       body,
@@ -268,8 +272,7 @@ export class GithubApi {
   /** Creates a deployment of `ref`; returns its id. Retried only where none was created. */
   async createDeployment(body: DeploymentBody, opts: CallOptions = {}): Promise<number> {
     return this.call({
-      signal: opts.signal,
-      deadlineMs: opts.deadlineMs,
+      ...opts,
       what: `create a deployment in "${body.environment}"`,
       path: `${this.repo}/deployments`,
       body: {
@@ -299,8 +302,7 @@ export class GithubApi {
     opts: CallOptions = {}
   ): Promise<void> {
     await this.call({
-      signal: opts.signal,
-      deadlineMs: opts.deadlineMs,
+      ...opts,
       what: `set deployment ${deploymentId} to ${body.state}`,
       path: `${this.repo}/deployments/${deploymentId}/statuses`,
       body,
@@ -386,8 +388,8 @@ export class GithubApi {
   /** Retry-After or the rate-limit reset when GitHub names one, else a jittered backoff. */
   private pause(failure: Failure, attempt: number): number {
     if (failure.kind === 'http') {
-      const retryAfter = header(failure.answer.headers, 'retry-after')
-      if (retryAfter && /^\d+$/.test(retryAfter.trim())) return Number(retryAfter) * 1000
+      const retryAfter = parseRetryAfter(header(failure.answer.headers, 'retry-after'), this.now())
+      if (retryAfter !== undefined) return retryAfter
       const reset = header(failure.answer.headers, 'x-ratelimit-reset')
       if (
         header(failure.answer.headers, 'x-ratelimit-remaining') === '0' &&
