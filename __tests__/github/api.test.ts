@@ -306,3 +306,23 @@ describe('budgetMs: all calls together', () => {
     expect(sent).toHaveLength(1)
   })
 })
+
+describe('descriptions', () => {
+  it.each([
+    ['raw', (t: string) => t],
+    ['HTML references', (t: string) => [...t].map(c => `&#${c.charCodeAt(0)};`).join('')]
+  ])(
+    'a secret (%s) across the 140-character cut is removed before the cut',
+    async (_form, write) => {
+      const other = 'pt-yunxiaoToken0123456789'
+      const form = write(other)
+      const half = Math.floor(form.length / 2)
+      const description = `${'x'.repeat(139 - half)}${form} and more`
+      const { api, sent } = makeApi([answer(201)], { secrets: [other] })
+      await api.createCommitStatus(SHA, { state: 'error', description, context: 'c' })
+      const posted = JSON.parse(sent[0].body) as { description: string }
+      expect(posted.description.includes(form.slice(0, half))).toBe(false)
+      expect([...posted.description].length).toBeLessThanOrEqual(140)
+    }
+  )
+})

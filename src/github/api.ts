@@ -27,7 +27,7 @@ import { jsonObject } from '../common/json.js'
 import { oneLine } from '../common/logger.js'
 import { redact } from '../common/redact.js'
 import { abortableSleep } from '../common/sleep.js'
-import type { CommitState, DeploymentState } from './outcome.js'
+import { fitDescription, type CommitState, type DeploymentState } from './outcome.js'
 
 export interface HttpRequest {
   method: 'POST'
@@ -262,7 +262,7 @@ export class GithubApi {
       ...opts,
       what: `create the commit status "${body.context}"`,
       path: `${this.repo}/statuses/${encodeURIComponent(sha)}`,
-      body,
+      body: { ...body, description: this.description(body.description) },
       permission: 'statuses: write',
       retry: transient,
       parse: () => undefined
@@ -282,7 +282,7 @@ export class GithubApi {
         required_contexts: [],
         payload: body.payload,
         environment: body.environment,
-        description: body.description
+        description: this.description(body.description)
       },
       permission: 'deployments: write',
       retry: notDone,
@@ -305,7 +305,7 @@ export class GithubApi {
       ...opts,
       what: `set deployment ${deploymentId} to ${body.state}`,
       path: `${this.repo}/deployments/${deploymentId}/statuses`,
-      body,
+      body: { ...body, description: this.description(body.description) },
       permission: 'deployments: write',
       retry: transient,
       parse: () => undefined
@@ -403,6 +403,11 @@ export class GithubApi {
 
   private hide(text: string): string {
     return redact(text, this.secrets)
+  }
+
+  /** A description GitHub shows: secrets removed first, then fitted to GitHub's limit. */
+  private description(text: string): string {
+    return fitDescription(this.hide(text))
   }
 
   private get secrets(): readonly string[] {
