@@ -4,7 +4,7 @@
 // and no redirects (they would carry the token).
 import { exchange } from '../flow/exchange.js'
 import { ExchangeError } from '../flow/exchange-error.js'
-import type { HttpAnswer, HttpRequest } from '../github/api.js'
+import type { HttpAnswer, HttpRequest } from '../github/http.js'
 
 /** GitHub's answers to these calls are small; more is not read. */
 const MAX_ANSWER_BYTES = 256 * 1024
