@@ -4,7 +4,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals'
 import { spawn } from 'node:child_process'
 import { resolve } from 'node:path'
-import type { ExchangeErrorFields } from '../../src/flow/exchange.js'
+import type { ExchangeErrorFields } from '../../src/flow/exchange-error.js'
 import { makeCerts, type Certs } from '../hostile/support/certs.js'
 import { useDriver } from '../support/driver.js'
 import {

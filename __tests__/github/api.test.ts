@@ -1,10 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
-import {
-  GithubApi,
-  GithubApiError,
-  type HttpAnswer,
-  type HttpRequest
-} from '../../src/github/api.js'
+import { GithubApi, GithubApiError } from '../../src/github/api.js'
+import type { HttpAnswer, HttpRequest } from '../../src/github/http.js'
 
 const TOKEN = 'ghs_unitTestToken0123456789'
 const SHA = 'a'.repeat(40)
@@ -269,4 +265,60 @@ describe('GithubApi retries', () => {
     expect(() => makeApi([], { apiUrl: 'ftp://x' })).toThrow(/not http\(s\)/)
     expect(() => makeApi([], { apiUrl: 'nope' })).toThrow(/not a URL/)
   })
+})
+
+describe('budgetMs: all calls together', () => {
+  it('a call gets what is left of it, and one made after it is used up is not sent', async () => {
+    let clock = 0
+    const sent: HttpRequest[] = []
+    const api = new GithubApi({
+      apiUrl: 'https://api.github.com',
+      token: TOKEN,
+      repository: 'octo-org/shop',
+      userAgent: 'test/1.0',
+      budgetMs: 10_000,
+      now: () => clock,
+      sleep: async ms => {
+        clock += ms
+      },
+      random: () => 0.5,
+      // GitHub hangs: every request runs into its deadline.
+      send: async request => {
+        sent.push(request)
+        clock += request.timeoutMs
+        throw Object.assign(new Error('no answer'), { timeout: true })
+      }
+    })
+    const status = { state: 'pending' as const, description: 'd', context: 'c' }
+    await api.createCommitStatus(SHA, status).catch(() => undefined)
+    clock += 3_000 // time outside calls does not count
+    await api.createCommitStatus(SHA, status).catch(() => undefined)
+    expect(sent.map(r => r.timeoutMs)).toEqual([10_000])
+    const last = await failure(
+      api.createDeploymentStatus(1, { state: 'success', description: 'd' })
+    )
+    expect(last.message).toMatch(/not tried: the GitHub calls have had their 10 s/)
+    expect(last.details.transient).toBe(true)
+    expect(sent).toHaveLength(1)
+  })
+})
+
+describe('descriptions', () => {
+  it.each([
+    ['raw', (t: string) => t],
+    ['HTML references', (t: string) => [...t].map(c => `&#${c.charCodeAt(0)};`).join('')]
+  ])(
+    'a secret (%s) across the 140-character cut is removed before the cut',
+    async (_form, write) => {
+      const other = 'pt-yunxiaoToken0123456789'
+      const form = write(other)
+      const half = Math.floor(form.length / 2)
+      const description = `${'x'.repeat(139 - half)}${form} and more`
+      const { api, sent } = makeApi([answer(201)], { secrets: [other] })
+      await api.createCommitStatus(SHA, { state: 'error', description, context: 'c' })
+      const posted = JSON.parse(sent[0].body) as { description: string }
+      expect(posted.description.includes(form.slice(0, half))).toBe(false)
+      expect([...posted.description].length).toBeLessThanOrEqual(140)
+    }
+  )
 })

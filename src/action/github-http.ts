@@ -2,8 +2,9 @@
 // (src/flow/exchange.ts), as for Yunxiao, so HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply the same way
 // (loopback is never proxied), with one total deadline per request, abandoned at once on an abort,
 // and no redirects (they would carry the token).
-import { ExchangeError, exchange } from '../flow/exchange.js'
-import type { HttpAnswer, HttpRequest } from '../github/api.js'
+import { exchange } from '../flow/exchange.js'
+import { ExchangeError } from '../flow/exchange-error.js'
+import type { HttpAnswer, HttpRequest } from '../github/http.js'
 
 /** GitHub's answers to these calls are small; more is not read. */
 const MAX_ANSWER_BYTES = 256 * 1024

@@ -36,6 +36,7 @@ export async function finishInPost(work: PostWork): Promise<void> {
   const client = new FlowRunClient({
     baseUrl: record.baseUrl,
     token,
+    secrets: work.secrets,
     organizationId: record.organizationId,
     userAgent: USER_AGENT,
     onRetry: event =>

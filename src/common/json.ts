@@ -14,3 +14,13 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
     configurable: true
   })
 }
+
+/** The text as a JSON object, or undefined when it is not one. */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return isJsonObject(value) ? value : undefined
+  } catch {
+    return undefined
+  }
+}

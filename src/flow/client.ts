@@ -40,6 +40,8 @@ export interface FlowClientOptions {
   baseUrl: string
   /** Personal access token, sent as `x-yunxiao-token`; removed from every error text. */
   token: string
+  /** Other secrets (e.g. a GitHub token) removed from every error text, as the token is. */
+  secrets?: readonly string[]
   /** Set: center-edition paths `/oapi/v1/flow/organizations/{org}/...`; unset: Region paths `/oapi/v1/flow/...`. */
   organizationId?: string
   userAgent: string
@@ -194,6 +196,7 @@ export class FlowRunClient {
     this.transport = new Transport({
       baseUrl: this.baseUrl,
       token: this.token,
+      secrets: options.secrets,
       userAgent: this.userAgent,
       hintContext: { host: url.host, organizationIdSet: this.organizationId !== undefined },
       sleep: options.sleep,

@@ -13,45 +13,12 @@ import type { TLSSocket } from 'node:tls'
 import { isIP } from 'node:net'
 import { ProxyEnvError, proxyFor, type ProxySetting } from './proxy.js'
 import { FRESH_MS, READ_IDLE_MS, agentFor, prune } from './pool.js'
+import { ExchangeError, asExchangeError, type Stage } from './exchange-error.js'
 
 /** Requests that may be sent twice: after a failure on a reused connection, tried once more on a new one. */
 const READS = new Set(['GET', 'HEAD'])
 /** How a server closing an idle connection shows (the stale-connection race). */
 const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
-
-/**
- * Where an exchange was: `dns`, `connect` (TCP), `proxy` (CONNECT), `tls` (handshake), `sent`
- * (request written, no answer yet), `answer` (headers in, reading the body).
- */
-export type Stage = 'dns' | 'connect' | 'proxy' | 'tls' | 'sent' | 'answer'
-
-export interface ExchangeErrorFields {
-  /** Node's code (`ECONNREFUSED`, `CERT_HAS_EXPIRED`...) or ours: `EDEADLINE`, `EABORTED`, `EPROXY`, `EPROXYAUTH`, `EPROXYENV`. */
-  code: string
-  stage: Stage
-  /** Any byte of the request can have reached the server. */
-  sent: boolean
-  /** Trying again cannot help (a certificate, a 407, a wrong setting). */
-  permanent?: boolean
-  hint?: string
-}
-
-export class ExchangeError extends Error implements ExchangeErrorFields {
-  readonly code: string
-  readonly stage: Stage
-  readonly sent: boolean
-  readonly permanent: boolean
-  readonly hint?: string
-  constructor(message: string, fields: ExchangeErrorFields) {
-    super(message)
-    this.name = 'ExchangeError'
-    this.code = fields.code
-    this.stage = fields.stage
-    this.sent = fields.sent
-    this.permanent = fields.permanent ?? false
-    this.hint = fields.hint
-  }
-}
 
 export interface Answer {
   status: number
@@ -79,326 +46,297 @@ export interface ExchangeOptions {
   sink?: (chunk: Buffer) => void
 }
 
-const UNTRUSTED = new Set([
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'CERT_UNTRUSTED',
-  'CERT_SIGNATURE_FAILURE',
-  'CERT_CHAIN_TOO_LONG',
-  'INVALID_CA'
-])
-const CA_HINT =
-  "The server's certificate is not trusted by Node. Where the network has its own certificate authority (a company proxy that inspects TLS, a private CA), give Node that CA certificate with the NODE_EXTRA_CA_CERTS environment variable (the path of a PEM file) for this step; do not turn certificate checks off."
-
-/** Plain words and a hint for a TLS failure, by Node's code (and OpenSSL's message where it has none). */
-function tlsProblem(
-  error: NodeJS.ErrnoException,
-  host: string
-): { hint: string; what?: string } | undefined {
-  const code = error.code ?? ''
-  if (UNTRUSTED.has(code))
-    return { hint: CA_HINT, what: `the certificate of ${host} is not trusted` }
-  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
-    return {
-      hint: "The server's certificate is outside its validity dates (check the machine's clock too).",
-      what: `the certificate of ${host} ${code === 'CERT_HAS_EXPIRED' ? 'has expired' : 'is not valid yet'}`
-    }
-  }
-  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
-    return {
-      hint: 'The certificate belongs to another host name: check the domain (or what on the network answers for it).',
-      what: `the certificate is not for ${host}`
-    }
-  }
-  if (
-    /wrong version number|packet length too long|unknown protocol|record layer failure|http request/i.test(
-      error.message
-    )
-  ) {
-    return {
-      hint: 'The port answered in plain HTTP, not TLS: check the scheme and port of the domain (https:// needs a TLS port).',
-      what: `${host} does not speak TLS on this port`
-    }
-  }
-  return undefined
-}
-
 /** One exchange. Resolves with any answer (every status); rejects with an ExchangeError. */
 export async function exchange(options: ExchangeOptions): Promise<Answer> {
-  const { url, signal } = options
-  const secure = url.protocol === 'https:'
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1')
-  const port = url.port ? Number(url.port) : secure ? 443 : 80
-  let proxy: ProxySetting | undefined
-  try {
-    proxy = proxyFor(url)
-  } catch (error) {
-    if (error instanceof ProxyEnvError) {
-      throw new ExchangeError(error.message, {
-        code: 'EPROXYENV',
-        stage: 'dns',
-        sent: false,
-        permanent: true
-      })
-    }
-    throw error
-  }
+  return new Exchange(options, proxySetting(options.url)).run()
+}
 
-  let stage: Stage = proxy ? 'proxy' : isIP(host) ? 'connect' : 'dns'
-  let sent = false
+function proxySetting(url: URL): ProxySetting | undefined {
+  try {
+    return proxyFor(url)
+  } catch (error) {
+    if (!(error instanceof ProxyEnvError)) throw error
+    throw new ExchangeError(error.message, {
+      code: 'EPROXYENV',
+      stage: 'dns',
+      sent: false,
+      permanent: true
+    })
+  }
+}
+
+/** One exchange under way: where it is, whether anything was sent, and how to end it at once. */
+class Exchange {
+  private readonly secure: boolean
+  private readonly host: string
+  private readonly port: number
+  private stage: Stage
+  private sent = false
   /** The request went on a pooled connection that had served an earlier one. */
-  let reused = false
-  let answered = false
-  const destroyers: (() => void)[] = []
-  const destroyAll = () => {
-    for (const destroy of destroyers.splice(0)) destroy()
-  }
-  let reject!: (error: ExchangeError) => void
-  let settled = false
-  const ended = new Promise<never>((_resolve, rejectEnded) => {
-    reject = error => {
-      if (settled) return
-      settled = true
-      rejectEnded(error)
-    }
-  })
-  ended.catch(() => undefined)
+  private reused = false
+  private answered = false
+  private settled = false
+  private readonly destroyers: (() => void)[] = []
+  private reject!: (error: ExchangeError) => void
+  /** Rejects with the first failure (deadline, abort, error); every wait races it. */
+  private readonly ended: Promise<never>
 
-  const fail = (error: unknown) => {
-    if (error instanceof ExchangeError) return reject(error)
-    const e = error as NodeJS.ErrnoException
-    const code = typeof e?.code === 'string' ? e.code : 'ERROR'
-    const message = typeof e?.message === 'string' ? e.message : String(error)
-    if (secure && !sent) {
-      const tls = tlsProblem(e, host)
-      if (tls) {
-        const detail = tls.what ? `${tls.what}: ${message}` : message
-        return reject(
-          new ExchangeError(detail, {
-            code,
-            stage: 'tls',
-            sent: false,
-            permanent: true,
-            hint: tls.hint
-          })
-        )
+  constructor(
+    private readonly options: ExchangeOptions,
+    private readonly proxy: ProxySetting | undefined
+  ) {
+    const { url } = options
+    this.secure = url.protocol === 'https:'
+    this.host = url.hostname.replace(/^\[(.*)\]$/, '$1')
+    this.port = url.port ? Number(url.port) : this.secure ? 443 : 80
+    this.stage = proxy ? 'proxy' : isIP(this.host) ? 'connect' : 'dns'
+    this.ended = new Promise<never>((_resolve, rejectEnded) => {
+      this.reject = error => {
+        if (this.settled) return
+        this.settled = true
+        rejectEnded(error)
       }
-    }
-    reject(new ExchangeError(message, { code, stage, sent }))
+    })
+    this.ended.catch(() => undefined)
   }
 
-  const timer = setTimeout(() => {
-    reject(
-      new ExchangeError(`no complete answer within ${options.deadlineMs} ms`, {
-        code: 'EDEADLINE',
-        stage,
-        sent
-      })
+  /** The exchange within its deadline, given up on an abort; whatever is open is destroyed after. */
+  async run(): Promise<Answer> {
+    const { signal, deadlineMs } = this.options
+    const timer = setTimeout(
+      () => this.end('EDEADLINE', `no complete answer within ${deadlineMs} ms`),
+      deadlineMs
     )
-    destroyAll()
-  }, options.deadlineMs)
-  const onAbort = () => {
-    reject(new ExchangeError('the request was abandoned', { code: 'EABORTED', stage, sent }))
-    destroyAll()
-  }
-  if (signal?.aborted) onAbort()
-  signal?.addEventListener('abort', onAbort, { once: true })
-
-  try {
-    const work = (async () => {
-      let tunnel: Socket | undefined
-      if (proxy) {
-        const { openTunnel } = await import('./tunnel.js')
-        if (settled) return ended
-        tunnel = await Promise.race([
-          openTunnel(
-            proxy,
-            host,
-            port,
-            d => destroyers.push(d),
-            s => (stage = s)
-          ),
-          ended
-        ])
-        if (secure) {
-          stage = 'tls'
-          const tls: TLSSocket = process.getBuiltinModule('node:tls').connect({
-            socket: tunnel,
-            servername: isIP(host) ? undefined : host
-          })
-          destroyers.push(() => tls.destroy())
-          await Promise.race([
-            new Promise<void>((resolve, rejectTls) => {
-              tls.once('secureConnect', () => resolve())
-              tls.on('error', rejectTls)
-            }),
-            ended
-          ])
-          tunnel = tls
-        }
-      }
-      if (tunnel) return await Promise.race([send(tunnel), ended])
-      try {
-        return await Promise.race([send(undefined), ended])
-      } catch (error) {
-        // A read that failed on a reused connection before any answer, the way a connection the
-        // server had closed while idle fails: once more, on a new connection (as Go's net/http).
-        const code = (error as NodeJS.ErrnoException)?.code ?? ''
-        if (!reused || settled || answered || !READS.has(options.method)) throw error
-        if (!CLOSED.has(code)) throw error
-        reused = false
-        stage = isIP(host) ? 'connect' : 'dns'
-        prune(agentFor(secure), -1)
-        return await Promise.race([send(undefined), ended])
-      }
-    })()
-    return await work
-  } catch (error) {
-    fail(error)
-    return await ended
-  } finally {
-    clearTimeout(timer)
-    signal?.removeEventListener('abort', onAbort)
-    destroyAll()
+    const onAbort = () => this.end('EABORTED', 'the request was abandoned')
+    if (signal?.aborted) onAbort()
+    signal?.addEventListener('abort', onAbort, { once: true })
+    try {
+      if (this.settled) return await this.ended
+      return await (this.proxy ? this.viaProxy(this.proxy) : this.direct())
+    } catch (error) {
+      const { secure, host, stage, sent } = this
+      this.reject(asExchangeError(error, { secure, host, stage, sent }))
+      return await this.ended
+    } finally {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', onAbort)
+      this.destroyAll()
+    }
   }
 
-  function send(tunnel: Socket | undefined): Promise<Answer> {
-    return new Promise<Answer>((resolve, rejectSend) => {
-      const headers: Record<string, string | number> = { ...options.headers, Host: url.host }
-      if (options.body !== null) headers['Content-Length'] = Buffer.byteLength(options.body, 'utf8')
-      const common = {
-        method: options.method,
-        path: `${url.pathname}${url.search}`,
-        headers,
-        // The answer headers: anything longer is not Yunxiao.
-        maxHeaderSize: 64 * 1024
-      }
-      let request: ClientRequest
-      if (tunnel) {
-        const socket = tunnel
-        request = httpRequest({ ...common, createConnection: () => socket })
-        stage = 'sent'
-        sent = true
-      } else {
-        // node:https (and with it node:tls) is loaded only for an https:// URL: a run over plain
-        // HTTP does not pay for the TLS stack (README "Performance").
-        const agent = agentFor(secure)
-        // One that must not be repeated goes only on a connection idle for under FRESH_MS.
-        prune(agent, READS.has(options.method) ? READ_IDLE_MS : FRESH_MS)
-        request = (secure ? process.getBuiltinModule('node:https').request : httpRequest)({
-          ...common,
-          host,
-          port,
-          agent,
-          servername: secure && !isIP(host) ? host : undefined
-        })
-        request.once('socket', (socket: Socket) => {
-          if (request.reusedSocket) {
-            // No DNS, connect nor handshake: written as soon as it has the socket. Its listeners
-            // were added when it was new, once (a reused socket must not gather more).
-            reused = true
-            stage = 'sent'
-            sent = true
-            return
-          }
-          // Reported through the request; a late one after it ended must not go unheard.
-          socket.on('error', () => undefined)
-          const onLookup = () => {
-            if (stage === 'dns') stage = 'connect'
-          }
-          const onSecure = () => {
-            stage = 'sent'
-            sent = true
-          }
-          socket.once('lookup', onLookup)
-          socket.once('connect', () => {
-            // What cannot come any more is not left on a socket that may serve other requests.
-            socket.removeListener('lookup', onLookup)
-            stage = secure ? 'tls' : 'sent'
-            if (!secure) {
-              sent = true
-              socket.removeListener('secureConnect', onSecure)
-            }
-          })
-          socket.once('secureConnect', onSecure)
-        })
-      }
-      destroyers.push(() => request.destroy())
-      request.on('error', rejectSend)
+  private end(code: string, message: string): void {
+    this.reject(new ExchangeError(message, { code, stage: this.stage, sent: this.sent }))
+    this.destroyAll()
+  }
+
+  private destroyAll(): void {
+    for (const destroy of this.destroyers.splice(0)) destroy()
+  }
+
+  private race<T>(work: Promise<T>): Promise<T> {
+    return Promise.race([work, this.ended])
+  }
+
+  /** Through the proxy: a CONNECT tunnel (TLS inside it for https), one connection per request. */
+  private async viaProxy(proxy: ProxySetting): Promise<Answer> {
+    const { openTunnel } = await import('./tunnel.js')
+    if (this.settled) return this.ended
+    let socket: Socket = await this.race(
+      openTunnel(
+        proxy,
+        this.host,
+        this.port,
+        d => this.destroyers.push(d),
+        s => (this.stage = s)
+      )
+    )
+    if (this.secure) socket = await this.race(this.handshake(socket))
+    return this.race(this.send(socket))
+  }
+
+  private handshake(tunnel: Socket): Promise<TLSSocket> {
+    this.stage = 'tls'
+    const tls: TLSSocket = process.getBuiltinModule('node:tls').connect({
+      socket: tunnel,
+      servername: isIP(this.host) ? undefined : this.host
+    })
+    this.destroyers.push(() => tls.destroy())
+    return new Promise<TLSSocket>((resolve, reject) => {
+      tls.once('secureConnect', () => resolve(tls))
+      tls.on('error', reject)
+    })
+  }
+
+  /** Straight to the server, on a pooled connection when one fits. */
+  private async direct(): Promise<Answer> {
+    try {
+      return await this.race(this.send(undefined))
+    } catch (error) {
+      // A read that failed on a reused connection before any answer, the way a connection the
+      // server had closed while idle fails: once more, on a new connection (as Go's net/http).
+      const code = (error as NodeJS.ErrnoException)?.code ?? ''
+      if (!this.reused || this.settled || this.answered || !READS.has(this.options.method))
+        throw error
+      if (!CLOSED.has(code)) throw error
+      this.reused = false
+      this.stage = isIP(this.host) ? 'connect' : 'dns'
+      prune(agentFor(this.secure), -1)
+      return await this.race(this.send(undefined))
+    }
+  }
+
+  /** Writes the request (on `tunnel`, else on a pooled connection) and reads the answer. */
+  private send(tunnel: Socket | undefined): Promise<Answer> {
+    return new Promise<Answer>((resolve, reject) => {
+      const request = tunnel ? this.tunnelled(tunnel) : this.pooled()
+      this.destroyers.push(() => request.destroy())
+      request.on('error', reject)
       request.once('response', (message: IncomingMessage) => {
-        stage = 'answer'
-        answered = true
-        destroyers.push(() => message.destroy())
-        readBody(message).then(resolve, rejectSend)
+        this.stage = 'answer'
+        this.answered = true
+        this.destroyers.push(() => message.destroy())
+        readBody(message, this.options).then(resolve, reject)
       })
-      if (options.body !== null) request.write(options.body, 'utf8')
+      const { body } = this.options
+      if (body !== null) request.write(body, 'utf8')
       request.end()
     })
   }
 
-  function readBody(message: IncomingMessage): Promise<Answer> {
-    const status = message.statusCode ?? 0
-    const sink = status >= 200 && status < 300 ? options.sink : undefined
-    return new Promise<Answer>((resolve, rejectBody) => {
-      const chunks: Buffer[] = []
-      let kept = 0
-      let bytes = 0
-      let done = false
-      const answer = (oversize: boolean): Answer => ({
-        status,
-        statusMessage: message.statusMessage,
-        headers: message.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-        bytes,
-        ...(oversize ? { oversize } : {})
-      })
-      message.on('data', (chunk: Buffer) => {
-        if (done) return
-        bytes += chunk.length
-        if (sink) {
-          try {
-            sink(chunk)
-          } catch (error) {
-            done = true
-            message.destroy()
-            rejectBody(error)
-          }
-          return
-        }
-        const room = options.maxBytes - kept
-        chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk)
-        kept += Math.min(room, chunk.length)
-        if (chunk.length > room) {
-          // Over the cap: what came is enough to say so; the rest is not read.
+  private requestOptions() {
+    const { url, body } = this.options
+    const headers: Record<string, string | number> = { ...this.options.headers, Host: url.host }
+    if (body !== null) headers['Content-Length'] = Buffer.byteLength(body, 'utf8')
+    return {
+      method: this.options.method,
+      path: `${url.pathname}${url.search}`,
+      headers,
+      // The answer headers: anything longer is not Yunxiao.
+      maxHeaderSize: 64 * 1024
+    }
+  }
+
+  private tunnelled(socket: Socket): ClientRequest {
+    const request = httpRequest({ ...this.requestOptions(), createConnection: () => socket })
+    this.stage = 'sent'
+    this.sent = true
+    return request
+  }
+
+  private pooled(): ClientRequest {
+    const { secure, host } = this
+    // node:https (and with it node:tls) is loaded only for an https:// URL: a run over plain
+    // HTTP does not pay for the TLS stack (README "Performance").
+    const agent = agentFor(secure)
+    // One that must not be repeated goes only on a connection idle for under FRESH_MS.
+    prune(agent, READS.has(this.options.method) ? READ_IDLE_MS : FRESH_MS)
+    const request = (secure ? process.getBuiltinModule('node:https').request : httpRequest)({
+      ...this.requestOptions(),
+      host,
+      port: this.port,
+      agent,
+      servername: secure && !isIP(host) ? host : undefined
+    })
+    request.once('socket', (socket: Socket) => this.watch(request, socket))
+    return request
+  }
+
+  /** Follows a pooled request's socket through DNS, connect and TLS: when can a byte be sent? */
+  private watch(request: ClientRequest, socket: Socket): void {
+    if (request.reusedSocket) {
+      // No DNS, connect nor handshake: written as soon as it has the socket. Its listeners
+      // were added when it was new, once (a reused socket must not gather more).
+      this.reused = true
+      this.stage = 'sent'
+      this.sent = true
+      return
+    }
+    // Reported through the request; a late one after it ended must not go unheard.
+    socket.on('error', () => undefined)
+    const onLookup = () => {
+      if (this.stage === 'dns') this.stage = 'connect'
+    }
+    const onSecure = () => {
+      this.stage = 'sent'
+      this.sent = true
+    }
+    socket.once('lookup', onLookup)
+    socket.once('connect', () => {
+      // What cannot come any more is not left on a socket that may serve other requests.
+      socket.removeListener('lookup', onLookup)
+      this.stage = this.secure ? 'tls' : 'sent'
+      if (!this.secure) {
+        this.sent = true
+        socket.removeListener('secureConnect', onSecure)
+      }
+    })
+    socket.once('secureConnect', onSecure)
+  }
+}
+
+/** The answer's body within `maxBytes` (or through `sink` for a 2xx). */
+function readBody(
+  message: IncomingMessage,
+  options: Pick<ExchangeOptions, 'maxBytes' | 'sink'>
+): Promise<Answer> {
+  const status = message.statusCode ?? 0
+  const sink = status >= 200 && status < 300 ? options.sink : undefined
+  return new Promise<Answer>((resolve, rejectBody) => {
+    const chunks: Buffer[] = []
+    let kept = 0
+    let bytes = 0
+    let done = false
+    const answer = (oversize: boolean): Answer => ({
+      status,
+      statusMessage: message.statusMessage,
+      headers: message.headers,
+      body: Buffer.concat(chunks).toString('utf8'),
+      bytes,
+      ...(oversize ? { oversize } : {})
+    })
+    message.on('data', (chunk: Buffer) => {
+      if (done) return
+      bytes += chunk.length
+      if (sink) {
+        try {
+          sink(chunk)
+        } catch (error) {
           done = true
           message.destroy()
-          resolve(answer(true))
+          rejectBody(error)
         }
-      })
-      message.once('end', () => {
-        if (done) return
+        return
+      }
+      const room = options.maxBytes - kept
+      chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk)
+      kept += Math.min(room, chunk.length)
+      if (chunk.length > room) {
+        // Over the cap: what came is enough to say so; the rest is not read.
         done = true
-        resolve(answer(false))
-      })
-      message.on('error', error => {
-        if (done) return
-        done = true
-        rejectBody(error)
-      })
-      message.once('close', () => {
-        if (done) return
-        done = true
-        if (message.complete) resolve(answer(false))
-        else
-          rejectBody(
-            Object.assign(new Error('the connection closed before the whole answer came'), {
-              code: 'ECONNRESET'
-            })
-          )
-      })
+        message.destroy()
+        resolve(answer(true))
+      }
     })
-  }
+    message.once('end', () => {
+      if (done) return
+      done = true
+      resolve(answer(false))
+    })
+    message.on('error', error => {
+      if (done) return
+      done = true
+      rejectBody(error)
+    })
+    message.once('close', () => {
+      if (done) return
+      done = true
+      if (message.complete) resolve(answer(false))
+      else
+        rejectBody(
+          Object.assign(new Error('the connection closed before the whole answer came'), {
+            code: 'ECONNRESET'
+          })
+        )
+    })
+  })
 }

@@ -3,8 +3,9 @@
 // that is not what the call returns becomes a clear error (`the answer is not ...`); odd parts of a
 // good answer (a null stage, a number as a name, an object as a status) become a safe default
 // instead of a TypeError later. Knows nothing of GitHub.
-import { isJsonObject } from '../common/json.js'
-import { header, isHtml, type Answer, type Parsed } from './transport.js'
+import { header } from '../common/http.js'
+import { isJsonObject, jsonObject } from '../common/json.js'
+import { isHtml, type Answer, type Parsed } from './transport.js'
 import type {
   FlowJob,
   FlowJobLog,
@@ -20,16 +21,6 @@ import type {
 } from './types.js'
 
 export { isJsonObject }
-
-/** The body as a JSON object, or undefined when it is not one. */
-export function jsonObject(body: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(body)
-    return isJsonObject(value) ? value : undefined
-  } catch {
-    return undefined
-  }
-}
 
 /** `o` with the listed fields kept only when they pass their check (others untouched). */
 function checked<T>(

@@ -1,8 +1,8 @@
 // The HTTP side of the Flow client: the retry policy around one exchange (exchange.ts: deadlines,
 // proxy, caps), and turning a failure into a FlowApiError that says whether anything was sent.
 // Knows nothing of the Flow operations (see client.ts) nor of GitHub.
-import type { IncomingHttpHeaders } from 'node:http'
-import { ExchangeError, exchange, type Answer, type Stage } from './exchange.js'
+import { exchange, type Answer } from './exchange.js'
+import { ExchangeError, type Stage } from './exchange-error.js'
 import {
   FlowApiError,
   HTML_HINT,
@@ -17,6 +17,7 @@ import {
   type FlowOperation,
   type HintContext
 } from './errors.js'
+import { PRE_SEND_CODES, backoff, header, parseRetryAfter, retrying } from '../common/http.js'
 import { redact } from '../common/redact.js'
 import { abortableSleep } from '../common/sleep.js'
 
@@ -35,6 +36,8 @@ export interface TransportOptions {
   baseUrl: string
   /** Sent as `x-yunxiao-token`; removed from every error text. */
   token: string
+  /** Other secrets (e.g. a GitHub token) removed from every error text before it is cut. */
+  secrets?: readonly string[]
   userAgent: string
   /** For the hints of HTTP errors. */
   hintContext: HintContext
@@ -47,17 +50,7 @@ export interface TransportOptions {
 }
 
 const DEFAULT_RETRY_AFTER_CAP_MS = 60_000
-const BACKOFF_BASE_MS = 1_000
 const BACKOFF_CAP_MS = 10_000
-
-/** Errors raised before any byte of the request can have reached the server. */
-const PRE_SEND_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH'
-])
 
 export type { Answer } from './exchange.js'
 
@@ -102,20 +95,6 @@ export interface Policy<T> {
   parse: (answer: Answer) => Parsed<T>
 }
 
-export function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name]
-  return Array.isArray(value) ? value[0] : value
-}
-
-/** Retry-After as delay-seconds or an HTTP date; undefined when absent or unreadable. */
-export function parseRetryAfter(value: string | undefined, now: number): number | undefined {
-  if (value === undefined) return undefined
-  const trimmed = value.trim()
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000
-  const date = Date.parse(trimmed)
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now)
-}
-
 /** Codes that only come before a connection exists, whatever stage the socket reported. */
 function classify(error: unknown): Failure {
   if (!(error instanceof ExchangeError)) {
@@ -138,6 +117,8 @@ function classify(error: unknown): Failure {
 export class Transport {
   private readonly baseUrl: string
   private readonly token: string
+  /** Everything removed from error texts: the token first. */
+  private readonly secrets: readonly string[]
   private readonly userAgent: string
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   private readonly random: () => number
@@ -149,6 +130,7 @@ export class Transport {
   constructor(options: TransportOptions) {
     this.baseUrl = options.baseUrl
     this.token = options.token
+    this.secrets = [options.token, ...(options.secrets ?? [])]
     this.userAgent = options.userAgent
     this.sleep = options.sleep ?? abortableSleep
     this.random = options.random ?? Math.random
@@ -184,52 +166,63 @@ export class Transport {
   ): Promise<T> {
     const { signal } = policy
     if (signal?.aborted) throw this.cancelled(policy, 0)
-    for (let attempt = 1; ; attempt++) {
-      let failure: Failure
-      try {
-        const sink = policy.sink?.()
-        const answer = await exchange({
-          method,
-          url: new URL(this.url(path)),
-          headers: this.headers(),
-          body,
-          deadlineMs: policy.timeoutMs,
-          signal: policy.abort,
-          maxBytes: policy.maxBytes,
-          sink: sink && (chunk => sink.write(chunk))
-        })
-        if (sink && answer.status >= 200 && answer.status < 300) answer.body = sink.result()
-        if (answer.status >= 200 && answer.status < 300) {
-          const parsed: Parsed<T> = answer.oversize
-            ? {
-                ok: false,
-                what: `the answer is larger than ${formatBytes(policy.maxBytes)}, more than this call ever gets (the rest was not read)`,
-                html: isHtml(answer)
-              }
-            : policy.parse(answer)
-          if (parsed.ok) return parsed.value
-          throw this.badAnswer(policy, answer, parsed, attempt)
-        }
-        failure = {
-          kind: 'http',
-          answer,
-          retryAfterMs: parseRetryAfter(header(answer.headers, 'retry-after'), this.now())
-        }
-      } catch (error) {
-        if (error instanceof FlowApiError) throw error
-        failure = classify(error)
+    const reason = (failure: Failure) =>
+      redact(shortReason(failure, policy.timeoutMs), this.secrets)
+    return retrying<T, Failure>({
+      attempts: policy.attempts,
+      once: attempt => this.once(method, path, body, policy, attempt),
+      retry: policy.retry,
+      pause: (failure, attempt) => this.delay(failure, attempt, policy.waitCapMs),
+      failed: (failure, attempts, retryable) => this.failed(policy, failure, attempts, retryable),
+      beforePause: (failure, attempt, delayMs) => {
+        if (signal?.aborted) throw this.cancelled(policy, attempt, reason(failure))
+        this.onRetry?.({ operation: policy.operation, attempt, delayMs, reason: reason(failure) })
+      },
+      sleep: ms => this.sleep(ms, signal ?? policy.abort),
+      afterPause: (failure, attempt) => {
+        if (signal?.aborted) throw this.cancelled(policy, attempt, reason(failure))
+        if (policy.abort?.aborted) throw this.failed(policy, failure, attempt, true)
       }
-      const retryable = policy.retry(failure)
-      if (!retryable || attempt >= policy.attempts) {
-        throw this.failed(policy, failure, attempt, retryable)
+    })
+  }
+
+  /** One request: the parsed answer, or the failure to judge. */
+  private async once<T>(
+    method: string,
+    path: string,
+    body: string | null,
+    policy: Policy<T>,
+    attempt: number
+  ): Promise<{ value: T } | { failure: Failure }> {
+    try {
+      const sink = policy.sink?.()
+      const answer = await exchange({
+        method,
+        url: new URL(this.url(path)),
+        headers: this.headers(),
+        body,
+        deadlineMs: policy.timeoutMs,
+        signal: policy.abort,
+        maxBytes: policy.maxBytes,
+        sink: sink && (chunk => sink.write(chunk))
+      })
+      if (sink && answer.status >= 200 && answer.status < 300) answer.body = sink.result()
+      if (answer.status < 200 || answer.status >= 300) {
+        const retryAfterMs = parseRetryAfter(header(answer.headers, 'retry-after'), this.now())
+        return { failure: { kind: 'http', answer, retryAfterMs } }
       }
-      const reason = redact(shortReason(failure, policy.timeoutMs), [this.token])
-      if (signal?.aborted) throw this.cancelled(policy, attempt, reason)
-      const delayMs = this.delay(failure, attempt, policy.waitCapMs)
-      this.onRetry?.({ operation: policy.operation, attempt, delayMs, reason })
-      await this.sleep(delayMs, signal ?? policy.abort)
-      if (signal?.aborted) throw this.cancelled(policy, attempt, reason)
-      if (policy.abort?.aborted) throw this.failed(policy, failure, attempt, retryable)
+      const parsed: Parsed<T> = answer.oversize
+        ? {
+            ok: false,
+            what: `the answer is larger than ${formatBytes(policy.maxBytes)}, more than this call ever gets (the rest was not read)`,
+            html: isHtml(answer)
+          }
+        : policy.parse(answer)
+      if (parsed.ok) return { value: parsed.value }
+      throw this.badAnswer(policy, answer, parsed, attempt)
+    } catch (error) {
+      if (error instanceof FlowApiError) throw error
+      return { failure: classify(error) }
     }
   }
 
@@ -238,8 +231,7 @@ export class Transport {
     if (failure.kind === 'http' && failure.retryAfterMs !== undefined) {
       return Math.min(failure.retryAfterMs, capMs)
     }
-    const ceiling = Math.min(capMs, BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1))
-    return Math.floor(this.random() * ceiling)
+    return backoff(attempt, Math.min(capMs, BACKOFF_CAP_MS), this.random)
   }
 
   /**
@@ -254,7 +246,7 @@ export class Transport {
         : `before trying again after ${lastReason ?? 'a failed request'}: ${none} ` +
           `(the ${attempts === 1 ? 'one request sent was' : `${attempts} requests sent were`} ` +
           'refused or never reached the server)'
-    return new FlowApiError(redact(`${policy.operation} was cancelled ${what}.`, [this.token]), {
+    return new FlowApiError(redact(`${policy.operation} was cancelled ${what}.`, this.secrets), {
       operation: policy.operation,
       kind: 'cancelled',
       retryable: false,
@@ -269,7 +261,7 @@ export class Transport {
     attempts: number,
     retryable: boolean
   ): FlowApiError {
-    const secrets = [this.token]
+    const secrets = this.secrets
     const origin = new URL(this.baseUrl).host
     const common = {
       operation: policy.operation,
@@ -341,7 +333,7 @@ export class Transport {
     parsed: { what: string; html: boolean; quote?: boolean },
     attempts: number
   ): FlowApiError {
-    const secrets = [this.token]
+    const secrets = this.secrets
     const shown = answer.body.trim() === '' ? undefined : excerpt(answer.body, secrets)
     const status = statusLine(answer.status, answer.statusMessage)
     let what = `${parsed.what} (${status})`

@@ -7,7 +7,7 @@ import { STATUS_CODES, request as httpRequest } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ProxySetting } from './proxy.js'
-import { ExchangeError } from './exchange.js'
+import { ExchangeError } from './exchange-error.js'
 
 /** Most of a CONNECT answer this reads: its status line and headers only. */
 const MAX_CONNECT_HEADER_BYTES = 16 * 1024
@@ -56,26 +56,7 @@ export function openTunnel(
         return
       }
       socket.destroy()
-      if (status === 200) {
-        fail('EPROXY', `the proxy ${proxy.shown} sent data before the request`, false)
-      } else if (status === 407) {
-        fail(
-          'EPROXYAUTH',
-          `the proxy ${proxy.shown} answered CONNECT with HTTP 407 Proxy Authentication Required`,
-          true,
-          proxy.auth === undefined
-            ? `The proxy wants credentials: put them in ${proxy.variable} as http://user:password@host:port (percent-encode special characters).`
-            : `The proxy refused the credentials in ${proxy.variable}: check the user name and password there (percent-encode special characters).`
-        )
-      } else {
-        const reason = STATUS_CODES[status]
-        fail(
-          'EPROXY',
-          `the proxy ${proxy.shown} answered CONNECT with HTTP ${status}${reason ? ` ${reason}` : ''}`,
-          status < 500,
-          `The proxy (${proxy.variable}) refused to open a tunnel to ${authority}: check the proxy, or list the host in NO_PROXY.`
-        )
-      }
+      reject(refusal(proxy, status, authority))
     })
     // A proxy must answer CONNECT with a tunnel, never with an ordinary answer; Node reports any
     // answer to CONNECT as 'connect', so this is a safeguard.
@@ -97,4 +78,28 @@ export function openTunnel(
     })
     request.end()
   })
+}
+
+/** A CONNECT answered with anything but a clean tunnel, in words, with what to do about it. */
+function refusal(proxy: ProxySetting, status: number, authority: string): ExchangeError {
+  const fail = (code: string, detail: string, permanent: boolean, hint?: string) =>
+    new ExchangeError(detail, { code, stage: 'proxy', sent: false, permanent, hint })
+  if (status === 200)
+    return fail('EPROXY', `the proxy ${proxy.shown} sent data before the request`, false)
+  if (status === 407)
+    return fail(
+      'EPROXYAUTH',
+      `the proxy ${proxy.shown} answered CONNECT with HTTP 407 Proxy Authentication Required`,
+      true,
+      proxy.auth === undefined
+        ? `The proxy wants credentials: put them in ${proxy.variable} as http://user:password@host:port (percent-encode special characters).`
+        : `The proxy refused the credentials in ${proxy.variable}: check the user name and password there (percent-encode special characters).`
+    )
+  const reason = STATUS_CODES[status]
+  return fail(
+    'EPROXY',
+    `the proxy ${proxy.shown} answered CONNECT with HTTP ${status}${reason ? ` ${reason}` : ''}`,
+    status < 500,
+    `The proxy (${proxy.variable}) refused to open a tunnel to ${authority}: check the proxy, or list the host in NO_PROXY.`
+  )
 }

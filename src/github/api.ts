@@ -15,35 +15,21 @@
 // - A token without the permission gets 403 "Resource not accessible by integration"; GitHub names
 //   the permission needed in the X-Accepted-GitHub-Permissions header (e.g. `statuses=write`).
 //   Rate limits answer 403 or 429 with Retry-After or X-RateLimit-Remaining: 0 (nothing was done).
-import { oneLine } from '../common/logger.js'
+import { backoff, header, parseRetryAfter, retrying } from '../common/http.js'
+import { jsonObject } from '../common/json.js'
 import { redact } from '../common/redact.js'
 import { abortableSleep } from '../common/sleep.js'
-import type { CommitState, DeploymentState } from './outcome.js'
-
-export interface HttpRequest {
-  method: 'POST'
-  url: string
-  headers: Record<string, string>
-  body: string
-  /** The whole request, answer included, must be done within this. */
-  timeoutMs: number
-  /** Abandons the request. */
-  signal?: AbortSignal
-}
-
-export interface HttpAnswer {
-  status: number
-  /** Names in lower case. */
-  headers: Record<string, string | string[] | undefined>
-  body: string
-}
-
-/**
- * Sends one request. Rejects on a network failure, with the error's `code` (e.g. ECONNREFUSED) and,
- * when it knows, `preSend: true` if nothing can have reached the server; and when no whole answer
- * came within `timeoutMs`, with `timeout: true`.
- */
-export type HttpSend = (request: HttpRequest) => Promise<HttpAnswer>
+import {
+  classify,
+  githubMessage,
+  notDone,
+  shortReason,
+  transient,
+  type Failure,
+  type HttpAnswer,
+  type HttpSend
+} from './http.js'
+import { fitDescription, type CommitState, type DeploymentState } from './outcome.js'
 
 export const API_VERSION = '2022-11-28'
 export const DEFAULT_API_URL = 'https://api.github.com'
@@ -80,6 +66,8 @@ export interface GithubApiOptions {
   /** GITHUB_API_URL: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server. */
   apiUrl: string
   token: string
+  /** Other secrets (e.g. the Yunxiao token) removed from every text, as the token is. */
+  secrets?: readonly string[]
   /** owner/name */
   repository: string
   userAgent: string
@@ -90,6 +78,11 @@ export interface GithubApiOptions {
   timeoutMs?: number
   /** Per call, retries and pauses included. Default 30 s. */
   deadlineMs?: number
+  /**
+   * All calls together, counted while any is in flight: a call that would pass it is cut short
+   * (its deadline), one made after it fails at once. Default: no bound beyond each call's.
+   */
+  budgetMs?: number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   random?: () => number
   now?: () => number
@@ -118,11 +111,6 @@ export interface DeploymentStatusBody {
   description: string
 }
 
-type Failure =
-  | { kind: 'http'; answer: HttpAnswer }
-  | { kind: 'network'; code?: string; detail: string; preSend: boolean }
-  | { kind: 'timeout' }
-
 /** Per call. */
 export interface CallOptions {
   /** Gives the call up, a request in flight included (e.g. when the job is cancelled). */
@@ -131,9 +119,7 @@ export interface CallOptions {
   deadlineMs?: number
 }
 
-interface Call<T> {
-  signal?: AbortSignal
-  deadlineMs?: number
+interface Call<T> extends CallOptions {
   what: string
   path: string
   body: unknown
@@ -143,89 +129,18 @@ interface Call<T> {
   parse: (answer: HttpAnswer) => T | string
 }
 
-/** Errors raised before any byte of the request can have reached the server. */
-const PRE_SEND_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH'
-])
-const BACKOFF_BASE_MS = 1_000
 const BACKOFF_CAP_MS = 5_000
-
-function header(answer: HttpAnswer, name: string): string | undefined {
-  const value = answer.headers[name]
-  return Array.isArray(value) ? value[0] : value
-}
-
-/**
- * A rate limit (primary or secondary): 429, or 403 with Retry-After, X-RateLimit-Remaining: 0 or a
- * message about a rate limit (a secondary limit may come without either header). Nothing was done.
- */
-function rateLimited(answer: HttpAnswer): boolean {
-  if (answer.status === 429) return true
-  return (
-    answer.status === 403 &&
-    (header(answer, 'retry-after') !== undefined ||
-      header(answer, 'x-ratelimit-remaining') === '0' ||
-      /rate limit/i.test(githubMessage(answer.body) ?? ''))
-  )
-}
-
-/** Timeouts, network errors, 408, 5xx and rate limits: a read, or a write that may be repeated. */
-function transient(failure: Failure): boolean {
-  if (failure.kind !== 'http') return true
-  const status = failure.answer.status
-  return status === 408 || status >= 500 || rateLimited(failure.answer)
-}
-
-/** A create that is repeated only when it certainly did not happen. */
-function notDone(failure: Failure): boolean {
-  if (failure.kind === 'network') return failure.preSend
-  return failure.kind === 'http' && rateLimited(failure.answer)
-}
-
-function jsonObject(text: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    return value !== null && typeof value === 'object' && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined
-  } catch {
-    return undefined
-  }
-}
-
-/** GitHub's error `message`, with the messages of its validation `errors`, on one line and short. */
-function githubMessage(body: string): string | undefined {
-  const json = jsonObject(body)
-  let text: string | undefined
-  if (json && typeof json.message === 'string') {
-    text = json.message
-    const errors: unknown[] = Array.isArray(json.errors) ? (json.errors as unknown[]) : []
-    const details = errors
-      .map(e => {
-        if (typeof e === 'string') return e
-        const message = (e as { message?: unknown } | null)?.message
-        return typeof message === 'string' ? message : undefined
-      })
-      .filter((m): m is string => Boolean(m))
-    if (details.length) text += `: ${details.join('; ')}`
-  } else if (body.trim()) {
-    text = body.trim()
-  }
-  if (text === undefined) return undefined
-  // Text from GitHub stays on one line: a line break could start a workflow command.
-  const line = oneLine(text).trim()
-  return line.length > 300 ? `${line.slice(0, 300)}…` : line
-}
 
 export class GithubApi {
   private readonly apiUrl: string
   private readonly attempts: number
   private readonly timeoutMs: number
   private readonly deadlineMs: number
+  private readonly budgetMs: number
+  /** Time spent in calls so far, and since when one is in flight (while `busy` > 0). */
+  private spent = 0
+  private busy = 0
+  private busySince = 0
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   private readonly random: () => number
   private readonly now: () => number
@@ -243,6 +158,7 @@ export class GithubApi {
     this.attempts = Math.max(1, options.attempts ?? 3)
     this.timeoutMs = options.timeoutMs ?? 10_000
     this.deadlineMs = options.deadlineMs ?? 30_000
+    this.budgetMs = options.budgetMs ?? Infinity
     this.sleep = options.sleep ?? abortableSleep
     this.random = options.random ?? Math.random
     this.now = options.now ?? Date.now
@@ -261,11 +177,10 @@ export class GithubApi {
     opts: CallOptions = {}
   ): Promise<void> {
     await this.call({
-      signal: opts.signal,
-      deadlineMs: opts.deadlineMs,
+      ...opts,
       what: `create the commit status "${body.context}"`,
       path: `${this.repo}/statuses/${encodeURIComponent(sha)}`,
-      body,
+      body: { ...body, description: this.description(body.description) },
       permission: 'statuses: write',
       retry: transient,
       parse: () => undefined
@@ -275,8 +190,7 @@ export class GithubApi {
   /** Creates a deployment of `ref`; returns its id. Retried only where none was created. */
   async createDeployment(body: DeploymentBody, opts: CallOptions = {}): Promise<number> {
     return this.call({
-      signal: opts.signal,
-      deadlineMs: opts.deadlineMs,
+      ...opts,
       what: `create a deployment in "${body.environment}"`,
       path: `${this.repo}/deployments`,
       body: {
@@ -286,14 +200,14 @@ export class GithubApi {
         required_contexts: [],
         payload: body.payload,
         environment: body.environment,
-        description: body.description
+        description: this.description(body.description)
       },
       permission: 'deployments: write',
       retry: notDone,
       parse: answer => {
         const id = jsonObject(answer.body)?.id
         if (answer.status === 201 && typeof id === 'number' && Number.isSafeInteger(id)) return id
-        const message = githubMessage(answer.body)
+        const message = githubMessage(answer.body, this.secrets)
         return `GitHub answered HTTP ${answer.status} without a deployment${message ? ` (${message})` : ''}`
       }
     })
@@ -306,11 +220,10 @@ export class GithubApi {
     opts: CallOptions = {}
   ): Promise<void> {
     await this.call({
-      signal: opts.signal,
-      deadlineMs: opts.deadlineMs,
+      ...opts,
       what: `set deployment ${deploymentId} to ${body.state}`,
       path: `${this.repo}/deployments/${deploymentId}/statuses`,
-      body,
+      body: { ...body, description: this.description(body.description) },
       permission: 'deployments: write',
       retry: transient,
       parse: () => undefined
@@ -318,75 +231,105 @@ export class GithubApi {
   }
 
   private async call<T>(call: Call<T>): Promise<T> {
-    const deadline = this.now() + Math.min(this.deadlineMs, call.deadlineMs ?? Infinity)
-    const url = `${this.apiUrl}${call.path}`
-    const body = JSON.stringify(call.body)
-    for (let attempt = 1; ; attempt++) {
-      if (call.signal?.aborted)
-        throw this.error(call, 'given up (the job was cancelled)', {
-          transient: true,
-          cancelled: true
-        })
-      const left = deadline - this.now()
-      let failure: Failure
-      try {
-        const answer = await this.options.send({
-          method: 'POST',
-          url,
-          headers: {
-            Accept: 'application/vnd.github+json',
-            Authorization: `Bearer ${this.options.token}`,
-            'Content-Type': 'application/json',
-            'X-GitHub-Api-Version': API_VERSION,
-            'User-Agent': this.options.userAgent
-          },
-          body,
-          timeoutMs: Math.max(1, Math.min(this.timeoutMs, left)),
-          signal: call.signal
-        })
-        if (answer.status >= 200 && answer.status < 300) {
-          const parsed = call.parse(answer)
-          if (typeof parsed !== 'string') return parsed
-          throw this.error(call, parsed, { transient: false })
+    const left = this.budgetMs - this.spent - (this.busy > 0 ? this.now() - this.busySince : 0)
+    if (left <= 0)
+      throw this.error(
+        call,
+        `not tried: the GitHub calls have had their ${this.budgetMs / 1000} s`,
+        {
+          transient: true
         }
-        failure = { kind: 'http', answer }
-      } catch (error) {
-        if (error instanceof GithubApiError) throw error
-        if (call.signal?.aborted)
-          throw this.error(call, 'given up (the job was cancelled)', {
-            transient: true,
-            cancelled: true
-          })
-        failure = classify(error)
-      }
-      const retryable = call.retry(failure)
-      const pause = this.pause(failure, attempt)
-      if (!retryable || attempt >= this.attempts || this.now() + pause >= deadline)
-        throw this.failed(call, failure, attempt)
-      this.options.onRetry?.(
-        this.hide(
-          `GitHub API: could not ${call.what} (${shortReason(failure)}); trying again in ${Math.ceil(pause / 100) / 10} s.`
-        )
       )
-      await this.sleep(pause, call.signal)
+    if (this.busy++ === 0) this.busySince = this.now()
+    try {
+      return await this.tries(call, Math.min(this.deadlineMs, call.deadlineMs ?? Infinity, left))
+    } finally {
+      if (--this.busy === 0) this.spent += this.now() - this.busySince
+    }
+  }
+
+  private async tries<T>(call: Call<T>, deadlineMs: number): Promise<T> {
+    const deadline = this.now() + deadlineMs
+    return retrying<T, Failure>({
+      attempts: this.attempts,
+      once: () => this.once(call, deadline),
+      retry: call.retry,
+      pause: (failure, attempt) => {
+        const pause = this.pause(failure, attempt)
+        return this.now() + pause < deadline ? pause : undefined
+      },
+      failed: (failure, attempts) => this.failed(call, failure, attempts),
+      beforePause: (failure, _attempt, pause) =>
+        this.options.onRetry?.(
+          this.hide(
+            `GitHub API: could not ${call.what} (${shortReason(failure)}); trying again in ${Math.ceil(pause / 100) / 10} s.`
+          )
+        ),
+      sleep: ms => this.sleep(ms, call.signal)
+    })
+  }
+
+  /** One request: the parsed answer, or the failure to judge. */
+  private async once<T>(
+    call: Call<T>,
+    deadline: number
+  ): Promise<{ value: T } | { failure: Failure }> {
+    const cancelled = () =>
+      this.error(call, 'given up (the job was cancelled)', { transient: true, cancelled: true })
+    if (call.signal?.aborted) throw cancelled()
+    try {
+      const answer = await this.options.send({
+        method: 'POST',
+        url: `${this.apiUrl}${call.path}`,
+        headers: {
+          Accept: 'application/vnd.github+json',
+          Authorization: `Bearer ${this.options.token}`,
+          'Content-Type': 'application/json',
+          'X-GitHub-Api-Version': API_VERSION,
+          'User-Agent': this.options.userAgent
+        },
+        body: JSON.stringify(call.body),
+        timeoutMs: Math.max(1, Math.min(this.timeoutMs, deadline - this.now())),
+        signal: call.signal
+      })
+      if (answer.status < 200 || answer.status >= 300) return { failure: { kind: 'http', answer } }
+      const parsed = call.parse(answer)
+      if (typeof parsed !== 'string') return { value: parsed }
+      throw this.error(call, parsed, { transient: false })
+    } catch (error) {
+      if (error instanceof GithubApiError) throw error
+      if (call.signal?.aborted) throw cancelled()
+      return { failure: classify(error) }
     }
   }
 
   /** Retry-After or the rate-limit reset when GitHub names one, else a jittered backoff. */
   private pause(failure: Failure, attempt: number): number {
     if (failure.kind === 'http') {
-      const retryAfter = header(failure.answer, 'retry-after')
-      if (retryAfter && /^\d+$/.test(retryAfter.trim())) return Number(retryAfter) * 1000
-      const reset = header(failure.answer, 'x-ratelimit-reset')
-      if (header(failure.answer, 'x-ratelimit-remaining') === '0' && reset && /^\d+$/.test(reset))
+      const retryAfter = parseRetryAfter(header(failure.answer.headers, 'retry-after'), this.now())
+      if (retryAfter !== undefined) return retryAfter
+      const reset = header(failure.answer.headers, 'x-ratelimit-reset')
+      if (
+        header(failure.answer.headers, 'x-ratelimit-remaining') === '0' &&
+        reset &&
+        /^\d+$/.test(reset)
+      )
         return Math.max(0, Number(reset) * 1000 - this.now())
     }
-    const ceiling = Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (attempt - 1))
-    return Math.floor(this.random() * ceiling)
+    return backoff(attempt, BACKOFF_CAP_MS, this.random)
   }
 
   private hide(text: string): string {
-    return redact(text, [this.options.token])
+    return redact(text, this.secrets)
+  }
+
+  /** A description GitHub shows: secrets removed first, then fitted to GitHub's limit. */
+  private description(text: string): string {
+    return fitDescription(this.hide(text))
+  }
+
+  private get secrets(): readonly string[] {
+    return [this.options.token, ...(this.options.secrets ?? [])]
   }
 
   private error(
@@ -413,29 +356,12 @@ export class GithubApi {
         { transient: true }
       )
     const { answer } = failure
-    const message = githubMessage(answer.body)
+    const message = githubMessage(answer.body, this.secrets)
     return this.error(call, `HTTP ${answer.status}${message ? ` "${message}"` : ''}${tries}`, {
       status: answer.status,
       githubMessage: message,
-      acceptedPermissions: header(answer, 'x-accepted-github-permissions'),
+      acceptedPermissions: header(answer.headers, 'x-accepted-github-permissions'),
       transient: transient(failure)
     })
   }
-}
-
-function classify(error: unknown): Failure {
-  const err = error as { code?: unknown; message?: unknown; timeout?: unknown; preSend?: unknown }
-  if (err?.timeout === true) return { kind: 'timeout' }
-  const code = typeof err?.code === 'string' ? err.code : undefined
-  const detail = typeof err?.message === 'string' ? err.message : String(error)
-  // The transport says whether any byte can have reached GitHub; else judge by the error code.
-  const preSend =
-    typeof err?.preSend === 'boolean' ? err.preSend : code !== undefined && PRE_SEND_CODES.has(code)
-  return { kind: 'network', code, detail, preSend }
-}
-
-function shortReason(failure: Failure): string {
-  if (failure.kind === 'http') return `HTTP ${failure.answer.status}`
-  if (failure.kind === 'timeout') return 'no answer in time'
-  return failure.code ?? 'network error'
 }

@@ -1,7 +1,7 @@
 // The GitHub chunk (dist/github.js): everything the GitHub inputs (commit-status,
 // deployment-environment, context-envs) need, loaded only when one of them is set.
 export { GithubApi, GithubApiError, API_VERSION, DEFAULT_API_URL } from './api.js'
-export type { HttpAnswer, HttpRequest, HttpSend } from './api.js'
+export type { HttpAnswer, HttpRequest, HttpSend } from './http.js'
 export { contextEnvs, CONTEXT_ENV_NAMES } from './context-envs.js'
 export { readEvent, isPullRequestEvent, shortSha } from './event.js'
 export type { GithubEvent } from './event.js'

@@ -89,14 +89,17 @@ export class GithubReport {
         }),
       this.targets.deploymentEnvironment &&
         this.attempt('deployment', async environment => {
-          const id = await this.api.createDeployment({
-            ref: this.event.sha,
-            environment,
-            description: fitDescription(`Yunxiao pipeline ${run.pipelineId}, run #${run.runId}`),
-            payload: {
-              yunxiao: { pipelineId: run.pipelineId, runId: run.runId, runUrl: run.runUrl }
-            }
-          })
+          const id = await this.api.createDeployment(
+            {
+              ref: this.event.sha,
+              environment,
+              description: fitDescription(`Yunxiao pipeline ${run.pipelineId}, run #${run.runId}`),
+              payload: {
+                yunxiao: { pipelineId: run.pipelineId, runId: run.runId, runUrl: run.runUrl }
+              }
+            },
+            opts
+          )
           this.deploymentId = id
           this.onProgress?.(this.progress)
           await this.api.createDeploymentStatus(

@@ -1,0 +1,112 @@
+// What goes wrong in one exchange (exchange.ts), said once: the stage it was in, whether any byte
+// of the request can have reached the server, and for a TLS failure, what to do about it. Its own
+// module so that the exchange and the proxy tunnel (tunnel.ts) both use it without importing each other.
+
+/**
+ * Where an exchange was: `dns`, `connect` (TCP), `proxy` (CONNECT), `tls` (handshake), `sent`
+ * (request written, no answer yet), `answer` (headers in, reading the body).
+ */
+export type Stage = 'dns' | 'connect' | 'proxy' | 'tls' | 'sent' | 'answer'
+
+export interface ExchangeErrorFields {
+  /** Node's code (`ECONNREFUSED`, `CERT_HAS_EXPIRED`...) or ours: `EDEADLINE`, `EABORTED`, `EPROXY`, `EPROXYAUTH`, `EPROXYENV`. */
+  code: string
+  stage: Stage
+  /** Any byte of the request can have reached the server. */
+  sent: boolean
+  /** Trying again cannot help (a certificate, a 407, a wrong setting). */
+  permanent?: boolean
+  hint?: string
+}
+
+export class ExchangeError extends Error implements ExchangeErrorFields {
+  readonly code: string
+  readonly stage: Stage
+  readonly sent: boolean
+  readonly permanent: boolean
+  readonly hint?: string
+  constructor(message: string, fields: ExchangeErrorFields) {
+    super(message)
+    this.name = 'ExchangeError'
+    this.code = fields.code
+    this.stage = fields.stage
+    this.sent = fields.sent
+    this.permanent = fields.permanent ?? false
+    this.hint = fields.hint
+  }
+}
+
+const UNTRUSTED = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_CHAIN_TOO_LONG',
+  'INVALID_CA'
+])
+const CA_HINT =
+  "The server's certificate is not trusted by Node. Where the network has its own certificate authority (a company proxy that inspects TLS, a private CA), give Node that CA certificate with the NODE_EXTRA_CA_CERTS environment variable (the path of a PEM file) for this step; do not turn certificate checks off."
+
+/** Plain words and a hint for a TLS failure, by Node's code (and OpenSSL's message where it has none). */
+function tlsProblem(
+  error: NodeJS.ErrnoException,
+  host: string
+): { hint: string; what?: string } | undefined {
+  const code = error.code ?? ''
+  if (UNTRUSTED.has(code))
+    return { hint: CA_HINT, what: `the certificate of ${host} is not trusted` }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return {
+      hint: "The server's certificate is outside its validity dates (check the machine's clock too).",
+      what: `the certificate of ${host} ${code === 'CERT_HAS_EXPIRED' ? 'has expired' : 'is not valid yet'}`
+    }
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') {
+    return {
+      hint: 'The certificate belongs to another host name: check the domain (or what on the network answers for it).',
+      what: `the certificate is not for ${host}`
+    }
+  }
+  if (
+    /wrong version number|packet length too long|unknown protocol|record layer failure|http request/i.test(
+      error.message
+    )
+  ) {
+    return {
+      hint: 'The port answered in plain HTTP, not TLS: check the scheme and port of the domain (https:// needs a TLS port).',
+      what: `${host} does not speak TLS on this port`
+    }
+  }
+  return undefined
+}
+
+/** Where the exchange was when `error` came, to read it with. */
+export interface Where {
+  secure: boolean
+  host: string
+  stage: Stage
+  sent: boolean
+}
+
+/** `error` as an ExchangeError: TLS failures before anything was sent get plain words and a hint. */
+export function asExchangeError(error: unknown, where: Where): ExchangeError {
+  if (error instanceof ExchangeError) return error
+  const e = error as NodeJS.ErrnoException
+  const code = typeof e?.code === 'string' ? e.code : 'ERROR'
+  const message = typeof e?.message === 'string' ? e.message : String(error)
+  const tls = where.secure && !where.sent ? tlsProblem(e, where.host) : undefined
+  if (tls) {
+    const detail = tls.what ? `${tls.what}: ${message}` : message
+    return new ExchangeError(detail, {
+      code,
+      stage: 'tls',
+      sent: false,
+      permanent: true,
+      hint: tls.hint
+    })
+  }
+  return new ExchangeError(message, { code, stage: where.stage, sent: where.sent })
+}
