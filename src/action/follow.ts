@@ -117,7 +117,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
     )
   }
 
-  const finalRun = result.run ?? lastRun
+  let finalRun = result.run ?? lastRun
   let status = result.status
   let headline: string | undefined
   let failure: string | undefined
@@ -146,6 +146,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
     } else {
       // A failed stop leaves the phase as it was: the post step tries again.
       if (settled.done) status = settled.status ?? 'CANCELED'
+      finalRun = settled.run ?? finalRun
       headline =
         settled.outcome === 'ended'
           ? `${why}; the run had already ended${settled.status ? ` ${settled.status}` : ''}`
@@ -165,20 +166,28 @@ export async function follow(ctx: FollowContext): Promise<void> {
       leftBecause,
       lastRun
     )
-    const stopped =
-      settled.outcome === 'left' ? `The run was left running (${leftBecause}).` : settled.message
-    outcome = {
-      kind: 'timeout',
-      stopped: settled.outcome !== 'left' && settled.done,
-      after: formatDuration(result.elapsedMs)
+    if (settled.outcome === 'ended' && settled.status) {
+      // It ended on its own just as the timeout came (the stop was refused): told as it ended.
+      status = settled.status
+      finalRun = settled.run ?? finalRun
+      outcome = { kind: 'ended', status }
+      failure = endedFailure(runId, status, runUrl)
+      log.info(`Yunxiao run #${runId} ended ${status} as the wait timed out: ${runUrl}`)
+    } else {
+      const stopped =
+        settled.outcome === 'left' ? `The run was left running (${leftBecause}).` : settled.message
+      outcome = {
+        kind: 'timeout',
+        stopped: settled.outcome !== 'left' && settled.done,
+        after: formatDuration(result.elapsedMs)
+      }
+      headline = `not finished after ${formatDuration(result.elapsedMs)}`
+      failure = `Timed out after ${formatDuration(result.elapsedMs)} waiting for Yunxiao run #${runId} (last status ${finalRun?.status ?? 'unknown'}).${lastError} ${stopped} ${runUrl}`
     }
-    headline = `not finished after ${formatDuration(result.elapsedMs)}`
-    failure = `Timed out after ${formatDuration(result.elapsedMs)} waiting for Yunxiao run #${runId} (last status ${finalRun?.status ?? 'unknown'}).${lastError} ${stopped} ${runUrl}`
   } else {
     settler.finished()
-    if (result.status !== 'SUCCESS') {
-      failure = `Yunxiao run #${runId} ended ${result.status}: ${runUrl}`
-    } else {
+    failure = endedFailure(runId, result.status, runUrl)
+    if (!failure) {
       log.info(
         `Yunxiao run #${runId} ended SUCCESS after ${formatDuration(result.elapsedMs)}: ${runUrl}`
       )
@@ -198,4 +207,9 @@ export async function follow(ctx: FollowContext): Promise<void> {
     resultSummary({ status, headline, durationMs: result.elapsedMs, run: shownRun, runUrl })
   )
   if (failure) log.setFailed(failure)
+}
+
+/** The step's error for a run that ended on its own: none for SUCCESS. */
+function endedFailure(runId: number, status: string, url: string): string | undefined {
+  return status === 'SUCCESS' ? undefined : `Yunxiao run #${runId} ended ${status}: ${url}`
 }

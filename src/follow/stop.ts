@@ -19,6 +19,8 @@ export interface StopOutcome {
   jobs: number
   /** With 'ended': the status the run had ended with (SUCCESS, FAIL, CANCELED). */
   status?: string
+  /** With 'ended': the run as read then. */
+  run?: FlowRun
 }
 
 /** Jobs that can be stopped: those under way. Jobs not yet started end with the run. */
@@ -67,7 +69,7 @@ export async function stopFlowRun(
     } catch {
       // keep the last run seen
     }
-    if (run && isFinalStatus(run.status)) return { how: 'ended', jobs: 0, status: run.status }
+    if (run && isFinalStatus(run.status)) return { how: 'ended', jobs: 0, status: run.status, run }
     const ids = activeJobIds(run)
     if (ids.length === 0) throw runError
     for (const id of ids) await client.stopJob(pipelineId, runId, id)
