@@ -134,8 +134,8 @@ describe.each(nodeBinaries())('run control, hostile, $label', ({ path: node }) =
           100
         )
         expect(passes(start).length).toBe(1)
-        expect(main.stdout).toMatch(/did not succeed while the GitHub job was being cancelled/)
         await expectStoppedOnce(start, main, runId)
+        expect(main.stdout).toMatch(/did not succeed while the GitHub job was being cancelled/)
       },
       60_000
     )
