@@ -152,7 +152,9 @@ describe('stopFlowRun', () => {
     await expect(stopFlowRun(client, PIPELINE, runId)).resolves.toEqual({
       how: 'ended',
       jobs: 0,
-      status: 'SUCCESS'
+      status: 'SUCCESS',
+      // the run as read then: what the step reports (run-json, summary)
+      run: expect.objectContaining({ pipelineRunId: runId, status: 'SUCCESS' })
     })
     expect(record(runId).jobStops).toEqual([])
     expect(requestsTo('PUT', JOB_STOP)).toHaveLength(0)
