@@ -5,7 +5,8 @@
 // form, a run that ends just as the timeout stops it, and a post step after a run ended on its own.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startFlowSimulator, type FlowSimulator } from '../../simulator/flow-simulator.js'
-import { runStep, startStep, type StepResult } from '../../simulator/runner.js'
+import { startGithubSimulator } from '../../simulator/github-simulator.js'
+import { runStep, runnerEnv, startStep, type StepResult } from '../../simulator/runner.js'
 import { TOKEN, errorLines, expectNoToken, nodeBinaries } from '../support/e2e.js'
 
 const job = (name: string, durationMs: number) => ({ name, durationMs })
@@ -36,6 +37,7 @@ PIPELINES[1000] = quick('many-svc')
 for (let i = 1; i <= 203; i++) PIPELINES[1000 + i] = quick(`many-svc-${i}`)
 PIPELINES[1204] = quick('many-svc')
 
+const GH_TOKEN = 'ghs_hostileGithubToken0123456789abcdef'
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms))
 
 async function waitFor(check: () => boolean, what: string, ms = 20_000): Promise<void> {
@@ -298,14 +300,33 @@ describe.each(nodeBinaries())('run control, hostile, $label', ({ path: node }) =
   })
 
   it('a run that ends on its own as the timeout stops it (the stop refused) is reported as it ended', async () => {
+    const sha = runnerEnv('').GITHUB_SHA
+    const gh = await startGithubSimulator({ token: GH_TOKEN, commits: [sha] })
     const start = sim.requests.length
     // The stop answers late and refuses: by then the run has ended SUCCESS.
     sim.addFault({ method: 'PUT', path: /\/pipelines\/12\/runs\/\d+$/, status: 400, delayMs: 4000 })
-    const result = await runStep({
-      node,
-      inputs: base({ 'pipeline-id': '12', wait: 'true', timeout: '4s', 'stop-on-timeout': 'true' })
-    })
-    while (sim.faults.length) sim.faults.pop()
+    let result: StepResult
+    try {
+      result = await runStep({
+        node,
+        inputs: base({
+          'pipeline-id': '12',
+          wait: 'true',
+          timeout: '4s',
+          'stop-on-timeout': 'true',
+          'commit-status': 'true',
+          'github-token': GH_TOKEN
+        }),
+        env: { GITHUB_API_URL: gh.url }
+      })
+    } finally {
+      while (sim.faults.length) sim.faults.pop()
+      await gh.close()
+    }
+    // GitHub is told the run succeeded, not that it was stopped.
+    const posted = gh.statuses(sha)
+    expect(posted.map(x => x.state)).toEqual(['pending', 'success'])
+    expect(posted[1].description).toMatch(/succeeded$/)
     const runId = result.outputs['run-id']
     // The scenario happened: the stop was sent (the wait timed out while the run was running).
     expect(stops(start).length).toBeGreaterThanOrEqual(1)

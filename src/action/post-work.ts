@@ -107,7 +107,7 @@ async function stopLeftRun(
     })
     .catch(() => undefined)
   if (run && isFinalStatus(run.status)) {
-    say(`Yunxiao run #${record.runId} had already ended (${run.status}): ${settler.url}`)
+    say(`Yunxiao run #${record.runId} had already ended (${run.status}).`)
     return { kind: 'ended', status: run.status }
   }
   say(`The main step ended without finishing Yunxiao run #${record.runId}; stopping it.`)
