@@ -299,43 +299,50 @@ describe.each(nodeBinaries())('run control, hostile, $label', ({ path: node }) =
     }, 60_000)
   })
 
-  it('a run that ends on its own as the timeout stops it (the stop refused) is reported as it ended', async () => {
-    const sha = runnerEnv('').GITHUB_SHA
-    const gh = await startGithubSimulator({ token: GH_TOKEN, commits: [sha] })
-    const start = sim.requests.length
-    // The stop answers late and refuses: by then the run has ended SUCCESS.
-    sim.addFault({ method: 'PUT', path: /\/pipelines\/12\/runs\/\d+$/, status: 400, delayMs: 4000 })
-    let result: StepResult
-    try {
-      result = await runStep({
-        node,
-        inputs: base({
-          'pipeline-id': '12',
-          wait: 'true',
-          timeout: '4s',
-          'stop-on-timeout': 'true',
-          'commit-status': 'true',
-          'github-token': GH_TOKEN
-        }),
-        env: { GITHUB_API_URL: gh.url }
-      })
-    } finally {
-      while (sim.faults.length) sim.faults.pop()
-      await gh.close()
-    }
-    // GitHub is told the run succeeded, not that it was stopped.
-    const posted = gh.statuses(sha)
-    expect(posted.map(x => x.state)).toEqual(['pending', 'success'])
-    expect(posted[1].description).toMatch(/succeeded$/)
-    const runId = result.outputs['run-id']
-    // The scenario happened: the stop was sent (the wait timed out while the run was running).
-    expect(stops(start).length).toBeGreaterThanOrEqual(1)
-    expect(runOf(12, runId).status).toBe('SUCCESS')
-    expect(result.outputs.status).toBe('SUCCESS')
-    expect(result.code).toBe(0)
-    expect(result.stdout).not.toMatch(/Timed out|was stopped|Stopped Yunxiao/)
-    expect(errorLines(result.stdout)).toEqual([])
-  }, 60_000)
+  it.each([
+    ['refused (400)', { status: 400 }],
+    ['taken (true), the run having ended', {}]
+  ])(
+    'a run that ends on its own as the timeout stops it, the stop %s, is reported as it ended',
+    async (_, answer) => {
+      const sha = runnerEnv('').GITHUB_SHA
+      const gh = await startGithubSimulator({ token: GH_TOKEN, commits: [sha] })
+      const start = sim.requests.length
+      // The stop is taken late: by then the run has ended SUCCESS.
+      sim.addFault({ method: 'PUT', path: /\/pipelines\/12\/runs\/\d+$/, delayMs: 4000, ...answer })
+      let result: StepResult
+      try {
+        result = await runStep({
+          node,
+          inputs: base({
+            'pipeline-id': '12',
+            wait: 'true',
+            timeout: '4s',
+            'stop-on-timeout': 'true',
+            'commit-status': 'true',
+            'github-token': GH_TOKEN
+          }),
+          env: { GITHUB_API_URL: gh.url }
+        })
+      } finally {
+        while (sim.faults.length) sim.faults.pop()
+        await gh.close()
+      }
+      // GitHub is told the run succeeded, not that it was stopped.
+      const posted = gh.statuses(sha)
+      expect(posted.map(x => x.state)).toEqual(['pending', 'success'])
+      expect(posted[1].description).toMatch(/succeeded$/)
+      const runId = result.outputs['run-id']
+      // The scenario happened: the stop was sent (the wait timed out while the run was running).
+      expect(stops(start).length).toBeGreaterThanOrEqual(1)
+      expect(runOf(12, runId).status).toBe('SUCCESS')
+      expect(result.outputs.status).toBe('SUCCESS')
+      expect(result.code).toBe(0)
+      expect(result.stdout).not.toMatch(/Timed out|was stopped|Stopped Yunxiao/)
+      expect(errorLines(result.stdout)).toEqual([])
+    },
+    60_000
+  )
 
   it('after main is killed, the post step reads the run first and leaves a run that ended on its own', async () => {
     const start = sim.requests.length

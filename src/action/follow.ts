@@ -160,14 +160,17 @@ export async function follow(ctx: FollowContext): Promise<void> {
       ? ` The last status read failed: ${messageOf(result.lastError)}`
       : ''
     const leftBecause = mayStop ? 'stop-on-timeout is false' : notOurs
+    // No hurry here: the run is read after the stop, to tell a run that ended on its own meanwhile.
     const settled = await settler.settle(
       settings.stopOnTimeout && mayStop,
       'the wait timed out',
       leftBecause,
-      lastRun
+      lastRun,
+      { confirm: true, read: { timeoutMs: STATUS_READ_TIMEOUT_MS } }
     )
     if (settled.outcome === 'ended' && settled.status) {
-      // It ended on its own just as the timeout came (the stop was refused): told as it ended.
+      // It ended on its own just as the timeout came (the stop was refused, or taken by a run that
+      // had ended): told as it ended.
       status = settled.status
       finalRun = settled.run ?? finalRun
       outcome = { kind: 'ended', status }

@@ -129,8 +129,9 @@ export class RunSettler {
     stop: boolean,
     why: string,
     leftBecause: string,
-    lastRun?: FlowRun
+    lastRun?: FlowRun,
+    options?: StopRunOptions
   ): Promise<Settlement> {
-    return stop ? this.stop(why, lastRun) : this.leave(leftBecause)
+    return stop ? this.stop(why, lastRun, options) : this.leave(leftBecause)
   }
 }
