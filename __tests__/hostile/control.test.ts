@@ -344,6 +344,29 @@ describe.each(nodeBinaries())('run control, hostile, $label', ({ path: node }) =
     60_000
   )
 
+  it('a cancel whose stop is taken (true) by a run that had just ended: told as it ended, not as stopped', async () => {
+    const start = sim.requests.length
+    sim.addFault({ method: 'PUT', path: /\/pipelines\/13\/runs\/\d+$/, delayMs: 4000 })
+    const step = startStep({
+      node,
+      inputs: base({ 'pipeline-id': '13', wait: 'true', timeout: '60s' })
+    })
+    try {
+      await waitFor(() => creates(start).length > 0, 'the run')
+      await sleep(500)
+      step.child.kill('SIGINT')
+      const main = await step.done
+      const runId = main.outputs['run-id']
+      expect(stops(start).length).toBe(1)
+      expect(runOf(13, runId).status).toBe('SUCCESS')
+      expect(main.outputs.status).toBe('SUCCESS')
+      expect(main.stdout).toContain(`Yunxiao run #${runId} had already ended (SUCCESS)`)
+      expect(main.stdout).not.toMatch(/Stopped Yunxiao/)
+    } finally {
+      while (sim.faults.length) sim.faults.pop()
+    }
+  }, 60_000)
+
   it('after main is killed, the post step reads the run first and leaves a run that ended on its own', async () => {
     const start = sim.requests.length
     const inputs = base({ 'pipeline-id': '13', wait: 'true', timeout: '60s' })

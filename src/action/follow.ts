@@ -42,6 +42,8 @@ export interface FollowContext {
  * hung read holds the wait at most this long past its timeout.
  */
 const STATUS_READ_TIMEOUT_MS = 15_000
+/** The read after a stop on cancel is short: the runner ends the step seconds after the signal. */
+const CONFIRM_READ_TIMEOUT_MS = 2_000
 
 /** The follow engine's logger, onto log.ts: every line cleaned, none a workflow command. */
 export const coreLogger: Logger = {
@@ -133,11 +135,16 @@ export async function follow(ctx: FollowContext): Promise<void> {
   } else if (result.outcome === 'aborted') {
     const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'})`
     const leftBecause = mayStop ? 'stop-on-cancel is false' : notOurs
+    // The stop goes first; a short read after it tells a run that had ended on its own meanwhile.
     const settled = await settler.settle(
       settings.stopOnCancel && mayStop,
       why,
       leftBecause,
-      lastRun
+      lastRun,
+      {
+        confirm: true,
+        read: { timeoutMs: CONFIRM_READ_TIMEOUT_MS }
+      }
     )
     outcome = cancelOutcome(settled)
     if (settled.outcome === 'left') {
