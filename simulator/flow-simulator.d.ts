@@ -31,9 +31,10 @@ export interface SimJobDefinition {
    * (PassPipelineValidate; then it runs for durationMs) or refused (RefusePipelineValidate; then it
    * ends FAIL). While it waits its `actions` hold PassPipelineValidate and RefusePipelineValidate,
    * `disable: true` when the token's user (`userId`) is not one of the validators (default: that
-   * user), and passing it answers 403. `waitingMs` is ignored.
+   * user), and passing it answers 403. `waitingMs` is ignored. While it waits its status reads
+   * `status` (default 'WAITING'; the status of a gate job is not documented).
    */
-  gate?: boolean | { validators?: string[] }
+  gate?: boolean | { validators?: string[]; status?: string }
 }
 
 export interface SimStageDefinition {
@@ -96,6 +97,8 @@ export interface FlowSimulatorOptions {
   refuseRunStop?: boolean
   /** The token's user (aliyunPk), for manual gates' validators. Default DEFAULT_USER_ID. */
   userId?: string
+  /** ListPipelines serves at most this many per page, whatever was asked (default 30). */
+  maxPerPage?: number
   /** Initial fault queue. */
   faults?: SimFault[]
 }
@@ -110,6 +113,7 @@ export type SimSettableOptions = Pick<
   | 'echoToken'
   | 'refuseRunStop'
   | 'userId'
+  | 'maxPerPage'
 > & {
   /** Added to (or replacing by id) the served pipelines; runs already created keep their timeline. */
   pipelines?: Record<string | number, SimPipelineDefinition>

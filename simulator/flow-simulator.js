@@ -9,9 +9,11 @@
 // - A job with `gate` is a manual gate (人工卡点): it reports WAITING from its stage's start, with
 //   PassPipelineValidate / RefusePipelineValidate in its `actions` (`disable: true` when the token's
 //   user is not a validator), until it is passed (then RUNNING for `durationMs`) or refused (FAIL).
-//   Later stages start when it has ended.
+//   Later stages start when it has ended. While it waits its status reads WAITING, or the gate's
+//   `status` (the status of a gate job is not documented: a server may call it RUNNING).
 // - ListPipelines' `pipelineName` filter matches names that contain it, ignoring case (the real
-//   filter is fuzzy too); the newest pipeline (highest id) comes first.
+//   filter is fuzzy too); the newest pipeline (highest id) comes first. `maxPerPage` (default 30)
+//   caps the page size below what was asked, as a server may.
 // - A job's steps (GetPipelineJobSteps: one build, its `buildProcessNodes` from stepIndex 0) share
 //   its running time one after another; a running step's log (GetPipelineJobStepLog) holds the
 //   part of its lines its elapsed share says. `last` is the last line given (offset - 1 when none
@@ -92,8 +94,11 @@ export const DEFAULT_USER_ID = 'sim-user'
 /** A manual gate: undefined (none), or the validators who may pass or refuse it. */
 function normalizeGate(gate) {
   if (gate === undefined || gate === false) return undefined
-  if (gate === true) return { validators: [DEFAULT_USER_ID] }
-  return { validators: [...(gate.validators ?? [DEFAULT_USER_ID])] }
+  if (gate === true) return { validators: [DEFAULT_USER_ID], status: 'WAITING' }
+  return {
+    validators: [...(gate.validators ?? [DEFAULT_USER_ID])],
+    status: gate.status ?? 'WAITING'
+  }
 }
 
 /** @param {unknown} result @param {string} jobName */
@@ -314,7 +319,8 @@ export async function startFlowSimulator(options = {}) {
     runDelayMs: options.runDelayMs ?? 0,
     echoToken: options.echoToken ?? false,
     refuseRunStop: options.refuseRunStop ?? false,
-    userId: options.userId ?? DEFAULT_USER_ID
+    userId: options.userId ?? DEFAULT_USER_ID,
+    maxPerPage: options.maxPerPage ?? 30
   }
   /** @type {Map<string, ReturnType<typeof normalizePipeline>>} */
   const pipelines = new Map()
@@ -399,7 +405,7 @@ export async function startFlowSimulator(options = {}) {
               id: j.job.id,
               jobSign: `job-${j.job.id}`,
               name: j.job.name,
-              status: j.status,
+              status: j.job.gate && j.status === 'WAITING' ? j.job.gate.status : j.status,
               startTime: j.startTime,
               endTime: j.endTime,
               params: '{}',
@@ -577,7 +583,7 @@ export async function startFlowSimulator(options = {}) {
   function listPipelines(ctx) {
     const filter = (ctx.query.pipelineName ?? '').toLowerCase()
     const page = Math.max(1, Number(ctx.query.page) || 1)
-    const perPage = Math.min(30, Math.max(1, Number(ctx.query.perPage) || 10))
+    const perPage = Math.min(30, settings.maxPerPage, Math.max(1, Number(ctx.query.perPage) || 10))
     const items = [...pipelines.values()]
       .filter(p => String(p.name).toLowerCase().includes(filter))
       .sort((a, b) => Number(b.id) - Number(a.id))

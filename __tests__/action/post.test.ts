@@ -70,12 +70,12 @@ describe('post step', () => {
     expect(sim.requests).toEqual([])
   })
 
-  it('stops the run main left, the stop first, and masks the token', async () => {
+  it('stops the run main left, after one read that shows it has not ended, and masks the token', async () => {
     const record = await started()
     const before = sim.requests.length
     await run(env(record))
     const sent = sim.requests.slice(before)
-    expect(sent.map(r => r.method)).toEqual(['PUT'])
+    expect(sent.map(r => r.method)).toEqual(['GET', 'PUT'])
     expect(lines()).toEqual([
       `::add-mask::${TOKEN}`,
       `The main step ended without finishing Yunxiao run #${record.runId}; stopping it.`,

@@ -112,6 +112,23 @@ describe('passValidate', () => {
     expect(error.message).toContain('the gate was not passed')
   })
 
+  it.each([
+    ['success: false', '{"success":false}'],
+    ['an error code', '{"errorCode":"SYSTEM_ERROR","errorMessage":"busy"}'],
+    ['an error code as a number', '{"success":true,"errCode":500}']
+  ])('a 200 whose object says %s: not passed, not sent again', async (_, body) => {
+    const c = counted(nock(CENTER).post(PASS), 2, 200, body)
+    const error = await failure(harness().client.passValidate(42, 3, 9))
+    expect(error).toMatchObject({ kind: 'bad-answer', mayHaveStarted: false })
+    expect(error.message).toContain('the gate was not passed')
+    expect(c.count()).toBe(1)
+  })
+
+  it('a 200 with another object (no failure said) is passed', async () => {
+    nock(CENTER).post(PASS).reply(200, '{"success":true,"errorCode":""}')
+    await harness().client.passValidate(42, 3, 9)
+  })
+
   it('403 is not tried again, and certainly did not pass', async () => {
     const c = counted(nock(CENTER).post(PASS), 3, 403, '{"errorCode":"Forbidden"}')
     const error = await failure(harness().client.passValidate(42, 3, 9))

@@ -14,11 +14,15 @@ const p = (pipelineId: number, pipelineName: string): FlowPipelineSummary => ({
 })
 
 /** A lister over `all` with a fuzzy filter (contains, any case), newest first, 30 a page. */
-function lister(all: FlowPipelineSummary[], opts: { total?: boolean; ignorePage?: boolean } = {}) {
+function lister(
+  all: FlowPipelineSummary[],
+  opts: { total?: boolean; ignorePage?: boolean; cap?: number } = {}
+) {
   const calls: Array<{ name: string; page: number }> = []
   const client: PipelineLister = {
-    async listPipelines(name, page, perPage = 30) {
+    async listPipelines(name, page, asked = 30) {
       calls.push({ name, page })
+      const perPage = Math.min(asked, opts.cap ?? asked)
       const hits = all.filter(x => x.pipelineName.toLowerCase().includes(name.toLowerCase()))
       const from = opts.ignorePage ? 0 : (page - 1) * perPage
       const pipelines = hits.slice(from, from + perPage)
@@ -78,6 +82,57 @@ describe('findPipelineByName', () => {
     const { client: noTotal, calls: noTotalCalls } = lister(all, { total: false })
     await findPipelineByName(noTotal, 'svc')
     expect(noTotalCalls.map(c => c.page)).toEqual([1, 2, 3])
+  })
+
+  it('a server capping perPage: reads on past short pages while x-total says more remain', async () => {
+    const all = Array.from({ length: 12 }, (_, i) => p(100 + i, `svc-${i}`))
+    all.push(p(1, 'svc'))
+    const { client, calls } = lister(all, { cap: 5 })
+    expect(await findPipelineByName(client, 'svc')).toMatchObject({
+      kind: 'found',
+      pipeline: { pipelineId: 1 }
+    })
+    expect(calls.map(c => c.page)).toEqual([1, 2, 3])
+  })
+
+  it('an x-total larger than what is served: stops at the empty page', async () => {
+    const client: PipelineLister = {
+      listPipelines: async (_name, page) =>
+        page === 1
+          ? { pipelines: [p(1, 'svc'), p(2, 'svc-2')], size: 2, total: 500 }
+          : { pipelines: [], size: 0, total: 500 }
+    }
+    expect(await findPipelineByName(client, 'svc')).toMatchObject({ kind: 'found' })
+  })
+
+  it('the page cap with pipelines left unread: unread, whatever the pages read held', async () => {
+    const all = Array.from({ length: MAX_PAGES + 5 }, (_, i) => p(1000 - i, 'svc'))
+    const { client, calls } = lister(all, { cap: 1 })
+    expect(await findPipelineByName(client, 'svc')).toEqual({
+      kind: 'unread',
+      pages: MAX_PAGES,
+      read: MAX_PAGES,
+      total: MAX_PAGES + 5
+    })
+    expect(calls.length).toBe(MAX_PAGES)
+    // Exactly at the cap with nothing left: an answer.
+    const { client: exact } = lister(all.slice(0, MAX_PAGES), { cap: 1 })
+    expect((await findPipelineByName(exact, 'svc')).kind).toBe('several')
+  })
+
+  it('a name typed in NFD, a server whose filter compares as written: found by the NFC filter', async () => {
+    const { client, calls } = lister([p(6, 'caf\u00e9-deploy')])
+    expect(await findPipelineByName(client, 'cafe\u0301-deploy')).toMatchObject({
+      kind: 'found',
+      pipeline: { pipelineId: 6 }
+    })
+    expect(calls.map(c => c.name)).toEqual(['caf\u00e9-deploy', 'cafe\u0301-deploy'])
+    // And the other way round: a pipeline named in NFD, typed in NFC.
+    const { client: nfd } = lister([p(7, 'cafe\u0301-deploy')])
+    expect(await findPipelineByName(nfd, 'caf\u00e9-deploy')).toMatchObject({
+      kind: 'found',
+      pipeline: { pipelineId: 7 }
+    })
   })
 
   it('a server that ignores page: stops when a page brings nothing new', async () => {

@@ -152,10 +152,30 @@ describe('stopFlowRun', () => {
     await expect(stopFlowRun(client, PIPELINE, runId)).resolves.toEqual({
       how: 'ended',
       jobs: 0,
-      status: 'SUCCESS'
+      status: 'SUCCESS',
+      // the run as read then: what the step reports (run-json, summary)
+      run: expect.objectContaining({ pipelineRunId: runId, status: 'SUCCESS' })
     })
     expect(record(runId).jobStops).toEqual([])
     expect(requestsTo('PUT', JOB_STOP)).toHaveLength(0)
+  })
+
+  it("with confirm: a stop taken by a run that had ended SUCCESS is 'ended'; one that stopped it is 'run'", async () => {
+    const ended = await startRun()
+    clock = T0 + 60_000
+    await expect(
+      stopFlowRun(client, PIPELINE, ended, undefined, { confirm: true })
+    ).resolves.toEqual({
+      how: 'ended',
+      jobs: 0,
+      status: 'SUCCESS',
+      run: expect.objectContaining({ status: 'SUCCESS' })
+    })
+    const running = await startRun()
+    await expect(
+      stopFlowRun(client, PIPELINE, running, undefined, { confirm: true })
+    ).resolves.toEqual({ how: 'run', jobs: 0 })
+    expect(record(running).status).toBe('CANCELED')
   })
 
   it('rethrows the refusal when no job is under way', async () => {

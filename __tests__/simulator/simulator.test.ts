@@ -797,10 +797,21 @@ describe('ListPipelines', () => {
     expect(page2.headers.get('x-page')).toBe('2')
     expect(page2.headers.get('x-total')).toBe('35')
   })
+
+  it('maxPerPage: serves fewer than asked, x-total still counting all', async () => {
+    await start({
+      pipelines: named(Array.from({ length: 12 }, (_, i) => `svc-${i}`)),
+      maxPerPage: 5
+    })
+    const page3 = await call('GET', `${CENTER}/pipelines?pipelineName=svc&page=3&perPage=30`)
+    expect(page3.json.length).toBe(2)
+    expect(page3.headers.get('x-per-page')).toBe('5')
+    expect(page3.headers.get('x-total')).toBe('12')
+  })
 })
 
 describe('manual gates', () => {
-  const gated = (gate: boolean | { validators: string[] } = true) => ({
+  const gated = (gate: boolean | { validators?: string[]; status?: string } = true) => ({
     7: {
       name: 'gated',
       stages: [
@@ -845,6 +856,18 @@ describe('manual gates', () => {
     run = await getRun(CENTER, 1, 7)
     expect(run.status).toBe('SUCCESS')
     expect(sim!.runs(7)[0]).toMatchObject({ gatesPassed: [job.id], gatesRefused: [] })
+  })
+
+  it("a gate's status: the job reads it while it waits, and is passed all the same", async () => {
+    await start({ pipelines: gated({ status: 'RUNNING' }) })
+    await createRun(CENTER, undefined, 7)
+    clock = T0 + 60_000
+    const job = gateJob(await getRun(CENTER, 1, 7))
+    expect(job.status).toBe('RUNNING')
+    expect(job.actions.map((a: { type: string }) => a.type)).toContain('PassPipelineValidate')
+    expect((await decide('pass', 1, job.id)).status).toBe(200)
+    clock = T0 + 60_000 + 1600
+    expect((await getRun(CENTER, 1, 7)).status).toBe('SUCCESS')
   })
 
   it('refusing fails the gate job and the run', async () => {

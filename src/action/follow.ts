@@ -43,6 +43,8 @@ export interface FollowContext {
  * hung read holds the wait at most this long past its timeout.
  */
 const STATUS_READ_TIMEOUT_MS = 15_000
+/** The read after a stop on cancel is short: the runner ends the step seconds after the signal. */
+const CONFIRM_READ_TIMEOUT_MS = 2_000
 
 /** The follow engine's logger, onto log.ts: every line cleaned, none a workflow command. */
 export const coreLogger: Logger = {
@@ -132,7 +134,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
     )
   }
 
-  const finalRun = result.run ?? lastRun
+  let finalRun = result.run ?? lastRun
   let status = result.status
   let headline: string | undefined
   let failure: string | undefined
@@ -148,11 +150,16 @@ export async function follow(ctx: FollowContext): Promise<void> {
   } else if (result.outcome === 'aborted') {
     const why = `the GitHub job was cancelled (${cancellation.received() ?? 'signal'})`
     const leftBecause = mayStop ? 'stop-on-cancel is false' : notOurs
+    // The stop goes first; a short read after it tells a run that had ended on its own meanwhile.
     const settled = await settler.settle(
       settings.stopOnCancel && mayStop,
       why,
       leftBecause,
-      lastRun
+      lastRun,
+      {
+        confirm: true,
+        read: { timeoutMs: CONFIRM_READ_TIMEOUT_MS }
+      }
     )
     outcome = cancelOutcome(settled)
     if (settled.outcome === 'left') {
@@ -161,6 +168,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
     } else {
       // A failed stop leaves the phase as it was: the post step tries again.
       if (settled.done) status = settled.status ?? 'CANCELED'
+      finalRun = settled.run ?? finalRun
       headline =
         settled.outcome === 'ended'
           ? `${why}; the run had already ended${settled.status ? ` ${settled.status}` : ''}`
@@ -174,26 +182,37 @@ export async function follow(ctx: FollowContext): Promise<void> {
       ? ` The last status read failed: ${messageOf(result.lastError)}`
       : ''
     const leftBecause = mayStop ? 'stop-on-timeout is false' : notOurs
+    // No hurry here: the run is read after the stop, to tell a run that ended on its own meanwhile.
     const settled = await settler.settle(
       settings.stopOnTimeout && mayStop,
       'the wait timed out',
       leftBecause,
-      lastRun
+      lastRun,
+      { confirm: true, read: { timeoutMs: STATUS_READ_TIMEOUT_MS } }
     )
-    const stopped =
-      settled.outcome === 'left' ? `The run was left running (${leftBecause}).` : settled.message
-    outcome = {
-      kind: 'timeout',
-      stopped: settled.outcome !== 'left' && settled.done,
-      after: formatDuration(result.elapsedMs)
+    if (settled.outcome === 'ended' && settled.status) {
+      // It ended on its own just as the timeout came (the stop was refused, or taken by a run that
+      // had ended): told as it ended.
+      status = settled.status
+      finalRun = settled.run ?? finalRun
+      outcome = { kind: 'ended', status }
+      failure = endedFailure(runId, status, runUrl)
+      log.info(`Yunxiao run #${runId} ended ${status} as the wait timed out: ${runUrl}`)
+    } else {
+      const stopped =
+        settled.outcome === 'left' ? `The run was left running (${leftBecause}).` : settled.message
+      outcome = {
+        kind: 'timeout',
+        stopped: settled.outcome !== 'left' && settled.done,
+        after: formatDuration(result.elapsedMs)
+      }
+      headline = `not finished after ${formatDuration(result.elapsedMs)}`
+      failure = `Timed out after ${formatDuration(result.elapsedMs)} waiting for Yunxiao run #${runId} (last status ${finalRun?.status ?? 'unknown'}).${lastError} ${stopped} ${runUrl}`
     }
-    headline = `not finished after ${formatDuration(result.elapsedMs)}`
-    failure = `Timed out after ${formatDuration(result.elapsedMs)} waiting for Yunxiao run #${runId} (last status ${finalRun?.status ?? 'unknown'}).${lastError} ${stopped} ${runUrl}`
   } else {
     settler.finished()
-    if (result.status !== 'SUCCESS') {
-      failure = `Yunxiao run #${runId} ended ${result.status}: ${runUrl}`
-    } else {
+    failure = endedFailure(runId, result.status, runUrl)
+    if (!failure) {
       log.info(
         `Yunxiao run #${runId} ended SUCCESS after ${formatDuration(result.elapsedMs)}: ${runUrl}`
       )
@@ -213,4 +232,9 @@ export async function follow(ctx: FollowContext): Promise<void> {
     resultSummary({ status, headline, durationMs: result.elapsedMs, run: shownRun, runUrl })
   )
   if (failure) log.setFailed(failure)
+}
+
+/** The step's error for a run that ended on its own: none for SUCCESS. */
+function endedFailure(runId: number, status: string, url: string): string | undefined {
+  return status === 'SUCCESS' ? undefined : `Yunxiao run #${runId} ended ${status}: ${url}`
 }

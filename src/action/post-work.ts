@@ -1,5 +1,5 @@
-// The post step's work, loaded by post.ts only when main left something undone: stop the run
-// first, then finish the GitHub report, all within the post step's bound.
+// The post step's work, loaded by post.ts only when main left something undone: read the run and
+// stop it if it has not ended, then finish the GitHub report, all within the post step's bound.
 import { formatDuration, formatPause } from '../common/duration.js'
 import { clean, safeLine } from '../common/foreign-text.js'
 import { USER_AGENT } from '../common/version.js'
@@ -27,6 +27,8 @@ export interface PostWork {
 
 /** Reads must end this long before the bound, so that what happened is still told. */
 const READ_MARGIN_MS = 2_000
+/** The read before the stop is short: a hung read must leave time to stop the run. */
+const FIRST_READ_TIMEOUT_MS = 5_000
 
 export async function finishInPost(work: PostWork): Promise<void> {
   const { record, github, token, deadlineMs } = work
@@ -57,7 +59,7 @@ export async function finishInPost(work: PostWork): Promise<void> {
   try {
     let outcome: RunOutcome = { kind: 'unknown', why: 'the GitHub step ended before the run did' }
     if (record.phase !== 'finished') {
-      outcome = await stopLeftRun(work, settler, reads.signal, hide, say)
+      outcome = await stopLeftRun(work, client, settler, reads.signal, hide, say)
     } else if (token) {
       // Main was done with the run but not with GitHub: say how the run stands now.
       const run = await client
@@ -77,6 +79,7 @@ export async function finishInPost(work: PostWork): Promise<void> {
 
 async function stopLeftRun(
   work: PostWork,
+  client: FlowRunClient,
   settler: RunSettler,
   reads: AbortSignal,
   hide: (text: string) => string,
@@ -95,9 +98,22 @@ async function stopLeftRun(
     )
     return { kind: 'cancelled', stopped: false }
   }
+  // The run is read first, and only a run that has not ended is stopped: a server may answer
+  // `true` to the stop of an ended run, and GitHub must be told how the run really ended.
+  const run = await client
+    .getRun(record.pipelineId, record.runId, {
+      attempts: 1,
+      signal: reads,
+      timeoutMs: FIRST_READ_TIMEOUT_MS
+    })
+    .catch(() => undefined)
+  if (run && isFinalStatus(run.status)) {
+    say(`Yunxiao run #${record.runId} had already ended (${run.status}).`)
+    return { kind: 'ended', status: run.status }
+  }
   say(`The main step ended without finishing Yunxiao run #${record.runId}; stopping it.`)
-  // The stop goes first; a status read is made only if the stop is refused, within the bound.
-  const settled = await settler.stop('the main step did not finish it', undefined, {
+  // A status read is made again only if the stop is refused, within the bound.
+  const settled = await settler.stop('the main step did not finish it', run, {
     read: { signal: reads }
   })
   if (settled.done) say(settled.message)

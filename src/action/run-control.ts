@@ -49,6 +49,12 @@ export async function lookUpPipeline(
       `Input "pipeline-name": ${search.pipelines.length} pipelines are named ${quoted} (ids ${ids}); give the one you mean in pipeline-id instead.`
     )
   }
+  if (search.kind === 'unread') {
+    const of = search.total === undefined ? '' : ` of ${search.total}`
+    throw new Error(
+      `Input "pipeline-name": more pipelines match ${quoted} than this step reads (${search.pages} pages, ${search.read}${of} pipelines read), so it cannot tell which one is named exactly that; nothing was started. Give the pipeline's id in pipeline-id instead.`
+    )
+  }
   const similar = search.similar.length
     ? ` Similar names: ${search.similar.map(shown).join(', ')}.`
     : ' No pipeline has a similar name either (check the organization and the token).'
@@ -105,6 +111,11 @@ export async function findRunToFollow(
         ? `Input "run-id": pipeline ${pipelineId} has no run yet, so there is no latest run to follow. ${why}`
         : `Input "run-id": pipeline ${pipelineId} has no run #${target.runId} (or the pipeline id or organization is wrong). ${why}`,
       { cause: error }
+    )
+  }
+  if (run.pipelineId !== undefined && run.pipelineId !== pipelineId) {
+    throw new Error(
+      `Input "run-id": Yunxiao answered the ${latest ? 'latest run' : `run #${runId}`} of pipeline ${pipelineId} with run #${runId} of pipeline ${run.pipelineId}, another pipeline; it is not followed, and nothing was started or stopped. Check pipeline-id and organization-id.`
     )
   }
   const created =

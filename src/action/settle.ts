@@ -19,6 +19,8 @@ export interface Settlement {
   outcome: 'stopped' | 'jobs' | 'ended' | 'left' | 'failed'
   /** With `ended`: the status the run had ended with, on its own (SUCCESS, FAIL, CANCELED). */
   status?: string
+  /** With `ended`: the run as read then, when it was read. */
+  run?: FlowRun
   /** One sentence (or two) for the log or the step's error. */
   message: string
 }
@@ -109,6 +111,7 @@ export class RunSettler {
         done: true,
         outcome: 'ended',
         status: outcome.status,
+        run: outcome.run,
         message: `Yunxiao run #${runId} had already ended${outcome.status ? ` (${outcome.status})` : ''}.`
       }
     } catch (error) {
@@ -126,8 +129,9 @@ export class RunSettler {
     stop: boolean,
     why: string,
     leftBecause: string,
-    lastRun?: FlowRun
+    lastRun?: FlowRun,
+    options?: StopRunOptions
   ): Promise<Settlement> {
-    return stop ? this.stop(why, lastRun) : this.leave(leftBecause)
+    return stop ? this.stop(why, lastRun, options) : this.leave(leftBecause)
   }
 }

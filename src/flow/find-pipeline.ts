@@ -1,7 +1,9 @@
 // Finding a pipeline by its exact name with ListPipelines. The server's `pipelineName` filter is
 // fuzzy (a name that contains it, in any case), so every page is read and the name is matched
-// exactly here: case, spaces and characters as written (compared in Unicode NFC, so a Chinese or
-// accented name typed in another normal form still matches). Knows nothing of GitHub.
+// exactly here: case, spaces and characters as written (compared in Unicode NFC, and the filter
+// sent in NFC and NFD, so an accented name typed in another normal form than the pipeline's still
+// matches). When the page cap leaves pipelines unread, it says so rather than guess. Knows nothing
+// of GitHub.
 import type { ReadOptions } from './client.js'
 import type { FlowPipelinePage, FlowPipelineSummary } from './types.js'
 
@@ -20,37 +22,55 @@ export type PipelineSearch =
   | { kind: 'several'; pipelines: FlowPipelineSummary[] }
   /** None has it; `similar`: up to MAX_SIMILAR names close to it, closest first. */
   | { kind: 'none'; similar: FlowPipelineSummary[] }
+  /** The page cap was reached with pipelines left unread: no answer can be trusted. */
+  | { kind: 'unread'; pages: number; read: number; total?: number }
 
 export const PER_PAGE = 30
-/** Pages read at most for one name (6000 pipelines): a server that ignores `page` cannot loop forever. */
+/** Pages read at most for one name: a server that ignores `page` cannot loop forever. */
 export const MAX_PAGES = 200
 /** Pages of all pipelines read for similar names when the filter found none. */
 export const SIMILAR_PAGES = 5
 export const MAX_SIMILAR = 5
 
-/** Every pipeline the server's filter gives for `filter`, all pages. */
+interface Listing {
+  pipelines: FlowPipelineSummary[]
+  /** Set when the page cap ended the reading while pipelines were left: the pages read. */
+  cappedAt?: number
+  total?: number
+}
+
+/**
+ * Every pipeline the server's filter gives for `filter`, page after page. Reading goes on while
+ * `x-total` says pipelines remain, even after a page shorter than asked (a server may cap perPage
+ * lower); it stops at `x-total`, an empty page, a page with nothing new, or the page cap. Without
+ * `x-total`, a short page is the last.
+ */
 async function listAll(
   client: PipelineLister,
   filter: string,
   maxPages: number,
   opts: ReadOptions
-): Promise<FlowPipelineSummary[]> {
+): Promise<Listing> {
   const all: FlowPipelineSummary[] = []
   const seen = new Set<number>()
-  for (let page = 1; page <= maxPages; page++) {
-    const { pipelines, size, total } = await client.listPipelines(filter, page, PER_PAGE, opts)
+  let total: number | undefined
+  for (let page = 1; ; page++) {
+    const answer = await client.listPipelines(filter, page, PER_PAGE, opts)
+    total = answer.total ?? total
     let fresh = 0
-    for (const pipeline of pipelines) {
+    for (const pipeline of answer.pipelines) {
       if (seen.has(pipeline.pipelineId)) continue
       seen.add(pipeline.pipelineId)
       all.push(pipeline)
       fresh++
     }
-    // The last page: short, or nothing new (a server that ignores `page`), or all counted.
-    if (size < PER_PAGE || fresh === 0) break
-    if (total !== undefined && all.length >= total) break
+    // The last page: empty, nothing new (a server that ignores `page`), all counted, or short
+    // with no count to say more remain.
+    if (answer.size === 0 || fresh === 0) break
+    if (total !== undefined ? all.length >= total : answer.size < PER_PAGE) break
+    if (page >= maxPages) return { pipelines: all, cappedAt: page, total }
   }
-  return all
+  return { pipelines: all, total }
 }
 
 const normal = (text: string): string => text.normalize('NFC')
@@ -99,10 +119,21 @@ export async function findPipelineByName(
   name: string,
   opts: ReadOptions = {}
 ): Promise<PipelineSearch> {
-  const matches = await listAll(client, name, MAX_PAGES, opts)
+  // The filter is sent in both normal forms where they differ: the server compares as written.
+  const matches: FlowPipelineSummary[] = []
+  for (const filter of new Set([normal(name), name.normalize('NFD')])) {
+    const listing = await listAll(client, filter, MAX_PAGES, opts)
+    if (listing.cappedAt !== undefined) {
+      const { cappedAt: pages, total } = listing
+      return { kind: 'unread', pages, read: listing.pipelines.length, total }
+    }
+    const known = new Set(matches.map(p => p.pipelineId))
+    matches.push(...listing.pipelines.filter(p => !known.has(p.pipelineId)))
+  }
   const exact = matches.filter(p => normal(p.pipelineName) === normal(name))
   if (exact.length === 1) return { kind: 'found', pipeline: exact[0] }
   if (exact.length > 1) return { kind: 'several', pipelines: exact }
-  const candidates = matches.length > 0 ? matches : await listAll(client, '', SIMILAR_PAGES, opts)
+  const candidates =
+    matches.length > 0 ? matches : (await listAll(client, '', SIMILAR_PAGES, opts)).pipelines
   return { kind: 'none', similar: similarNames(name, candidates) }
 }

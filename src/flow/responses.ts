@@ -246,7 +246,10 @@ export function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
   return { ok: true, value: page }
 }
 
-/** PassPipelineValidate: `true`; an explicit `false` says the gate was not passed. */
+/**
+ * PassPipelineValidate: `true`; an explicit `false`, or an object with `success: false` or an error
+ * code (a 200 that reports a failure), says the gate was not passed.
+ */
 export function parsePassAnswer(answer: Answer): Parsed<void> {
   if (answer.body.trim() === 'false') {
     return {
@@ -257,5 +260,16 @@ export function parsePassAnswer(answer: Answer): Parsed<void> {
     }
   }
   if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page', html: true }
+  const o = jsonObject(answer.body)
+  if (o && (o.success === false || hasErrorCode(o))) {
+    return { ok: false, what: 'the answer reports a failure: the gate was not passed', html: false }
+  }
   return { ok: true, value: undefined }
+}
+
+/** An `errorCode` (or `errCode`) other than empty: Yunxiao's error shape, whatever the status. */
+function hasErrorCode(o: Record<string, unknown>): boolean {
+  return [o.errorCode, o.errCode].some(
+    code => (typeof code === 'string' && code.trim() !== '') || typeof code === 'number'
+  )
 }

@@ -1,8 +1,11 @@
 // Manual gates (人工卡点): which jobs wait at one, and what on-manual-gate does about it. The rules
 // live here and only here:
-// - A job waits at a gate when its status is WAITING and its `actions` hold a PassPipelineValidate
-//   entry (help.aliyun.com document_detail/2360596); `disable: true` there means the token's user
-//   may not act on it.
+// - A job waits at a gate when it has not ended and its `actions` hold a PassPipelineValidate entry
+//   (help.aliyun.com document_detail/2360596), whatever its status is called: the status of a gate
+//   job is not documented (WAITING, RUNNING, ...). `disable: true` there means the token's user may
+//   not act on it; such an entry counts only on a WAITING job (elsewhere it may be a leftover).
+// - A gate is known by its job id and by its place in the run (stage and job position), so a job
+//   whose id appears only in a later read is still the same gate.
 // - `wait`: say so once per gate (job name, link), and keep following.
 // - `fail`: the first gate seen ends the wait; the run is left waiting.
 // - `approve`: pass each gate once, and only gates reached while this step follows the run: a gate
@@ -11,6 +14,8 @@
 //   fails too, and nothing is tried again that cannot succeed.
 // - A cancel never cuts a pass short: a pass already sent is waited for (its request has a short
 //   timeout of its own) and its outcome is said plainly; no pass is sent once the cancel has come.
+//   A pass that does not succeed during a cancel never halts the wait: the cancel goes on (the
+//   run is stopped as at any other moment).
 // Knows nothing of GitHub: what it says goes through the Logger.
 import { isFinalStatus, type FlowJob, type FlowRun } from '../flow/types.js'
 import { isJsonObject } from '../common/json.js'
@@ -26,6 +31,8 @@ export interface Gate {
   /** `Stage / Job`, for the log. */
   label: string
   key: string
+  /** Its place in the run, `stage/job` positions: the same gate whether or not the job has an id yet. */
+  place: string
   /** False when the token's user may not pass it (`disable: true`). */
   passable: boolean
   validators: string[]
@@ -62,9 +69,9 @@ export function waitingGates(run: FlowRun): Gate[] {
     if (!stage || typeof stage !== 'object') return
     const jobs = Array.isArray(stage.stageInfo?.jobs) ? stage.stageInfo.jobs : []
     jobs.forEach((job, j) => {
-      if (!job || typeof job !== 'object' || job.status !== 'WAITING') return
+      if (!job || typeof job !== 'object' || isFinalStatus(String(job.status))) return
       const action = passAction(job)
-      if (!action) return
+      if (!action || (job.status !== 'WAITING' && action.disable === true)) return
       const id = job.id as unknown
       const name = jobName(job, j)
       gates.push({
@@ -72,6 +79,7 @@ export function waitingGates(run: FlowRun): Gate[] {
         job: name,
         label: `${stageName(stage, i)} / ${name}`,
         key: jobIdentity(stage, i, job, j),
+        place: `${i}/${j}`,
         passable: action.disable !== true,
         validators: validatorsOf(action)
       })
@@ -100,11 +108,33 @@ interface ApiFailure {
   mayHaveStarted?: boolean
 }
 
+/**
+ * Gates by their key, and by their place where a read gave the job no id: the same gate when one
+ * of two reads lacks the id, another gate when both have ids that differ.
+ */
+class GateSet {
+  private readonly keys = new Set<string>()
+  private readonly places = new Map<string, number | undefined>()
+
+  add(gate: Gate): void {
+    this.keys.add(gate.key)
+    if (!this.places.has(gate.place) || gate.jobId === undefined)
+      this.places.set(gate.place, gate.jobId)
+  }
+
+  has(gate: Gate): boolean {
+    if (this.keys.has(gate.key)) return true
+    if (!this.places.has(gate.place)) return false
+    const id = this.places.get(gate.place)
+    return id === undefined || gate.jobId === undefined
+  }
+}
+
 /** Holds what was seen and done across the reads of one run. */
 export class GateKeeper {
   private readonly options: GateKeeperOptions
-  private readonly handled = new Set<string>()
-  private readonly waitingAtStart = new Set<string>()
+  private readonly handled = new GateSet()
+  private readonly waitingAtStart = new GateSet()
   private reads = 0
   private last: Gate | undefined
 
@@ -124,9 +154,9 @@ export class GateKeeper {
     const { mode, logger, runUrl } = this.options
     for (const gate of waitingGates(run)) {
       this.last = gate
-      if (first && !this.options.startedByStep) this.waitingAtStart.add(gate.key)
-      if (this.handled.has(gate.key)) continue
-      this.handled.add(gate.key)
+      if (first && !this.options.startedByStep) this.waitingAtStart.add(gate)
+      if (this.handled.has(gate)) continue
+      this.handled.add(gate)
       if (mode === 'fail') {
         return {
           kind: 'halt',
@@ -148,7 +178,7 @@ export class GateKeeper {
 
   private async approve(gate: Gate): Promise<GateVerdict> {
     const { logger, runUrl, signal } = this.options
-    if (this.waitingAtStart.has(gate.key)) {
+    if (this.waitingAtStart.has(gate)) {
       logger.info(
         `Job "${gate.label}" was already waiting at a manual gate when this step began following the run; on-manual-gate: approve passes only gates reached while it follows, so this one is left to a person: ${runUrl}`
       )
@@ -191,18 +221,26 @@ export class GateKeeper {
   private passFailed(gate: Gate, error: unknown): GateVerdict {
     const { logger, runUrl, signal } = this.options
     const failure = (error ?? {}) as ApiFailure
-    const during = signal?.aborted ? ' (the GitHub job was cancelled meanwhile)' : ''
+    if (signal?.aborted) {
+      // The cancel goes on as at any other moment (the run is stopped unless stop-on-cancel is
+      // false): a failed pass must not leave the run waiting at the gate behind a cancelled job.
+      const maybe = failure.mayHaveStarted ? ' Yunxiao may have passed it all the same.' : ''
+      logger.warning(
+        `Passing the manual gate of job "${gate.label}" did not succeed while the GitHub job was being cancelled: ${messageOf(error)}${maybe} It was not sent again; the cancel goes on.`
+      )
+      return { kind: 'continue' }
+    }
     if (failure.mayHaveStarted) {
       return {
         kind: 'halt',
         gate,
-        message: `Passing the manual gate of job "${gate.label}" failed${during}, and Yunxiao may have passed it all the same: ${messageOf(error)} It was not sent again. Check the run: ${runUrl}`
+        message: `Passing the manual gate of job "${gate.label}" failed, and Yunxiao may have passed it all the same: ${messageOf(error)} It was not sent again. Check the run: ${runUrl}`
       }
     }
     if (failure.kind === 'http' && (failure.status === 400 || failure.status === 409)) {
       // The job no longer waits there (someone passed or refused it meanwhile): the next read tells.
       logger.warning(
-        `Yunxiao did not take the pass of job "${gate.label}"${during}: ${messageOf(error)} It may have been passed or refused meanwhile; following on (it is not sent again).`
+        `Yunxiao did not take the pass of job "${gate.label}": ${messageOf(error)} It may have been passed or refused meanwhile; following on (it is not sent again).`
       )
       return { kind: 'continue' }
     }
@@ -213,7 +251,7 @@ export class GateKeeper {
     return {
       kind: 'halt',
       gate,
-      message: `Could not pass the manual gate of job "${gate.label}"${during}: ${messageOf(error)}${hint} The gate was not passed, and the run is left waiting: ${runUrl}`
+      message: `Could not pass the manual gate of job "${gate.label}": ${messageOf(error)}${hint} The gate was not passed, and the run is left waiting: ${runUrl}`
     }
   }
 }

@@ -11,6 +11,11 @@ export type StopClient = Pick<FlowRunClient, 'stopRun' | 'stopJob' | 'getRun'>
 export interface StopRunOptions {
   /** For the status read made when the run stop is refused (e.g. the post step's remaining time). */
   read?: Pick<ReadOptions, 'signal' | 'timeoutMs'>
+  /**
+   * Read the run once after a stop it took: a server may answer `true` to the stop of a run that
+   * had just ended, and one that reads SUCCESS then ended on its own ('ended').
+   */
+  confirm?: boolean
 }
 
 export interface StopOutcome {
@@ -19,6 +24,8 @@ export interface StopOutcome {
   jobs: number
   /** With 'ended': the status the run had ended with (SUCCESS, FAIL, CANCELED). */
   status?: string
+  /** With 'ended': the run as read then. */
+  run?: FlowRun
 }
 
 /** Jobs that can be stopped: those under way. Jobs not yet started end with the run. */
@@ -58,7 +65,6 @@ export async function stopFlowRun(
 ): Promise<StopOutcome> {
   try {
     await client.stopRun(pipelineId, runId)
-    return { how: 'run', jobs: 0 }
   } catch (runError) {
     if (!isRefusal(runError)) throw runError
     let run = lastRun
@@ -67,10 +73,19 @@ export async function stopFlowRun(
     } catch {
       // keep the last run seen
     }
-    if (run && isFinalStatus(run.status)) return { how: 'ended', jobs: 0, status: run.status }
+    if (run && isFinalStatus(run.status)) return { how: 'ended', jobs: 0, status: run.status, run }
     const ids = activeJobIds(run)
     if (ids.length === 0) throw runError
     for (const id of ids) await client.stopJob(pipelineId, runId, id)
     return { how: 'jobs', jobs: ids.length }
   }
+  if (options.confirm) {
+    const run = await client
+      .getRun(pipelineId, runId, { ...options.read, attempts: 1 })
+      .catch(() => undefined)
+    // Only SUCCESS is certain: how a server shows a run it stopped (CANCELED, FAIL?) is not
+    // documented, and no stop makes a run succeed.
+    if (run?.status === 'SUCCESS') return { how: 'ended', jobs: 0, status: run.status, run }
+  }
+  return { how: 'run', jobs: 0 }
 }

@@ -43,7 +43,8 @@ export interface WaitOptions {
   /**
    * After every read of a run not yet final, once its progress and job logs are out: 'halt' ends
    * the wait (outcome 'halted'). Awaited to its end, a cancel included, so that nothing it does is
-   * left half done (follow/gates.ts passes manual gates here); the cancel is seen right after.
+   * left half done (follow/gates.ts passes manual gates here); the cancel is seen right after,
+   * before a 'halt': a cancelled wait ends 'aborted' whatever onSnapshot said.
    */
   onSnapshot?: (run: FlowRun) => Promise<'continue' | 'halt'>
 }
@@ -308,8 +309,10 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
         logger.warning(`Could not look at the run's manual gates: ${messageOf(err)}`)
         verdict = 'continue'
       }
-      if (verdict === 'halt') return finish('halted', status)
+      // A cancel wins over a halt: a pass that failed while the job was being cancelled (or one
+      // cut short by the cancel) leaves the run to be stopped, as at any other moment.
       if (signal?.aborted) return aborted()
+      if (verdict === 'halt') return finish('halted', status)
     }
     if (finalRead) return finish('timeout', 'TIMEOUT')
     nextReadAt = readStartedAt + pollIntervalMs
