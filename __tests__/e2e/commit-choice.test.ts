@@ -92,7 +92,13 @@ describe.each(nodeBinaries())('which commit gets the status, $label', ({ path: n
     const shas = [BASE_SHA, PR_HEAD, PR_MERGE]
     return {
       statuses: Object.fromEntries(
-        shas.map(sha => [sha, gh.statuses(sha).slice(since.statuses[sha]).map(s => s.state)])
+        shas.map(sha => [
+          sha,
+          gh
+            .statuses(sha)
+            .slice(since.statuses[sha])
+            .map(s => s.state)
+        ])
       ),
       deployments: gh
         .deployments()
@@ -165,7 +171,7 @@ describe.each(nodeBinaries())('which commit gets the status, $label', ({ path: n
       expect(lines[0]).toContain('github.head_ref')
     })
 
-    it('a fork: its branch name sent for this repository is not the fork\'s branch -> no status', async () => {
+    it("a fork: its branch name sent for this repository is not the fork's branch -> no status", async () => {
       const before = mark()
       const result = await step(1, { branch: 'feature/cart' }, prEvent(name, true))
       expect(result.code).toBe(0)
@@ -215,79 +221,86 @@ describe.each(nodeBinaries())('which commit gets the status, $label', ({ path: n
   })
 })
 
-describe.each(nodeBinaries())('mistakes caught before anything is sent, $label', ({ path: node }) => {
-  let flow: FlowSimulator
-  beforeAll(async () => {
-    flow = await startFlowSimulator({ token: TOKEN, organizationId: 'org-1', pipelines: PIPELINES })
-  })
-  afterAll(async () => {
-    await flow.close()
-  })
-
-  const run = (inputs: Record<string, string>) =>
-    runStep({ node, inputs: { token: TOKEN, 'pipeline-id': '2', ...inputs } })
-
-  it('the default center host with an empty organization-id is an input error naming it', async () => {
-    // Nothing listens on the center host here: the step must stop before any request.
-    const result = await run({ 'organization-id': '', domain: 'openapi-rdc.aliyuncs.com' })
-    expect(result.code).toBe(1)
-    const errors = errorLines(result.stdout).join('\n')
-    expect(errors).toContain('Input "organization-id" is required with the center host')
-    expect(errors).toContain('vars.YUNXIAO_ORG_ID')
-    expectNoToken(result)
-  })
-
-  it('the web console as domain is an input error naming the API host', async () => {
-    const result = await run({ 'organization-id': 'org-1', domain: 'https://flow.aliyun.com' })
-    expect(result.code).toBe(1)
-    const errors = errorLines(result.stdout).join('\n')
-    expect(errors).toContain('Input "domain": flow.aliyun.com is the Yunxiao web console')
-    expect(errors).toContain('openapi-rdc.aliyuncs.com')
-    expect(errors).toContain('"https://flow.aliyun.com"')
-  })
-
-  it('refs/heads/x in branch and branches is sent as x, said once per input', async () => {
-    const start = flow.runs(2).length
-    const result = await run({
-      'organization-id': 'org-1',
-      domain: flow.url,
-      branch: 'refs/heads/feature/a',
-      branches: 'refs/heads/feature/a'
+describe.each(nodeBinaries())(
+  'mistakes caught before anything is sent, $label',
+  ({ path: node }) => {
+    let flow: FlowSimulator
+    beforeAll(async () => {
+      flow = await startFlowSimulator({
+        token: TOKEN,
+        organizationId: 'org-1',
+        pipelines: PIPELINES
+      })
     })
-    expect(result.code).toBe(0)
-    const [sent] = flow.runs(2).slice(start)
-    expect(sent.params).toMatchObject({ branchModeBranchs: ['feature/a'] })
-    expect(JSON.stringify(sent.params)).not.toContain('refs/heads')
-    const lines = warnings(result.stdout)
-    expect(lines.length).toBe(2)
-    expect(lines[0]).toContain('Input "branches": "refs/heads/feature/a" is a full git ref')
-    expect(lines[1]).toContain('Input "branch": "refs/heads/feature/a" is a full git ref')
-  })
-
-  it('refs/tags/v1 in branch is refused with a hint; nothing is sent', async () => {
-    const start = flow.requests.length
-    const result = await run({
-      'organization-id': 'org-1',
-      domain: flow.url,
-      branch: 'refs/tags/v1'
+    afterAll(async () => {
+      await flow.close()
     })
-    expect(result.code).toBe(1)
-    expect(errorLines(result.stdout).join('\n')).toMatch(
-      /Input "branch": expected a branch name; "refs\/tags\/v1" .*give its name in tag/
-    )
-    expect(flow.requests.length).toBe(start)
-  })
 
-  it('timeout: 10 warns that it means seconds and shows 10m', async () => {
-    const result = await run({
-      'organization-id': 'org-1',
-      domain: flow.url,
-      timeout: '10',
-      'dry-run': 'true'
+    const run = (inputs: Record<string, string>) =>
+      runStep({ node, inputs: { token: TOKEN, 'pipeline-id': '2', ...inputs } })
+
+    it('the default center host with an empty organization-id is an input error naming it', async () => {
+      // Nothing listens on the center host here: the step must stop before any request.
+      const result = await run({ 'organization-id': '', domain: 'openapi-rdc.aliyuncs.com' })
+      expect(result.code).toBe(1)
+      const errors = errorLines(result.stdout).join('\n')
+      expect(errors).toContain('Input "organization-id" is required with the center host')
+      expect(errors).toContain('vars.YUNXIAO_ORG_ID')
+      expectNoToken(result)
     })
-    expect(result.code).toBe(0)
-    expect(warnings(result.stdout).join('\n')).toMatch(
-      /Input "timeout": "10" is 10 second\(s\): a bare number means seconds\. For minutes write 10m/
-    )
-  })
-})
+
+    it('the web console as domain is an input error naming the API host', async () => {
+      const result = await run({ 'organization-id': 'org-1', domain: 'https://flow.aliyun.com' })
+      expect(result.code).toBe(1)
+      const errors = errorLines(result.stdout).join('\n')
+      expect(errors).toContain('Input "domain": flow.aliyun.com is the Yunxiao web console')
+      expect(errors).toContain('openapi-rdc.aliyuncs.com')
+      expect(errors).toContain('"https://flow.aliyun.com"')
+    })
+
+    it('refs/heads/x in branch and branches is sent as x, said once per input', async () => {
+      const start = flow.runs(2).length
+      const result = await run({
+        'organization-id': 'org-1',
+        domain: flow.url,
+        branch: 'refs/heads/feature/a',
+        branches: 'refs/heads/feature/a'
+      })
+      expect(result.code).toBe(0)
+      const [sent] = flow.runs(2).slice(start)
+      expect(sent.params).toMatchObject({ branchModeBranchs: ['feature/a'] })
+      expect(JSON.stringify(sent.params)).not.toContain('refs/heads')
+      const lines = warnings(result.stdout)
+      expect(lines.length).toBe(2)
+      expect(lines[0]).toContain('Input "branches": "refs/heads/feature/a" is a full git ref')
+      expect(lines[1]).toContain('Input "branch": "refs/heads/feature/a" is a full git ref')
+    })
+
+    it('refs/tags/v1 in branch is refused with a hint; nothing is sent', async () => {
+      const start = flow.requests.length
+      const result = await run({
+        'organization-id': 'org-1',
+        domain: flow.url,
+        branch: 'refs/tags/v1'
+      })
+      expect(result.code).toBe(1)
+      expect(errorLines(result.stdout).join('\n')).toMatch(
+        /Input "branch": expected a branch name; "refs\/tags\/v1" .*give its name in tag/
+      )
+      expect(flow.requests.length).toBe(start)
+    })
+
+    it('timeout: 10 warns that it means seconds and shows 10m', async () => {
+      const result = await run({
+        'organization-id': 'org-1',
+        domain: flow.url,
+        timeout: '10',
+        'dry-run': 'true'
+      })
+      expect(result.code).toBe(0)
+      expect(warnings(result.stdout).join('\n')).toMatch(
+        /Input "timeout": "10" is 10 second\(s\): a bare number means seconds\. For minutes write 10m/
+      )
+    })
+  }
+)

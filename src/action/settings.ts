@@ -708,7 +708,10 @@ function parseDurationInput(name: InputName, value: string, minMs: number, maxMs
   try {
     ms = parseDuration(value)
   } catch (error) {
-    throw new InputError(name, `Input "${name}": ${messageOf(error)}; it takes a duration ${range}.`)
+    throw new InputError(
+      name,
+      `Input "${name}": ${messageOf(error)}; it takes a duration ${range}.`
+    )
   }
   if (ms < minMs || ms > maxMs) {
     throw new InputError(

@@ -22,9 +22,7 @@ export type CommitChoice = { sha: string } | { sha?: undefined; warning: string 
 
 /** What the run builds for one repository. */
 type Built =
-  | { kind: 'none' }
-  | { kind: 'branch' | 'tag'; name: string }
-  | { kind: 'unclear'; names: string[] }
+  { kind: 'none' } | { kind: 'branch' | 'tag'; name: string } | { kind: 'unclear'; names: string[] }
 
 const HEAD_HINT = 'set branch: ${{ github.head_ref }}'
 
@@ -159,7 +157,8 @@ export function chooseCommit(event: GithubEvent, sent: SentRefs, followed = fals
   const built = builtFor(sent, event.repository, hostOf(event.serverUrl), true)
   const ref = eventRef(event.ref)
   if (built.kind === 'none' || same(built, ref)) return { sha: eventSha }
-  const of = ref.kind === 'branch' || ref.kind === 'tag' ? `${ref.kind} "${ref.name}"` : 'GITHUB_REF'
+  const of =
+    ref.kind === 'branch' || ref.kind === 'tag' ? `${ref.kind} "${ref.name}"` : 'GITHUB_REF'
   return {
     warning: `The run builds ${describe(built)}, not the ${of} of this ${event.name || 'workflow'} run (GITHUB_SHA ${shortSha(eventSha)}), ${NONE}. Send the ref this workflow runs on (branch: \${{ github.ref_name }}), or no branch at all.`
   }
