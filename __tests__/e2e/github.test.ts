@@ -391,12 +391,14 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     const proxy = http.createServer()
     proxy.on('connect', (req, client: Socket, head: Buffer) => {
       connects.push(req.url ?? '')
+      open.add(client)
       const upstream = connect(port, '127.0.0.1', () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
         if (head.length) upstream.write(head)
         upstream.pipe(client)
         client.pipe(upstream)
       })
+      open.add(upstream)
       upstream.on('error', () => client.destroy())
       client.on('error', () => upstream.destroy())
     })
@@ -419,9 +421,9 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
       ).toEqual(['pending', 'success'])
       expect(connects).toEqual([`api.github.invalid:${port}`, `api.github.invalid:${port}`])
     } finally {
+      for (const socket of open) socket.destroy()
       proxy.closeAllConnections()
       await new Promise(done => proxy.close(done))
-      for (const socket of open) socket.destroy()
       await new Promise(done => front.close(done))
       rmSync(dir, { recursive: true, force: true })
     }
