@@ -96,7 +96,9 @@ export function pushEvent(env = runnerEnv('')) {
 
 /**
  * A pull_request event for PR `number` from branch `headRef` at `headSha` (GITHUB_SHA is then the
- * merge commit `mergeSha`, GITHUB_REF refs/pull/<number>/merge). `fork`: from another repository.
+ * merge commit `mergeSha`, GITHUB_REF refs/pull/<number>/merge), or with `name: 'pull_request_target'`
+ * one into main (GITHUB_SHA main's last commit, GITHUB_REF refs/heads/main, as on GitHub).
+ * `fork`: from another repository.
  */
 export function pullRequestEvent({
   number,
@@ -121,13 +123,23 @@ export function pullRequestEvent({
       },
       repository: base
     },
-    env: {
-      GITHUB_SHA: mergeSha,
-      GITHUB_REF: `refs/pull/${number}/merge`,
-      GITHUB_REF_NAME: `${number}/merge`,
-      GITHUB_HEAD_REF: headRef,
-      GITHUB_BASE_REF: 'main'
-    }
+    // pull_request runs on GitHub's merge commit; pull_request_target on the base branch's last commit.
+    env:
+      name === 'pull_request_target'
+        ? {
+            GITHUB_SHA: env.GITHUB_SHA,
+            GITHUB_REF: 'refs/heads/main',
+            GITHUB_REF_NAME: 'main',
+            GITHUB_HEAD_REF: headRef,
+            GITHUB_BASE_REF: 'main'
+          }
+        : {
+            GITHUB_SHA: mergeSha,
+            GITHUB_REF: `refs/pull/${number}/merge`,
+            GITHUB_REF_NAME: `${number}/merge`,
+            GITHUB_HEAD_REF: headRef,
+            GITHUB_BASE_REF: 'main'
+          }
   }
 }
 

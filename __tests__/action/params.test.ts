@@ -277,6 +277,7 @@ describe('from action inputs to the params string', () => {
       Object.entries({
         token: 'pt-token',
         'pipeline-id': '42',
+        'organization-id': 'org-1',
         envs: 'VERSION: 1.0\nRETRIES: 3\nDRY: false\nEMPTY: ~\nNOTE: "a: b"',
         branches: 'main, release/2.0',
         params: 'needCreateBranch: true\nreleaseBranch: release/2.0',

@@ -7,7 +7,10 @@ const TOKEN = 'pt-runControlSecret0123456789'
 
 function settingsFrom(inputs: Record<string, string>): Promise<Settings> {
   const env = Object.fromEntries(
-    Object.entries({ token: TOKEN, ...inputs }).map(([name, value]) => [inputEnvName(name), value])
+    Object.entries({ token: TOKEN, 'organization-id': 'org-1', ...inputs }).map(([name, value]) => [
+      inputEnvName(name),
+      value
+    ])
   )
   return getSettings(name => readInput(name, env), {})
 }

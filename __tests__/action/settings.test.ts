@@ -10,6 +10,7 @@ import {
 } from '../../src/action/settings.js'
 
 const TOKEN = 'pt-S3cretT0kenValue0123456789'
+const ORG = '60d54f3daccf2bbd6659f3ad'
 
 /** The environment the runner would give the action for these `with:` values. */
 function runnerEnv(inputs: Record<string, string>): NodeJS.ProcessEnv {
@@ -22,7 +23,8 @@ function settingsFrom(
   inputs: Record<string, string>,
   github: NodeJS.ProcessEnv = {}
 ): Promise<Settings> {
-  const env = runnerEnv({ token: TOKEN, 'pipeline-id': '42', ...inputs })
+  // The default domain is the center host, which needs an organization id.
+  const env = runnerEnv({ token: TOKEN, 'pipeline-id': '42', 'organization-id': ORG, ...inputs })
   return getSettings(name => readInput(name, env), github)
 }
 
@@ -54,7 +56,7 @@ describe('getSettings with only the required inputs', () => {
   it('applies every action.yml default', async () => {
     expect(await settingsFrom({})).toEqual({
       token: TOKEN,
-      organizationId: undefined,
+      organizationId: ORG,
       pipelineId: 42,
       baseUrl: 'https://openapi-rdc.aliyuncs.com',
       branches: [],
@@ -85,6 +87,7 @@ describe('getSettings with only the required inputs', () => {
     const env = {
       INPUT_TOKEN: TOKEN,
       'INPUT_PIPELINE-ID': '77',
+      'INPUT_ORGANIZATION-ID': ORG,
       'INPUT_DRY-RUN': 'true',
       'INPUT_POLL-INTERVAL': '3s'
     }
@@ -95,7 +98,11 @@ describe('getSettings with only the required inputs', () => {
   })
 
   it('applies the defaults over a reader that has none (such as core.getInput)', async () => {
-    const inputs: Record<string, string> = { token: TOKEN, 'pipeline-id': '5' }
+    const inputs: Record<string, string> = {
+      token: TOKEN,
+      'pipeline-id': '5',
+      'organization-id': ORG
+    }
     const settings = await getSettings(name => inputs[name] ?? '', {})
     expect(settings.baseUrl).toBe('https://openapi-rdc.aliyuncs.com')
     expect(settings.timeoutMs).toBe(3_600_000)
@@ -109,7 +116,32 @@ describe('each input', () => {
     expect(
       (await settingsFrom({ 'organization-id': '60d54f3daccf2bbd6659f3ad' })).organizationId
     ).toBe('60d54f3daccf2bbd6659f3ad')
-    expect((await settingsFrom({ 'organization-id': '' })).organizationId).toBeUndefined()
+    const region = { 'organization-id': '', domain: 'org-cn-beijing.devops.aliyuncs.com' }
+    expect((await settingsFrom(region)).organizationId).toBeUndefined()
+  })
+
+  it('organization-id: empty with the center host (the default domain) is an error naming it', async () => {
+    for (const domain of ['', 'openapi-rdc.aliyuncs.com', 'https://OpenAPI-RDC.aliyuncs.com/']) {
+      const error = await errorFrom({ 'organization-id': '', ...(domain ? { domain } : {}) })
+      expect(error.input).toBe('organization-id')
+      expect(error.message).toMatch(
+        /^Input "organization-id" is required with the center host openapi-rdc\.aliyuncs\.com .*got nothing\. .*vars\.YUNXIAO_ORG_ID.*set domain to your organization's host/
+      )
+    }
+  })
+
+  it.each([
+    'flow.aliyun.com',
+    'https://devops.aliyun.com',
+    'codeup.aliyun.com:443',
+    'FLOW.ALIYUN.COM.'
+  ])('domain %j (the web console) is an error naming the API host', async domain => {
+    const error = await errorFrom({ domain })
+    expect(error.input).toBe('domain')
+    expect(error.message).toMatch(
+      /^Input "domain": [a-z.]*aliyun\.com is the Yunxiao web console, not its OpenAPI; use openapi-rdc\.aliyuncs\.com .*<org>-<region>\.devops\.aliyuncs\.com/
+    )
+    expect(error.message).toContain(`got ${JSON.stringify(domain)}`)
   })
 
   it.each([
@@ -475,13 +507,30 @@ const BAD: BadCase[] = [
   { input: 'stop-on-timeout', value: 'tRuE', expected: /expected true or false/ },
   { input: 'timeout', value: 'abc', expected: /expected a duration such as 90s, 30m, 1h30m or 2h/ },
   { input: 'timeout', value: '1.5h', expected: /expected a duration such as/ },
-  { input: 'timeout', value: '0', expected: /expected a duration from 1s to 168h/ },
-  { input: 'timeout', value: '0s', expected: /expected a duration from 1s to 168h/ },
-  { input: 'timeout', value: '169h', expected: /expected a duration from 1s to 168h/ },
+  {
+    input: 'timeout',
+    value: '0',
+    expected: /expected a duration from 1s \(the minimum; whole seconds, no ms\) to 168h/
+  },
+  {
+    input: 'timeout',
+    value: '0s',
+    expected: /expected a duration from 1s \(the minimum; whole seconds, no ms\) to 168h/
+  },
+  {
+    input: 'timeout',
+    value: '169h',
+    expected: /expected a duration from 1s \(the minimum; whole seconds, no ms\) to 168h/
+  },
   { input: 'timeout', value: '-5m', expected: /expected a duration such as/ },
-  { input: 'poll-interval', value: '0s', expected: /expected a duration from 1s to 1h/ },
-  { input: 'poll-interval', value: '2h', expected: /expected a duration from 1s to 1h/ },
-  { input: 'poll-interval', value: '500ms', expected: /expected a duration such as/ },
+  { input: 'poll-interval', value: '0s', expected: /expected a duration from 1s \(the minimum/ },
+  { input: 'poll-interval', value: '2h', expected: /expected a duration from 1s .* to 1h/ },
+  {
+    input: 'poll-interval',
+    value: '500ms',
+    expected:
+      /expected a duration such as .*; it takes a duration from 1s \(the minimum; whole seconds, no ms\)/
+  },
   { input: 'logs', value: 'FAILED', expected: /expected failed, all, live or none/ },
   { input: 'logs', value: 'some', expected: /expected failed, all, live or none/ }
 ]
@@ -552,7 +601,11 @@ describe('bad input', () => {
       (caught: InputError) => caught
     )
     expect(error).toBeInstanceOf(InputErrors)
-    expect((error as InputErrors).errors.map(e => e.input)).toEqual(['token', 'pipeline-id'])
+    expect((error as InputErrors).errors.map(e => e.input)).toEqual([
+      'token',
+      'pipeline-id',
+      'organization-id'
+    ])
   })
 })
 
@@ -730,5 +783,104 @@ describe('pull request refs', () => {
     expect((await settingsFrom({ branch: 'release/123' })).branch).toBe('release/123')
     expect((await settingsFrom({ branch: 'merge/123' })).branch).toBe('merge/123')
     expect((await settingsFrom({ tag: '123/merge' })).tag).toBe('123/merge')
+  })
+})
+
+describe('full git refs, pull request refs in params, bare-second timeouts', () => {
+  it('refs/heads/x in branch, branches and running-branches is x, noted once per input', async () => {
+    const settings = await settingsFrom({
+      branch: 'refs/heads/feature/a',
+      branches: 'refs/heads/main, refs/heads/dev',
+      'running-branches': 'https://codeup.aliyun.com/acme/app.git: refs/heads/release'
+    })
+    expect(settings.branch).toBe('feature/a')
+    expect(settings.branches).toEqual(['main', 'dev'])
+    expect(settings.runningBranches).toEqual({
+      'https://codeup.aliyun.com/acme/app.git': 'release'
+    })
+    expect(settings.warnings).toEqual([
+      'Input "branches": "refs/heads/main" is a full git ref; it is sent as the branch name "main" (Yunxiao takes names, e.g. ${{ github.head_ref || github.ref_name }}).',
+      'Input "branches": "refs/heads/dev" is a full git ref; it is sent as the branch name "dev" (Yunxiao takes names, e.g. ${{ github.head_ref || github.ref_name }}).',
+      'Input "branch": "refs/heads/feature/a" is a full git ref; it is sent as the branch name "feature/a" (Yunxiao takes names, e.g. ${{ github.head_ref || github.ref_name }}).',
+      'Input "running-branches": "refs/heads/release" is a full git ref; it is sent as the branch name "release" (Yunxiao takes names, e.g. ${{ github.head_ref || github.ref_name }}).'
+    ])
+  })
+
+  it('refs/tags/v1 in tag and running-tags is v1', async () => {
+    const settings = await settingsFrom({
+      tag: 'refs/tags/v1',
+      'running-tags': 'https://codeup.aliyun.com/acme/app.git: refs/tags/v2'
+    })
+    expect(settings.tag).toBe('v1')
+    expect(settings.runningTags).toEqual({ 'https://codeup.aliyun.com/acme/app.git': 'v2' })
+    expect(settings.warnings).toHaveLength(2)
+  })
+
+  it('no warnings field when every input is taken as written', async () => {
+    expect((await settingsFrom({ branch: 'main', timeout: '90' })).warnings).toBeUndefined()
+  })
+
+  it.each([
+    [
+      'branch',
+      'refs/tags/v1',
+      /expected a branch name; "refs\/tags\/v1" is a git ref that is not a branch: it is a tag: give its name in tag/
+    ],
+    [
+      'branches',
+      'main, refs/remotes/origin/x',
+      /"refs\/remotes\/origin\/x" is a git ref that is not a branch: give the branch name alone/
+    ],
+    [
+      'tag',
+      'refs/heads/main',
+      /expected a tag name; "refs\/heads\/main" .*it is a branch: give its name in branch/
+    ],
+    [
+      'running-branches',
+      'https://codeup.aliyun.com/a/b.git: refs/tags/v1',
+      /Input "running-branches": expected a branch name/
+    ],
+    [
+      'running-tags',
+      'https://codeup.aliyun.com/a/b.git: refs/heads/x',
+      /Input "running-tags": expected a tag name/
+    ],
+    ['branch', 'refs/heads/', /give the branch name alone/]
+  ])('%s %j is refused with a hint', async (input, value, expected) => {
+    const error = await errorFrom({ [input]: value })
+    expect(error.input).toBe(input)
+    expect(error.message).toMatch(expected)
+  })
+
+  it.each([
+    [
+      '{"runningBranchs": {"https://codeup.aliyun.com/a/b.git": "7/merge"}}',
+      'runningBranchs."https://codeup.aliyun.com/a/b.git"'
+    ],
+    ['{"branchModeBranchs": ["main", "refs/pull/7/head"]}', 'branchModeBranchs[1]'],
+    ['releaseBranch: 12/head', 'releaseBranch']
+  ])('params %j: a pull request ref is an error naming where it is', async (params, where) => {
+    const error = await errorFrom({ params })
+    expect(error.input).toBe('params')
+    expect(error.message).toContain(`Input "params": ${where} is `)
+    expect(error.message).toContain('github.head_ref')
+  })
+
+  it.each([
+    [
+      '10',
+      'Input "timeout": "10" is 10 second(s): a bare number means seconds. For minutes write 10m (or 1h30m, 90s).'
+    ],
+    [
+      '59',
+      'Input "timeout": "59" is 59 second(s): a bare number means seconds. For minutes write 59m (or 1h30m, 90s).'
+    ]
+  ])('timeout %j warns that a bare number is seconds', async (timeout, line) => {
+    expect((await settingsFrom({ timeout })).warnings).toEqual([line])
+  })
+
+  it.each(['60', '600', '30s', '5m'])('timeout %j: no warning', async timeout => {
+    expect((await settingsFrom({ timeout })).warnings).toBeUndefined()
   })
 })

@@ -7,6 +7,8 @@ import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import http from 'node:http'
+import tls from 'node:tls'
+import { makeCertificates } from '../../simulator/certs.js'
 import { startFlowSimulator, type FlowSimulator } from '../../simulator/flow-simulator.js'
 import { startGithubSimulator, type GithubSimulator } from '../../simulator/github-simulator.js'
 import {
@@ -206,7 +208,11 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
 
   it('without wait, leaves the deployment in_progress for a later step, and the post step leaves it', async () => {
     const before = gh.deployments().length
-    const result = await step(1, { 'deployment-environment': 'production' }, PR)
+    const result = await step(
+      1,
+      { 'deployment-environment': 'production', branches: 'feature/cart' },
+      PR
+    )
     expect(result.code).toBe(0)
     const [deployment] = gh.deployments().slice(before)
     expect(deployment.sha).toBe(PR_HEAD)
@@ -276,7 +282,12 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     try {
       const result = await step(
         1,
-        { wait: 'true', 'commit-status': 'true', branches: 'patch-1' },
+        // The fork's branch is built only from the fork's own URL.
+        {
+          wait: 'true',
+          'commit-status': 'true',
+          'running-branches': 'https://github.com/someone/shop.git: patch-1'
+        },
         FORK_PR
       )
       expect(result.code).toBe(0)
@@ -362,18 +373,32 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
   })
 
   it('goes through HTTP_PROXY like the Yunxiao calls (loopback Yunxiao stays direct)', async () => {
-    // A CONNECT proxy that sends every tunnel to the GitHub simulator, whatever host was asked for.
+    // GitHub over https (http:// is refused but for loopback): a TLS front for the simulator, with
+    // a certificate for api.github.invalid, and a CONNECT proxy that sends every tunnel to it.
+    const dir = mkdtempSync(join(tmpdir(), 'gh-proxy-'))
+    const made = makeCertificates(dir, 'GitHub proxy test CA', { gh: 'DNS:api.github.invalid' })
+    const open = new Set<Socket>()
+    const front = tls.createServer(made.leaves.gh, socket => {
+      const upstream = connect(Number(new URL(gh.url).port), '127.0.0.1')
+      open.add(socket).add(upstream)
+      socket.pipe(upstream).pipe(socket)
+      upstream.on('error', () => socket.destroy())
+      socket.on('error', () => upstream.destroy())
+    })
+    await new Promise<void>(done => front.listen(0, '127.0.0.1', done))
     const connects: string[] = []
-    const port = Number(new URL(gh.url).port)
+    const port = (front.address() as { port: number }).port
     const proxy = http.createServer()
     proxy.on('connect', (req, client: Socket, head: Buffer) => {
       connects.push(req.url ?? '')
+      open.add(client)
       const upstream = connect(port, '127.0.0.1', () => {
         client.write('HTTP/1.1 200 Connection Established\r\n\r\n')
         if (head.length) upstream.write(head)
         upstream.pipe(client)
         client.pipe(upstream)
       })
+      open.add(upstream)
       upstream.on('error', () => client.destroy())
       client.on('error', () => upstream.destroy())
     })
@@ -382,8 +407,9 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
       const proxyPort = (proxy.address() as { port: number }).port
       const before = gh.statuses(PUSH_SHA).length
       const result = await step(1, { wait: 'true', 'commit-status': 'true' }, undefined, {
-        GITHUB_API_URL: `http://api.github.invalid:${port}`,
-        HTTP_PROXY: `http://127.0.0.1:${proxyPort}`
+        GITHUB_API_URL: `https://api.github.invalid:${port}`,
+        HTTPS_PROXY: `http://127.0.0.1:${proxyPort}`,
+        NODE_EXTRA_CA_CERTS: made.caFile
       })
       expect(result.code).toBe(0)
       expect(warnings(result.stdout)).toEqual([])
@@ -395,8 +421,11 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
       ).toEqual(['pending', 'success'])
       expect(connects).toEqual([`api.github.invalid:${port}`, `api.github.invalid:${port}`])
     } finally {
+      for (const socket of open) socket.destroy()
       proxy.closeAllConnections()
       await new Promise(done => proxy.close(done))
+      await new Promise(done => front.close(done))
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 
@@ -593,7 +622,13 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     const ghStart = gh.requests.length
     const result = await step(
       1,
-      { 'dry-run': 'true', wait: 'true', 'commit-status': 'true', 'deployment-environment': 'qa' },
+      {
+        'dry-run': 'true',
+        wait: 'true',
+        'commit-status': 'true',
+        'deployment-environment': 'qa',
+        branches: 'feature/cart'
+      },
       PR
     )
     expect(result.code).toBe(0)

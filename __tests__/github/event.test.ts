@@ -38,7 +38,14 @@ describe('readEvent: which commit GitHub built', () => {
     const event = readEvent(env(), () => {
       throw new Error('not read')
     })
-    expect(event).toEqual({ name: 'push', repository: 'octo-org/shop', sha: SHA })
+    expect(event).toEqual({
+      name: 'push',
+      repository: 'octo-org/shop',
+      sha: SHA,
+      eventSha: SHA,
+      serverUrl: 'https://github.com'
+    })
+    expect(readEvent(env({ GITHUB_REF: 'refs/heads/main' })).ref).toBe('refs/heads/main')
   })
 
   it.each(['pull_request', 'pull_request_target'])(
@@ -53,8 +60,10 @@ describe('readEvent: which commit GitHub built', () => {
         number: 7,
         headSha: HEAD,
         headRef: 'feature/x',
+        headRepository: 'octo-org/shop',
         fromFork: false
       })
+      expect(event.eventSha).toBe(MERGE)
       expect(event.problem).toBeUndefined()
     }
   )
@@ -69,6 +78,16 @@ describe('readEvent: which commit GitHub built', () => {
       head: { sha: HEAD, ref: 'p', repo: { full_name: 'someone/other' } }
     })
     expect(pullRequestOf(renamed)).toMatchObject({ fromFork: true })
+  })
+
+  it('takes a head.sha written in capitals as that commit, in lower case', () => {
+    const event = readEvent(
+      env({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_SHA: MERGE }),
+      fileOf(prPayload({ head: { sha: HEAD.toUpperCase(), ref: 'feature/x' } }))
+    )
+    expect(event.problem).toBeUndefined()
+    expect(event.sha).toBe(HEAD)
+    expect(event.pullRequest?.headSha).toBe(HEAD)
   })
 
   it('falls back to GITHUB_SHA, saying why, when the payload is missing or odd', () => {

@@ -8,6 +8,7 @@ import type { RunOutcome } from '../github/outcome.js'
 import type { GithubReport, ReportProgress, RunFacts } from '../github/report.js'
 import { USER_AGENT } from '../common/version.js'
 import { messageOf } from '../common/logger.js'
+import { isLoopbackHost } from '../common/loopback.js'
 import { sendGithubRequest } from './github-http.js'
 import type { Settings } from './settings.js'
 import { saveGithubReport, type SavedGithubReport } from './state.js'
@@ -23,8 +24,10 @@ async function loadChunk(): Promise<GithubChunk> {
 
 export interface GithubSide {
   event: GithubEvent
-  /** Set when a commit status or a deployment is asked for. */
+  /** Set when a commit status or a deployment is to be made (main: by aimGithub). */
   report?: GithubReport
+  /** The report on a given commit, when a commit status or a deployment is asked for. */
+  reportOn?: (event: GithubEvent) => GithubReport
   /** The context-envs variables, when asked for. */
   contextEnvs?: Record<string, string>
 }
@@ -111,46 +114,95 @@ async function open(
     return undefined
   }
   if (restore) event = { ...event, sha: restore.sha }
-  else if (event.problem)
-    log.warning(
-      `This is a ${event.name} event, but ${event.problem}; the commit status and deployment go on GITHUB_SHA (${chunk.shortSha(event.sha)}), GitHub's merge commit, not on the pull request's head.`
-    )
   const side: GithubSide = { event }
   if (github.statusContext || github.deploymentEnvironment) {
-    try {
-      const api = new chunk.GithubApi({
-        apiUrl: env.GITHUB_API_URL?.trim() || chunk.DEFAULT_API_URL,
-        token: github.token,
-        secrets: log.registeredSecrets(),
-        repository: event.repository,
-        userAgent: USER_AGENT,
-        send: sendGithubRequest,
-        onRetry: line => log.info(line),
-        ...tuning
-      })
-      side.report = new chunk.GithubReport(
-        api,
-        event,
-        {
-          statusContext: !restore || restore.statusPending ? github.statusContext : undefined,
-          deploymentEnvironment:
-            !restore || restore.deploymentId !== undefined
-              ? github.deploymentEnvironment
-              : undefined,
-          deploymentUrl: github.deploymentUrl
-        },
-        coreLog(),
-        restore && { statusPending: restore.statusPending, deploymentId: restore.deploymentId },
-        progress => save(event.sha, progress, restore ? true : settings.wait)
-      )
-    } catch (error) {
-      log.warning(
-        `No commit status or deployment: ${messageOf(error)} (GITHUB_API_URL). The Yunxiao run is not affected.`
-      )
+    const api = githubApi(chunk, settings, env, event, tuning)
+    if (api) {
+      side.reportOn = target =>
+        new chunk.GithubReport(
+          api,
+          target,
+          {
+            statusContext: !restore || restore.statusPending ? github.statusContext : undefined,
+            deploymentEnvironment:
+              !restore || restore.deploymentId !== undefined
+                ? github.deploymentEnvironment
+                : undefined,
+            deploymentUrl: github.deploymentUrl
+          },
+          coreLog(),
+          restore && { statusPending: restore.statusPending, deploymentId: restore.deploymentId },
+          progress => save(target.sha, progress, restore ? true : settings.wait)
+        )
+      // The post step finishes on the commit main chose; main chooses in aimGithub.
+      if (restore) side.report = side.reportOn(event)
     }
-  }
+  } else if (event.problem) log.warning(`This is a ${event.name} event, but ${event.problem}.`)
   if (github.contextEnvs && !restore) side.contextEnvs = chunk.contextEnvs(env, event)
   return side
+}
+
+/** The GitHub API client, or undefined (after a warning) when GITHUB_API_URL cannot be used. */
+function githubApi(
+  chunk: GithubChunk,
+  settings: Settings,
+  env: NodeJS.ProcessEnv,
+  event: GithubEvent,
+  tuning: ApiTuning
+) {
+  const apiUrl = env.GITHUB_API_URL?.trim() || chunk.DEFAULT_API_URL
+  try {
+    refuseClearText(apiUrl)
+    return new chunk.GithubApi({
+      apiUrl,
+      token: settings.github?.token ?? '',
+      secrets: log.registeredSecrets(),
+      repository: event.repository,
+      userAgent: USER_AGENT,
+      send: sendGithubRequest,
+      onRetry: line => log.info(line),
+      ...tuning
+    })
+  } catch (error) {
+    log.warning(
+      `No commit status or deployment: ${messageOf(error)} (GITHUB_API_URL). The Yunxiao run is not affected.`
+    )
+    return undefined
+  }
+}
+
+/** The github-token never crosses a network in clear: http:// only to a loopback host. */
+function refuseClearText(apiUrl: string): void {
+  let url: URL
+  try {
+    url = new URL(apiUrl)
+  } catch {
+    return // GithubApi names the problem
+  }
+  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
+    throw new Error(
+      `the GitHub API address ${JSON.stringify(url.origin)} is http:// to a host that is not loopback, and the github-token would cross the network in clear; use https:// (http:// only for 127.x.x.x, [::1] or localhost)`
+    )
+}
+
+/**
+ * Main step, once the params object is known: picks the commit the status and the deployment go on
+ * (github/commit-choice.ts), or, when the run does not build a commit's branch, drops both with
+ * one warning. `params`: what is sent to Yunxiao; undefined when the run was not started here.
+ */
+export async function aimGithub(
+  side: GithubSide,
+  params: Record<string, unknown> | undefined
+): Promise<GithubSide> {
+  if (!side.reportOn) return side
+  const chunk = await loadChunk()
+  const choice = chunk.chooseCommit(side.event, params ?? {}, params === undefined)
+  if (choice.sha === undefined) {
+    log.warning(choice.warning)
+    return { ...side, reportOn: undefined }
+  }
+  const event = { ...side.event, sha: choice.sha }
+  return { ...side, event, report: side.reportOn(event) }
 }
 
 /** Main step: loads the GitHub chunk when a GitHub input is set; undefined otherwise. */

@@ -18,6 +18,7 @@ import { saveRecord } from './state.js'
 import { writeSummary } from './step-summary.js'
 import { triggerSummary } from './summary.js'
 import {
+  aimGithub,
   describeGithub,
   githubRunEnded,
   githubRunStarted,
@@ -75,10 +76,13 @@ async function trigger(cancellation: Cancellation): Promise<void> {
   let settings = await getSettings(readInput)
   const client = createClient(settings)
   for (const secret of githubSecrets(settings)) addSecret(secret)
+  for (const line of settings.warnings ?? []) log.warning(line)
+  // With a commit status or deployment, aimGithub's one warning says this and more.
   const prWarning = pullRequestDefaultBranchWarning(settings)
-  if (prWarning) log.warning(prWarning)
+  if (prWarning && !settings.github?.statusContext && !settings.github?.deploymentEnvironment)
+    log.warning(prWarning)
   // Loads the GitHub chunk only when commit-status, deployment-environment or context-envs is set.
-  const github = settings.github ? await openGithub(settings) : undefined
+  let github = settings.github ? await openGithub(settings) : undefined
 
   if (settings.pipelineName !== undefined || settings.follow) {
     // pipeline-name and run-id: the run-control chunk, loaded only for them.
@@ -118,6 +122,8 @@ async function trigger(cancellation: Cancellation): Promise<void> {
   }
   const params = buildParams(settings, repos, github?.contextEnvs)
   const paramsString = serializeParams(params)
+  // The status and the deployment go only on a commit whose branch the run builds.
+  if (github) github = await aimGithub(github, params)
   // The token has no business in params, but a user may pass it in envs: never let it out.
   // (log.ts also shows credentials of repository URLs as ***.)
   log.setOutput('params', paramsString ?? '')
@@ -225,7 +231,7 @@ async function followExisting(
   control: typeof import('./run-control.js'),
   settings: Settings & { follow: FollowTarget },
   client: FlowClient,
-  github: Awaited<ReturnType<typeof openGithub>> | undefined,
+  opened: Awaited<ReturnType<typeof openGithub>> | undefined,
   cancellation: Cancellation
 ): Promise<void> {
   const { runId, latest } = await control.findRunToFollow(
@@ -252,6 +258,8 @@ async function followExisting(
   log.setOutput('run-id', String(runId))
   log.setOutput('run-url', url)
   const run = { pipelineId: settings.pipelineId, runId, runUrl: url }
+  // Not started here: what the run builds is not known (a push keeps GITHUB_SHA).
+  const github = opened && (await aimGithub(opened, undefined))
   if (github) await githubRunStarted(github, settings, run, cancellation.signal)
   const { follow } = await import('./follow.js')
   await follow({

@@ -14,8 +14,17 @@ import {
 } from './inputs.js'
 import { parseDataMapping, parseStringMapping } from './mapping.js'
 import { redact } from '../common/redact.js'
+import { setOwn } from '../common/json.js'
+import {
+  bareSecondsWarning,
+  consoleHostProblem,
+  editionProblem,
+  paramsRefProblem,
+  plainRefName,
+  pullRequestRefProblem
+} from './input-guards.js'
 
-export { InputError, type InputReader }
+export { InputError, pullRequestRefProblem, type InputReader }
 
 export type LogsMode = JobLogsMode
 
@@ -79,6 +88,8 @@ export interface Settings {
   logs: LogsMode
   /** The GitHub side (commit status, deployment, context-envs); undefined when none is asked for. */
   github?: GithubSettings
+  /** Lines to warn of once, before anything is sent (e.g. a ref given as refs/heads/x); absent when none. */
+  warnings?: string[]
 }
 
 export interface GithubSettings {
@@ -139,15 +150,20 @@ export async function getSettings(
     )
   }
   const baseUrl = check('domain', parseDomain)
-  const branches = check('branches', parseBranchList)
-  const branch = check('branch', value => parseRefName('branch', value))
-  const tag = check('tag', value => parseRefName('tag', value))
+  const edition = editionProblem(baseUrl, organizationId)
+  if (edition && !problems.some(problem => problem.input === 'organization-id'))
+    problems.push(edition)
+  // Notes on inputs taken other than as written, said once each (Settings.warnings).
+  const notes = new Set<string>()
+  const branches = check('branches', value => parseBranchList(value, notes))
+  const branch = check('branch', value => parseRefName('branch', value, notes))
+  const tag = check('tag', value => parseRefName('tag', value, notes))
   const envs = await checkAsync('envs', value => parseStringMappingInput('envs', value, {}))
   const runningBranches = await checkAsync('running-branches', value =>
-    parseStringMappingInput('running-branches', value, { refValues: 'branch' })
+    parseStringMappingInput('running-branches', value, { refValues: 'branch', notes })
   )
   const runningTags = await checkAsync('running-tags', value =>
-    parseStringMappingInput('running-tags', value, { refValues: 'tag' })
+    parseStringMappingInput('running-tags', value, { refValues: 'tag', notes })
   )
   const pipelineArtifacts = await checkAsync('pipeline-artifacts', value =>
     parseStringMappingInput('pipeline-artifacts', value, { nonEmptyValues: 'version' })
@@ -159,6 +175,8 @@ export async function getSettings(
     parseStringMappingInput('package-artifacts', value, { nonEmptyValues: 'version' })
   )
   const rawParams = await checkAsync('params', parseParamsInput)
+  const paramsRef = paramsRefProblem(rawParams)
+  if (paramsRef) problems.push(paramsRef)
   const commentInput = get('comment')
   const comment = commentInput || defaultComment(env)
   const consoleUrl = check('console-url', parseConsoleUrl)
@@ -167,6 +185,8 @@ export async function getSettings(
   const timeoutMs = check('timeout', value =>
     parseDurationInput('timeout', value, 1000, MAX_TIMEOUT_MS)
   )
+  const timeoutNote = timeoutMs && bareSecondsWarning('timeout', get('timeout'), timeoutMs)
+  if (timeoutNote) notes.add(timeoutNote)
   const pollIntervalMs = check('poll-interval', value =>
     parseDurationInput('poll-interval', value, 1000, MAX_POLL_INTERVAL_MS)
   )
@@ -224,7 +244,8 @@ export async function getSettings(
     stopOnCancel: stopOnCancel as boolean,
     stopOnTimeout: stopOnTimeout as boolean,
     logs: logs as LogsMode,
-    github
+    github,
+    ...(notes.size > 0 ? { warnings: [...notes] } : {})
   }
 }
 
@@ -478,6 +499,8 @@ function parseDomain(value: string): string {
     )
   const { scheme, url, rest } = splitOrigin(value, fail)
   if (rest !== '' && rest !== '/') throw fail('a path, query or fragment is not allowed')
+  const webConsole = consoleHostProblem(url.hostname)
+  if (webConsole) throw fail(webConsole)
   if (scheme === 'http' && !isLoopbackHost(url.hostname)) {
     throw fail('http:// is allowed only for loopback hosts')
   }
@@ -524,21 +547,12 @@ export function refNameProblem(ref: string): string | undefined {
   return undefined
 }
 
-/**
- * Why `ref` is a pull request's ref rather than a branch, or undefined. On a pull_request event
- * `github.ref_name` is `<number>/merge`, which no Yunxiao repository has.
- */
-export function pullRequestRefProblem(ref: string): string | undefined {
-  const short = /^(\d+)\/(merge|head)$/.exec(ref)
-  if (!short && !ref.startsWith('refs/pull/')) return undefined
-  return `is a pull request's ref (what \${{ github.ref_name }} gives on a pull_request event), not a branch of your repository; use \${{ github.head_ref }} for the pull request's branch`
-}
-
-function parseBranchList(value: string): string[] {
+function parseBranchList(value: string, notes: Set<string>): string[] {
   const names = value
     .split(/[\n,]/)
     .map(name => name.trim())
     .filter(name => name !== '')
+    .map(name => plainRefName('branches', name, 'branch', notes))
   for (const name of names) {
     const problem = pullRequestRefProblem(name) ?? refNameProblem(name)
     if (problem) {
@@ -551,8 +565,13 @@ function parseBranchList(value: string): string[] {
   return names
 }
 
-function parseRefName(name: 'branch' | 'tag', value: string): string | undefined {
-  if (!value) return undefined
+function parseRefName(
+  name: 'branch' | 'tag',
+  given: string,
+  notes: Set<string>
+): string | undefined {
+  if (!given) return undefined
+  const value = plainRefName(name, given, name, notes)
   if (value.includes(',')) {
     throw new InputError(
       name,
@@ -575,6 +594,8 @@ interface StringMappingRules {
   refValues?: 'branch' | 'tag'
   /** Values must not be empty; the word names what a value is. */
   nonEmptyValues?: string
+  /** With refValues: where a `refs/heads/x` (`refs/tags/x`) value taken as `x` is noted. */
+  notes?: Set<string>
 }
 
 const MAPPING_EXPECTED: Record<string, string> = {
@@ -608,7 +629,12 @@ async function parseStringMappingInput(
       `Input "${name}": ${messageOf(error)}; expected ${MAPPING_EXPECTED[name]}; ${given(name, value)}.`
     )
   }
-  for (const [key, item] of Object.entries(mapping)) {
+  for (const [key, written] of Object.entries(mapping)) {
+    const item =
+      rules.refValues && rules.notes
+        ? plainRefName(name, written, rules.refValues, rules.notes)
+        : written
+    if (item !== written) setOwn(mapping, key, item)
     const what = rules.refValues ?? rules.nonEmptyValues
     if (what && item === '') {
       throw new InputError(
@@ -677,16 +703,20 @@ const MAX_TIMEOUT_MS = 7 * 24 * 3_600_000
 const MAX_POLL_INTERVAL_MS = 3_600_000
 
 function parseDurationInput(name: InputName, value: string, minMs: number, maxMs: number): number {
+  const range = `from ${formatDuration(minMs)} (the minimum; whole seconds, no ms) to ${formatDuration(maxMs)}`
   let ms: number
   try {
     ms = parseDuration(value)
   } catch (error) {
-    throw new InputError(name, `Input "${name}": ${messageOf(error)}.`)
+    throw new InputError(
+      name,
+      `Input "${name}": ${messageOf(error)}; it takes a duration ${range}.`
+    )
   }
   if (ms < minMs || ms > maxMs) {
     throw new InputError(
       name,
-      `Input "${name}": expected a duration from ${formatDuration(minMs)} to ${formatDuration(maxMs)}; got ${quote(value)}.`
+      `Input "${name}": expected a duration ${range}; got ${quote(value)}.`
     )
   }
   return ms

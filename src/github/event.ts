@@ -12,6 +12,8 @@ export interface PullRequestFacts {
   headSha: string
   /** The branch name, e.g. `feature/x` (what `${{ github.head_ref }}` gives). */
   headRef?: string
+  /** `owner/name` of the repository the head branch is in (a fork's, for a fork). */
+  headRepository?: string
   /** The head repository is not the base one (a fork): its GITHUB_TOKEN is read-only. */
   fromFork: boolean
 }
@@ -23,6 +25,12 @@ export interface GithubEvent {
   repository: string
   /** The commit the status and the deployment go on: GITHUB_SHA, or the pull request's head. */
   sha: string
+  /** GITHUB_SHA, the commit of the event itself (on pull_request, GitHub's merge commit). */
+  eventSha?: string
+  /** GITHUB_REF, e.g. `refs/heads/main` (on pull_request, `refs/pull/<n>/merge`). */
+  ref?: string
+  /** GITHUB_SERVER_URL, e.g. https://github.com. */
+  serverUrl?: string
   pullRequest?: PullRequestFacts
   /** Set when a pull-request event's payload could not be read: `sha` is then GITHUB_SHA. */
   problem?: string
@@ -53,8 +61,9 @@ export function pullRequestOf(payload: unknown): PullRequestFacts | string {
   const pr = record(record(payload)?.pull_request)
   if (!pr) return 'it has no pull_request object'
   const head = record(pr.head)
-  const headSha = head?.sha
-  if (typeof headSha !== 'string' || !SHA.test(headSha))
+  // A commit id in capitals is still that commit: GitHub's API takes it in lower case.
+  const headSha = typeof head?.sha === 'string' ? head.sha.toLowerCase() : undefined
+  if (headSha === undefined || !SHA.test(headSha))
     return 'its pull_request.head.sha is not a commit id'
   const number = pr.number ?? record(payload)?.number
   if (typeof number !== 'number' || !Number.isSafeInteger(number) || number <= 0)
@@ -68,6 +77,7 @@ export function pullRequestOf(payload: unknown): PullRequestFacts | string {
     number,
     headSha,
     headRef: typeof head?.ref === 'string' ? head.ref : undefined,
+    headRepository: headRepo ?? baseRepo,
     fromFork: fork
   }
 }
@@ -91,7 +101,9 @@ export function readEvent(
     throw new Error(
       `GITHUB_SHA is ${sha ? JSON.stringify(sha.slice(0, 80)) : 'not set'}; the runner sets it to the commit id.`
     )
-  const event: GithubEvent = { name, repository, sha }
+  const ref = env.GITHUB_REF?.trim() || undefined
+  const serverUrl = env.GITHUB_SERVER_URL?.trim() || undefined
+  const event: GithubEvent = { name, repository, sha, eventSha: sha, ref, serverUrl }
   if (!isPullRequestEvent(name)) return event
 
   const path = env.GITHUB_EVENT_PATH?.trim()

@@ -4,6 +4,8 @@ export { GithubApi, GithubApiError, API_VERSION, DEFAULT_API_URL } from './api.j
 export type { HttpAnswer, HttpRequest, HttpSend } from './http.js'
 export { contextEnvs, CONTEXT_ENV_NAMES } from './context-envs.js'
 export { readEvent, isPullRequestEvent, shortSha } from './event.js'
+export { chooseCommit } from './commit-choice.js'
+export type { SentRefs } from './commit-choice.js'
 export type { GithubEvent } from './event.js'
 export { commitStatusFor, deploymentStatusFor, fitDescription } from './outcome.js'
 export type { RunOutcome } from './outcome.js'
