@@ -8,8 +8,8 @@
 // (wall time, and peak RSS: wait4's ru_maxrss through GNU time's %M):
 //   plain           a trigger with no mapping input
 //   envs+branches   a trigger with `envs` (YAML, three keys) and `branches`
-// The post step with nothing to do (main triggered and did not wait) is paired with `node -e 0`
-// and measured as the median of the per-pair ratios. Every step gets what the runner passes:
+// The post step with nothing to do (main triggered and did not wait) is paired with `node -e 0`,
+// both with NODE_EXTRA_CA_CERTS (Node 20 reads it at start), and measured as the median of the per-pair ratios. Every step gets what the runner passes:
 // an INPUT_ variable for every input of action.yml (its default unless the set gives a value), the
 // runner's variables, the command files and, for the post step, STATE_<name>.
 //
@@ -102,7 +102,10 @@ const work = mkdtempSync(join(tmpdir(), 'flow-bench-'))
 // dist/ and the floor run from a copy at such a path, not from this clone: on Node 24, a file at a
 // path this long costs more peak RSS than one at a short path (Node's path functions get hot while
 // it resolves the entry, and V8 compiles them), and the figures must not depend on the clone's place.
-const RUNNER_DIR = join(work, 'home/runner/work/_actions/your-org/yunxiao-flow-action/v1')
+const RUNNER_DIR = join(
+  work,
+  ...['home', 'runner', 'work', '_actions', 'your-org', 'yunxiao-flow-action', 'v1']
+)
 mkdirSync(RUNNER_DIR, { recursive: true })
 cpSync(join(DIST_ENTRY, '..'), join(RUNNER_DIR, 'dist'), { recursive: true })
 const MAIN_RUN = join(RUNNER_DIR, 'dist', basename(DIST_ENTRY))
@@ -184,7 +187,7 @@ async function measure() {
       const { env, files } = stepEnv(r.set, main.state)
       const runAction = () => timed([r.node.path, r.set.post ? POST_RUN : MAIN_RUN], env, work)
       const runRef = r.set.post
-        ? () => timed([r.node.path, '-e', '0'], runnerEnv(work), work)
+        ? () => timed([r.node.path, '-e', '0'], { ...runnerEnv(work), ...TLS }, work)
         : () => timed([r.node.path, FLOOR_RUN], floorEnv, work)
       const [action, ref] =
         round % 2

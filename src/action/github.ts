@@ -1,7 +1,6 @@
 // The GitHub side of a run: commit status, deployment record and context-envs (README "Commit
 // status", "Deployments", "The GitHub context in Yunxiao"). The code that does the work lives in
-// src/github/ and is built into its own chunk, dist/github.js, loaded here only when one of those
-// inputs is set: a plain trigger never loads it.
+// src/github/, imported lazily, only when one of those inputs is set: a plain trigger never runs it.
 import * as log from './log.js'
 import type { GithubEvent } from '../github/event.js'
 import type { RunOutcome } from '../github/outcome.js'
@@ -13,13 +12,6 @@ import type { Settings } from './settings.js'
 import { saveGithubReport, type SavedGithubReport } from './state.js'
 
 export type { RunOutcome, RunFacts }
-
-type GithubChunk = typeof import('../github/index.js')
-
-/** The chunk, required from dist/github.js in the bundle (scripts/build.mjs). */
-async function loadChunk(): Promise<GithubChunk> {
-  return import('../github/index.js')
-}
 
 export interface GithubSide {
   event: GithubEvent
@@ -90,10 +82,10 @@ async function open(
 ): Promise<GithubSide | undefined> {
   const github = settings.github
   if (!github) return undefined
-  const chunk = await loadChunk()
+  const githubModule = await import('../github/index.js')
   let event: GithubEvent
   try {
-    event = chunk.readEvent(env)
+    event = githubModule.readEvent(env)
   } catch (error) {
     log.warning(
       `The GitHub inputs (commit-status, deployment-environment, context-envs) are ignored: ${messageOf(error)}`
@@ -103,13 +95,13 @@ async function open(
   if (restore) event = { ...event, sha: restore.sha }
   else if (event.problem)
     log.warning(
-      `This is a ${event.name} event, but ${event.problem}; the commit status and deployment go on GITHUB_SHA (${chunk.shortSha(event.sha)}), GitHub's merge commit, not on the pull request's head.`
+      `This is a ${event.name} event, but ${event.problem}; the commit status and deployment go on GITHUB_SHA (${githubModule.shortSha(event.sha)}), GitHub's merge commit, not on the pull request's head.`
     )
   const side: GithubSide = { event }
   if (github.statusContext || github.deploymentEnvironment) {
     try {
-      const api = new chunk.GithubApi({
-        apiUrl: env.GITHUB_API_URL?.trim() || chunk.DEFAULT_API_URL,
+      const api = new githubModule.GithubApi({
+        apiUrl: env.GITHUB_API_URL?.trim() || githubModule.DEFAULT_API_URL,
         token: github.token,
         repository: event.repository,
         userAgent: USER_AGENT,
@@ -117,7 +109,7 @@ async function open(
         onRetry: line => log.info(line),
         ...tuning
       })
-      side.report = new chunk.GithubReport(
+      side.report = new githubModule.GithubReport(
         api,
         event,
         {
@@ -138,11 +130,11 @@ async function open(
       )
     }
   }
-  if (github.contextEnvs && !restore) side.contextEnvs = chunk.contextEnvs(env, event)
+  if (github.contextEnvs && !restore) side.contextEnvs = githubModule.contextEnvs(env, event)
   return side
 }
 
-/** Main step: loads the GitHub chunk when a GitHub input is set; undefined otherwise. */
+/** Main step: loads the GitHub side when a GitHub input is set; undefined otherwise. */
 export async function openGithub(
   settings: Settings,
   env: NodeJS.ProcessEnv = process.env

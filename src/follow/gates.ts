@@ -12,6 +12,7 @@
 // - A cancel never cuts a pass short: a pass already sent is waited for (its request has a short
 //   timeout of its own) and its outcome is said plainly; no pass is sent once the cancel has come.
 // Knows nothing of GitHub: what it says goes through the Logger.
+import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun } from '../flow/types.js'
 import { isJsonObject } from '../common/json.js'
 import { messageOf, type Logger } from '../common/logger.js'
@@ -91,13 +92,6 @@ export interface GateKeeperOptions {
   pass: (jobId: number) => Promise<void>
   /** Aborted when the GitHub job is cancelled: no pass is sent after that. */
   signal?: AbortSignal
-}
-
-/** Fields of a FlowApiError this module reads (duck-typed: follow/ does not need the class). */
-interface ApiFailure {
-  kind?: string
-  status?: number
-  mayHaveStarted?: boolean
 }
 
 /** Holds what was seen and done across the reads of one run. */
@@ -190,7 +184,7 @@ export class GateKeeper {
 
   private passFailed(gate: Gate, error: unknown): GateVerdict {
     const { logger, runUrl, signal } = this.options
-    const failure = (error ?? {}) as ApiFailure
+    const failure: Partial<FlowApiError> = error instanceof FlowApiError ? error : {}
     const during = signal?.aborted ? ' (the GitHub job was cancelled meanwhile)' : ''
     if (failure.mayHaveStarted) {
       return {
