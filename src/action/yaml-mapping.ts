@@ -158,7 +158,9 @@ function reason(e: jsYaml.YAMLException): string {
     return `the tag ${short(m[1])} does not fit its value`
   if ((m = /^unidentified alias "(.*)"$/.exec(e.reason)))
     return `the alias *${m[1]} has no anchor &${m[1]} before it`
-  if (/^(key|keys|the|an|a value) /.test(e.reason)) return e.reason
+  // What the collections above said.
+  if (/^(key "|keys must|the value of "|an item of a list|the aliases expand)/.test(e.reason))
+    return e.reason
   if (e.reason.startsWith('expected a single document'))
     return 'not valid YAML or JSON: it holds more than one document (a --- line)'
   if (e.reason.startsWith('aliases exceeded'))
