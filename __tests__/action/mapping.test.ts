@@ -78,6 +78,11 @@ describe('parseStringMapping: keys', () => {
     expect(await parseStringMapping('A: &v 1.0\nB: *v')).toEqual({ A: '1.0', B: '1.0' })
   })
 
+  it('takes a key with the non-specific tag `!` as written', async () => {
+    expect(await parseStringMapping('! k: v')).toEqual({ k: 'v' })
+    expect(await parseDataMapping('{! a: 1}')).toEqual({ a: 1 })
+  })
+
   it('gives {} for empty or comment-only text', async () => {
     expect(await parseStringMapping('')).toEqual({})
     expect(await parseStringMapping('# nothing here\n')).toEqual({})

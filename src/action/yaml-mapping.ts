@@ -66,11 +66,13 @@ function schema(scalars: jsYaml.TagDefinition[], value: (v: unknown, key: string
     create: (): Record<string, unknown> => ({}),
     finalize,
     addPair(carrier, key, v) {
-      if (!(key instanceof Scalar)) return `keys must be strings; found ${describe(key)} as a key`
-      if (key.text === '') return 'keys must be non-empty strings; found an empty key'
-      if (Object.hasOwn(carrier, key.text)) return `key "${key.text}" appears more than once`
+      // A key tagged `!` (non-specific) comes as a string.
+      const name = key instanceof Scalar ? key.text : typeof key === 'string' ? key : undefined
+      if (name === undefined) return `keys must be strings; found ${describe(key)} as a key`
+      if (name === '') return 'keys must be non-empty strings; found an empty key'
+      if (Object.hasOwn(carrier, name)) return `key "${name}" appears more than once`
       try {
-        setOwn(carrier, key.text, value(v, key.text))
+        setOwn(carrier, name, value(v, name))
       } catch (error) {
         return (error as Error).message
       }
