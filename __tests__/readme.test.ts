@@ -1,6 +1,7 @@
-// The README is the action's user interface: every workflow in it must pass actionlint and use only
-// the inputs and outputs action.yml declares, and its tables must agree with action.yml. The
-// repository's own workflows are linted here too.
+// The README and docs/ are the action's user interface: every workflow in them must pass actionlint
+// and use only the inputs and outputs action.yml declares, and the README's tables must agree with
+// action.yml. The repository's own workflows are linted here too. The README's shape, its usage
+// block, local `uses: ./` steps and links are checked in docs.test.ts.
 import { describe, it, expect } from '@jest/globals'
 import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -10,6 +11,14 @@ import { createRequire } from 'node:module'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8')
+/** The README and every page of docs/, by their path in the repository. */
+const PAGES: Array<[string, string]> = [
+  ['README.md', README],
+  ...readdirSync(join(ROOT, 'docs'))
+    .filter(f => f.endsWith('.md'))
+    .sort()
+    .map((f): [string, string] => [`docs/${f}`, readFileSync(join(ROOT, 'docs', f), 'utf8')])
+]
 const ACTION_YML = readFileSync(join(ROOT, 'action.yml'), 'utf8')
 
 /** The placeholder owner the README uses; any other spelling would escape the checks below. */
@@ -41,6 +50,8 @@ interface ActionSpec {
 }
 
 interface CodeBlock {
+  /** The markdown file it is in. */
+  file: string
   /** 1-based line of the opening fence in the markdown. */
   line: number
   text: string
@@ -73,7 +84,7 @@ function loadActionSpec(actionYml: string): ActionSpec {
   return { inputs, outputs }
 }
 
-function yamlBlocks(markdown: string): CodeBlock[] {
+function yamlBlocks(markdown: string, file = 'README.md'): CodeBlock[] {
   const blocks: CodeBlock[] = []
   const lines = markdown.split('\n')
   for (let i = 0; i < lines.length; i++) {
@@ -81,7 +92,7 @@ function yamlBlocks(markdown: string): CodeBlock[] {
     const start = i
     const body: string[] = []
     for (i++; i < lines.length && !/^```\s*$/.test(lines[i]); i++) body.push(lines[i])
-    blocks.push({ line: start + 1, text: body.join('\n') + '\n' })
+    blocks.push({ file, line: start + 1, text: body.join('\n') + '\n' })
   }
   return blocks
 }
@@ -285,21 +296,27 @@ async function describeLint(text: string, path: string): Promise<string[]> {
 }
 
 const spec = loadActionSpec(ACTION_YML)
-const blocks = yamlBlocks(README)
+const blocks = PAGES.flatMap(([file, text]) => yamlBlocks(text, file))
+/** The README's usage block lists every input, not a workflow: docs.test.ts checks it. */
+const usageBlock = yamlBlocks(section(README, '## Usage'))[0]
 const workflows = blocks.filter(block => isWorkflow(block.text))
 const workflowCases = workflows.map(w => {
   const name = (parse(w.text) as { name?: string }).name ?? 'unnamed'
-  return [`README.md line ${w.line} (${name})`, w] as const
+  return [`${w.file} line ${w.line} (${name})`, w] as const
 })
 
-describe('README workflows', () => {
+describe('README and docs/ workflows', () => {
   it('has a complete workflow for every use of the action, and plenty of them', () => {
     const partial = blocks.filter(
-      b => b.text.includes('yunxiao-flow-action') && !isWorkflow(b.text)
+      b =>
+        b.text.includes('yunxiao-flow-action') &&
+        !isWorkflow(b.text) &&
+        !(b.file === 'README.md' && b.text === usageBlock?.text)
     )
-    expect(partial.map(b => `README.md line ${b.line}`)).toEqual([])
-    // both quick starts, seven examples, the deploy gate and the run-json example
-    expect(workflows.length).toBeGreaterThanOrEqual(11)
+    expect(partial.map(b => `${b.file} line ${b.line}`)).toEqual([])
+    // the quick start, the Region edition, the recipes of docs/
+    expect(workflows.length).toBeGreaterThanOrEqual(15)
+    expect(workflows.filter(w => w.file === 'README.md').length).toBeGreaterThanOrEqual(1)
   })
 
   it('shows both editions: one with organization-id, one with a domain and none', () => {

@@ -18,6 +18,12 @@ export interface SimJobDefinition {
   result?: 'SUCCESS' | 'FAIL'
   /** Log text; default: lines naming the job, ending with an [ERROR] line for a FAIL job. */
   log?: string
+  /**
+   * Its steps (GetPipelineJobSteps), run one after another in equal shares of durationMs; the job's
+   * log is theirs together. Default: one step "Run" holding `log`. A step's lines are its `log`, or
+   * `lineCount` generated lines of `lineBytes` (default 100) bytes.
+   */
+  steps?: Array<{ name: string; log?: string; lineCount?: number; lineBytes?: number }>
   /** What a SUCCESS job's `result` JSON string holds; default `{ image, imageTag }`. */
   outputs?: Record<string, unknown>
   /**

@@ -12,6 +12,10 @@
 //   Later stages start when it has ended.
 // - ListPipelines' `pipelineName` filter matches names that contain it, ignoring case (the real
 //   filter is fuzzy too); the newest pipeline (highest id) comes first.
+// - A job's steps (GetPipelineJobSteps: one build, its `buildProcessNodes` from stepIndex 0) share
+//   its running time one after another; a running step's log (GetPipelineJobStepLog) holds the
+//   part of its lines its elapsed share says. `last` is the last line given (offset - 1 when none
+//   is new), `more` is true until the step is done and every line was given.
 // - Stopping a run that already ended, or a job that is not running, is a no-op answering `true`.
 // - Faults are served before anything else, the token check (401) comes next, then the edition and
 //   organization (404/403), then the routes.
@@ -75,6 +79,7 @@ function normalizePipeline(id, def) {
         result: checkResult(job.result ?? 'SUCCESS', job.name),
         log: job.log,
         outputs: job.outputs,
+        steps: job.steps,
         gate: normalizeGate(job.gate)
       }))
     }))
@@ -217,33 +222,82 @@ function runState(run, t) {
   return { status, stages, updateTime, endTime: FINAL.has(status) ? updateTime : undefined }
 }
 
+/** The whole log of a job: its steps' lines one after another, or its `log`, or default lines. */
+function allLines(run, pipeline, job) {
+  if (job.steps) return job.steps.flatMap(step => stepLines(step, 0, stepLength(step)))
+  if (job.log !== undefined) return job.log.split('\n')
+  return [
+    `[INFO] Job "${job.name}" started (pipeline "${pipeline.name}", run #${run.id})`,
+    ...run.sources.map(s => `[INFO] Checked out ${s.data.repo} at ${s.data.branch}`),
+    `[INFO] Running the steps of "${job.name}"`,
+    `[INFO] Step 1/2 of "${job.name}" done`,
+    job.result === 'FAIL'
+      ? `[ERROR] Step 2/2 of "${job.name}" failed: script exited with code 1`
+      : `[INFO] Job "${job.name}" finished successfully`
+  ]
+}
+
+const stepLength = step => (step.log !== undefined ? step.log.split('\n').length : step.lineCount)
+
+/** Lines [from, to) of a step: its `log`, or `lineCount` generated lines `lineBytes` long. */
+function stepLines(step, from, to) {
+  if (step.log !== undefined) return step.log.split('\n').slice(from, to)
+  const lines = []
+  for (let i = from; i < to; i++) {
+    lines.push(`${step.name}: line ${i + 1} `.padEnd(step.lineBytes ?? 100, '.'))
+  }
+  return lines
+}
+
+/** When a job that is (or was) RUNNING started running. */
+function runningSince(run, job, state) {
+  const decided = job.gate ? run.gateDecisions.get(job.id) : undefined
+  return job.gate
+    ? Math.max(state.startTime, decided?.at ?? state.startTime)
+    : state.startTime + job.waitingMs
+}
+
 function logLines(run, pipeline, job, state, t) {
   if (state.status === 'INIT') return []
   if (state.status === 'WAITING') return [`[INFO] Job "${job.name}" is waiting for manual approval`]
-  const lines =
-    job.log !== undefined
-      ? job.log.split('\n')
-      : [
-          `[INFO] Job "${job.name}" started (pipeline "${pipeline.name}", run #${run.id})`,
-          ...run.sources.map(s => `[INFO] Checked out ${s.data.repo} at ${s.data.branch}`),
-          `[INFO] Running the steps of "${job.name}"`,
-          `[INFO] Step 1/2 of "${job.name}" done`,
-          job.result === 'FAIL'
-            ? `[ERROR] Step 2/2 of "${job.name}" failed: script exited with code 1`
-            : `[INFO] Job "${job.name}" finished successfully`
-        ]
+  const lines = allLines(run, pipeline, job)
   if (state.status === 'SUCCESS' || state.status === 'FAIL') return lines
   // Running or canceled: the part of the log written so far, never the final line.
-  const decided = job.gate ? run.gateDecisions.get(job.id) : undefined
-  const runStart = job.gate
-    ? Math.max(state.startTime, decided?.at ?? state.startTime)
-    : state.startTime + job.waitingMs
-  const elapsed = Math.min(t, state.endTime ?? Infinity) - runStart
+  const elapsed = Math.min(t, state.endTime ?? Infinity) - runningSince(run, job, state)
   const fraction = job.durationMs > 0 ? elapsed / job.durationMs : 0
   const shown = Math.max(1, Math.min(lines.length - 1, Math.floor(fraction * lines.length)))
   const part = lines.slice(0, shown)
   if (state.status === 'CANCELED') part.push(`[WARN] Job "${job.name}" was canceled`)
   return part
+}
+
+/**
+ * The job's steps at time t (GetPipelineJobSteps): its `steps`, else one step "Run" holding its
+ * log. They share the job's running time equally, one after another; a running step has written
+ * the part of its lines its elapsed share says.
+ */
+function stepViews(run, pipeline, job, state, t) {
+  const steps = job.steps ?? [{ name: 'Run', log: allLines(run, pipeline, job).join('\n') }]
+  const started = state.status !== 'INIT' && state.status !== 'WAITING'
+  const since = started ? runningSince(run, job, state) : Infinity
+  const now = Math.min(t, state.endTime ?? Infinity)
+  const share = job.durationMs / steps.length
+  return steps.map((step, i) => {
+    const length = stepLength(step)
+    const from = since + i * share
+    const ended = state.status === 'SUCCESS' || state.status === 'FAIL'
+    let status = 'INIT'
+    let shown = 0
+    if (ended || now >= from + share) {
+      status = ended && i === steps.length - 1 ? state.status : 'SUCCESS'
+      shown = length
+    } else if (now >= from) {
+      status = state.status === 'CANCELED' ? 'CANCELED' : 'RUNNING'
+      shown = Math.min(length - 1, Math.floor(((now - from) / share) * length))
+    }
+    const finish = status !== 'INIT' && status !== 'RUNNING'
+    return { step, stepIndex: i, stepName: step.name, status, finish, shown }
+  })
 }
 
 /**
@@ -466,6 +520,8 @@ export async function startFlowSimulator(options = {}) {
     ['PUT', 'pipelines/:pipelineId/runs/:runId', stopRun],
     ['PUT', 'pipelines/:pipelineId/pipelineRuns/:runId/jobs/:jobId/stop', stopJob],
     ['GET', 'pipelines/:pipelineId/runs/:runId/job/:jobId/log', getJobLog],
+    ['GET', 'pipelines/:pipelineId/pipelineRuns/:runId/jobs/:jobId/steps', getJobSteps],
+    ['GET', 'pipelines/:pipelineId/pipelineRuns/:runId/jobs/:jobId/step/log', getStepLog],
     [
       'POST',
       'pipelines/:pipelineId/pipelineRuns/:runId/jobs/:jobId/pass',
@@ -628,6 +684,60 @@ export async function startFlowSimulator(options = {}) {
       content: lines.length > 0 ? lines.join('\n') + '\n' : '',
       last: lines.length,
       more: !FINAL.has(job.status) && !runFinal
+    }
+  }
+
+  const buildIdOf = job => job.id * 100
+
+  /** GetPipelineJobSteps: one build, its steps in `buildProcessNodes`. */
+  function getJobSteps(ctx) {
+    const t = settings.now()
+    const job = findJob(ctx.run, ctx.vars.jobId, t)
+    if (!job) return ctx.fail(404, 'NotFound', 'job not found')
+    const views = stepViews(ctx.run, ctx.pipeline, job.job, job, t)
+    const nodes = views.map(v => ({
+      stepIndex: v.stepIndex,
+      stepName: v.stepName,
+      status: v.status,
+      running: v.status === 'RUNNING',
+      finish: v.finish,
+      nodeIndex: v.stepIndex,
+      parentIndex: -1,
+      stepApiVersion: 'v2'
+    }))
+    const time = x => (x === undefined ? null : String(x))
+    const build = { jobId: job.job.id, buildId: buildIdOf(job.job), actionCode: 'sim-build' }
+    return [
+      {
+        ...build,
+        actionName: job.job.name,
+        startTime: time(job.startTime),
+        endTime: time(job.endTime),
+        buildProcessNodes: nodes
+      }
+    ]
+  }
+
+  /**
+   * GetPipelineJobStepLog: lines `offset` (from 1) to `offset + limit - 1` written so far; `last`
+   * the last line given (offset - 1 when none), `more` until the step is done and all is given.
+   */
+  function getStepLog(ctx) {
+    const t = settings.now()
+    const job = findJob(ctx.run, ctx.vars.jobId, t)
+    if (!job) return ctx.fail(404, 'NotFound', 'job not found')
+    const { stepIndex, buildId, offset, limit } = ctx.query
+    const view = stepViews(ctx.run, ctx.pipeline, job.job, job, t)[Number(stepIndex)]
+    if (!view || buildId !== String(buildIdOf(job.job))) {
+      return ctx.fail(404, 'NotFound', 'step not found')
+    }
+    const from = Math.max(1, Number(offset) || 1)
+    const to = Math.min(view.shown, from - 1 + Math.max(1, Math.min(10000, Number(limit) || 100)))
+    const lines = to >= from ? stepLines(view.step, from - 1, to) : []
+    return {
+      last: Math.max(from - 1, to),
+      logs: lines.length > 0 ? lines.join('\n') + '\n' : '',
+      more: to < view.shown || !view.finish
     }
   }
 

@@ -482,8 +482,8 @@ const BAD: BadCase[] = [
   { input: 'poll-interval', value: '0s', expected: /expected a duration from 1s to 1h/ },
   { input: 'poll-interval', value: '2h', expected: /expected a duration from 1s to 1h/ },
   { input: 'poll-interval', value: '500ms', expected: /expected a duration such as/ },
-  { input: 'logs', value: 'FAILED', expected: /expected failed, all or none/ },
-  { input: 'logs', value: 'some', expected: /expected failed, all or none/ }
+  { input: 'logs', value: 'FAILED', expected: /expected failed, all, live or none/ },
+  { input: 'logs', value: 'some', expected: /expected failed, all, live or none/ }
 ]
 
 describe('bad input', () => {

@@ -901,3 +901,70 @@ describe('manual gates', () => {
     expect(latest.json.pipelineRunId).toBe(2)
   })
 })
+
+describe('step logs (GetPipelineJobSteps, GetPipelineJobStepLog)', () => {
+  const pipelines = {
+    5: {
+      name: 'steps',
+      stages: [
+        {
+          name: 'S',
+          jobs: [
+            {
+              name: 'J',
+              durationMs: 2000,
+              steps: [
+                { name: 'one', log: 'a1\na2\na3\na4' },
+                { name: 'two', lineCount: 3, lineBytes: 20 }
+              ]
+            }
+          ]
+        }
+      ]
+    }
+  }
+
+  it.each([CENTER, REGION])(
+    '%s: steps grow while the job runs, read by offset and limit',
+    async prefix => {
+      await start({ pipelines })
+      const runId = (await createRun(prefix, undefined, 5)).json
+      const run = await getRun(prefix, runId, 5)
+      const jobId = run.stages[0].stageInfo.jobs[0].id
+      const base = `${prefix}/pipelines/5/pipelineRuns/${runId}/jobs/${jobId}`
+      const steps = async () => (await call('GET', `${base}/steps`)).json
+      const log = async (stepIndex: number, offset: number, limit = 10) =>
+        (
+          await call(
+            'GET',
+            `${base}/step/log?stepIndex=${stepIndex}&offset=${offset}&limit=${limit}&buildId=${jobId * 100}`
+          )
+        ).json
+
+      clock = T0 + 500 // half of step one's share
+      const [build] = await steps()
+      expect(build).toMatchObject({ jobId, buildId: jobId * 100, actionName: 'J' })
+      expect(build.buildProcessNodes.map((n: { status: string }) => n.status)).toEqual([
+        'RUNNING',
+        'INIT'
+      ])
+      expect(await log(0, 1)).toEqual({ last: 2, logs: 'a1\na2\n', more: true })
+      expect(await log(0, 3)).toEqual({ last: 2, logs: '', more: true })
+      expect(await log(1, 1)).toEqual({ last: 0, logs: '', more: true })
+
+      clock = T0 + 2000 // the job has ended
+      expect(await log(0, 3, 1)).toEqual({ last: 3, logs: 'a3\n', more: true })
+      expect(await log(0, 4)).toEqual({ last: 4, logs: 'a4\n', more: false })
+      const two = await log(1, 1)
+      expect(two.last).toBe(3)
+      expect(two.logs.split('\n')[0]).toBe('two: line 1 ........')
+      expect(two.more).toBe(false)
+      expect(
+        (await steps())[0].buildProcessNodes.map((n: { finish: boolean }) => n.finish)
+      ).toEqual([true, true])
+      expect(
+        (await call('GET', `${base}/step/log?stepIndex=0&offset=1&limit=5&buildId=1`)).status
+      ).toBe(404)
+    }
+  )
+})

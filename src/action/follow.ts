@@ -6,6 +6,7 @@ import { formatDuration } from '../common/duration.js'
 import type { FlowClient } from '../flow/client.js'
 import type { FlowRun } from '../flow/types.js'
 import { createJobLogPrinter } from '../follow/job-logs.js'
+import { LiveLogs } from '../follow/live-logs.js'
 import { cleanDeep } from '../common/foreign-text.js'
 import { capRunJson } from './run-json.js'
 import type { Settings } from './settings.js'
@@ -71,6 +72,23 @@ export async function follow(ctx: FollowContext): Promise<void> {
     pass: jobId => client.passValidate(pipelineId, runId, jobId, { signal: cancellation.signal })
   })
   let halt: { message: string } | undefined
+  const printer = {
+    getJobLog: (jobId: number, signal?: AbortSignal) =>
+      client.getJobLog(pipelineId, runId, jobId, { signal }),
+    logger: coreLogger,
+    runUrl,
+    redact: hide
+  }
+  const live =
+    settings.logs === 'live'
+      ? new LiveLogs({
+          ...printer,
+          getSteps: (jobId, signal) => client.getJobSteps(pipelineId, runId, jobId, { signal }),
+          getStepLog: (jobId, page, signal) =>
+            client.getStepLog(pipelineId, runId, jobId, page, { signal }),
+          pollIntervalMs: settings.pollIntervalMs
+        })
+      : undefined
 
   log.info(
     `Following run #${runId} until it ends (timeout ${formatDuration(settings.timeoutMs)}, a status read every ${formatDuration(settings.pollIntervalMs)}).`
@@ -93,18 +111,15 @@ export async function follow(ctx: FollowContext): Promise<void> {
         lastRun = run
       },
       onSnapshot: async run => {
+        await live?.poll(run, cancellation.signal)
         const verdict = await gates.inspect(run)
         if (verdict.kind === 'continue') return 'continue'
         halt = { message: verdict.message }
         return 'halt'
       },
-      onJobEnded: createJobLogPrinter({
-        getJobLog: (jobId, signal) => client.getJobLog(pipelineId, runId, jobId, { signal }),
-        mode: settings.logs,
-        logger: coreLogger,
-        runUrl,
-        redact: hide
-      })
+      onJobEnded: live
+        ? (stage, job, signal, name) => live.onJobEnded(stage, job, signal, name)
+        : createJobLogPrinter({ ...printer, mode: settings.logs })
     })
   } catch (error) {
     // Reading the run failed for good (401/403/404): the run goes on without us.

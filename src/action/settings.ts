@@ -692,11 +692,14 @@ function parseDurationInput(name: InputName, value: string, minMs: number, maxMs
   return ms
 }
 
-const LOGS_MODES: readonly LogsMode[] = ['failed', 'all', 'none']
+const LOGS_MODES: readonly LogsMode[] = ['failed', 'all', 'live', 'none']
 
 function parseLogsMode(value: string): LogsMode {
   if (!(LOGS_MODES as readonly string[]).includes(value)) {
-    throw new InputError('logs', `Input "logs": expected failed, all or none; got ${quote(value)}.`)
+    throw new InputError(
+      'logs',
+      `Input "logs": expected failed, all, live or none; got ${quote(value)}.`
+    )
   }
   return value as LogsMode
 }

@@ -11,15 +11,24 @@ import {
   type Policy,
   type RetryEvent
 } from './transport.js'
-import type { FlowJobLog, FlowPipeline, FlowPipelinePage, FlowRun } from './types.js'
+import type {
+  FlowJobLog,
+  FlowJobStep,
+  FlowPipeline,
+  FlowPipelinePage,
+  FlowRun,
+  FlowStepLog
+} from './types.js'
 import {
   parseJobLog,
+  parseJobSteps,
   parseLatestRun,
   parsePassAnswer,
   parsePipeline,
   parsePipelinePage,
   parseRun,
   parseRunId,
+  parseStepLog,
   parseStopAnswer
 } from './responses.js'
 import { REDACTED, redact } from '../common/redact.js'
@@ -239,6 +248,48 @@ export class FlowRunClient {
     return this.transport.call('GET', path, null, policy)
   }
 
+  /** GetPipelineJobSteps: the steps of a job, whose logs getStepLog reads. One try by default. */
+  async getJobSteps(
+    pipelineId: number,
+    runId: number,
+    jobId: number,
+    opts: JobLogOptions = {}
+  ): Promise<FlowJobStep[]> {
+    const path = this.jobPath(pipelineId, runId, jobId, '/steps')
+    return this.transport.call(
+      'GET',
+      path,
+      null,
+      this.logPolicy('GetPipelineJobSteps', opts, parseJobSteps)
+    )
+  }
+
+  /**
+   * GetPipelineJobStepLog: lines `offset` (from 1) to at most `offset + limit - 1` of a step's
+   * log; the query as the official client writes it. One try by default.
+   */
+  async getStepLog(
+    pipelineId: number,
+    runId: number,
+    jobId: number,
+    step: { stepIndex: number; buildId: number; offset: number; limit: number },
+    opts: JobLogOptions = {}
+  ): Promise<FlowStepLog> {
+    const query = new URLSearchParams({
+      stepIndex: String(step.stepIndex),
+      offset: String(positiveInteger('offset', step.offset)),
+      limit: String(positiveInteger('limit', step.limit)),
+      buildId: String(positiveInteger('buildId', step.buildId))
+    })
+    const path = this.jobPath(pipelineId, runId, jobId, `/step/log?${query.toString()}`)
+    return this.transport.call(
+      'GET',
+      path,
+      null,
+      this.logPolicy('GetPipelineJobStepLog', opts, parseStepLog)
+    )
+  }
+
   /** UpdatePipelineRun: stops the run. PUT with an empty body. */
   async stopRun(pipelineId: number, runId: number, opts: StopOptions = {}): Promise<void> {
     const path = this.pipelinePath(pipelineId, `/runs/${positiveInteger('runId', runId)}`)
@@ -267,6 +318,21 @@ export class FlowRunClient {
 
   protected pipelinePath(pipelineId: number, rest: string): string {
     return `${this.organizationPath()}/pipelines/${positiveInteger('pipelineId', pipelineId)}${rest}`
+  }
+
+  private jobPath(pipelineId: number, runId: number, jobId: number, rest: string): string {
+    const job = `/jobs/${positiveInteger('jobId', jobId)}${rest}`
+    return this.pipelinePath(pipelineId, `/pipelineRuns/${positiveInteger('runId', runId)}${job}`)
+  }
+
+  private logPolicy<T>(
+    operation: FlowOperation,
+    opts: JobLogOptions,
+    parse: (answer: Answer) => Parsed<T>
+  ): Policy<T> {
+    const attempts = opts.attempts ?? JOB_LOG_ATTEMPTS
+    const timeoutMs = opts.timeoutMs ?? JOB_LOG_TIMEOUT_MS
+    return this.readPolicy(operation, { attempts, timeoutMs, signal: opts.signal }, parse)
   }
 
   protected readPolicy<T>(

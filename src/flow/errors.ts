@@ -14,6 +14,8 @@ export type FlowOperation =
   | 'ListPipelines'
   | 'GetLatestPipelineRun'
   | 'PassPipelineValidate'
+  | 'GetPipelineJobSteps'
+  | 'GetPipelineJobStepLog'
 
 /**
  * - `http`: the server answered with a non-2xx status.

@@ -8,13 +8,15 @@ import { header, isHtml, type Answer, type Parsed } from './transport.js'
 import type {
   FlowJob,
   FlowJobLog,
+  FlowJobStep,
   FlowPipeline,
   FlowPipelinePage,
   FlowPipelineSource,
   FlowPipelineSummary,
   FlowRun,
   FlowStage,
-  FlowStageInfo
+  FlowStageInfo,
+  FlowStepLog
 } from './types.js'
 
 export { isJsonObject }
@@ -143,6 +145,49 @@ export function parseJobLog(answer: Answer): Parsed<FlowJobLog> {
   if (typeof o.last === 'number') log.last = o.last
   if (typeof o.more === 'boolean') log.more = o.more
   if (typeof o.cutBytes === 'number' && o.cutBytes > 0) log.cutBytes = o.cutBytes
+  return { ok: true, value: log }
+}
+
+/**
+ * GetPipelineJobSteps: an array of builds, each with `buildId` and its steps in `buildProcessNodes`
+ * (older answers: `steps`). Steps without an integer `stepIndex`, builds without an id, are skipped.
+ */
+export function parseJobSteps(answer: Answer): Parsed<FlowJobStep[]> {
+  let value: unknown
+  try {
+    value = JSON.parse(answer.body)
+  } catch {
+    value = undefined
+  }
+  if (!Array.isArray(value)) return notA(answer, 'a list of job steps (an array of builds)')
+  const steps: FlowJobStep[] = []
+  for (const build of value.filter(isJsonObject)) {
+    if (!isId(build.buildId)) continue
+    const nodes = Array.isArray(build.buildProcessNodes) ? build.buildProcessNodes : build.steps
+    for (const node of objectsIn(nodes, o => o)) {
+      if (!Number.isSafeInteger(node.stepIndex)) continue
+      const step = checked<FlowJobStep>(node, { stepName: isString, status: isString })
+      steps.push({
+        buildId: build.buildId as number,
+        stepIndex: node.stepIndex as number,
+        stepName: step.stepName,
+        status: step.status,
+        finish: node.finish === true
+      })
+    }
+  }
+  return { ok: true, value: steps }
+}
+
+/** GetPipelineJobStepLog: `logs` a string (or missing or null: nothing new), `last` an integer. */
+export function parseStepLog(answer: Answer): Parsed<FlowStepLog> {
+  const o = jsonObject(answer.body)
+  if (!o || (o.logs !== undefined && o.logs !== null && typeof o.logs !== 'string')) {
+    return notA(answer, 'a step log (an object with a logs string)')
+  }
+  const log: FlowStepLog = { logs: typeof o.logs === 'string' ? o.logs : '' }
+  if (Number.isSafeInteger(o.last)) log.last = o.last as number
+  if (typeof o.more === 'boolean') log.more = o.more
   return { ok: true, value: log }
 }
 

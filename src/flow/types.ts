@@ -75,6 +75,23 @@ export interface FlowJobLog {
   more?: boolean
 }
 
+/** A step of a job (GetPipelineJobSteps): its log is read by `buildId` and `stepIndex`. */
+export interface FlowJobStep {
+  buildId: number
+  stepIndex: number
+  stepName?: string
+  status?: string
+  /** The step will write no more. */
+  finish?: boolean
+}
+
+/** One page of a step's log (GetPipelineJobStepLog): lines up to line `last`, `more` to come. */
+export interface FlowStepLog {
+  logs: string
+  last?: number
+  more?: boolean
+}
+
 /** One entry of ListPipelines (the fields this action reads). */
 export interface FlowPipelineSummary {
   pipelineId: number

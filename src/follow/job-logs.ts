@@ -7,7 +7,7 @@ import { messageOf, oneLine, type Logger } from '../common/logger.js'
 import { jobName, stageName, statusName } from '../flow/names.js'
 
 /** Which job logs to copy: the `logs` input. */
-export type JobLogsMode = 'failed' | 'all' | 'none'
+export type JobLogsMode = 'failed' | 'all' | 'none' | 'live'
 
 export interface JobLogPrinterOptions {
   /** The signal, when given, aborts once the log is no longer wanted (the wait gave up on it). */
@@ -51,7 +51,8 @@ export function tailOfLog(content: string, maxBytes: number): LogTail {
   return { text: buf.subarray(start).toString('utf8'), cutBytes: start, cutLines }
 }
 
-function splitLines(text: string): string[] {
+/** The lines of `text` (LF, CRLF or CR), without an empty one after a final break. */
+export function splitLines(text: string): string[] {
   const lines = text.split(/\r\n|\r|\n/)
   if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop()
   return lines
