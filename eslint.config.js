@@ -100,9 +100,9 @@ export default tseslint.config(
     }
   },
   {
-    // The GitHub API calls (commit status, deployments, context-envs) are built into their own
-    // chunk, dist/github.js: no @actions/* (HTTP is handed in by the action layer, so the chunk
-    // stays small and uses the same proxy-aware transport as Yunxiao) and no other layer.
+    // The GitHub API calls (commit status, deployments, context-envs), loaded only when a GitHub
+    // input is set: no @actions/* (HTTP is handed in by the action layer, so the code stays small
+    // and uses the same proxy-aware transport as Yunxiao) and no other layer.
     files: ['src/github/**/*.ts'],
     rules: {
       'no-restricted-imports': [

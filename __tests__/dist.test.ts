@@ -1,6 +1,6 @@
 // The built bundle (dist/) as Node loads it. dist/index.js is CommonJS; an import() in it would start
 // Node's ES module loader and its CommonJS export lexer on every run that reaches it (about +80 ms and
-// +10 MiB, README "Performance"): split chunks are loaded with require(). The files are parsed with
+// +10 MiB): the post step's work is loaded with require(). The files are parsed with
 // the TypeScript parser rather than searched as text, since minified code may hold "import(" inside
 // a string and may write a call in any spacing.
 import { beforeAll, describe, it, expect } from '@jest/globals'
@@ -11,7 +11,6 @@ import { join } from 'node:path'
 import { build } from 'esbuild'
 import ts from 'typescript'
 import { COMMON } from '../scripts/esbuild-options.js'
-import { jsYamlRegions } from '../scripts/js-yaml-parser.js'
 import { ROOT, actionEntries, runStep } from '../simulator/runner.js'
 import { escapeData } from '../src/action/commands.js'
 import { oneLine } from '../src/common/logger.js'
@@ -87,14 +86,8 @@ describe('dist/', () => {
     expect(listed.sort()).toEqual(wanted.sort())
   })
 
-  it('index.js opens with a line that is not ASCII (scripts/build.mjs says why); the post files are ASCII', () => {
-    const index = readFileSync(join(DIST, 'index.js'), 'utf8')
-    const first = index.slice(0, index.indexOf('\n'))
-    expect(first).toMatch(/^\/\/ .*[^ -~]/)
-    // Two bytes a character make it larger than 128 KiB: V8 puts it in its space for large objects.
-    expect(index.length * 2).toBeGreaterThan(128 * 1024)
-    for (const name of ['post.js', 'post-work.js', 'post-github.js'])
-      expect(/[^\t\n\r -~]/.test(readFileSync(join(DIST, name), 'utf8'))).toBe(false)
+  it("holds the main step, the post step and the post step's work, nothing else to run", () => {
+    expect(bundles.sort()).toEqual(['index.js', 'post-work.js', 'post.js'])
   })
 
   it.each(bundles)('%s has no dynamic import()', name => {
@@ -119,10 +112,9 @@ describe('dist/', () => {
   })
 })
 
-// The YAML reading is src/action/yaml-mapping.ts with only the parser's part of js-yaml
-// (scripts/js-yaml-parser.js picks its regions and patches it), bundled into dist/index.js; the
-// sources are tested with all of js-yaml. Both must read every text alike: checked here on a bundle
-// of yaml-mapping.ts made with the build's own plugin, and, for envs, through dist/index.js itself.
+// The YAML reading is src/action/yaml-mapping.ts with js-yaml as published, bundled into
+// dist/index.js (CommonJS, minified). Bundled and as sources, it must read every text alike: checked
+// here on a bundle of yaml-mapping.ts made with the build's options, and through dist/index.js itself.
 describe('the YAML reading as bundled', () => {
   type Reading = typeof import('../src/action/yaml-mapping.js')
   let bundled: Reading
@@ -130,13 +122,12 @@ describe('the YAML reading as bundled', () => {
     const dir = mkdtempSync(join(tmpdir(), 'yaml-bundle-'))
     try {
       const file = join(dir, 'yaml-mapping.cjs')
-      // As the build bundles it (the same options and plugin), as a module of its own.
+      // As the build bundles it (the same options), as a module of its own.
       await build({
         ...COMMON,
         entryPoints: [join(ROOT, 'src/action/yaml-mapping.ts')],
         outfile: file,
         metafile: false,
-        plugins: [jsYamlRegions()],
         logLevel: 'error'
       })
       bundled = createRequire(import.meta.url)(file) as Reading
@@ -224,13 +215,11 @@ describe('the YAML reading as bundled', () => {
     }
   })
 
-  it("dist/index.js holds it (js-yaml's parser, not its dumper) and requires no file for it", () => {
+  it('dist/index.js holds it and requires no file of ours', () => {
     const index = readFileSync(join(DIST, 'index.js'), 'utf8')
     // (Checked with includes: a failing toMatch would print the whole bundle.)
     expect(index.includes('end of the stream or a document separator is expected')).toBe(true)
-    expect(index.includes('unacceptable kind of an object to dump')).toBe(false)
-    const ours = loadsIn(index).filter(l => l.target.startsWith('.'))
-    expect(ours.map(l => l.target).sort()).toEqual(['./github.js', './run-control.js'])
+    expect(loadsIn(index).filter(l => l.target.startsWith('.'))).toEqual([])
   })
 
   // dist/index.js itself, as the runner runs it (dry-run: nothing is sent): envs (a string mapping)

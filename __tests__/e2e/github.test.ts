@@ -2,7 +2,7 @@
 // committed dist/index.js run as the runner runs it, against the Flow and the GitHub simulators,
 // for a push and a pull_request event.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { connect, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -579,27 +579,6 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     const posted = gh.statuses(PUSH_SHA).slice(statusesBefore)
     expect(posted.map(s => s.state)).toEqual(['error'])
     expect(posted[0].description).toMatch(/^Cancelled: .*was stopped$/)
-  })
-
-  it('a plain trigger never loads dist/github.js; a GitHub input does', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'gh-chunk-'))
-    try {
-      const preload = join(dir, 'loaded.cjs')
-      const out = join(dir, 'loaded.json')
-      writeFileSync(
-        preload,
-        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))))`
-      )
-      const loaded = async (extra: Record<string, string>) => {
-        const result = await step(1, extra, undefined, { NODE_OPTIONS: `--require ${preload}` })
-        expect(result.code).toBe(0)
-        return (JSON.parse(readFileSync(out, 'utf8')) as string[]).map(f => f.split('/').at(-1))
-      }
-      expect(await loaded({})).not.toContain('github.js')
-      expect(await loaded({ 'context-envs': 'true' })).toContain('github.js')
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
   })
 
   it('refuses a pull request ref as a branch, pointing at github.head_ref; nothing is sent', async () => {

@@ -1,9 +1,6 @@
 // End to end: pipeline-name, run-id and on-manual-gate, with the committed dist/ run as the runner
 // runs it (main step, then the post step with the state main left), against the Flow simulator.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { startFlowSimulator, type FlowSimulator } from '../../simulator/flow-simulator.js'
 import { runStep, startStep, type StepResult } from '../../simulator/runner.js'
 import { TOKEN, errorLines, expectNoToken, nodeBinaries } from '../support/e2e.js'
@@ -93,35 +90,6 @@ describe.each(nodeBinaries())('run control, $label', ({ path: node }) => {
     expect(result.code).toBe(0)
     return sim.requests.length - before
   }
-
-  it('a plain trigger never loads dist/run-control.js; pipeline-name, run-id and wait do', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'run-control-chunk-'))
-    try {
-      const preload = join(dir, 'loaded.cjs')
-      const out = join(dir, 'loaded.json')
-      writeFileSync(
-        preload,
-        `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))))`
-      )
-      const loaded = async (extra: Record<string, string>) => {
-        const result = await runStep({
-          node,
-          inputs: base(extra),
-          env: { NODE_OPTIONS: `--require ${preload}` }
-        })
-        expect(result.code).toBe(0)
-        return (JSON.parse(readFileSync(out, 'utf8')) as string[]).map(f => f.split('/').at(-1))
-      }
-      expect(await loaded({ 'pipeline-id': '31' })).not.toContain('run-control.js')
-      expect(await loaded({ 'pipeline-id': '31', 'dry-run': 'true' })).not.toContain(
-        'run-control.js'
-      )
-      expect(await loaded({ 'pipeline-name': 'shop-deploy' })).toContain('run-control.js')
-      expect(await loaded({ 'pipeline-id': '31', wait: 'true' })).toContain('run-control.js')
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
-  })
 
   describe('pipeline-name', () => {
     it('finds the exact name among near-identical ones and starts a run of it', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { FlowApiError, type FlowApiErrorFields } from '../../src/flow/errors.js'
 import type { FlowJob, FlowRun } from '../../src/flow/types.js'
 import { GateKeeper, waitingGates, type GateKeeperOptions } from '../../src/follow/gates.js'
 import type { Logger } from '../../src/common/logger.js'
@@ -59,7 +60,15 @@ function keeper(extra: Partial<GateKeeperOptions> = {}) {
   return { k, lines, passes }
 }
 
-const apiError = (message: string, fields: object) => Object.assign(new Error(message), fields)
+const apiError = (message: string, fields: Partial<FlowApiErrorFields>) =>
+  new FlowApiError(message, {
+    operation: 'PassPipelineValidate',
+    kind: 'http',
+    retryable: false,
+    mayHaveStarted: false,
+    attempts: 1,
+    ...fields
+  })
 
 describe('waitingGates', () => {
   it('finds jobs not ended with a PassPipelineValidate action, whatever their status, with stage, validators and disable', () => {

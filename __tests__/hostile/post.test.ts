@@ -37,14 +37,8 @@ describe('dist/post.js', () => {
     return [...seen]
   }
 
-  it('can load post-work.js and, to finish a GitHub report, post-github.js (which reads the inputs again: run-control.js checks some) and github.js; no other file of ours', () => {
-    expect(reachable('post.js').sort()).toEqual([
-      'github.js',
-      'post-github.js',
-      'post-work.js',
-      'post.js',
-      'run-control.js'
-    ])
+  it('can load post-work.js (the GitHub side folded in), no other file of ours', () => {
+    expect(reachable('post.js').sort()).toEqual(['post-work.js', 'post.js'])
   })
 
   it.each(reachable('post.js'))(

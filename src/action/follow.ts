@@ -63,7 +63,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
   let lastRun: FlowRun | undefined
   const mayStop = ctx.mayStop !== false
   const notOurs = 'it was not started by this step (run-id: latest), so it is never stopped'
-  // The gate rules (follow/gates.ts) live in the run-control chunk, loaded only now.
+  // The gate rules (follow/gates.ts), imported only now.
   const { GateKeeper } = await import('./run-control.js')
   const gates = new GateKeeper({
     mode: settings.onManualGate,

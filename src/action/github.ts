@@ -1,7 +1,6 @@
 // The GitHub side of a run: commit status, deployment record and context-envs (README "Commit
 // status", "Deployments", "The GitHub context in Yunxiao"). The code that does the work lives in
-// src/github/ and is built into its own chunk, dist/github.js, loaded here only when one of those
-// inputs is set: a plain trigger never loads it.
+// src/github/, imported lazily, only when one of those inputs is set: a plain trigger never runs it.
 import * as log from './log.js'
 import type { GithubEvent } from '../github/event.js'
 import type { RunOutcome } from '../github/outcome.js'
@@ -15,12 +14,7 @@ import { saveGithubReport, type SavedGithubReport } from './state.js'
 
 export type { RunOutcome, RunFacts }
 
-type GithubChunk = typeof import('../github/index.js')
-
-/** The chunk, required from dist/github.js in the bundle (scripts/build.mjs). */
-async function loadChunk(): Promise<GithubChunk> {
-  return import('../github/index.js')
-}
+type GithubModule = typeof import('../github/index.js')
 
 export interface GithubSide {
   event: GithubEvent
@@ -103,10 +97,10 @@ async function open(
 ): Promise<GithubSide | undefined> {
   const github = settings.github
   if (!github) return undefined
-  const chunk = await loadChunk()
+  const githubModule = await import('../github/index.js')
   let event: GithubEvent
   try {
-    event = chunk.readEvent(env)
+    event = githubModule.readEvent(env)
   } catch (error) {
     log.warning(
       `The GitHub inputs (commit-status, deployment-environment, context-envs) are ignored: ${messageOf(error)}`
@@ -116,10 +110,10 @@ async function open(
   if (restore) event = { ...event, sha: restore.sha }
   const side: GithubSide = { event }
   if (github.statusContext || github.deploymentEnvironment) {
-    const api = githubApi(chunk, settings, env, event, tuning)
+    const api = githubApi(githubModule, settings, env, event, tuning)
     if (api) {
       side.reportOn = target =>
-        new chunk.GithubReport(
+        new githubModule.GithubReport(
           api,
           target,
           {
@@ -138,22 +132,22 @@ async function open(
       if (restore) side.report = side.reportOn(event)
     }
   } else if (event.problem) log.warning(`This is a ${event.name} event, but ${event.problem}.`)
-  if (github.contextEnvs && !restore) side.contextEnvs = chunk.contextEnvs(env, event)
+  if (github.contextEnvs && !restore) side.contextEnvs = githubModule.contextEnvs(env, event)
   return side
 }
 
 /** The GitHub API client, or undefined (after a warning) when GITHUB_API_URL cannot be used. */
 function githubApi(
-  chunk: GithubChunk,
+  githubModule: GithubModule,
   settings: Settings,
   env: NodeJS.ProcessEnv,
   event: GithubEvent,
   tuning: ApiTuning
 ) {
-  const apiUrl = env.GITHUB_API_URL?.trim() || chunk.DEFAULT_API_URL
+  const apiUrl = env.GITHUB_API_URL?.trim() || githubModule.DEFAULT_API_URL
   try {
     refuseClearText(apiUrl)
-    return new chunk.GithubApi({
+    return new githubModule.GithubApi({
       apiUrl,
       token: settings.github?.token ?? '',
       secrets: log.registeredSecrets(),
@@ -195,8 +189,8 @@ export async function aimGithub(
   params: Record<string, unknown> | undefined
 ): Promise<GithubSide> {
   if (!side.reportOn) return side
-  const chunk = await loadChunk()
-  const choice = chunk.chooseCommit(side.event, params ?? {}, params === undefined)
+  const githubModule = await import('../github/index.js')
+  const choice = githubModule.chooseCommit(side.event, params ?? {}, params === undefined)
   if (choice.sha === undefined) {
     log.warning(choice.warning)
     return { ...side, reportOn: undefined }

@@ -81,11 +81,11 @@ async function trigger(cancellation: Cancellation): Promise<void> {
   const prWarning = pullRequestDefaultBranchWarning(settings)
   if (prWarning && !settings.github?.statusContext && !settings.github?.deploymentEnvironment)
     log.warning(prWarning)
-  // Loads the GitHub chunk only when commit-status, deployment-environment or context-envs is set.
+  // Loads the GitHub side only when commit-status, deployment-environment or context-envs is set.
   let github = settings.github ? await openGithub(settings) : undefined
 
   if (settings.pipelineName !== undefined || settings.follow) {
-    // pipeline-name and run-id: the run-control chunk, loaded only for them.
+    // pipeline-name and run-id: run control, loaded only for them.
     const control = await import('./run-control.js')
     if (settings.pipelineName !== undefined) {
       const pipelineId = await control.lookUpPipeline(

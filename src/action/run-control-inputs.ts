@@ -1,7 +1,6 @@
 // The inputs of run control: pipeline-name, run-id and on-manual-gate, and what they rule out.
-// Part of the run-control chunk (dist/run-control.js), loaded by settings.ts only when one of them
-// is set. It returns its problems as plain objects: settings.ts turns them into its InputError, so
-// that there is one InputError class (the chunk has its own copy of anything it bundles).
+// Imported lazily by settings.ts, only when one of them is set. It returns its problems as plain
+// objects, which settings.ts turns into its InputError.
 import { quote, type InputName } from './inputs.js'
 import type { FollowTarget, ManualGateMode, RunControlInputs } from './settings.js'
 

@@ -1,8 +1,9 @@
 // Run control, for the inputs pipeline-name, run-id and on-manual-gate: checking those inputs,
-// finding the pipeline by its name, finding the run to follow, and the gate keeper. Built into its own chunk (dist/run-control.js)
-// and required only when one of those applies (scripts/build.mjs), so a plain trigger never loads it;
-// for that it imports no @actions/* module (what it says goes through a Logger).
+// finding the pipeline by its name, finding the run to follow, and the gate keeper. Imported
+// lazily, only when one of those applies: a plain trigger never runs it. It imports no @actions/*
+// module (what it says goes through a Logger).
 import type { FlowClient } from '../flow/client.js'
+import { FlowApiError } from '../flow/errors.js'
 import { findPipelineByName } from '../flow/find-pipeline.js'
 import type { FlowPipelineSummary, FlowRun } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
@@ -70,16 +71,8 @@ export interface RunToFollow {
   latest: boolean
 }
 
-/** FlowApiError fields read here. */
-interface ApiFailure {
-  kind?: string
-  status?: number
-}
-
-const is404 = (error: unknown): boolean => {
-  const e = (error ?? {}) as ApiFailure
-  return e.kind === 'http' && e.status === 404
-}
+const is404 = (error: unknown): boolean =>
+  error instanceof FlowApiError && error.kind === 'http' && error.status === 404
 
 /** Reads the run run-id names (the pipeline's latest for `latest`), and says which it is. */
 export async function findRunToFollow(

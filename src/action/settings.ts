@@ -34,7 +34,7 @@ export type ManualGateMode = 'wait' | 'fail' | 'approve'
 /** run-id: the run to follow instead of starting one. */
 export type FollowTarget = { runId: number } | { latest: true }
 
-/** What the run-control chunk made of pipeline-name, run-id and on-manual-gate. */
+/** What run-control-inputs.ts made of pipeline-name, run-id and on-manual-gate. */
 export interface RunControlInputs {
   problems: Array<{ input: string; message: string }>
   pipelineName?: string
@@ -193,7 +193,7 @@ export async function getSettings(
   const stopOnCancel = bool('stop-on-cancel')
   const stopOnTimeout = bool('stop-on-timeout')
   const logs = check('logs', parseLogsMode)
-  // pipeline-name, run-id, on-manual-gate: checked in the run-control chunk, loaded only for them.
+  // pipeline-name, run-id, on-manual-gate: checked by run-control-inputs.ts, run only for them.
   let control: RunControlInputs | undefined
   if (get('pipeline-name') || get('run-id') || get('on-manual-gate') !== 'wait') {
     const { checkRunControlInputs } = await import('./run-control.js')

@@ -17,6 +17,7 @@
 //   A pass that does not succeed during a cancel never halts the wait: the cancel goes on (the
 //   run is stopped as at any other moment).
 // Knows nothing of GitHub: what it says goes through the Logger.
+import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun } from '../flow/types.js'
 import { isJsonObject } from '../common/json.js'
 import { messageOf, type Logger } from '../common/logger.js'
@@ -99,13 +100,6 @@ export interface GateKeeperOptions {
   pass: (jobId: number) => Promise<void>
   /** Aborted when the GitHub job is cancelled: no pass is sent after that. */
   signal?: AbortSignal
-}
-
-/** Fields of a FlowApiError this module reads (duck-typed: follow/ does not need the class). */
-interface ApiFailure {
-  kind?: string
-  status?: number
-  mayHaveStarted?: boolean
 }
 
 /**
@@ -220,7 +214,7 @@ export class GateKeeper {
 
   private passFailed(gate: Gate, error: unknown): GateVerdict {
     const { logger, runUrl, signal } = this.options
-    const failure = (error ?? {}) as ApiFailure
+    const failure: Partial<FlowApiError> = error instanceof FlowApiError ? error : {}
     if (signal?.aborted) {
       // The cancel goes on as at any other moment (the run is stopped unless stop-on-cancel is
       // false): a failed pass must not leave the run waiting at the gate behind a cancelled job.

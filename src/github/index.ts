@@ -1,5 +1,5 @@
-// The GitHub chunk (dist/github.js): everything the GitHub inputs (commit-status,
-// deployment-environment, context-envs) need, loaded only when one of them is set.
+// The GitHub side: everything the GitHub inputs (commit-status, deployment-environment,
+// context-envs) need, imported lazily (action/github.ts), only when one of them is set.
 export { GithubApi, GithubApiError, API_VERSION, DEFAULT_API_URL } from './api.js'
 export type { HttpAnswer, HttpRequest, HttpSend } from './http.js'
 export { contextEnvs, CONTEXT_ENV_NAMES } from './context-envs.js'
