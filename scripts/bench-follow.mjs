@@ -5,19 +5,21 @@
 // peak RSS (getrusage, through scripts/usage-preload.cjs), and the lines copied.
 // Budgets (exit 1 when one is missed): peak RSS <= 120 MiB, CPU <= 10% of the followed time, and
 // every line of every job copied once.
-//   node scripts/bench-follow.mjs [--node <path>]
+//   node scripts/bench-follow.mjs [--node <path>] [--seconds N]
+// --seconds shortens the run (and the log, in proportion) for a smoke run; the budgets are set for 30.
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { startFlowSimulator } from '../simulator/flow-simulator.js'
 import { ROOT, runStep } from '../simulator/runner.js'
 
 const BUDGET = { rssMiB: 120, cpuShare: 0.1 }
+const { values } = parseArgs({
+  options: { node: { type: 'string' }, seconds: { type: 'string', default: '30' } }
+})
 const JOBS = 3
-const LINES = 50_000
+const DURATION_MS = Number(values.seconds) * 1000
+const LINES = Math.round((50_000 * DURATION_MS) / 30_000)
 const LINE_BYTES = 100
-const DURATION_MS = 30_000
-
-const { values } = parseArgs({ options: { node: { type: 'string' } } })
 const token = 'pt-bench-follow-token'
 const jobs = Array.from({ length: JOBS }, (_, i) => ({
   name: `job-${i + 1}`,
@@ -73,7 +75,7 @@ const checks = [
   [`lines copied per job ${copied.join(', ')} = ${LINES}`, copied.every(n => n === LINES)]
 ]
 console.log(
-  `Following ${JOBS} parallel jobs writing ${(LINES * LINE_BYTES) / 1e6} MB each, logs: live`
+  `Following ${JOBS} parallel jobs writing ${((LINES * LINE_BYTES) / 1e6).toFixed(1)} MB each, logs: live`
 )
 console.log(`  requests: ${sim.requests.length} (${perMinute.toFixed(0)} per minute)`)
 for (const [text, ok] of checks) console.log(`  ${ok ? 'ok  ' : 'MISS'} ${text}`)

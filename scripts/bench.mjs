@@ -14,8 +14,10 @@
 // runner's variables, the command files and, for the post step, STATE_<name>.
 //
 // Budgets (exit 1 when one is missed), both Nodes: see BUDGET.
-// Options: --rounds N (default 21), --warmup N (default 2), --node this|24 (one Node only).
-import { execFileSync, spawn } from 'node:child_process'
+// Then, on each Node, the following figure of `logs: live` (scripts/bench-follow.mjs).
+// Options: --rounds N (default 21), --warmup N (default 2), --node this|24 (one Node only),
+// --follow-seconds N (default 30; 0 skips the following figure).
+import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -41,6 +43,7 @@ const opt = (name, fallback) => {
 }
 const ROUNDS = Number(opt('rounds', 21))
 const WARMUP = Number(opt('warmup', 2))
+const FOLLOW_SECONDS = Number(opt('follow-seconds', 30))
 /** Over the floor: ms and MiB per set; the idle post step: ratio to `node -e 0`; KiB of index.js. */
 const BUDGET = {
   plain: { ms: 15, mib: 4 },
@@ -251,7 +254,14 @@ try {
   console.log(
     `dist/index.js ${kib.toFixed(1)} KiB (<= ${BUDGET.entryKiB})${entryOk ? '' : ' OVER'}`
   )
-  // Other figures (e.g. scripts/bench-*.mjs) are added here.
+  for (const node of FOLLOW_SECONDS > 0 ? NODES : []) {
+    console.log(`${node.label}:`)
+    const follow = [join(ROOT, 'scripts', 'bench-follow.mjs'), '--node', node.path]
+    const run = spawnSync(process.execPath, [...follow, '--seconds', String(FOLLOW_SECONDS)], {
+      stdio: ['ignore', 'inherit', 'inherit']
+    })
+    ok &&= run.status === 0
+  }
   console.log(ok ? 'All budgets met.' : 'Some budget is not met.')
   process.exitCode = ok ? 0 : 1
 } finally {

@@ -27,7 +27,10 @@ function bench(args: string[]): Promise<{ code: number | null; stdout: string; s
 describe('npm run bench', () => {
   it('runs every set on every Node and prints its figures, the bundle and a verdict', async () => {
     const nodeArgs = process.env.SKIP_NODE24 === '1' ? ['--node', 'this'] : []
-    const result = await bench(['--rounds', '1', '--warmup', '0', ...nodeArgs])
+    const result = await bench([
+      ...['--rounds', '1', '--warmup', '0', '--follow-seconds', '4'],
+      ...nodeArgs
+    ])
     // 0: every budget met; 1: some missed (likely in one round on a busy machine). Anything else,
     // or an exception, is the bench failing.
     expect({ code: result.code, stderr: result.stderr }).toEqual({
@@ -46,6 +49,14 @@ describe('npm run bench', () => {
         expect(row).toMatch(/ [+-]\d+\.\d ms .* [+-]\d+\.\d+ MiB |\d\.\d\dx node -e 0/)
     }
     expect(result.stdout).toMatch(/^dist\/index\.js \d+\.\d KiB \(<= 300\)/m)
+    // The following figure of logs: live, on each Node: requests, then its three checks.
+    const follows = result.stdout.split('Following 3 parallel jobs').slice(1)
+    expect(follows.length).toBe(nodes.length)
+    for (const part of follows) {
+      expect(part).toMatch(/requests: \d+ \(\d+ per minute\)/)
+      expect(part).toMatch(/(ok {2}|MISS) peak RSS [\d.]+ MiB/)
+      expect(part).toMatch(/(ok {2}|MISS) lines copied per job/)
+    }
     expect(result.stdout).toMatch(/^(All budgets met\.|Some budget is not met\.)$/m)
   })
 })
