@@ -44,9 +44,10 @@ export interface WaitOptions {
    * After every read of a run not yet final, once its progress and job logs are out: 'halt' ends
    * the wait (outcome 'halted'). Awaited to its end, a cancel included, so that nothing it does is
    * left half done (follow/gates.ts passes manual gates here); the cancel is seen right after,
-   * before a 'halt': a cancelled wait ends 'aborted' whatever onSnapshot said.
+   * before a 'halt': a cancelled wait ends 'aborted' whatever onSnapshot said. `signal` aborts at
+   * the deadline or the cancel: what may be cut (live log reads) takes it.
    */
-  onSnapshot?: (run: FlowRun) => Promise<'continue' | 'halt'>
+  onSnapshot?: (run: FlowRun, signal: AbortSignal) => Promise<'continue' | 'halt'>
 }
 
 export interface WaitResult {
@@ -140,6 +141,22 @@ function newlyEndedJobs(run: FlowRun, reported: Set<string>): EndedJob[] {
   return ended
 }
 
+/** A signal that aborts at the deadline or with `signal`; `timer` ends then; `done()` frees both. */
+function bounded(clock: Clock, deadline: number, signal?: AbortSignal) {
+  const stop = new AbortController()
+  const forward = () => stop.abort()
+  signal?.addEventListener('abort', forward, { once: true })
+  const timer = clock.sleep(deadline - clock.now(), stop.signal).then(() => {
+    stop.abort()
+    return 'deadline' as const
+  })
+  const done = () => {
+    stop.abort()
+    signal?.removeEventListener('abort', forward)
+  }
+  return { signal: stop.signal, timer, done }
+}
+
 /**
  * Runs `call`, waiting for it until the deadline or the abort at the latest: then the signal it was
  * given aborts and this returns without it. Its errors are rethrown while it is waited for only.
@@ -151,21 +168,14 @@ async function untilDeadline(
   signal?: AbortSignal
 ): Promise<'done' | 'deadline' | typeof ABORTED> {
   if (signal?.aborted) return ABORTED
-  const stop = new AbortController()
-  const forward = () => stop.abort()
-  signal?.addEventListener('abort', forward, { once: true })
+  const bound = bounded(clock, deadline, signal)
   try {
-    const work = call(stop.signal)
+    const work = call(bound.signal)
     work.catch(() => undefined) // an abandoned call may still fail: nobody listens then
-    const outcome = await Promise.race([
-      work.then(() => 'done' as const),
-      // Also ends (early) on the abort, which `stop` forwards.
-      clock.sleep(deadline - clock.now(), stop.signal).then(() => 'deadline' as const)
-    ])
+    const outcome = await Promise.race([work.then(() => 'done' as const), bound.timer])
     return outcome === 'deadline' && signal?.aborted ? ABORTED : outcome
   } finally {
-    stop.abort() // tells an abandoned call to stop, and ends the deadline sleep of a finished one
-    signal?.removeEventListener('abort', forward)
+    bound.done()
   }
 }
 
@@ -303,11 +313,14 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
     if (isFinalStatus(status)) return finish('final', status)
     if (onSnapshot) {
       let verdict: 'continue' | 'halt'
+      const bound = bounded(clock, deadline, signal)
       try {
-        verdict = await onSnapshot(run)
+        verdict = await onSnapshot(run, bound.signal)
       } catch (err) {
         logger.warning(`Could not look at the run's manual gates: ${messageOf(err)}`)
         verdict = 'continue'
+      } finally {
+        bound.done()
       }
       // A cancel wins over a halt: a pass that failed while the job was being cancelled (or one
       // cut short by the cancel) leaves the run to be stopped, as at any other moment.
