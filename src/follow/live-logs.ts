@@ -9,6 +9,7 @@ import { isFinalStatus, type FlowJob, type FlowJobStep, type FlowRun } from '../
 import type { FlowStage, FlowStepLog } from '../flow/types.js'
 import { jobName, jobsOf, label, stageName, stagesOf, statusName } from '../flow/names.js'
 import { messageOf, type Logger } from '../common/logger.js'
+import { LIVE_POLL_MIN_MS } from '../common/timing.js'
 import { createJobLogPrinter, splitLines, type JobLogPrinterOptions } from './job-logs.js'
 
 export interface StepPage {
@@ -85,7 +86,7 @@ export class LiveLogs {
       })
     )
     running.sort((a, b) => a.job.readAt - b.job.readAt)
-    const until = this.now() + Math.max(1000, this.options.pollIntervalMs / 2)
+    const until = this.now() + Math.max(LIVE_POLL_MIN_MS, this.options.pollIntervalMs / 2)
     for (const { id, job } of running.slice(0, LIVE_JOBS_PER_POLL)) {
       if (signal?.aborted || this.now() >= until) return
       job.readAt = ++this.reads

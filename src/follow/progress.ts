@@ -5,6 +5,7 @@
 import { formatDuration, formatElapsed } from '../common/duration.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { oneLine } from '../common/logger.js'
+import { HEARTBEAT_MS } from '../common/timing.js'
 import { jobName, jobsOf, label, stageName, stagesOf } from '../flow/names.js'
 
 export { formatElapsed, jobName, stageName }
@@ -21,9 +22,6 @@ export type ProgressChange =
       /** Server-side endTime - startTime, for jobs in a final status that have both. */
       durationMs?: number
     }
-
-/** Heartbeat lines come at most this often, and only after this long without any line. */
-export const HEARTBEAT_MS = 60_000
 
 /** For keys: the value as it is. */
 function text(value: unknown): string | undefined {

@@ -4,7 +4,8 @@
 import { isBadAnswer, isRetryable, retryAfterOf } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
-import { formatElapsed, HEARTBEAT_MS, jobIdentity, ProgressTracker } from './progress.js'
+import { formatElapsed, jobIdentity, ProgressTracker } from './progress.js'
+import { FIRST_READ_DELAY_MS, HEARTBEAT_MS, MAX_BACKOFF_MS } from '../common/timing.js'
 import { jobName, jobsOf, stageName, stagesOf } from '../flow/names.js'
 import { abortableSleep } from '../common/sleep.js'
 
@@ -63,11 +64,6 @@ export interface WaitResult {
   /** Set when the wait ended while status reads were failing. */
   lastError?: unknown
 }
-
-/** The first read waits this long (or one interval if shorter): a run just created may not be readable yet. */
-export const FIRST_READ_DELAY_MS = 2000
-/** Backoff ceilings never grow past max(this, 4 intervals). */
-export const MAX_BACKOFF_MS = 60_000
 
 const WAITING_NOTE =
   'The run is WAITING: for a manual approval, a free build machine, or another run of the pipeline.'

@@ -19,6 +19,7 @@ import { backoff, header, parseRetryAfter, retrying } from '../common/http.js'
 import { jsonObject } from '../common/json.js'
 import { redact } from '../common/redact.js'
 import { abortableSleep } from '../common/sleep.js'
+import { GITHUB_BACKOFF_CAP_MS, GITHUB_MAIN, type GithubTiming } from '../common/timing.js'
 import {
   classify,
   githubMessage,
@@ -62,7 +63,8 @@ export class GithubApiError extends Error {
   }
 }
 
-export interface GithubApiOptions {
+/** Timing defaults to the main step's (common/timing.ts); `budgetMs` to none beyond each call's. */
+export interface GithubApiOptions extends Partial<GithubTiming> {
   /** GITHUB_API_URL: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server. */
   apiUrl: string
   token: string
@@ -72,17 +74,6 @@ export interface GithubApiOptions {
   repository: string
   userAgent: string
   send: HttpSend
-  /** Requests per call, retries included. Default 3. */
-  attempts?: number
-  /** Per request. Default 10 s. */
-  timeoutMs?: number
-  /** Per call, retries and pauses included. Default 30 s. */
-  deadlineMs?: number
-  /**
-   * All calls together, counted while any is in flight: a call that would pass it is cut short
-   * (its deadline), one made after it fails at once. Default: no bound beyond each call's.
-   */
-  budgetMs?: number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   random?: () => number
   now?: () => number
@@ -129,8 +120,6 @@ interface Call<T> extends CallOptions {
   parse: (answer: HttpAnswer) => T | string
 }
 
-const BACKOFF_CAP_MS = 5_000
-
 export class GithubApi {
   private readonly apiUrl: string
   private readonly attempts: number
@@ -155,9 +144,9 @@ export class GithubApi {
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
       throw new TypeError(`the GitHub API address ${JSON.stringify(options.apiUrl)} is not http(s)`)
     this.apiUrl = options.apiUrl.replace(/\/+$/, '')
-    this.attempts = Math.max(1, options.attempts ?? 3)
-    this.timeoutMs = options.timeoutMs ?? 10_000
-    this.deadlineMs = options.deadlineMs ?? 30_000
+    this.attempts = Math.max(1, options.attempts ?? GITHUB_MAIN.attempts)
+    this.timeoutMs = options.timeoutMs ?? GITHUB_MAIN.timeoutMs
+    this.deadlineMs = options.deadlineMs ?? GITHUB_MAIN.deadlineMs
     this.budgetMs = options.budgetMs ?? Infinity
     this.sleep = options.sleep ?? abortableSleep
     this.random = options.random ?? Math.random
@@ -316,7 +305,7 @@ export class GithubApi {
       )
         return Math.max(0, Number(reset) * 1000 - this.now())
     }
-    return backoff(attempt, BACKOFF_CAP_MS, this.random)
+    return backoff(attempt, GITHUB_BACKOFF_CAP_MS, this.random)
   }
 
   private hide(text: string): string {
