@@ -1,6 +1,5 @@
-// Following a Yunxiao run to its end: when to read its status, what to do when a read fails,
-// and when to give up. Knows nothing of GitHub: everything it says goes through a small logger,
-// and time comes from an injectable clock so the loop is testable without real sleeping.
+// Following a Yunxiao run to its end: when to read its status, what to do when a read fails, and
+// when to give up. Knows nothing of GitHub; time comes from an injectable clock, for the tests.
 import { isBadAnswer, isRetryable, retryAfterOf } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
@@ -89,41 +88,25 @@ export function retryDelayMs(
 const ABORTED = Symbol('aborted')
 
 /** Settles with the promise, or with ABORTED as soon as the signal aborts (the promise is left to settle unheard). */
-function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T | typeof ABORTED> {
+async function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal) {
+  promise.catch(() => undefined)
   if (!signal) return promise
-  if (signal.aborted) {
-    promise.catch(() => undefined)
-    return Promise.resolve(ABORTED)
-  }
-  return new Promise<T | typeof ABORTED>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => undefined)
-      resolve(ABORTED)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      value => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(err)
-      }
-    )
+  let onAbort = () => {}
+  const aborted = new Promise<typeof ABORTED>(resolve => {
+    onAbort = () => resolve(ABORTED)
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
   })
+  try {
+    return await Promise.race([promise, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
 }
 
-interface EndedJob {
-  stage: FlowStage
-  job: FlowJob
-  /** `Stage / Job`, for the log. */
-  name: string
-}
-
-/** Jobs in a final status not reported before, in stage order; marks them reported. */
-function newlyEndedJobs(run: FlowRun, reported: Set<string>): EndedJob[] {
-  const ended: EndedJob[] = []
+/** Jobs in a final status not reported before, in stage order (`name`: `Stage / Job`); marks them reported. */
+function newlyEndedJobs(run: FlowRun, reported: Set<string>) {
+  const ended: Array<{ stage: FlowStage; job: FlowJob; name: string }> = []
   stagesOf(run).forEach((stage, stageIndex) => {
     jobsOf(stage).forEach((job, jobIndex) => {
       if (!isFinalStatus(job.status)) return

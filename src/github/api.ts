@@ -1,20 +1,14 @@
-// The three GitHub REST calls this action makes: create a commit status, a deployment, and a
-// deployment status. HTTP itself is handed in (`send`), so this layer stays free of any HTTP
-// library and the action uses the same proxy-aware transport as for Yunxiao.
-//
-// Facts this follows (GitHub REST API, version 2022-11-28):
-// - POST {api}/repos/{owner}/{repo}/statuses/{sha}: state, target_url, description, context; 201.
-//   An unknown commit is 422 "No commit found for SHA: ..."; a description over 140 characters
-//   is 422 "Validation Failed".
-// - POST {api}/repos/{owner}/{repo}/deployments: ref (a SHA works), task, auto_merge,
-//   required_contexts, payload, environment, description; 201 with the deployment. Without
-//   `auto_merge: false` GitHub may merge the default branch into the ref (202, no deployment), and
-//   without `required_contexts: []` it refuses while any commit status is not success (409).
-// - POST {api}/repos/{owner}/{repo}/deployments/{id}/statuses: state (error, failure, inactive,
-//   in_progress, queued, pending, success), log_url, environment_url, description; 201.
-// - A token without the permission gets 403 "Resource not accessible by integration"; GitHub names
-//   the permission needed in the X-Accepted-GitHub-Permissions header (e.g. `statuses=write`).
-//   Rate limits answer 403 or 429 with Retry-After or X-RateLimit-Remaining: 0 (nothing was done).
+// The three GitHub REST calls this action makes (API version 2022-11-28), over the `send` it is
+// handed (the action's proxy-aware transport). Facts it follows:
+// - POST /repos/{o}/{r}/statuses/{sha} (state, target_url, description, context): 201; an unknown
+//   commit is 422 "No commit found for SHA: ..."; a description over 140 characters is 422.
+// - POST /repos/{o}/{r}/deployments: 201 with the deployment. Without `auto_merge: false` GitHub may
+//   merge the default branch into the ref (202, no deployment); without `required_contexts: []` it
+//   refuses while any commit status is not success (409).
+// - POST /repos/{o}/{r}/deployments/{id}/statuses (state, log_url, environment_url, description): 201.
+// - No permission: 403 "Resource not accessible by integration", naming the one needed in
+//   X-Accepted-GitHub-Permissions. Rate limits: 403 or 429 with Retry-After or
+//   X-RateLimit-Remaining: 0 (nothing was done).
 import { backoff, header, parseRetryAfter, retrying } from '../common/http.js'
 import { jsonObject } from '../common/json.js'
 import { redact } from '../common/redact.js'
@@ -221,14 +215,8 @@ export class GithubApi {
 
   private async call<T>(call: Call<T>): Promise<T> {
     const left = this.budgetMs - this.spent - (this.busy > 0 ? this.now() - this.busySince : 0)
-    if (left <= 0)
-      throw this.error(
-        call,
-        `not tried: the GitHub calls have had their ${this.budgetMs / 1000} s`,
-        {
-          transient: true
-        }
-      )
+    const spent = `not tried: the GitHub calls have had their ${this.budgetMs / 1000} s`
+    if (left <= 0) throw this.error(call, spent, { transient: true })
     if (this.busy++ === 0) this.busySince = this.now()
     try {
       return await this.tries(call, Math.min(this.deadlineMs, call.deadlineMs ?? Infinity, left))
