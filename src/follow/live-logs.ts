@@ -10,7 +10,7 @@ import type { FlowStage, FlowStepLog } from '../flow/types.js'
 import { jobName, jobsOf, label, stageName, stagesOf, statusName } from '../flow/names.js'
 import { messageOf, type Logger } from '../common/logger.js'
 import { LIVE_POLL_MIN_MS } from '../common/timing.js'
-import { createJobLogPrinter, splitLines, type JobLogPrinterOptions } from './job-logs.js'
+import { annotate, createJobLogPrinter, splitLines, type JobLogPrinterOptions } from './job-logs.js'
 
 export interface StepPage {
   stepIndex: number
@@ -58,8 +58,8 @@ interface JobState {
 
 export class LiveLogs {
   private readonly jobs = new Map<number, JobState>()
+  /** A job's whole log at its end: the fallback, and a failed job's end that was not printed. */
   private readonly all: ReturnType<typeof createJobLogPrinter>
-  private readonly failed: ReturnType<typeof createJobLogPrinter>
   private readonly now: () => number
   private readonly logger: Logger
   private fallback = false
@@ -69,7 +69,6 @@ export class LiveLogs {
 
   constructor(private readonly options: LiveLogOptions) {
     this.all = createJobLogPrinter({ ...options, mode: 'all' })
-    this.failed = createJobLogPrinter({ ...options, mode: 'failed' })
     this.now = options.now ?? Date.now
     this.logger = options.logger
   }
@@ -118,11 +117,8 @@ export class LiveLogs {
       state.capped = true
     }
     if (statusName(job.status) !== 'FAIL' || signal.aborted) return
-    // Its end was not printed here: the failed-job printer shows it, with the annotation.
-    if (state.capped) return this.failed(stage, job, signal, name)
-    const line = `Job "${name}" failed; its log is above. Run: ${this.options.runUrl}`
-    if (this.logger.error) this.logger.error(line)
-    else this.logger.warning(line)
+    if (state.capped) return this.all(stage, job, signal, name)
+    annotate(this.logger, `Job "${name}" failed; its log is above. Run: ${this.options.runUrl}`)
   }
 
   private job(id: number, name: string): JobState {
