@@ -158,29 +158,117 @@ async function untilDeadline(
   }
 }
 
+/** Status reads failing in a row: a warning at the first, then a line now and then. */
+class ReadFailures {
+  count = 0
+  last: unknown
+  private notedAt = 0
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly startedAt: number
+  ) {}
+
+  failed(err: unknown, now: number, finalRead: boolean): void {
+    this.last = err
+    if (++this.count === 1) {
+      this.notedAt = now
+      this.logger.warning(
+        `Reading the run status failed (${messageOf(err)}); retrying with backoff until the timeout.`
+      )
+    } else if (!finalRead && now - this.notedAt >= HEARTBEAT_MS) {
+      // Like the progress heartbeat: a long outage must not look like a hung step.
+      this.notedAt = now
+      this.logger.info(
+        `[${formatElapsed(now - this.startedAt)}] still cannot read the run: ${messageOf(err)} (${this.count} tries); retrying until the deadline`
+      )
+    }
+  }
+
+  recovered(): void {
+    if (this.count === 0) return
+    this.logger.info(`Reading the run status works again (after ${this.count} failed read(s)).`)
+    this.count = 0
+    this.last = undefined
+  }
+}
+
+/** Says once what WAITING means, and once each status this action does not know. */
+function noteStatus(status: string, noted: Set<string>, logger: Logger): void {
+  if (noted.has(status)) return
+  noted.add(status)
+  if (status === 'WAITING') logger.info(WAITING_NOTE)
+  else if (!KNOWN_STATUSES.has(status))
+    logger.info(
+      oneLine(
+        `The run status ${JSON.stringify(status)} is not one this action knows; taken as not finished yet.`
+      )
+    )
+}
+
+/** Hands each ended job to onJobEnded, up to the deadline; true when the wait was aborted. */
+async function jobsEnded(
+  ended: ReturnType<typeof newlyEndedJobs>,
+  onJobEnded: NonNullable<WaitOptions['onJobEnded']>,
+  clock: Clock,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  logger: Logger
+): Promise<boolean> {
+  for (let i = 0; i < ended.length; i++) {
+    const { stage, job, name } = ended[i]
+    if (clock.now() >= deadline) {
+      logger.info(
+        `The timeout was reached: the logs of ${ended.length - i} more ended job(s) were not looked at.`
+      )
+      return false
+    }
+    try {
+      const outcome = await untilDeadline(
+        s => onJobEnded(stage, job, s, name),
+        clock,
+        deadline,
+        signal
+      )
+      if (outcome === ABORTED) return true
+      if (outcome === 'deadline') {
+        logger.warning(`Gave up on the log of job "${name}" at the timeout; it was not copied.`)
+        deadline = -Infinity // the others are not looked at
+      }
+    } catch (err) {
+      logger.warning(`Could not report the end of job "${name}": ${messageOf(err)}`)
+    }
+  }
+  return false
+}
+
+/** onSnapshot's verdict, awaited to its end; `bound` aborts at the deadline or the cancel. */
+async function snapshot(
+  onSnapshot: NonNullable<WaitOptions['onSnapshot']>,
+  run: FlowRun,
+  bound: ReturnType<typeof bounded>,
+  logger: Logger
+): Promise<'continue' | 'halt'> {
+  try {
+    return await onSnapshot(run, bound.signal)
+  } catch (err) {
+    logger.warning(`Could not look at the run's manual gates: ${messageOf(err)}`)
+    return 'continue'
+  } finally {
+    bound.done()
+  }
+}
+
 export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
-  const {
-    getRun,
-    pollIntervalMs,
-    timeoutMs,
-    startedAt,
-    signal,
-    logger,
-    onJobEnded,
-    onRun,
-    onSnapshot
-  } = options
+  const { pollIntervalMs, timeoutMs, startedAt, signal, logger, onJobEnded, onSnapshot } = options
   const clock = options.clock ?? realClock
   const random = options.random ?? Math.random
   const deadline = startedAt + Math.max(0, timeoutMs)
   const progress = new ProgressTracker(startedAt)
   const reportedJobs = new Set<string>()
-  const unknownSeen = new Set<string>()
-  let waitingNoted = false
+  const noted = new Set<string>()
   let reads = 0
-  let failures = 0
-  let failuresNotedAt = 0
-  let lastError: unknown
+  const failures = new ReadFailures(logger, startedAt)
   let lastRun: FlowRun | undefined
   let nextReadAt = startedAt + Math.min(pollIntervalMs, FIRST_READ_DELAY_MS)
 
@@ -190,7 +278,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
     run: lastRun,
     elapsedMs: Math.max(0, clock.now() - startedAt),
     reads,
-    ...(failures > 0 ? { lastError } : {})
+    ...(failures.count > 0 ? { lastError: failures.last } : {})
   })
   const aborted = () => finish('aborted', lastRun ? String(lastRun.status) : 'UNKNOWN')
 
@@ -210,97 +298,36 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
     reads++
     let run: FlowRun | typeof ABORTED
     try {
-      run = await unlessAborted(getRun(signal), signal)
+      run = await unlessAborted(options.getRun(signal), signal)
     } catch (err) {
       if (signal?.aborted) return aborted()
       // An answer that is not a run (`{}`, a gateway's HTML page) is a glitch like a 5xx: the run
       // is still there, so the wait goes on reading until its deadline.
       if (!isRetryable(err) && !isBadAnswer(err)) throw err
-      failures++
-      lastError = err
-      const now = clock.now()
-      if (failures === 1) {
-        failuresNotedAt = now
-        logger.warning(
-          `Reading the run status failed (${messageOf(err)}); retrying with backoff until the timeout.`
-        )
-      } else if (!finalRead && now - failuresNotedAt >= HEARTBEAT_MS) {
-        // Like the progress heartbeat: a long outage must not look like a hung step.
-        failuresNotedAt = now
-        logger.info(
-          `[${formatElapsed(now - startedAt)}] still cannot read the run: ${messageOf(err)} (${failures} tries); retrying until the deadline`
-        )
-      }
+      failures.failed(err, clock.now(), finalRead)
       // Also when a slow failed read ran past the deadline: no read after it.
       if (finalRead || clock.now() >= deadline) return finish('timeout', 'TIMEOUT')
-      nextReadAt = readStartedAt + retryDelayMs(failures, pollIntervalMs, random, retryAfterOf(err))
+      const delay = retryDelayMs(failures.count, pollIntervalMs, random, retryAfterOf(err))
+      nextReadAt = readStartedAt + delay
       continue
     }
     if (run === ABORTED) return aborted()
 
-    if (failures > 0) {
-      logger.info(`Reading the run status works again (after ${failures} failed read(s)).`)
-      failures = 0
-      lastError = undefined
-    }
+    failures.recovered()
     lastRun = run
-    onRun?.(run)
+    options.onRun?.(run)
 
     const status = String(run.status ?? '')
     for (const line of progress.update(run, clock.now())) logger.info(line)
-    if (status === 'WAITING' && !waitingNoted) {
-      waitingNoted = true
-      logger.info(WAITING_NOTE)
-    } else if (!KNOWN_STATUSES.has(status) && !unknownSeen.has(status)) {
-      unknownSeen.add(status)
-      logger.info(
-        oneLine(
-          `The run status ${JSON.stringify(status)} is not one this action knows; taken as not finished yet.`
-        )
-      )
-    }
+    noteStatus(status, noted, logger)
 
-    if (onJobEnded) {
-      const ended = newlyEndedJobs(run, reportedJobs)
-      let gaveUp = false
-      for (let i = 0; i < ended.length; i++) {
-        const { stage, job, name } = ended[i]
-        if (gaveUp || clock.now() >= deadline) {
-          logger.info(
-            `The timeout was reached: the logs of ${ended.length - i} more ended job(s) were not looked at.`
-          )
-          break
-        }
-        try {
-          const outcome = await untilDeadline(
-            s => onJobEnded(stage, job, s, name),
-            clock,
-            deadline,
-            signal
-          )
-          if (outcome === ABORTED) return aborted()
-          if (outcome === 'deadline') {
-            logger.warning(`Gave up on the log of job "${name}" at the timeout; it was not copied.`)
-            gaveUp = true
-          }
-        } catch (err) {
-          logger.warning(`Could not report the end of job "${name}": ${messageOf(err)}`)
-        }
-      }
-    }
+    const ended = newlyEndedJobs(run, reportedJobs)
+    if (onJobEnded && (await jobsEnded(ended, onJobEnded, clock, deadline, signal, logger)))
+      return aborted()
 
     if (isFinalStatus(status)) return finish('final', status)
     if (onSnapshot) {
-      let verdict: 'continue' | 'halt'
-      const bound = bounded(clock, deadline, signal)
-      try {
-        verdict = await onSnapshot(run, bound.signal)
-      } catch (err) {
-        logger.warning(`Could not look at the run's manual gates: ${messageOf(err)}`)
-        verdict = 'continue'
-      } finally {
-        bound.done()
-      }
+      const verdict = await snapshot(onSnapshot, run, bounded(clock, deadline, signal), logger)
       // A cancel wins over a halt: a pass that failed while the job was being cancelled (or one
       // cut short by the cancel) leaves the run to be stopped, as at any other moment.
       if (signal?.aborted) return aborted()
