@@ -16,6 +16,7 @@ import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun } from '../flow/types.js'
 import { isJsonObject } from '../common/json.js'
 import { messageOf, type Logger } from '../common/logger.js'
+import { jobsOf, stagesOf } from '../flow/names.js'
 import { jobIdentity, jobName, stageName } from './progress.js'
 
 export type ManualGateMode = 'wait' | 'fail' | 'approve'
@@ -60,12 +61,9 @@ function validatorsOf(action: Record<string, unknown>): string[] {
 /** The jobs of `run` that wait at a manual gate now, in stage order. */
 export function waitingGates(run: FlowRun): Gate[] {
   const gates: Gate[] = []
-  const stages = Array.isArray(run.stages) ? run.stages : []
-  stages.forEach((stage, i) => {
-    if (!stage || typeof stage !== 'object') return
-    const jobs = Array.isArray(stage.stageInfo?.jobs) ? stage.stageInfo.jobs : []
-    jobs.forEach((job, j) => {
-      if (!job || typeof job !== 'object' || isFinalStatus(String(job.status))) return
+  stagesOf(run).forEach((stage, i) => {
+    jobsOf(stage).forEach((job, j) => {
+      if (isFinalStatus(String(job.status))) return
       const action = passAction(job)
       if (!action || (job.status !== 'WAITING' && action.disable === true)) return
       const id = job.id as unknown
