@@ -271,6 +271,30 @@ describe.each(nodeBinaries())('logs: live, $label', ({ path: node }) => {
     expect(sim.runs(5).at(-1)?.status).toBe('CANCELED')
   })
 
+  it('a hung step-log read holds the step no longer than the timeout allows', async () => {
+    sim.addFault({ path: '/step/log', delayMs: 60_000 })
+    const startedAt = Date.now()
+    const r = await runStep({
+      node,
+      inputs: {
+        token: TOKEN,
+        'organization-id': 'org-1',
+        'pipeline-id': '5',
+        domain: sim.url,
+        wait: 'true',
+        'poll-interval': '1s',
+        logs: 'live',
+        timeout: '3s',
+        'stop-on-timeout': 'true'
+      }
+    })
+    // The step-log read alone would hold it 10 s: it is cut at the wait's timeout.
+    expect(Date.now() - startedAt).toBeLessThan(8000)
+    expect(r.code).toBe(1)
+    expect(r.outputs.status).toBe('TIMEOUT')
+    expect(sim.runs(5).at(-1)?.status).toBe('CANCELED')
+  })
+
   it('falls back to whole logs when the step calls are not served, with one warning', async () => {
     // Last: the fault stays.
     const r = await run(1, [{ path: '/steps', status: 404, times: Infinity }]).result

@@ -6,7 +6,8 @@ import http from 'node:http'
 import type { Socket } from 'node:net'
 import { resolve } from 'node:path'
 import nock from 'nock'
-import { JOB_LOG_TIMEOUT_MS, STOP_TIMEOUT_MS, type RetryEvent } from '../../src/flow/client.js'
+import { STOP_TIMEOUT_MS, type RetryEvent } from '../../src/flow/client.js'
+import { JOB_LOG_TIMEOUT_MS } from '../../src/common/timing.js'
 import {
   CENTER,
   CENTER_RUNS,

@@ -143,15 +143,6 @@ describe('watchCancellation', () => {
     expect(jest.getTimerCount()).toBe(0)
   })
 
-  it('exits 9 s after the signal by default', () => {
-    watcher = watchCancellation(line => logged.push(line), undefined, exit)
-    signal('SIGINT')
-    jest.advanceTimersByTime(8999)
-    expect(exit).not.toHaveBeenCalled()
-    jest.advanceTimersByTime(1)
-    expect(exit).toHaveBeenCalledWith(1)
-  })
-
   it('dispose() removes both listeners, so later signals change nothing', () => {
     const c = watch()
     c.dispose()

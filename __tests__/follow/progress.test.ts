@@ -1,15 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import type { FlowJob, FlowRun, FlowStage } from '../../src/flow/types.js'
-import {
-  diffRuns,
-  formatChange,
-  formatElapsed,
-  formatHeartbeat,
-  jobName,
-  ProgressTracker,
-  stageName,
-  type ProgressChange
-} from '../../src/follow/progress.js'
+import { formatElapsed, jobName, ProgressTracker, stageName } from '../../src/follow/progress.js'
 
 const SEC = 1000
 const MIN = 60 * SEC
@@ -44,17 +35,24 @@ describe('formatElapsed', () => {
   })
 })
 
-describe('diffRuns', () => {
+/** The lines for `cur` read `at` ms into the run, after `prev` (none: the first read). */
+function changes(prev: FlowRun | undefined, cur: FlowRun, at = 0): string[] {
+  const tracker = new ProgressTracker(0)
+  if (prev) tracker.update(prev, 0)
+  return tracker.update(cur, at)
+}
+
+describe('status changes', () => {
   it('lists everything that has a status on the first snapshot, parents starting before children', () => {
     const cur = run('RUNNING', [
       stage('Build', 'RUNNING', [job(1, 'Java build', 'RUNNING'), job(2, 'Lint', 'WAITING')]),
       stage('Deploy', undefined, [])
     ])
-    expect(diffRuns(undefined, cur)).toEqual([
-      { kind: 'run', status: 'RUNNING', previous: undefined },
-      { kind: 'stage', stage: 'Build', status: 'RUNNING', previous: undefined },
-      { kind: 'job', stage: 'Build', job: 'Java build', status: 'RUNNING', previous: undefined },
-      { kind: 'job', stage: 'Build', job: 'Lint', status: 'WAITING', previous: undefined }
+    expect(changes(undefined, cur, 2 * SEC)).toEqual([
+      '[2s] run RUNNING',
+      '[2s] stage "Build" RUNNING',
+      '[2s] job "Build / Java build" RUNNING',
+      '[2s] job "Build / Lint" WAITING'
     ])
   })
 
@@ -63,27 +61,26 @@ describe('diffRuns', () => {
       stage('Build', 'RUNNING', [job(1, 'Compile', 'RUNNING')]),
       stage('Deploy', 'INIT', [job(2, 'Rollout', 'INIT')])
     ])
-    expect(diffRuns(undefined, first).map(c => c.kind + ':' + c.status)).toEqual([
-      'run:RUNNING',
-      'stage:RUNNING',
-      'job:RUNNING'
+    expect(changes(undefined, first)).toEqual([
+      '[0s] run RUNNING',
+      '[0s] stage "Build" RUNNING',
+      '[0s] job "Build / Compile" RUNNING'
     ])
     const second = run('RUNNING', [
       stage('Build', 'SUCCESS', [job(1, 'Compile', 'SUCCESS')]),
       stage('Deploy', 'RUNNING', [job(2, 'Rollout', 'RUNNING')])
     ])
-    expect(diffRuns(first, second)).toEqual([
-      { kind: 'job', stage: 'Build', job: 'Compile', status: 'SUCCESS', previous: 'RUNNING' },
-      { kind: 'stage', stage: 'Build', status: 'SUCCESS', previous: 'RUNNING' },
-      { kind: 'stage', stage: 'Deploy', status: 'RUNNING', previous: 'INIT' },
-      { kind: 'job', stage: 'Deploy', job: 'Rollout', status: 'RUNNING', previous: 'INIT' }
+    expect(changes(first, second, 65 * SEC)).toEqual([
+      '[1m 05s] job "Build / Compile" SUCCESS',
+      '[1m 05s] stage "Build" SUCCESS',
+      '[1m 05s] stage "Deploy" RUNNING',
+      '[1m 05s] job "Deploy / Rollout" RUNNING'
     ])
   })
 
   it('finds nothing when nothing changed', () => {
     const a = run('RUNNING', [stage('Build', 'RUNNING', [job(1, 'Java build', 'RUNNING')])])
-    const b = structuredClone(a)
-    expect(diffRuns(a, b)).toEqual([])
+    expect(changes(a, structuredClone(a))).toEqual([])
   })
 
   it('lists ends after the children, with server-side job durations, and the run last', () => {
@@ -96,19 +93,12 @@ describe('diffRuns', () => {
       ]),
       stage('Deploy', 'CANCELED', [job(2, 'Prod', 'CANCELED')])
     ])
-    expect(diffRuns(prev, cur)).toEqual([
-      {
-        kind: 'job',
-        stage: 'Build',
-        job: 'Java build',
-        status: 'FAIL',
-        previous: 'RUNNING',
-        durationMs: 35 * SEC
-      },
-      { kind: 'stage', stage: 'Build', status: 'FAIL', previous: 'RUNNING' },
-      { kind: 'job', stage: 'Deploy', job: 'Prod', status: 'CANCELED', previous: undefined },
-      { kind: 'stage', stage: 'Deploy', status: 'CANCELED', previous: undefined },
-      { kind: 'run', status: 'FAIL', previous: 'RUNNING' }
+    expect(changes(prev, cur, 3723 * SEC)).toEqual([
+      '[1h 02m 03s] job "Build / Java build" FAIL (35s)',
+      '[1h 02m 03s] stage "Build" FAIL',
+      '[1h 02m 03s] job "Deploy / Prod" CANCELED',
+      '[1h 02m 03s] stage "Deploy" CANCELED',
+      '[1h 02m 03s] run FAIL'
     ])
   })
 
@@ -119,16 +109,19 @@ describe('diffRuns', () => {
     const cur = run('RUNNING', [
       stage('S', 'RUNNING', [job(2, 'b', 'RUNNING'), job(1, 'a', 'RUNNING')])
     ])
-    expect(diffRuns(prev, cur)).toEqual([])
+    expect(changes(prev, cur)).toEqual([])
   })
 
   it('omits a duration the server does not give sensibly', () => {
     const ended = (times: Partial<FlowJob>) =>
-      diffRuns(undefined, run('RUNNING', [stage('S', 'RUNNING', [job(1, 'j', 'SUCCESS', times)])]))
-    expect(ended({})[2]).not.toHaveProperty('durationMs')
-    expect(ended({ startTime: 5000 })[2]).not.toHaveProperty('durationMs')
-    expect(ended({ startTime: 5000, endTime: 4000 })[2]).not.toHaveProperty('durationMs')
-    expect(ended({ startTime: 0, endTime: 4000 })[2]).not.toHaveProperty('durationMs')
+      changes(undefined, run('RUNNING', [stage('S', 'RUNNING', [job(1, 'j', 'SUCCESS', times)])]))
+    for (const times of [
+      {},
+      { startTime: 5000 },
+      { startTime: 5000, endTime: 4000 },
+      { startTime: 0, endTime: 4000 }
+    ])
+      expect(ended(times)[2]).toBe('[0s] job "S / j" SUCCESS')
   })
 
   it('tolerates missing fields everywhere', () => {
@@ -141,60 +134,45 @@ describe('diffRuns', () => {
         { stageInfo: { jobs: [null, { id: 9, status: 'RUNNING' }, { name: 'no status' }] } }
       ]
     } as unknown as FlowRun
-    expect(diffRuns(undefined, { status: undefined } as unknown as FlowRun)).toEqual([])
-    expect(diffRuns(undefined, odd)).toEqual([
-      { kind: 'run', status: 'RUNNING', previous: undefined },
-      { kind: 'stage', stage: 'x', status: 'RUNNING', previous: undefined },
-      { kind: 'job', stage: 'stage 3', job: 'job 9', status: 'RUNNING', previous: undefined }
+    expect(changes(undefined, { status: undefined } as unknown as FlowRun)).toEqual([])
+    expect(changes(undefined, odd)).toEqual([
+      '[0s] run RUNNING',
+      '[0s] stage "x" RUNNING',
+      '[0s] job "stage 3 / job 9" RUNNING'
     ])
-    expect(diffRuns(odd, odd)).toEqual([])
+    expect(changes(odd, odd)).toEqual([])
   })
 })
 
-describe('formatChange', () => {
-  it.each<[ProgressChange, number, string]>([
-    [{ kind: 'run', status: 'RUNNING' }, 2 * SEC, '[2s] run RUNNING'],
-    [
-      { kind: 'stage', stage: 'Build', status: 'RUNNING' },
-      65 * SEC,
-      '[1m 05s] stage "Build" RUNNING'
-    ],
-    [
-      { kind: 'job', stage: 'Build', job: 'Java build', status: 'SUCCESS', durationMs: 35 * SEC },
-      100 * SEC,
-      '[1m 40s] job "Build / Java build" SUCCESS (35s)'
-    ],
-    [
-      { kind: 'job', stage: 'Build', job: 'Java build', status: 'RUNNING' },
-      3723 * SEC,
-      '[1h 02m 03s] job "Build / Java build" RUNNING'
-    ]
-  ])('%j at %d ms', (change, elapsed, line) => {
-    expect(formatChange(change, elapsed)).toBe(line)
-  })
-})
-
-describe('formatHeartbeat', () => {
+describe('heartbeat', () => {
   it('names the running stages and their unfinished jobs with how long they have been so', () => {
-    const cur = run('RUNNING', [
-      stage('Build', 'SUCCESS', [job(1, 'Java build', 'SUCCESS')]),
-      stage('Deploy', 'RUNNING', [
-        job(2, 'Deploy to prod', 'RUNNING'),
-        job(3, 'Smoke test', 'WAITING'),
-        job(4, 'Notify', 'SUCCESS')
+    const tracker = new ProgressTracker(0)
+    const cur = (deploy: string) =>
+      run('RUNNING', [
+        stage('Build', 'SUCCESS', [job(1, 'Java build', 'SUCCESS')]),
+        stage('Deploy', 'RUNNING', [
+          job(2, 'Deploy to prod', deploy),
+          job(3, 'Smoke test', 'WAITING'),
+          job(4, 'Notify', 'SUCCESS')
+        ])
       ])
+    tracker.update(cur('WAITING'), 0)
+    tracker.update(cur('RUNNING'), 170 * SEC)
+    expect(tracker.update(cur('RUNNING'), 5 * MIN)).toEqual([
+      '[5m 00s] still RUNNING: stage "Deploy" (job "Deploy to prod" RUNNING 2m 10s, job "Smoke test" WAITING 5m)'
     ])
-    const since = (_s: FlowStage, _i: number, j: FlowJob) => (j.id === 2 ? 130 * SEC : undefined)
-    expect(formatHeartbeat(cur, 5 * MIN, since)).toBe(
-      '[5m 00s] still RUNNING: stage "Deploy" (job "Deploy to prod" RUNNING 2m 10s, job "Smoke test" WAITING)'
-    )
   })
 
   it('says only the run status when no stage is running', () => {
-    expect(formatHeartbeat(run('WAITING'), 61 * SEC)).toBe('[1m 01s] still WAITING')
-    expect(formatHeartbeat(run('WAITING', [stage('Gate', 'WAITING', [])]), 61 * SEC)).toBe(
+    const beat = (r: FlowRun) => {
+      const tracker = new ProgressTracker(0)
+      tracker.update(r, 0)
+      return tracker.update(r, 61 * SEC)
+    }
+    expect(beat(run('WAITING'))).toEqual(['[1m 01s] still WAITING'])
+    expect(beat(run('WAITING', [stage('Gate', 'WAITING', [])]))).toEqual([
       '[1m 01s] still WAITING: stage "Gate" WAITING'
-    )
+    ])
   })
 })
 
@@ -283,12 +261,6 @@ describe('names and statuses from Yunxiao', () => {
     expect(jobName({ name: '' }, 1)).toBe('job 2')
   })
 
-  it('formatChange keeps a change made elsewhere on one line', () => {
-    expect(
-      formatChange({ kind: 'job', stage: 'S\n::error::x', job: 'J', status: 'FAIL\r' }, 0)
-    ).toBe('[0s] job "S ::error::x / J" FAIL ')
-  })
-
   it('no progress or heartbeat line can start a workflow command, whatever the names are', () => {
     const rand = random(20240607)
     const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)]
@@ -327,8 +299,9 @@ describe('names and statuses from Yunxiao', () => {
         lines.push(...tracker.update(snapshot(given), at * SEC))
       }
       const cur = snapshot(given)
-      lines.push(formatHeartbeat(cur, 5 * MIN, () => 1000))
-      lines.push(...diffRuns(undefined, cur).map(c => formatChange(c, 0)))
+      const beat = new ProgressTracker(0)
+      beat.update(cur, 0)
+      lines.push(...changes(undefined, cur), ...beat.update(cur, 5 * MIN))
       cur.stages?.forEach((s, i) => {
         names.push(stageName(s, i))
         s.stageInfo?.jobs?.forEach((j, k) => names.push(jobName(j, k)))

@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import type { FlowJob, FlowRun, FlowStage } from '../../src/flow/types.js'
+import { FIRST_READ_DELAY_MS, MAX_BACKOFF_MS } from '../../src/common/timing.js'
 import {
-  FIRST_READ_DELAY_MS,
-  MAX_BACKOFF_MS,
   realClock,
   retryDelayMs,
   waitForRun,

@@ -181,8 +181,11 @@ describe.each(nodeBinaries())('post step, $label', ({ path: node }) => {
       if (sim.requests.slice(start).some(r => r.method === 'POST')) break
       await sleep(25)
     }
+    const killedAt = Date.now()
     step.child.kill('SIGINT')
     const main = await step.done
+    // It ends by itself before the runner's kill, 10 s after SIGINT.
+    expect(Date.now() - killedAt).toBeLessThan(10_000)
     expect(main.code).toBe(1)
     const errors = main.stdout.split('\n').filter(l => l.startsWith('::error'))
     expect(errors.length).toBe(1)

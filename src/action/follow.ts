@@ -112,8 +112,8 @@ export async function follow(ctx: FollowContext): Promise<void> {
       onRun: run => {
         lastRun = run
       },
-      onSnapshot: async run => {
-        await live?.poll(run, cancellation.signal)
+      onSnapshot: async (run, signal) => {
+        await live?.poll(run, signal)
         const verdict = await gates.inspect(run)
         if (verdict.kind === 'continue') return 'continue'
         halt = { message: verdict.message }

@@ -9,6 +9,12 @@ import { USER_AGENT } from '../common/version.js'
 import { messageOf } from '../common/logger.js'
 import { isLoopbackHost } from '../common/loopback.js'
 import { sendGithubRequest } from './github-http.js'
+import {
+  GITHUB_CANCEL_DEADLINE_MS,
+  GITHUB_MAIN,
+  GITHUB_POST,
+  type GithubTiming
+} from '../common/timing.js'
 import type { Settings } from './settings.js'
 import { saveGithubReport, type SavedGithubReport } from './state.js'
 
@@ -60,30 +66,6 @@ export function githubSecrets(settings: Settings): string[] {
   return token ? [token] : []
 }
 
-interface ApiTuning {
-  attempts: number
-  timeoutMs: number
-  deadlineMs: number
-  budgetMs: number
-}
-
-/**
- * Main step: up to 3 tries of 10 s within 30 s per call, and all the calls together (those when
- * the run starts and those when it ends) within 10 s: a hanging GitHub never holds a run's timeout
- * or its stop (what main could not post, the post step finishes).
- */
-const MAIN_TUNING: ApiTuning = {
-  attempts: 3,
-  timeoutMs: 10_000,
-  deadlineMs: 30_000,
-  budgetMs: 10_000
-}
-/** Post step: it has seconds, and runs in every job: 2 tries of 4 s within 8 s, 8 s in all. */
-const POST_TUNING: ApiTuning = { attempts: 2, timeoutMs: 4_000, deadlineMs: 8_000, budgetMs: 8_000 }
-
-/** The GitHub calls after a cancel, in the main step: both at once, within this. */
-const CANCEL_DEADLINE_MS = 4_000
-
 function coreLog() {
   return { info: (line: string) => log.info(line), warning: (line: string) => log.warning(line) }
 }
@@ -91,7 +73,7 @@ function coreLog() {
 async function open(
   settings: Settings,
   env: NodeJS.ProcessEnv,
-  tuning: ApiTuning,
+  tuning: GithubTiming,
   /** Post step: what main left unfinished. */
   restore?: SavedGithubReport
 ): Promise<GithubSide | undefined> {
@@ -142,7 +124,7 @@ function githubApi(
   settings: Settings,
   env: NodeJS.ProcessEnv,
   event: GithubEvent,
-  tuning: ApiTuning
+  tuning: GithubTiming
 ) {
   const apiUrl = env.GITHUB_API_URL?.trim() || githubModule.DEFAULT_API_URL
   try {
@@ -204,7 +186,7 @@ export async function openGithub(
   settings: Settings,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<GithubSide | undefined> {
-  return open(settings, env, MAIN_TUNING)
+  return open(settings, env, GITHUB_MAIN)
 }
 
 /** What a dry run would do on GitHub. */
@@ -266,7 +248,7 @@ export async function githubRunEnded(
   await side.report.finished(
     run,
     outcome,
-    outcome.kind === 'cancelled' ? { deadlineMs: CANCEL_DEADLINE_MS } : {}
+    outcome.kind === 'cancelled' ? { deadlineMs: GITHUB_CANCEL_DEADLINE_MS } : {}
   )
 }
 
@@ -279,7 +261,7 @@ export async function githubFinishInPost(
   env: NodeJS.ProcessEnv = process.env
 ): Promise<void> {
   try {
-    const side = await open(settings, env, POST_TUNING, saved)
+    const side = await open(settings, env, GITHUB_POST, saved)
     if (!side?.report) return
     await side.report.finished(run, outcome)
   } catch (error) {

@@ -2,6 +2,7 @@
 // could use it as is. This file holds the operations (paths, bodies, retry policies, reading the
 // answers); the HTTP side (timeouts, retries, turning failures into errors) is in transport.ts.
 // The API it calls, and what of it is confirmed: docs/flow-openapi.md.
+import { JOB_LOG_TIMEOUT_MS, PASS_TIMEOUT_MS } from '../common/timing.js'
 import type { FlowOperation } from './errors.js'
 import {
   Transport,
@@ -132,16 +133,9 @@ const STOP_ATTEMPTS = 2
 const STOP_WAIT_CAP_MS = 1_000
 /** Per-request timeout of stopRun and stopJob, whatever the client's own timeout. */
 export const STOP_TIMEOUT_MS = 5_000
-/** Per-request timeout of getJobLog, whatever the client's own timeout. */
-export const JOB_LOG_TIMEOUT_MS = 10_000
 const JOB_LOG_ATTEMPTS = 1
 /** ListPipelines' largest page. */
 export const PIPELINES_PER_PAGE = 30
-/**
- * Per-request timeout of passValidate, whatever the client's own timeout: a cancel may come while
- * it is in flight, and it is left to finish (its answer says whether the gate was passed).
- */
-export const PASS_TIMEOUT_MS = 5_000
 const PASS_ATTEMPTS = 2
 
 /**

@@ -1,6 +1,7 @@
 // The runner cancels a step with SIGINT, then SIGTERM a few seconds later, then kills it.
 // Both signals abort one AbortSignal; work already under way (a create request in flight,
 // stopping the run) finishes, and a last timer makes sure the process ends before the kill.
+import { CANCEL_EXIT_MS } from '../common/timing.js'
 
 export interface Cancellation {
   readonly signal: AbortSignal
@@ -18,7 +19,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM'] as const
 
 export function watchCancellation(
   log: (line: string) => void,
-  exitAfterMs = 9000,
+  exitAfterMs = CANCEL_EXIT_MS,
   exit: (code: number) => void = code => process.exit(code)
 ): Cancellation {
   const controller = new AbortController()

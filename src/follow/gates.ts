@@ -1,26 +1,22 @@
 // Manual gates (人工卡点): which jobs wait at one, and what on-manual-gate does about it. The rules
 // live here and only here:
 // - A job waits at a gate when it has not ended and its `actions` hold a PassPipelineValidate entry
-//   (help.aliyun.com document_detail/2360596), whatever its status is called: the status of a gate
-//   job is not documented (WAITING, RUNNING, ...). `disable: true` there means the token's user may
-//   not act on it; such an entry counts only on a WAITING job (elsewhere it may be a leftover).
-// - A gate is known by its job id and by its place in the run (stage and job position), so a job
-//   whose id appears only in a later read is still the same gate.
-// - `wait`: say so once per gate (job name, link), and keep following.
-// - `fail`: the first gate seen ends the wait; the run is left waiting.
-// - `approve`: pass each gate once, and only gates reached while this step follows the run: a gate
-//   already waiting at the first read of a run this step did not start is left to a person. A gate
-//   the token may not pass (`disable: true`) fails at once, with nothing sent; a refusal of the API
-//   fails too, and nothing is tried again that cannot succeed.
-// - A cancel never cuts a pass short: a pass already sent is waited for (its request has a short
-//   timeout of its own) and its outcome is said plainly; no pass is sent once the cancel has come.
-//   A pass that does not succeed during a cancel never halts the wait: the cancel goes on (the
-//   run is stopped as at any other moment).
-// Knows nothing of GitHub: what it says goes through the Logger.
+//   (help.aliyun.com document_detail/2360596), whatever its status (not documented for gate jobs).
+//   `disable: true` there: the token's user may not act on it; it counts only on a WAITING job.
+// - A gate is known by its job id and by its place (stage and job position), so a job whose id
+//   appears only in a later read is still the same gate.
+// - `wait`: say so once per gate, and keep following. `fail`: the first gate ends the wait, the run
+//   is left waiting. `approve`: pass each gate once, only gates reached while this step follows (one
+//   already waiting at the first read of a run it did not start is left to a person); one the token
+//   may not pass fails at once with nothing sent; nothing that cannot succeed is tried again.
+// - A cancel never cuts a pass short: one sent is waited for (it has a short timeout) and its
+//   outcome said; none is sent after the cancel; one that fails then never halts the wait (the
+//   cancel goes on, and the run is stopped as at any other moment).
 import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun } from '../flow/types.js'
 import { isJsonObject } from '../common/json.js'
 import { messageOf, type Logger } from '../common/logger.js'
+import { jobsOf, stagesOf } from '../flow/names.js'
 import { jobIdentity, jobName, stageName } from './progress.js'
 
 export type ManualGateMode = 'wait' | 'fail' | 'approve'
@@ -65,12 +61,9 @@ function validatorsOf(action: Record<string, unknown>): string[] {
 /** The jobs of `run` that wait at a manual gate now, in stage order. */
 export function waitingGates(run: FlowRun): Gate[] {
   const gates: Gate[] = []
-  const stages = Array.isArray(run.stages) ? run.stages : []
-  stages.forEach((stage, i) => {
-    if (!stage || typeof stage !== 'object') return
-    const jobs = Array.isArray(stage.stageInfo?.jobs) ? stage.stageInfo.jobs : []
-    jobs.forEach((job, j) => {
-      if (!job || typeof job !== 'object' || isFinalStatus(String(job.status))) return
+  stagesOf(run).forEach((stage, i) => {
+    jobsOf(stage).forEach((job, j) => {
+      if (isFinalStatus(String(job.status))) return
       const action = passAction(job)
       if (!action || (job.status !== 'WAITING' && action.disable === true)) return
       const id = job.id as unknown

@@ -58,6 +58,12 @@ export function splitLines(text: string): string[] {
   return lines
 }
 
+/** An annotation for a failed job: an error where the logger has one. */
+export function annotate(logger: Logger, line: string): void {
+  if (logger.error) logger.error(line)
+  else logger.warning(line)
+}
+
 /**
  * The onJobEnded of waitForRun. Once its signal has aborted, it prints nothing more: the wait has
  * given up on it and said so, and a log printed later would land among unrelated lines.
@@ -69,7 +75,6 @@ export function createJobLogPrinter(
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_LOG_BYTES
   const redact = options.redact ?? ((text: string) => text)
   const newStopToken = options.newStopToken ?? (() => randomUUID())
-  const annotate = (line: string) => (logger.error ? logger.error(line) : logger.warning(line))
   const verbatim = (line: string) => (logger.verbatim ? logger.verbatim(line) : logger.info(line))
 
   // `name`: `Stage / Job` as the wait loop named them (it knows their places in the run).
@@ -86,7 +91,7 @@ export function createJobLogPrinter(
     } catch (err) {
       if (signal?.aborted) return
       logger.warning(`Could not read the log of job "${name}" (${messageOf(err)}); see ${runUrl}`)
-      if (failed) annotate(`Job "${name}" failed; its log could not be read. See ${runUrl}`)
+      if (failed) annotate(logger, `Job "${name}" failed; its log could not be read. See ${runUrl}`)
       return
     }
     if (signal?.aborted) return
@@ -116,6 +121,6 @@ export function createJobLogPrinter(
     } finally {
       logger.endGroup()
     }
-    if (failed) annotate(`Job "${name}" failed; its log is above. Run: ${runUrl}`)
+    if (failed) annotate(logger, `Job "${name}" failed; its log is above. Run: ${runUrl}`)
   }
 }

@@ -9,7 +9,8 @@ import { isFinalStatus, type FlowJob, type FlowJobStep, type FlowRun } from '../
 import type { FlowStage, FlowStepLog } from '../flow/types.js'
 import { jobName, jobsOf, label, stageName, stagesOf, statusName } from '../flow/names.js'
 import { messageOf, type Logger } from '../common/logger.js'
-import { createJobLogPrinter, splitLines, type JobLogPrinterOptions } from './job-logs.js'
+import { LIVE_POLL_MIN_MS } from '../common/timing.js'
+import { annotate, createJobLogPrinter, splitLines, type JobLogPrinterOptions } from './job-logs.js'
 
 export interface StepPage {
   stepIndex: number
@@ -57,8 +58,8 @@ interface JobState {
 
 export class LiveLogs {
   private readonly jobs = new Map<number, JobState>()
+  /** A job's whole log at its end: the fallback, and a failed job's end that was not printed. */
   private readonly all: ReturnType<typeof createJobLogPrinter>
-  private readonly failed: ReturnType<typeof createJobLogPrinter>
   private readonly now: () => number
   private readonly logger: Logger
   private fallback = false
@@ -68,7 +69,6 @@ export class LiveLogs {
 
   constructor(private readonly options: LiveLogOptions) {
     this.all = createJobLogPrinter({ ...options, mode: 'all' })
-    this.failed = createJobLogPrinter({ ...options, mode: 'failed' })
     this.now = options.now ?? Date.now
     this.logger = options.logger
   }
@@ -85,7 +85,7 @@ export class LiveLogs {
       })
     )
     running.sort((a, b) => a.job.readAt - b.job.readAt)
-    const until = this.now() + Math.max(1000, this.options.pollIntervalMs / 2)
+    const until = this.now() + Math.max(LIVE_POLL_MIN_MS, this.options.pollIntervalMs / 2)
     for (const { id, job } of running.slice(0, LIVE_JOBS_PER_POLL)) {
       if (signal?.aborted || this.now() >= until) return
       job.readAt = ++this.reads
@@ -117,11 +117,8 @@ export class LiveLogs {
       state.capped = true
     }
     if (statusName(job.status) !== 'FAIL' || signal.aborted) return
-    // Its end was not printed here: the failed-job printer shows it, with the annotation.
-    if (state.capped) return this.failed(stage, job, signal, name)
-    const line = `Job "${name}" failed; its log is above. Run: ${this.options.runUrl}`
-    if (this.logger.error) this.logger.error(line)
-    else this.logger.warning(line)
+    if (state.capped) return this.all(stage, job, signal, name)
+    annotate(this.logger, `Job "${name}" failed; its log is above. Run: ${this.options.runUrl}`)
   }
 
   private job(id: number, name: string): JobState {

@@ -1,10 +1,10 @@
-// Following a Yunxiao run to its end: when to read its status, what to do when a read fails,
-// and when to give up. Knows nothing of GitHub: everything it says goes through a small logger,
-// and time comes from an injectable clock so the loop is testable without real sleeping.
+// Following a Yunxiao run to its end: when to read its status, what to do when a read fails, and
+// when to give up. Knows nothing of GitHub; time comes from an injectable clock, for the tests.
 import { isBadAnswer, isRetryable, retryAfterOf } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
-import { formatElapsed, HEARTBEAT_MS, jobIdentity, ProgressTracker } from './progress.js'
+import { formatElapsed, jobIdentity, ProgressTracker } from './progress.js'
+import { FIRST_READ_DELAY_MS, HEARTBEAT_MS, MAX_BACKOFF_MS } from '../common/timing.js'
 import { jobName, jobsOf, stageName, stagesOf } from '../flow/names.js'
 import { abortableSleep } from '../common/sleep.js'
 
@@ -44,9 +44,10 @@ export interface WaitOptions {
    * After every read of a run not yet final, once its progress and job logs are out: 'halt' ends
    * the wait (outcome 'halted'). Awaited to its end, a cancel included, so that nothing it does is
    * left half done (follow/gates.ts passes manual gates here); the cancel is seen right after,
-   * before a 'halt': a cancelled wait ends 'aborted' whatever onSnapshot said.
+   * before a 'halt': a cancelled wait ends 'aborted' whatever onSnapshot said. `signal` aborts at
+   * the deadline or the cancel: what may be cut (live log reads) takes it.
    */
-  onSnapshot?: (run: FlowRun) => Promise<'continue' | 'halt'>
+  onSnapshot?: (run: FlowRun, signal: AbortSignal) => Promise<'continue' | 'halt'>
 }
 
 export interface WaitResult {
@@ -62,11 +63,6 @@ export interface WaitResult {
   /** Set when the wait ended while status reads were failing. */
   lastError?: unknown
 }
-
-/** The first read waits this long (or one interval if shorter): a run just created may not be readable yet. */
-export const FIRST_READ_DELAY_MS = 2000
-/** Backoff ceilings never grow past max(this, 4 intervals). */
-export const MAX_BACKOFF_MS = 60_000
 
 const WAITING_NOTE =
   'The run is WAITING: for a manual approval, a free build machine, or another run of the pipeline.'
@@ -92,41 +88,25 @@ export function retryDelayMs(
 const ABORTED = Symbol('aborted')
 
 /** Settles with the promise, or with ABORTED as soon as the signal aborts (the promise is left to settle unheard). */
-function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T | typeof ABORTED> {
+async function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal) {
+  promise.catch(() => undefined)
   if (!signal) return promise
-  if (signal.aborted) {
-    promise.catch(() => undefined)
-    return Promise.resolve(ABORTED)
-  }
-  return new Promise<T | typeof ABORTED>((resolve, reject) => {
-    const onAbort = () => {
-      promise.catch(() => undefined)
-      resolve(ABORTED)
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      value => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(err)
-      }
-    )
+  let onAbort = () => {}
+  const aborted = new Promise<typeof ABORTED>(resolve => {
+    onAbort = () => resolve(ABORTED)
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, { once: true })
   })
+  try {
+    return await Promise.race([promise, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+  }
 }
 
-interface EndedJob {
-  stage: FlowStage
-  job: FlowJob
-  /** `Stage / Job`, for the log. */
-  name: string
-}
-
-/** Jobs in a final status not reported before, in stage order; marks them reported. */
-function newlyEndedJobs(run: FlowRun, reported: Set<string>): EndedJob[] {
-  const ended: EndedJob[] = []
+/** Jobs in a final status not reported before, in stage order (`name`: `Stage / Job`); marks them reported. */
+function newlyEndedJobs(run: FlowRun, reported: Set<string>) {
+  const ended: Array<{ stage: FlowStage; job: FlowJob; name: string }> = []
   stagesOf(run).forEach((stage, stageIndex) => {
     jobsOf(stage).forEach((job, jobIndex) => {
       if (!isFinalStatus(job.status)) return
@@ -140,6 +120,22 @@ function newlyEndedJobs(run: FlowRun, reported: Set<string>): EndedJob[] {
   return ended
 }
 
+/** A signal that aborts at the deadline or with `signal`; `timer` ends then; `done()` frees both. */
+function bounded(clock: Clock, deadline: number, signal?: AbortSignal) {
+  const stop = new AbortController()
+  const forward = () => stop.abort()
+  signal?.addEventListener('abort', forward, { once: true })
+  const timer = clock.sleep(deadline - clock.now(), stop.signal).then(() => {
+    stop.abort()
+    return 'deadline' as const
+  })
+  const done = () => {
+    stop.abort()
+    signal?.removeEventListener('abort', forward)
+  }
+  return { signal: stop.signal, timer, done }
+}
+
 /**
  * Runs `call`, waiting for it until the deadline or the abort at the latest: then the signal it was
  * given aborts and this returns without it. Its errors are rethrown while it is waited for only.
@@ -151,47 +147,128 @@ async function untilDeadline(
   signal?: AbortSignal
 ): Promise<'done' | 'deadline' | typeof ABORTED> {
   if (signal?.aborted) return ABORTED
-  const stop = new AbortController()
-  const forward = () => stop.abort()
-  signal?.addEventListener('abort', forward, { once: true })
+  const bound = bounded(clock, deadline, signal)
   try {
-    const work = call(stop.signal)
+    const work = call(bound.signal)
     work.catch(() => undefined) // an abandoned call may still fail: nobody listens then
-    const outcome = await Promise.race([
-      work.then(() => 'done' as const),
-      // Also ends (early) on the abort, which `stop` forwards.
-      clock.sleep(deadline - clock.now(), stop.signal).then(() => 'deadline' as const)
-    ])
+    const outcome = await Promise.race([work.then(() => 'done' as const), bound.timer])
     return outcome === 'deadline' && signal?.aborted ? ABORTED : outcome
   } finally {
-    stop.abort() // tells an abandoned call to stop, and ends the deadline sleep of a finished one
-    signal?.removeEventListener('abort', forward)
+    bound.done()
+  }
+}
+
+/** Status reads failing in a row: a warning at the first, then a line now and then. */
+class ReadFailures {
+  count = 0
+  last: unknown
+  private notedAt = 0
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly startedAt: number
+  ) {}
+
+  failed(err: unknown, now: number, finalRead: boolean): void {
+    this.last = err
+    if (++this.count === 1) {
+      this.notedAt = now
+      this.logger.warning(
+        `Reading the run status failed (${messageOf(err)}); retrying with backoff until the timeout.`
+      )
+    } else if (!finalRead && now - this.notedAt >= HEARTBEAT_MS) {
+      // Like the progress heartbeat: a long outage must not look like a hung step.
+      this.notedAt = now
+      this.logger.info(
+        `[${formatElapsed(now - this.startedAt)}] still cannot read the run: ${messageOf(err)} (${this.count} tries); retrying until the deadline`
+      )
+    }
+  }
+
+  recovered(): void {
+    if (this.count === 0) return
+    this.logger.info(`Reading the run status works again (after ${this.count} failed read(s)).`)
+    this.count = 0
+    this.last = undefined
+  }
+}
+
+/** Says once what WAITING means, and once each status this action does not know. */
+function noteStatus(status: string, noted: Set<string>, logger: Logger): void {
+  if (noted.has(status)) return
+  noted.add(status)
+  if (status === 'WAITING') logger.info(WAITING_NOTE)
+  else if (!KNOWN_STATUSES.has(status))
+    logger.info(
+      oneLine(
+        `The run status ${JSON.stringify(status)} is not one this action knows; taken as not finished yet.`
+      )
+    )
+}
+
+/** Hands each ended job to onJobEnded, up to the deadline; true when the wait was aborted. */
+async function jobsEnded(
+  ended: ReturnType<typeof newlyEndedJobs>,
+  onJobEnded: NonNullable<WaitOptions['onJobEnded']>,
+  clock: Clock,
+  deadline: number,
+  signal: AbortSignal | undefined,
+  logger: Logger
+): Promise<boolean> {
+  for (let i = 0; i < ended.length; i++) {
+    const { stage, job, name } = ended[i]
+    if (clock.now() >= deadline) {
+      logger.info(
+        `The timeout was reached: the logs of ${ended.length - i} more ended job(s) were not looked at.`
+      )
+      return false
+    }
+    try {
+      const outcome = await untilDeadline(
+        s => onJobEnded(stage, job, s, name),
+        clock,
+        deadline,
+        signal
+      )
+      if (outcome === ABORTED) return true
+      if (outcome === 'deadline') {
+        logger.warning(`Gave up on the log of job "${name}" at the timeout; it was not copied.`)
+        deadline = -Infinity // the others are not looked at
+      }
+    } catch (err) {
+      logger.warning(`Could not report the end of job "${name}": ${messageOf(err)}`)
+    }
+  }
+  return false
+}
+
+/** onSnapshot's verdict, awaited to its end; `bound` aborts at the deadline or the cancel. */
+async function snapshot(
+  onSnapshot: NonNullable<WaitOptions['onSnapshot']>,
+  run: FlowRun,
+  bound: ReturnType<typeof bounded>,
+  logger: Logger
+): Promise<'continue' | 'halt'> {
+  try {
+    return await onSnapshot(run, bound.signal)
+  } catch (err) {
+    logger.warning(`Could not look at the run's manual gates: ${messageOf(err)}`)
+    return 'continue'
+  } finally {
+    bound.done()
   }
 }
 
 export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
-  const {
-    getRun,
-    pollIntervalMs,
-    timeoutMs,
-    startedAt,
-    signal,
-    logger,
-    onJobEnded,
-    onRun,
-    onSnapshot
-  } = options
+  const { pollIntervalMs, timeoutMs, startedAt, signal, logger, onJobEnded, onSnapshot } = options
   const clock = options.clock ?? realClock
   const random = options.random ?? Math.random
   const deadline = startedAt + Math.max(0, timeoutMs)
   const progress = new ProgressTracker(startedAt)
   const reportedJobs = new Set<string>()
-  const unknownSeen = new Set<string>()
-  let waitingNoted = false
+  const noted = new Set<string>()
   let reads = 0
-  let failures = 0
-  let failuresNotedAt = 0
-  let lastError: unknown
+  const failures = new ReadFailures(logger, startedAt)
   let lastRun: FlowRun | undefined
   let nextReadAt = startedAt + Math.min(pollIntervalMs, FIRST_READ_DELAY_MS)
 
@@ -201,7 +278,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
     run: lastRun,
     elapsedMs: Math.max(0, clock.now() - startedAt),
     reads,
-    ...(failures > 0 ? { lastError } : {})
+    ...(failures.count > 0 ? { lastError: failures.last } : {})
   })
   const aborted = () => finish('aborted', lastRun ? String(lastRun.status) : 'UNKNOWN')
 
@@ -221,94 +298,36 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
     reads++
     let run: FlowRun | typeof ABORTED
     try {
-      run = await unlessAborted(getRun(signal), signal)
+      run = await unlessAborted(options.getRun(signal), signal)
     } catch (err) {
       if (signal?.aborted) return aborted()
       // An answer that is not a run (`{}`, a gateway's HTML page) is a glitch like a 5xx: the run
       // is still there, so the wait goes on reading until its deadline.
       if (!isRetryable(err) && !isBadAnswer(err)) throw err
-      failures++
-      lastError = err
-      const now = clock.now()
-      if (failures === 1) {
-        failuresNotedAt = now
-        logger.warning(
-          `Reading the run status failed (${messageOf(err)}); retrying with backoff until the timeout.`
-        )
-      } else if (!finalRead && now - failuresNotedAt >= HEARTBEAT_MS) {
-        // Like the progress heartbeat: a long outage must not look like a hung step.
-        failuresNotedAt = now
-        logger.info(
-          `[${formatElapsed(now - startedAt)}] still cannot read the run: ${messageOf(err)} (${failures} tries); retrying until the deadline`
-        )
-      }
+      failures.failed(err, clock.now(), finalRead)
       // Also when a slow failed read ran past the deadline: no read after it.
       if (finalRead || clock.now() >= deadline) return finish('timeout', 'TIMEOUT')
-      nextReadAt = readStartedAt + retryDelayMs(failures, pollIntervalMs, random, retryAfterOf(err))
+      const delay = retryDelayMs(failures.count, pollIntervalMs, random, retryAfterOf(err))
+      nextReadAt = readStartedAt + delay
       continue
     }
     if (run === ABORTED) return aborted()
 
-    if (failures > 0) {
-      logger.info(`Reading the run status works again (after ${failures} failed read(s)).`)
-      failures = 0
-      lastError = undefined
-    }
+    failures.recovered()
     lastRun = run
-    onRun?.(run)
+    options.onRun?.(run)
 
     const status = String(run.status ?? '')
     for (const line of progress.update(run, clock.now())) logger.info(line)
-    if (status === 'WAITING' && !waitingNoted) {
-      waitingNoted = true
-      logger.info(WAITING_NOTE)
-    } else if (!KNOWN_STATUSES.has(status) && !unknownSeen.has(status)) {
-      unknownSeen.add(status)
-      logger.info(
-        oneLine(
-          `The run status ${JSON.stringify(status)} is not one this action knows; taken as not finished yet.`
-        )
-      )
-    }
+    noteStatus(status, noted, logger)
 
-    if (onJobEnded) {
-      const ended = newlyEndedJobs(run, reportedJobs)
-      let gaveUp = false
-      for (let i = 0; i < ended.length; i++) {
-        const { stage, job, name } = ended[i]
-        if (gaveUp || clock.now() >= deadline) {
-          logger.info(
-            `The timeout was reached: the logs of ${ended.length - i} more ended job(s) were not looked at.`
-          )
-          break
-        }
-        try {
-          const outcome = await untilDeadline(
-            s => onJobEnded(stage, job, s, name),
-            clock,
-            deadline,
-            signal
-          )
-          if (outcome === ABORTED) return aborted()
-          if (outcome === 'deadline') {
-            logger.warning(`Gave up on the log of job "${name}" at the timeout; it was not copied.`)
-            gaveUp = true
-          }
-        } catch (err) {
-          logger.warning(`Could not report the end of job "${name}": ${messageOf(err)}`)
-        }
-      }
-    }
+    const ended = newlyEndedJobs(run, reportedJobs)
+    if (onJobEnded && (await jobsEnded(ended, onJobEnded, clock, deadline, signal, logger)))
+      return aborted()
 
     if (isFinalStatus(status)) return finish('final', status)
     if (onSnapshot) {
-      let verdict: 'continue' | 'halt'
-      try {
-        verdict = await onSnapshot(run)
-      } catch (err) {
-        logger.warning(`Could not look at the run's manual gates: ${messageOf(err)}`)
-        verdict = 'continue'
-      }
+      const verdict = await snapshot(onSnapshot, run, bounded(clock, deadline, signal), logger)
       // A cancel wins over a halt: a pass that failed while the job was being cancelled (or one
       // cut short by the cancel) leaves the run to be stopped, as at any other moment.
       if (signal?.aborted) return aborted()

@@ -1,24 +1,19 @@
-// The three GitHub REST calls this action makes: create a commit status, a deployment, and a
-// deployment status. HTTP itself is handed in (`send`), so this layer stays free of any HTTP
-// library and the action uses the same proxy-aware transport as for Yunxiao.
-//
-// Facts this follows (GitHub REST API, version 2022-11-28):
-// - POST {api}/repos/{owner}/{repo}/statuses/{sha}: state, target_url, description, context; 201.
-//   An unknown commit is 422 "No commit found for SHA: ..."; a description over 140 characters
-//   is 422 "Validation Failed".
-// - POST {api}/repos/{owner}/{repo}/deployments: ref (a SHA works), task, auto_merge,
-//   required_contexts, payload, environment, description; 201 with the deployment. Without
-//   `auto_merge: false` GitHub may merge the default branch into the ref (202, no deployment), and
-//   without `required_contexts: []` it refuses while any commit status is not success (409).
-// - POST {api}/repos/{owner}/{repo}/deployments/{id}/statuses: state (error, failure, inactive,
-//   in_progress, queued, pending, success), log_url, environment_url, description; 201.
-// - A token without the permission gets 403 "Resource not accessible by integration"; GitHub names
-//   the permission needed in the X-Accepted-GitHub-Permissions header (e.g. `statuses=write`).
-//   Rate limits answer 403 or 429 with Retry-After or X-RateLimit-Remaining: 0 (nothing was done).
+// The three GitHub REST calls this action makes (API version 2022-11-28), over the `send` it is
+// handed (the action's proxy-aware transport). Facts it follows:
+// - POST /repos/{o}/{r}/statuses/{sha} (state, target_url, description, context): 201; an unknown
+//   commit is 422 "No commit found for SHA: ..."; a description over 140 characters is 422.
+// - POST /repos/{o}/{r}/deployments: 201 with the deployment. Without `auto_merge: false` GitHub may
+//   merge the default branch into the ref (202, no deployment); without `required_contexts: []` it
+//   refuses while any commit status is not success (409).
+// - POST /repos/{o}/{r}/deployments/{id}/statuses (state, log_url, environment_url, description): 201.
+// - No permission: 403 "Resource not accessible by integration", naming the one needed in
+//   X-Accepted-GitHub-Permissions. Rate limits: 403 or 429 with Retry-After or
+//   X-RateLimit-Remaining: 0 (nothing was done).
 import { backoff, header, parseRetryAfter, retrying } from '../common/http.js'
 import { jsonObject } from '../common/json.js'
 import { redact } from '../common/redact.js'
 import { abortableSleep } from '../common/sleep.js'
+import { GITHUB_BACKOFF_CAP_MS, GITHUB_MAIN, type GithubTiming } from '../common/timing.js'
 import {
   classify,
   githubMessage,
@@ -62,7 +57,8 @@ export class GithubApiError extends Error {
   }
 }
 
-export interface GithubApiOptions {
+/** Timing defaults to the main step's (common/timing.ts); `budgetMs` to none beyond each call's. */
+export interface GithubApiOptions extends Partial<GithubTiming> {
   /** GITHUB_API_URL: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server. */
   apiUrl: string
   token: string
@@ -72,17 +68,6 @@ export interface GithubApiOptions {
   repository: string
   userAgent: string
   send: HttpSend
-  /** Requests per call, retries included. Default 3. */
-  attempts?: number
-  /** Per request. Default 10 s. */
-  timeoutMs?: number
-  /** Per call, retries and pauses included. Default 30 s. */
-  deadlineMs?: number
-  /**
-   * All calls together, counted while any is in flight: a call that would pass it is cut short
-   * (its deadline), one made after it fails at once. Default: no bound beyond each call's.
-   */
-  budgetMs?: number
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   random?: () => number
   now?: () => number
@@ -129,8 +114,6 @@ interface Call<T> extends CallOptions {
   parse: (answer: HttpAnswer) => T | string
 }
 
-const BACKOFF_CAP_MS = 5_000
-
 export class GithubApi {
   private readonly apiUrl: string
   private readonly attempts: number
@@ -155,9 +138,9 @@ export class GithubApi {
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
       throw new TypeError(`the GitHub API address ${JSON.stringify(options.apiUrl)} is not http(s)`)
     this.apiUrl = options.apiUrl.replace(/\/+$/, '')
-    this.attempts = Math.max(1, options.attempts ?? 3)
-    this.timeoutMs = options.timeoutMs ?? 10_000
-    this.deadlineMs = options.deadlineMs ?? 30_000
+    this.attempts = Math.max(1, options.attempts ?? GITHUB_MAIN.attempts)
+    this.timeoutMs = options.timeoutMs ?? GITHUB_MAIN.timeoutMs
+    this.deadlineMs = options.deadlineMs ?? GITHUB_MAIN.deadlineMs
     this.budgetMs = options.budgetMs ?? Infinity
     this.sleep = options.sleep ?? abortableSleep
     this.random = options.random ?? Math.random
@@ -232,14 +215,8 @@ export class GithubApi {
 
   private async call<T>(call: Call<T>): Promise<T> {
     const left = this.budgetMs - this.spent - (this.busy > 0 ? this.now() - this.busySince : 0)
-    if (left <= 0)
-      throw this.error(
-        call,
-        `not tried: the GitHub calls have had their ${this.budgetMs / 1000} s`,
-        {
-          transient: true
-        }
-      )
+    const spent = `not tried: the GitHub calls have had their ${this.budgetMs / 1000} s`
+    if (left <= 0) throw this.error(call, spent, { transient: true })
     if (this.busy++ === 0) this.busySince = this.now()
     try {
       return await this.tries(call, Math.min(this.deadlineMs, call.deadlineMs ?? Infinity, left))
@@ -316,7 +293,7 @@ export class GithubApi {
       )
         return Math.max(0, Number(reset) * 1000 - this.now())
     }
-    return backoff(attempt, BACKOFF_CAP_MS, this.random)
+    return backoff(attempt, GITHUB_BACKOFF_CAP_MS, this.random)
   }
 
   private hide(text: string): string {

@@ -9,6 +9,7 @@
 // runningBranchs (runningTags) entry for that repository's URL; failing that, the one name every
 // other entry and branchModeBranchs agree on (a mirror of the repository, a pipeline without a code
 // source). Entries for other GitHub repositories do not count.
+import { isJsonObject } from '../common/json.js'
 import { isPullRequestEvent, shortSha, type GithubEvent } from './event.js'
 
 /** The refs in the params object sent to Yunxiao (the keys the official client uses). */
@@ -27,7 +28,7 @@ type Built =
 const HEAD_HINT = 'set branch: ${{ github.head_ref }}'
 
 function entries(value: unknown): Array<[string, string]> {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return []
+  if (!isJsonObject(value)) return []
   return Object.entries(value).filter((e): e is [string, string] => typeof e[1] === 'string')
 }
 

@@ -2,18 +2,6 @@
 // GitHub meant (Yunxiao builds the head of the branch when the run starts; it takes no commit).
 import type { GithubEvent } from './event.js'
 
-/** The variable names, in the order they are added. */
-export const CONTEXT_ENV_NAMES = [
-  'GITHUB_SHA',
-  'GITHUB_REF_NAME',
-  'GITHUB_REPOSITORY',
-  'GITHUB_RUN_URL',
-  'GITHUB_ACTOR',
-  'GITHUB_EVENT_NAME',
-  'GITHUB_PR_NUMBER',
-  'GITHUB_PR_HEAD_SHA'
-] as const
-
 /**
  * The variables for this job: GITHUB_SHA, GITHUB_REF_NAME, GITHUB_REPOSITORY, GITHUB_RUN_URL (this
  * workflow run), GITHUB_ACTOR, GITHUB_EVENT_NAME, and on pull-request events GITHUB_PR_NUMBER and
@@ -28,7 +16,7 @@ export function contextEnvs(env: NodeJS.ProcessEnv, event: GithubEvent): Record<
     server && runId
       ? `${server}/${event.repository}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`
       : undefined
-  const values: Record<(typeof CONTEXT_ENV_NAMES)[number], string | undefined> = {
+  const values: Record<string, string | undefined> = {
     GITHUB_SHA: env.GITHUB_SHA?.trim(),
     GITHUB_REF_NAME: env.GITHUB_REF_NAME?.trim(),
     GITHUB_REPOSITORY: event.repository,
@@ -38,10 +26,7 @@ export function contextEnvs(env: NodeJS.ProcessEnv, event: GithubEvent): Record<
     GITHUB_PR_NUMBER: event.pullRequest ? String(event.pullRequest.number) : undefined,
     GITHUB_PR_HEAD_SHA: event.pullRequest?.headSha
   }
-  const result: Record<string, string> = {}
-  for (const name of CONTEXT_ENV_NAMES) {
-    const value = values[name]
-    if (value) result[name] = value
-  }
-  return result
+  return Object.fromEntries(
+    Object.entries(values).filter((e): e is [string, string] => Boolean(e[1]))
+  )
 }

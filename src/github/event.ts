@@ -1,6 +1,7 @@
 // The GitHub event that started the job: which commit GitHub built, and the pull request, if any.
 // Commit statuses and deployments go on that commit; context-envs passes it to Yunxiao.
 import { readFileSync } from 'node:fs'
+import { isJsonObject } from '../common/json.js'
 import { messageOf } from '../common/logger.js'
 
 /** Events whose GITHUB_SHA is a merge commit GitHub made, not a commit of the pull request. */
@@ -42,11 +43,7 @@ export function isPullRequestEvent(name: string | undefined): boolean {
   return name !== undefined && PULL_REQUEST_EVENTS.includes(name)
 }
 
-function record(value: unknown): Record<string, unknown> | undefined {
-  return value !== null && typeof value === 'object' && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : undefined
-}
+const record = (value: unknown) => (isJsonObject(value) ? value : undefined)
 
 function repoName(value: unknown): string | undefined {
   const name = record(value)?.full_name

@@ -2,7 +2,7 @@
 // context-envs) need, imported lazily (action/github.ts), only when one of them is set.
 export { GithubApi, GithubApiError, API_VERSION, DEFAULT_API_URL } from './api.js'
 export type { HttpAnswer, HttpRequest, HttpSend } from './http.js'
-export { contextEnvs, CONTEXT_ENV_NAMES } from './context-envs.js'
+export { contextEnvs } from './context-envs.js'
 export { readEvent, isPullRequestEvent, shortSha } from './event.js'
 export { chooseCommit } from './commit-choice.js'
 export type { SentRefs } from './commit-choice.js'

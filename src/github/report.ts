@@ -9,6 +9,9 @@ import {
   deploymentStatusFor,
   fitDescription,
   runningDescription,
+  type CommitState,
+  type DeploymentState,
+  type Reported,
   type RunOutcome
 } from './outcome.js'
 
@@ -71,100 +74,75 @@ export class GithubReport {
     const opts = { signal }
     const description = runningDescription(run.runId)
     await Promise.all([
-      this.targets.statusContext &&
-        this.attempt('status', async context => {
-          await this.api.createCommitStatus(
-            this.event.sha,
-            {
-              state: 'pending',
-              target_url: run.runUrl,
-              description,
-              context
-            },
-            opts
-          )
-          this.logger.info(
-            `Commit status "${context}" on ${shortSha(this.event.sha)}: pending (${run.runUrl}).`
-          )
-        }),
-      this.targets.deploymentEnvironment &&
-        this.attempt('deployment', async environment => {
-          const id = await this.api.createDeployment(
-            {
-              ref: this.event.sha,
-              environment,
-              description: fitDescription(`Yunxiao pipeline ${run.pipelineId}, run #${run.runId}`),
-              payload: {
-                yunxiao: { pipelineId: run.pipelineId, runId: run.runId, runUrl: run.runUrl }
-              }
-            },
-            opts
-          )
-          this.deploymentId = id
-          this.onProgress?.(this.progress)
-          await this.api.createDeploymentStatus(
-            id,
-            {
-              state: 'in_progress',
-              log_url: run.runUrl,
-              environment_url: this.targets.deploymentUrl,
-              description
-            },
-            opts
-          )
-          this.logger.info(
-            `GitHub deployment ${id} of ${shortSha(this.event.sha)} to "${environment}": in_progress.`
-          )
-        })
+      this.attempt('status', context =>
+        this.status(context, run, { state: 'pending', description }, opts)
+      ),
+      this.attempt('deployment', async environment => {
+        const id = await this.api.createDeployment(
+          {
+            ref: this.event.sha,
+            environment,
+            description: fitDescription(`Yunxiao pipeline ${run.pipelineId}, run #${run.runId}`),
+            payload: {
+              yunxiao: { pipelineId: run.pipelineId, runId: run.runId, runUrl: run.runUrl }
+            }
+          },
+          opts
+        )
+        this.deploymentId = id
+        this.onProgress?.(this.progress)
+        await this.deployment(id, environment, run, { state: 'in_progress', description }, opts)
+      })
     ])
     return this.progress
   }
 
   /** The run's verdict on the commit status and the deployment. Never throws. */
   async finished(run: RunFacts, outcome: RunOutcome, opts: CallOptions = {}): Promise<void> {
-    const status = commitStatusFor(outcome, run.runId)
-    const deployment = deploymentStatusFor(outcome, run.runId)
+    const id = this.deploymentId
     await Promise.all([
-      this.targets.statusContext &&
-        this.attempt('status', async context => {
-          await this.api.createCommitStatus(
-            this.event.sha,
-            {
-              state: status.state,
-              target_url: run.runUrl,
-              description: status.description,
-              context
-            },
-            opts
-          )
-          this.given.add('status') // done: nothing is pending any more
-          this.onProgress?.(this.progress)
-          this.logger.info(
-            `Commit status "${context}" on ${shortSha(this.event.sha)}: ${status.state} (${status.description}).`
-          )
-        }),
-      this.targets.deploymentEnvironment &&
-        this.deploymentId !== undefined &&
+      this.attempt('status', async context => {
+        await this.status(context, run, commitStatusFor(outcome, run.runId), opts)
+        this.given.add('status') // done: nothing is pending any more
+        this.onProgress?.(this.progress)
+      }),
+      id !== undefined &&
         this.attempt('deployment', async environment => {
-          const id = this.deploymentId as number
-          await this.api.createDeploymentStatus(
-            id,
-            {
-              state: deployment.state,
-              log_url: run.runUrl,
-              environment_url:
-                deployment.state === 'success' ? this.targets.deploymentUrl : undefined,
-              description: deployment.description
-            },
-            opts
-          )
+          await this.deployment(id, environment, run, deploymentStatusFor(outcome, run.runId), opts)
           this.deploymentId = undefined
           this.onProgress?.(this.progress)
-          this.logger.info(
-            `GitHub deployment ${id} to "${environment}": ${deployment.state} (${deployment.description}).`
-          )
         })
     ])
+  }
+
+  private async status(
+    context: string,
+    run: RunFacts,
+    { state, description }: Reported<CommitState>,
+    opts: CallOptions
+  ): Promise<void> {
+    const body = { state, target_url: run.runUrl, description, context }
+    await this.api.createCommitStatus(this.event.sha, body, opts)
+    this.logger.info(
+      `Commit status "${context}" on ${shortSha(this.event.sha)}: ${state} (${description}).`
+    )
+  }
+
+  /** The deployment's environment URL goes with in_progress and success only. */
+  private async deployment(
+    id: number,
+    environment: string,
+    run: RunFacts,
+    { state, description }: Reported<DeploymentState>,
+    opts: CallOptions
+  ): Promise<void> {
+    const url =
+      state === 'success' || state === 'in_progress' ? this.targets.deploymentUrl : undefined
+    const body = { state, log_url: run.runUrl, environment_url: url, description }
+    await this.api.createDeploymentStatus(id, body, opts)
+    this.logger.info(
+      `GitHub deployment ${id} of ${shortSha(this.event.sha)} to "${environment}": ${state} (${description}).`
+    )
   }
 
   private async attempt(feature: Feature, work: (target: string) => Promise<void>): Promise<void> {

@@ -1,0 +1,62 @@
+// Every time bound of the action, in one module, by area. How a cancel ends:
+// - The runner cancels a step with SIGINT, sends SIGTERM 7.5 s later and kills it 2.5 s after that.
+// - On the first signal the main step stops the Yunxiao run (each stop request has 5 s); a create
+//   or a gate pass already in flight is left to answer within its own deadline.
+// - CANCEL_EXIT_MS after the first signal, whatever is still under way, the step says what was cut
+//   short and exits by itself, before the runner's kill at 10 s.
+// - The post step then finishes what main left undone (it reads the run, stops it only if it has not
+//   ended, and settles a pending commit status or deployment) within its own 25 s.
+// - GitHub calls never hold a stop up: the main step's together stay within GITHUB_MAIN.budgetMs,
+//   those after a cancel within GITHUB_CANCEL_DEADLINE_MS, the post step's within GITHUB_POST's.
+
+// follow
+/** The main step exits this long after the first cancel signal, before the runner's kill. */
+export const CANCEL_EXIT_MS = 9_000
+/** Per-request timeout of PassPipelineValidate: a cancel leaves a pass in flight to answer. */
+export const PASS_TIMEOUT_MS = 5_000
+/** Per-request timeout of a job log or step-log read. */
+export const JOB_LOG_TIMEOUT_MS = 10_000
+/** The wait's first status read, at most this long after the run was created. */
+export const FIRST_READ_DELAY_MS = 2_000
+/** Backoff ceilings of failed status reads never grow past max(this, 4 poll intervals). */
+export const MAX_BACKOFF_MS = 60_000
+/** A progress heartbeat comes after this long without a line. */
+export const HEARTBEAT_MS = 60_000
+/** Live log reads per poll stop after max(this, half a poll interval), and at the wait's timeout. */
+export const LIVE_POLL_MIN_MS = 1_000
+
+// github
+export interface GithubTiming {
+  /** Requests per call, retries included. */
+  attempts: number
+  /** Per request. */
+  timeoutMs: number
+  /** Per call, retries and pauses included. */
+  deadlineMs: number
+  /**
+   * All the calls of the step together, counted while any is in flight: a call that would pass it
+   * is cut short, one made after it fails at once.
+   */
+  budgetMs: number
+}
+/**
+ * Main step: a hanging GitHub never holds a run's timeout or its stop (what main could not post,
+ * the post step finishes).
+ */
+export const GITHUB_MAIN: GithubTiming = {
+  attempts: 3,
+  timeoutMs: 10_000,
+  deadlineMs: 30_000,
+  budgetMs: 10_000
+}
+/** Post step: it has seconds, and runs in every job. */
+export const GITHUB_POST: GithubTiming = {
+  attempts: 2,
+  timeoutMs: 4_000,
+  deadlineMs: 8_000,
+  budgetMs: 8_000
+}
+/** The main step's GitHub calls after a cancel, both at once. */
+export const GITHUB_CANCEL_DEADLINE_MS = 4_000
+/** Longest pause between two tries of a GitHub call. */
+export const GITHUB_BACKOFF_CAP_MS = 5_000
