@@ -1,10 +1,10 @@
-// Where the requests go and with what: token, organization-id (the edition), pipeline-id, domain
+// Where the requests go and with what: token, domain, organization-id (the edition), pipeline-id
 // and console-url. Each parser throws an InputError naming its input; no message quotes a token.
 import { isLoopbackHost } from '../common/loopback.js'
 import { InputError, quote, SPACE_OR_CONTROL } from './inputs.js'
 
 /** The center edition's OpenAPI origin (action.yml's default `domain`). */
-export const CENTER_ORIGIN = 'https://openapi-rdc.aliyuncs.com'
+const CENTER_ORIGIN = 'https://openapi-rdc.aliyuncs.com'
 
 /** A token goes in an HTTP header: one word of printable ASCII (never quoted back). */
 export function parseTokenValue(name: 'token' | 'github-token', value: string): string {
@@ -34,35 +34,40 @@ export function parseToken(value: string): string {
   return parseTokenValue('token', value)
 }
 
-export function parseOrganizationId(value: string): string | undefined {
-  if (!value) return undefined
+/**
+ * organization-id, after domain: the center host serves only `/organizations/{id}/...` paths, so
+ * without an id the Region paths would go there and fail with a 404 that does not say why.
+ */
+export function parseOrganizationId(
+  value: string,
+  baseUrl: string | undefined
+): string | undefined {
+  if (!value && baseUrl === CENTER_ORIGIN) {
+    throw new InputError(
+      'organization-id',
+      `Input "organization-id" is required with the center host openapi-rdc.aliyuncs.com (the default domain): your Yunxiao organization's id, e.g. 60d54f3daccf2bbd6659f3ad; got nothing. If it comes from a variable (\${{ vars.YUNXIAO_ORG_ID }}), check that the variable is set for this repository; for the Region edition, set domain to your organization's host (<org>-<region>.devops.aliyuncs.com) instead.`
+    )
+  }
   // It becomes a URL path segment.
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(value)) {
+  if (value && !/^[A-Za-z0-9_-]{1,128}$/.test(value)) {
     throw new InputError(
       'organization-id',
       `Input "organization-id": expected an organization id (letters, digits, '-' or '_', e.g. 60d54f3daccf2bbd6659f3ad), or nothing for the Region edition; got ${quote(value)}.`
     )
   }
-  return value
+  return value || undefined
 }
 
-/**
- * The center host serves only `/organizations/{organizationId}/...` paths: without an id the
- * Region paths would go there and fail with a 404 that does not say why.
- */
-export function editionProblem(
-  baseUrl: string | undefined,
-  organizationId: string | undefined
-): InputError | undefined {
-  if (baseUrl !== CENTER_ORIGIN || organizationId !== undefined) return undefined
-  return new InputError(
-    'organization-id',
-    `Input "organization-id" is required with the center host openapi-rdc.aliyuncs.com (the default domain): your Yunxiao organization's id, e.g. 60d54f3daccf2bbd6659f3ad; got nothing. If it comes from a variable (\${{ vars.YUNXIAO_ORG_ID }}), check that the variable is set for this repository; for the Region edition, set domain to your organization's host (<org>-<region>.devops.aliyuncs.com) instead.`
-  )
-}
-
-export function parsePipelineId(value: string): number {
+/** pipeline-id; undefined when pipeline-name names the pipeline instead. */
+export function parsePipelineId(value: string, pipelineName: string): number | undefined {
+  if (!value && pipelineName) return undefined
   const id = /^\d+$/.test(value) ? Number(value) : NaN
+  if (!value) {
+    throw new InputError(
+      'pipeline-id',
+      `Input "pipeline-id" is required (or "pipeline-name"): the number in the pipeline's console URL (https://flow.aliyun.com/pipelines/<pipeline-id>/...), or the pipeline's exact name in pipeline-name; got neither.`
+    )
+  }
   if (!Number.isSafeInteger(id) || id <= 0) {
     throw new InputError(
       'pipeline-id',

@@ -9,7 +9,6 @@ import { MAX_POLL_INTERVAL_MS, MAX_TIMEOUT_MS, MIN_INPUT_DURATION_MS } from '../
 import type { ManualGateMode } from '../follow/gates.js'
 import type { JobLogsMode } from '../follow/job-logs.js'
 import {
-  editionProblem,
   parseConsoleUrl,
   parseDomain,
   parseOrganizationId,
@@ -37,16 +36,12 @@ export interface Settings {
   token: string
   /** Set: center edition paths. Undefined: Region edition paths. */
   organizationId?: string
-  /**
-   * The pipeline id: given (pipeline-id), or 0 while `pipelineName` has not been looked up yet (the
-   * main step looks it up before any other call and fills it in).
-   */
+  /** pipeline-id, or 0 until the main step has looked `pipelineName` up (before any other call). */
   pipelineId: number
   /** pipeline-name: the pipeline's exact name, given instead of pipeline-id. */
   pipelineName?: string
   /** run-id: follow this run instead of starting one (then `wait` is true). */
   follow?: FollowTarget
-  /** on-manual-gate. */
   onManualGate: ManualGateMode
   /** Origin of the OpenAPI, e.g. 'https://openapi-rdc.aliyuncs.com' or 'http://127.0.0.1:8080' (no trailing slash). */
   baseUrl: string
@@ -68,7 +63,7 @@ export interface Settings {
   commentIsDefault?: boolean
   /** Raw params object from the `params` input. */
   rawParams?: Record<string, unknown>
-  /** Console origin, no trailing slash. */
+  /** Console origin and path prefix, no trailing slash. */
   consoleUrl: string
   dryRun: boolean
   wait: boolean
@@ -119,20 +114,9 @@ export async function getSettings(
     checkAsync(name, value => parseStringMappingInput(name, value, values))
 
   check('token', parseToken)
-  const organizationId = check('organization-id', parseOrganizationId)
-  const pipelineId = get('pipeline-id') ? check('pipeline-id', parsePipelineId) : undefined
-  if (!get('pipeline-id') && !get('pipeline-name')) {
-    problems.push(
-      new InputError(
-        'pipeline-id',
-        `Input "pipeline-id" is required (or "pipeline-name"): the number in the pipeline's console URL (https://flow.aliyun.com/pipelines/<pipeline-id>/...), or the pipeline's exact name in pipeline-name; got neither.`
-      )
-    )
-  }
+  const pipelineId = check('pipeline-id', value => parsePipelineId(value, get('pipeline-name')))
   const baseUrl = check('domain', parseDomain)
-  const edition = editionProblem(baseUrl, organizationId)
-  if (edition && !problems.some(problem => problem.input === 'organization-id'))
-    problems.push(edition)
+  const organizationId = check('organization-id', value => parseOrganizationId(value, baseUrl))
   const branches = check('branches', value => parseBranchList(value, notes))
   const branch = check('branch', value => parseRefName('branch', value, notes))
   const tag = check('tag', value => parseRefName('tag', value, notes))
