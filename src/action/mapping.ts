@@ -5,16 +5,12 @@
 import { messageOf } from '../common/logger.js'
 import { setOwn } from '../common/json.js'
 import { InputError, quote, type InputName } from './inputs.js'
-import { plainRefName, refProblem, type RefKind } from './ref-inputs.js'
+import { checkParamsRefs, plainRefName, refProblem, type RefKind } from './ref-inputs.js'
 
 /**
- * A mapping of string to string, every scalar kept as written: `3` -> "3", `1.0` -> "1.0",
- * `0x10` -> "0x10", `false` -> "false"; `~`, `null` or nothing -> "", but a quoted "null" stays
- * "null". Keys too are kept as written (`NULL`, `~`, `null`, `true`, `1` and `0x10` are six keys);
- * an empty or repeated key is an error, and so is a nested mapping or list as a value (naming its
- * key). Aliases resolve. A tag does not change the text (`!!binary aGk=` -> "aGk="), except that
- * `!!null` on a null form is "". Empty or comment-only text gives {}; more than one document is an
- * error.
+ * A mapping of string to string, keys and scalars kept as written (`0x10` -> "0x10"); a null form
+ * is "" (a quoted "null" stays "null"), a tag does not change the text. An empty or repeated key or a
+ * nested value is an error; empty or comment-only text gives {}.
  */
 export async function parseStringMapping(text: string): Promise<Record<string, string>> {
   const { readStringMapping } = await import('./yaml-mapping.js')
@@ -22,13 +18,9 @@ export async function parseStringMapping(text: string): Promise<Record<string, s
 }
 
 /**
- * A mapping of any data (nested mappings and lists allowed), read as plain JSON values: plain
- * scalars by the YAML 1.2 core schema (`3` -> 3, `true` -> true, `~` -> null), quoted ones as text; a
- * number JSON cannot hold (`.inf`, `.nan`, `1e400`) is an error rather than a null sent.
- * Keys anywhere are kept as written and must be unique. Only the core tags (!!str, !!int, !!float,
- * !!bool, !!null, !!map, !!seq, and `!`) are read, each only on a value it fits; any other tag
- * (!!binary, !!timestamp, !!set, a custom one) is an error: no tag builds anything but JSON data.
- * Aliases resolve, within limits against alias bombs (see yaml-mapping.ts).
+ * A mapping of JSON data: plain scalars by the YAML 1.2 core schema, keys as written and unique,
+ * only the core tags, each on a value it fits. A number JSON cannot hold (`.inf`, `1e400`) is an
+ * error rather than a null sent; aliases resolve within limits against alias bombs.
  */
 export async function parseDataMapping(text: string): Promise<Record<string, unknown>> {
   const { readDataMapping } = await import('./yaml-mapping.js')
@@ -96,12 +88,15 @@ export async function parseParamsInput(
   value: string
 ): Promise<Record<string, unknown> | undefined> {
   if (!value) return undefined
+  let params: Record<string, unknown>
   try {
-    return await parseDataMapping(value)
+    params = await parseDataMapping(value)
   } catch (error) {
     throw new InputError(
       'params',
       `Input "params": ${messageOf(error)}; expected ${EXPECTED.params}; got ${quote(value)}.`
     )
   }
+  checkParamsRefs(params)
+  return params
 }

@@ -108,24 +108,23 @@ export function parseRefName(name: RefKind, given: string, notes: Set<string>): 
   return value
 }
 
-/** A pull request's ref in the `params` input: branchModeBranchs, runningBranchs, runningTags, releaseBranch. */
-export function paramsRefProblem(raw: Record<string, unknown> | undefined): InputError | undefined {
+/** Refuses a pull request's ref in params' branchModeBranchs, runningBranchs, runningTags, releaseBranch. */
+export function checkParamsRefs(raw: Record<string, unknown>): void {
   const found: Array<[string, unknown]> = []
-  const list = raw?.branchModeBranchs
+  const list = raw.branchModeBranchs
   if (Array.isArray(list)) list.forEach((b, i) => found.push([`branchModeBranchs[${i}]`, b]))
   for (const key of ['runningBranchs', 'runningTags']) {
-    const map = raw?.[key]
+    const map = raw[key]
     if (map !== null && typeof map === 'object' && !Array.isArray(map))
       for (const [repo, ref] of Object.entries(map)) found.push([`${key}.${quote(repo)}`, ref])
   }
-  if (raw && Object.hasOwn(raw, 'releaseBranch')) found.push(['releaseBranch', raw.releaseBranch])
+  if (Object.hasOwn(raw, 'releaseBranch')) found.push(['releaseBranch', raw.releaseBranch])
   for (const [where, ref] of found) {
     const problem = typeof ref === 'string' ? pullRequestRefProblem(ref.trim()) : undefined
     if (problem)
-      return new InputError(
+      throw new InputError(
         'params',
         `Input "params": ${where} is ${quote(ref as string)}, which ${problem}.`
       )
   }
-  return undefined
 }

@@ -27,7 +27,7 @@ import {
   type InputReader
 } from './inputs.js'
 import { parseParamsInput, parseStringMappingInput } from './mapping.js'
-import { paramsRefProblem, parseBranchList, parseRefName } from './ref-inputs.js'
+import { parseBranchList, parseRefName } from './ref-inputs.js'
 import { checkRunControlInputs, type FollowTarget } from './run-control-inputs.js'
 
 export { InputError, type FollowTarget, type GithubSettings, type InputReader }
@@ -99,14 +99,8 @@ export async function getSettings(
   const token = get('token')
   const problems: InputError[] = []
   const check = checker(get, problems)
-  async function checkAsync<T>(name: InputName, parse: (value: string) => Promise<T>) {
-    try {
-      return await parse(get(name))
-    } catch (error) {
-      problems.push(asInputError(name, error))
-      return undefined
-    }
-  }
+  const checkAsync = <T>(name: InputName, parse: (value: string) => Promise<T>) =>
+    parse(get(name)).catch((error: unknown) => void problems.push(asInputError(name, error)))
   const bool = (name: InputName) => check(name, value => parseBooleanInput(name, value))
   // Notes on inputs taken other than as written, said once each (Settings.warnings).
   const notes = new Set<string>()
@@ -127,8 +121,6 @@ export async function getSettings(
   const acrArtifacts = await mapping('acr-artifacts', 'tag')
   const packageArtifacts = await mapping('package-artifacts', 'version')
   const rawParams = await checkAsync('params', parseParamsInput)
-  const paramsRef = paramsRefProblem(rawParams)
-  if (paramsRef) problems.push(paramsRef)
   const commentInput = get('comment')
   const comment = commentInput || defaultComment(env)
   const consoleUrl = check('console-url', parseConsoleUrl)
@@ -136,9 +128,7 @@ export async function getSettings(
   // Decided here, once: following a run given by run-id is waiting for it.
   const waitInput = bool('wait')
   const wait = get('run-id') ? true : waitInput
-  const timeoutMs = check('timeout', value => parseDurationInput('timeout', value, MAX_TIMEOUT_MS))
-  const timeoutNote = timeoutMs && bareSecondsWarning(get('timeout'), timeoutMs)
-  if (timeoutNote) notes.add(timeoutNote)
+  const timeoutMs = check('timeout', value => parseTimeout(value, notes))
   const pollIntervalMs = check('poll-interval', value =>
     parseDurationInput('poll-interval', value, MAX_POLL_INTERVAL_MS)
   )
@@ -240,10 +230,14 @@ function parseDurationInput(name: InputName, value: string, maxMs: number): numb
   return ms
 }
 
-/** `timeout: 10` is ten seconds: surely meant as minutes when under a minute. */
-function bareSecondsWarning(value: string, ms: number): string | undefined {
-  if (!/^\d+$/.test(value.trim()) || ms >= 60_000) return undefined
-  return `Input "timeout": ${quote(value)} is ${ms / 1000} second(s): a bare number means seconds. For minutes write ${Number(value.trim()) || 10}m (or 1h30m, 90s).`
+/** timeout; a bare number under a minute (`timeout: 10`, ten seconds) was surely meant in minutes. */
+function parseTimeout(value: string, notes: Set<string>): number {
+  const ms = parseDurationInput('timeout', value, MAX_TIMEOUT_MS)
+  if (/^\d+$/.test(value) && ms < 60_000)
+    notes.add(
+      `Input "timeout": ${quote(value)} is ${ms / 1000} second(s): a bare number means seconds. For minutes write ${Number(value) || 10}m (or 1h30m, 90s).`
+    )
+  return ms
 }
 
 function parseLogsMode(value: string): JobLogsMode {
