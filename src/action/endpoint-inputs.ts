@@ -6,19 +6,15 @@ import { InputError, quote, SPACE_OR_CONTROL } from './inputs.js'
 /** The center edition's OpenAPI origin (action.yml's default `domain`). */
 const CENTER_ORIGIN = 'https://openapi-rdc.aliyuncs.com'
 
-/** A token goes in an HTTP header: one word of printable ASCII (never quoted back). */
+/**
+ * A token goes in an HTTP header: one word of printable ASCII. Anything else (a line break, a pasted
+ * curly quote, a zero-width space) would corrupt the header or fail every request. Never quoted back.
+ */
 export function parseTokenValue(name: 'token' | 'github-token', value: string): string {
-  if (SPACE_OR_CONTROL.test(value)) {
-    throw new InputError(
-      name,
-      `Input "${name}": expected a single token without spaces or line breaks; the value given has some (not shown).`
-    )
-  }
-  // Anything else (a pasted curly quote, a zero-width space) would fail every request as a network error.
   if (!/^[\x21-\x7e]+$/.test(value)) {
     throw new InputError(
       name,
-      `Input "${name}": expected printable ASCII characters only (letters, digits, punctuation); the value given has other characters (not shown).`
+      `Input "${name}": expected a single token of printable ASCII characters (letters, digits, punctuation) without spaces or line breaks; the value given has other characters (not shown).`
     )
   }
   return value

@@ -72,6 +72,7 @@ export function checkGithubInputs(
 ): GithubSettings | undefined {
   const start = problems.length
   const check = checker(get, problems)
+  const fail = (name: InputName, message: string) => problems.push(new InputError(name, message))
   const commitStatus = check('commit-status', v => parseBooleanInput('commit-status', v))
   const contextEnvs = check('context-envs', v => parseBooleanInput('context-envs', v))
   const context = check('status-context', v =>
@@ -83,40 +84,29 @@ export function checkGithubInputs(
   const deploymentUrl = check('deployment-url', parseDeploymentUrl)
   if (problems.length > start) return undefined
 
-  if (context && !commitStatus) {
-    problems.push(
-      new InputError(
-        'status-context',
-        `Input "status-context": it names the commit status, and commit-status is false; set commit-status: true or remove status-context (got ${quote(context)}).`
-      )
+  if (context && !commitStatus)
+    fail(
+      'status-context',
+      `Input "status-context": it names the commit status, and commit-status is false; set commit-status: true or remove status-context (got ${quote(context)}).`
     )
-  }
-  if (deploymentUrl && !environment) {
-    problems.push(
-      new InputError(
-        'deployment-url',
-        'Input "deployment-url": it is shown on the deployment, and deployment-environment is empty; set deployment-environment or remove deployment-url.'
-      )
+  if (deploymentUrl && !environment)
+    fail(
+      'deployment-url',
+      'Input "deployment-url": it is shown on the deployment, and deployment-environment is empty; set deployment-environment or remove deployment-url.'
     )
-  }
-  if (commitStatus && known.wait === false) {
-    problems.push(
-      new InputError(
-        'commit-status',
-        'Input "commit-status": needs wait: true, since only a step that follows the run to its end can set its final status (a pending status would stay pending forever); set wait: true (or follow a run with run-id), or remove commit-status.'
-      )
+  if (commitStatus && known.wait === false)
+    fail(
+      'commit-status',
+      'Input "commit-status": needs wait: true, since only a step that follows the run to its end can set its final status (a pending status would stay pending forever); set wait: true (or follow a run with run-id), or remove commit-status.'
     )
-  }
   const usesApi = Boolean(commitStatus || environment)
   let token: string | undefined = ''
-  if (usesApi && !githubSecret(get)) {
-    problems.push(
-      new InputError(
-        'github-token',
-        `Input "github-token" is required for ${commitStatus ? 'commit-status' : 'deployment-environment'}: a GitHub token (the default, \${{ github.token }}, is only set inside GitHub Actions); got nothing.`
-      )
+  if (usesApi && !githubSecret(get))
+    fail(
+      'github-token',
+      `Input "github-token" is required for ${commitStatus ? 'commit-status' : 'deployment-environment'}: a GitHub token (the default, \${{ github.token }}, is only set inside GitHub Actions); got nothing.`
     )
-  } else if (usesApi) token = check('github-token', v => parseTokenValue('github-token', v))
+  else if (usesApi) token = check('github-token', v => parseTokenValue('github-token', v))
   if (problems.length > start || !(usesApi || contextEnvs)) return undefined
   return {
     token: token as string,

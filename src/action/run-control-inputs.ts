@@ -44,7 +44,7 @@ function parseFollowTarget(value: string): FollowTarget | undefined {
 function followConflicts(
   get: (name: InputName) => string,
   follow: FollowTarget,
-  problems: InputError[]
+  fail: (name: InputName, message: string) => void
 ): void {
   const runId = 'latest' in follow ? 'latest' : String(follow.runId)
   for (const name of START_ONLY_INPUTS) {
@@ -52,21 +52,16 @@ function followConflicts(
     if (value.toLowerCase() === INPUT_DEFAULTS[name]) continue
     // envs and params may hold secrets: name them, never quote them.
     const shown = name === 'envs' || name === 'params' ? 'set' : quote(value)
-    problems.push(
-      new InputError(
-        name,
-        `Inputs "run-id" and "${name}": ${name} only applies when the step starts a run, and run-id (${quote(runId)}) follows a run that exists; remove ${name} (${shown}) or run-id.`
-      )
+    fail(
+      name,
+      `Inputs "run-id" and "${name}": ${name} only applies when the step starts a run, and run-id (${quote(runId)}) follows a run that exists; remove ${name} (${shown}) or run-id.`
     )
   }
-  if ('latest' in follow && /^true$/i.test(get('stop-on-timeout'))) {
-    problems.push(
-      new InputError(
-        'stop-on-timeout',
-        'Inputs "run-id" and "stop-on-timeout": a run followed with run-id: latest was not started by this step, so it is never stopped; remove stop-on-timeout or give the run\'s number in run-id.'
-      )
+  if ('latest' in follow && /^true$/i.test(get('stop-on-timeout')))
+    fail(
+      'stop-on-timeout',
+      'Inputs "run-id" and "stop-on-timeout": a run followed with run-id: latest was not started by this step, so it is never stopped; remove stop-on-timeout or give the run\'s number in run-id.'
     )
-  }
 }
 
 /**
@@ -79,19 +74,18 @@ export function checkRunControlInputs(
   problems: InputError[]
 ): { pipelineName?: string; follow?: FollowTarget; onManualGate?: ManualGateMode } {
   const check = checker(get, problems)
+  const fail = (name: InputName, message: string) =>
+    void problems.push(new InputError(name, message))
   const idText = get('pipeline-id')
   const nameText = get('pipeline-name')
-  if (idText && nameText) {
-    problems.push(
-      new InputError(
-        'pipeline-name',
-        `Inputs "pipeline-id" and "pipeline-name": give one of them, not both; got pipeline-id ${quote(idText)} and pipeline-name ${quote(nameText)}.`
-      )
+  if (idText && nameText)
+    fail(
+      'pipeline-name',
+      `Inputs "pipeline-id" and "pipeline-name": give one of them, not both; got pipeline-id ${quote(idText)} and pipeline-name ${quote(nameText)}.`
     )
-  }
   const pipelineName = idText ? undefined : check('pipeline-name', parsePipelineName)
   const follow = check('run-id', parseFollowTarget)
-  if (follow) followConflicts(get, follow, problems)
+  if (follow) followConflicts(get, follow, fail)
   const onManualGate = check('on-manual-gate', mode => {
     if (mode !== 'wait' && mode !== 'fail' && mode !== 'approve') {
       throw new InputError(
