@@ -1,6 +1,5 @@
-// Reads action inputs the way the runner passes them, with action.yml's defaults applied here too:
-// a local run (`node dist/index.js`) gets no defaults from the runner.
-// Free of @actions/core: the input rules are tested without it.
+// Reads action inputs as the runner passes them, with action.yml's defaults applied here too (a local
+// run, `node dist/index.js`, gets none from the runner); the helpers every input parser shares.
 
 /** Reads one raw input by its action.yml name (e.g. 'pipeline-id'); returns '' when unset. */
 export type InputReader = (name: string) => string
@@ -54,10 +53,7 @@ export const INPUT_DEFAULTS = {
 
 export type InputName = keyof typeof INPUT_DEFAULTS
 
-/**
- * The environment variable the runner sets for an input: `INPUT_` + the name upper-cased with spaces
- * turned into underscores. Hyphens are kept (`INPUT_PIPELINE-ID`), as in @actions/core's getInput.
- */
+/** The runner's variable for an input (as @actions/core reads it): spaces as _, hyphens kept. */
 export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
@@ -71,10 +67,7 @@ export function readInput(name: string, env: NodeJS.ProcessEnv = process.env): s
   return (env[inputEnvName(name)] ?? '').trim() || defaultOf(name)
 }
 
-/**
- * The inputs that are secrets, to mask before anything can print them: the Yunxiao token, and the
- * GitHub token when it is really one (not the unexpanded default outside a runner).
- */
+/** The tokens, to mask before anything can print them (not the unexpanded default github-token). */
 export function secretInputs(env: NodeJS.ProcessEnv = process.env): string[] {
   const githubToken = readInput('github-token', env)
   return [readInput('token', env), ...(isUnexpanded(githubToken) ? [] : [githubToken])]
@@ -130,10 +123,8 @@ export function asInputError(name: string, error: unknown): InputError {
 }
 
 /** Parses one input; a problem is collected (naming the input) instead of thrown, so all are told at once. */
-export type Check = <T>(name: InputName, parse: (value: string) => T) => T | undefined
-
-export function checker(get: (name: InputName) => string, problems: InputError[]): Check {
-  return (name, parse) => {
+export function checker(get: (name: InputName) => string, problems: InputError[]) {
+  return <T>(name: InputName, parse: (value: string) => T): T | undefined => {
     try {
       return parse(get(name))
     } catch (error) {

@@ -110,35 +110,41 @@ export async function getSettings(
   check('token', parseToken)
   const pipelineId = check('pipeline-id', value => parsePipelineId(value, get('pipeline-name')))
   const baseUrl = check('domain', parseDomain)
-  const organizationId = check('organization-id', value => parseOrganizationId(value, baseUrl))
-  const branches = check('branches', value => parseBranchList(value, notes))
-  const branch = check('branch', value => parseRefName('branch', value, notes))
-  const tag = check('tag', value => parseRefName('tag', value, notes))
-  const envs = await mapping('envs')
-  const runningBranches = await mapping('running-branches', { ref: 'branch', notes })
-  const runningTags = await mapping('running-tags', { ref: 'tag', notes })
-  const pipelineArtifacts = await mapping('pipeline-artifacts', 'version')
-  const acrArtifacts = await mapping('acr-artifacts', 'tag')
-  const packageArtifacts = await mapping('package-artifacts', 'version')
-  const rawParams = await checkAsync('params', parseParamsInput)
-  const commentInput = get('comment')
-  const comment = commentInput || defaultComment(env)
-  const consoleUrl = check('console-url', parseConsoleUrl)
-  const dryRun = bool('dry-run')
-  // Decided here, once: following a run given by run-id is waiting for it.
-  const waitInput = bool('wait')
-  const wait = get('run-id') ? true : waitInput
-  const timeoutMs = check('timeout', value => parseTimeout(value, notes))
-  const pollIntervalMs = check('poll-interval', value =>
-    parseDurationInput('poll-interval', value, MAX_POLL_INTERVAL_MS)
-  )
-  const stopOnCancel = bool('stop-on-cancel')
-  const stopOnTimeout = bool('stop-on-timeout')
-  const logs = check('logs', parseLogsMode)
-  const control = checkRunControlInputs(get, wait, problems)
+  const comment = get('comment') || defaultComment(env)
+  // `wait` is decided here, once: following a run given by run-id is waiting for it.
+  const decideWait = (input: boolean | undefined) => (get('run-id') ? true : input)
+  // In the order problems are told.
+  const fields = {
+    token,
+    baseUrl,
+    organizationId: check('organization-id', value => parseOrganizationId(value, baseUrl)),
+    branches: check('branches', value => parseBranchList(value, notes)),
+    branch: check('branch', value => parseRefName('branch', value, notes)),
+    tag: check('tag', value => parseRefName('tag', value, notes)),
+    envs: await mapping('envs'),
+    runningBranches: await mapping('running-branches', { ref: 'branch', notes }),
+    runningTags: await mapping('running-tags', { ref: 'tag', notes }),
+    pipelineArtifacts: await mapping('pipeline-artifacts', 'version'),
+    acrArtifacts: await mapping('acr-artifacts', 'tag'),
+    packageArtifacts: await mapping('package-artifacts', 'version'),
+    rawParams: await checkAsync('params', parseParamsInput),
+    comment,
+    commentIsDefault: comment !== undefined && !get('comment'),
+    consoleUrl: check('console-url', parseConsoleUrl),
+    dryRun: bool('dry-run'),
+    wait: decideWait(bool('wait')),
+    timeoutMs: check('timeout', value => parseTimeout(value, notes)),
+    pollIntervalMs: check('poll-interval', value =>
+      parseDurationInput('poll-interval', value, MAX_POLL_INTERVAL_MS)
+    ),
+    stopOnCancel: bool('stop-on-cancel'),
+    stopOnTimeout: bool('stop-on-timeout'),
+    logs: check('logs', parseLogsMode)
+  }
+  const control = checkRunControlInputs(get, fields.wait, problems)
   const github = checkGithubInputs(get, problems, {
     pipeline: control.pipelineName ?? pipelineId,
-    wait
+    wait: fields.wait
   })
 
   if (problems.length > 0) {
@@ -149,33 +155,12 @@ export async function getSettings(
     throw safe.length === 1 ? safe[0] : new InputErrors(safe)
   }
   return {
-    token,
-    organizationId,
+    // Without problems, every input that has a default was read.
+    ...(fields as Omit<Settings, 'pipelineId' | 'onManualGate'>),
     pipelineId: pipelineId ?? 0,
     ...(control.pipelineName !== undefined ? { pipelineName: control.pipelineName } : {}),
     ...(control.follow ? { follow: control.follow } : {}),
     onManualGate: control.onManualGate ?? 'wait',
-    baseUrl: baseUrl as string,
-    branches: branches as string[],
-    branch,
-    tag,
-    envs,
-    runningBranches,
-    runningTags,
-    pipelineArtifacts,
-    acrArtifacts,
-    packageArtifacts,
-    comment,
-    commentIsDefault: comment !== undefined && !commentInput,
-    rawParams,
-    consoleUrl: consoleUrl as string,
-    dryRun: dryRun as boolean,
-    wait: wait as boolean,
-    timeoutMs: timeoutMs as number,
-    pollIntervalMs: pollIntervalMs as number,
-    stopOnCancel: stopOnCancel as boolean,
-    stopOnTimeout: stopOnTimeout as boolean,
-    logs: logs as JobLogsMode,
     github,
     ...(notes.size > 0 ? { warnings: [...notes] } : {})
   }
