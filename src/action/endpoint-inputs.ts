@@ -3,9 +3,6 @@
 import { isLoopbackHost } from '../common/loopback.js'
 import { InputError, quote, SPACE_OR_CONTROL } from './inputs.js'
 
-/** The center edition's OpenAPI origin (action.yml's default `domain`). */
-const CENTER_ORIGIN = 'https://openapi-rdc.aliyuncs.com'
-
 /**
  * A token goes in an HTTP header: one word of printable ASCII. Anything else (a line break, a pasted
  * curly quote, a zero-width space) would corrupt the header or fail every request. Never quoted back.
@@ -31,14 +28,14 @@ export function parseToken(value: string): string {
 }
 
 /**
- * organization-id, after domain: the center host serves only `/organizations/{id}/...` paths, so
- * without an id the Region paths would go there and fail with a 404 that does not say why.
+ * organization-id, after domain: the center host (the default domain) serves only paths under
+ * /organizations/{id}/: without an id, the Region paths would fail there with a 404 that says nothing.
  */
 export function parseOrganizationId(
   value: string,
   baseUrl: string | undefined
 ): string | undefined {
-  if (!value && baseUrl === CENTER_ORIGIN) {
+  if (!value && baseUrl === 'https://openapi-rdc.aliyuncs.com') {
     throw new InputError(
       'organization-id',
       `Input "organization-id" is required with the center host openapi-rdc.aliyuncs.com (the default domain): your Yunxiao organization's id, e.g. 60d54f3daccf2bbd6659f3ad; got nothing. If it comes from a variable (\${{ vars.YUNXIAO_ORG_ID }}), check that the variable is set for this repository; for the Region edition, set domain to your organization's host (<org>-<region>.devops.aliyuncs.com) instead.`

@@ -83,13 +83,10 @@ export function withDefaults(read: InputReader): InputReader {
   return name => read(name).trim() || defaultOf(name)
 }
 
-const TRUE_FORMS = ['true', 'True', 'TRUE']
-const FALSE_FORMS = ['false', 'False', 'FALSE']
-
 /** Exactly the forms core.getBooleanInput accepts (YAML 1.2 core schema); anything else is an InputError. */
 export function parseBooleanInput(name: string, value: string): boolean {
-  if (TRUE_FORMS.includes(value)) return true
-  if (FALSE_FORMS.includes(value)) return false
+  if (/^(?:true|True|TRUE)$/.test(value)) return true
+  if (/^(?:false|False|FALSE)$/.test(value)) return false
   throw new InputError(
     name,
     `Input "${name}": expected true or false (also True, TRUE, False, FALSE); got ${quote(value)}.`
