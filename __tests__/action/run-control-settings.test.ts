@@ -157,6 +157,17 @@ describe('run-id', () => {
     })
     expect(settings.github?.statusContext).toBe('yunxiao/42')
   })
+
+  it('a bad run-id is the one problem: commit-status and on-manual-gate take run-id as waiting', async () => {
+    const errors = await errorsFrom({
+      'pipeline-id': '42',
+      'run-id': 'last',
+      'commit-status': 'true',
+      'on-manual-gate': 'approve',
+      'github-token': 'ghs_x'
+    })
+    expect(errors.map(e => e.input)).toEqual(['run-id'])
+  })
 })
 
 describe('on-manual-gate', () => {

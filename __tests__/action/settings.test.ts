@@ -644,6 +644,10 @@ describe('start-up cost', () => {
     for (const file of [
       'action/inputs',
       'action/settings',
+      'action/endpoint-inputs',
+      'action/ref-inputs',
+      'action/github-inputs',
+      'action/run-control-inputs',
       'action/mapping',
       'common/duration',
       'action/params'

@@ -6,7 +6,7 @@
 // It runs in every job that uses the action, so it starts small: the rest (post-work.ts, the Flow
 // client) is loaded only when there is work, and logging is plain workflow commands (no @actions/core).
 import { addMask, debug, warning } from './commands.js'
-import { readInput } from './inputs.js'
+import { isUnexpanded, readInput } from './inputs.js'
 import { githubReportFromEnv, recordFromEnv } from './run-record.js'
 
 /** The post step's own bound: it gives up (and says so) after this long, whatever is under way. */
@@ -27,7 +27,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (token) addMask(token)
   if (github) {
     const githubToken = readInput('github-token', env)
-    if (githubToken && !githubToken.startsWith('${{')) {
+    if (githubToken && !isUnexpanded(githubToken)) {
       addMask(githubToken)
       secrets.push(githubToken)
     }

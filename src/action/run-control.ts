@@ -8,10 +8,9 @@ import { findPipelineByName } from '../flow/find-pipeline.js'
 import type { FlowPipelineSummary, FlowRun } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
 import { formatDuration } from '../common/duration.js'
-import type { FollowTarget } from './settings.js'
+import type { FollowTarget } from './run-control-inputs.js'
 
 export { GateKeeper, waitingGates, type GateKeeperOptions } from '../follow/gates.js'
-export { checkRunControlInputs } from './run-control-inputs.js'
 
 type Client = Pick<FlowClient, 'listPipelines' | 'getRun' | 'getLatestRun'>
 

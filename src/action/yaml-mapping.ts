@@ -1,10 +1,7 @@
-// Reads the YAML or JSON text of a mapping input (envs, running-branches, artifacts, params) with
-// js-yaml's `load`, as the package is published; the rules are in action/mapping.ts, which loads
-// this module, and with it js-yaml, only when such an input is set. JSON is YAML 1.2, so one loader
-// reads both. The schemas below make every scalar a `Scalar` that keeps its text as written (keys
-// are always that text), and the collections check each pair or item as js-yaml adds it, so that
-// js-yaml reports each problem with its line and column. Errors are plain Errors; settings.ts adds
-// the input's name. They quote keys, never values (envs values may be secrets).
+// Reads a mapping input's text with js-yaml's `load`, as published (JSON is YAML 1.2: one loader
+// reads both); action/mapping.ts loads it only when such an input is set. Its scalars keep their
+// text as written and its collections check each pair or item as js-yaml adds it, so that each
+// problem has its line and column. Errors quote keys, never values (envs values may be secrets).
 import * as jsYaml from 'js-yaml'
 import { setOwn } from '../common/json.js'
 
@@ -41,7 +38,6 @@ const scalarTag = (name: string, resolve: (text: string) => unknown, prefix = fa
   defineScalarTag(name, {
     matchByTagPrefix: prefix,
     implicit: name === 'plain',
-    implicitFirstChars: null,
     identify: never,
     resolve: (text: string) => {
       const value = resolve(text)
@@ -150,26 +146,23 @@ function message(text: string, e: jsYaml.YAMLException): string {
   return `${reason(e)}${at}${hint}`
 }
 
-function reason(e: jsYaml.YAMLException): string {
-  const short = (tag: string): string =>
-    tag.startsWith(YAML_TAGS) ? `!!${tag.slice(YAML_TAGS.length)}` : tag
-  let m = /^unknown \w+ tag !<(.*)>$/.exec(e.reason)
-  if (m)
-    return `the tag "${short(m[1])}" is not supported here (only !!str, !!int, !!float, !!bool, !!null, !!map and !!seq)`
-  if ((m = /^cannot resolve a node with !<(.*)> explicit tag$/.exec(e.reason)))
-    return `the tag ${short(m[1])} does not fit its value`
-  if ((m = /^unidentified alias "(.*)"$/.exec(e.reason)))
-    return `the alias *${m[1]} has no anchor &${m[1]} before it`
-  // What the collections above said.
-  if (/^(key "|keys must|the value of "|an item of a list|the aliases expand)/.test(e.reason))
-    return e.reason
-  if (e.reason.startsWith('expected a single document'))
-    return 'not valid YAML or JSON: it holds more than one document (a --- line)'
-  if (e.reason.startsWith('aliases exceeded'))
+function reason({ reason }: jsYaml.YAMLException): string {
+  const tag = /!<(.*)>/.exec(reason)?.[1] ?? ''
+  const name = tag.startsWith(YAML_TAGS) ? `!!${tag.slice(YAML_TAGS.length)}` : tag
+  const alias = /alias "(.*)"/.exec(reason)?.[1]
+  if (/^unknown \w+ tag/.test(reason))
+    return `the tag "${name}" is not supported here (only !!str, !!int, !!float, !!bool, !!null, !!map and !!seq)`
+  if (reason.startsWith('cannot resolve')) return `the tag ${name} does not fit its value`
+  if (reason.startsWith('unidentified alias'))
+    return `the alias *${alias} has no anchor &${alias} before it`
+  if (reason.startsWith('recursive alias'))
+    return `the alias *${alias} is inside the node it stands for: a loop`
+  if (reason.startsWith('aliases exceeded'))
     return 'more than 99 aliases: refused as a resource exhaustion attack (alias bomb)'
-  if ((m = /^recursive alias "(.*)"/.exec(e.reason)))
-    return `the alias *${m[1]} is inside the node it stands for: a loop`
-  return `not valid YAML or JSON: ${e.reason}`
+  // What the collections above said.
+  if (/^(key "|keys must|the value of "|an item of a list|the aliases expand)/.test(reason))
+    return reason
+  return `not valid YAML or JSON: ${reason.startsWith('expected a single document') ? 'it holds more than one document (a --- line)' : reason}`
 }
 
 function read(text: string, schema: jsYaml.Schema): Record<string, unknown> {

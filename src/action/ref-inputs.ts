@@ -1,0 +1,130 @@
+// Branch and tag names (branches, branch, tag, the values of running-branches / running-tags, and
+// the branches inside params): what git allows in a name, a full git ref given where a name is
+// expected, and a pull request's ref, which no Yunxiao repository has.
+import { InputError, quote, SPACE_OR_CONTROL, type InputName } from './inputs.js'
+
+export type RefKind = 'branch' | 'tag'
+
+/**
+ * A name given as a full git ref: `refs/heads/x` for a branch (`refs/tags/v1` for a tag) is the
+ * name `x` (`v1`), and `notes` gets one line saying so; any other `refs/...` is refused with a hint.
+ * Pull request refs (`refs/pull/...`) are left to pullRequestRefProblem.
+ */
+export function plainRefName(
+  input: InputName,
+  value: string,
+  kind: RefKind,
+  notes: Set<string>
+): string {
+  if (!value.startsWith('refs/') || value.startsWith('refs/pull/')) return value
+  const own = kind === 'branch' ? 'refs/heads/' : 'refs/tags/'
+  if (value.startsWith(own) && value.length > own.length) {
+    const name = value.slice(own.length)
+    notes.add(
+      `Input "${input}": ${quote(value)} is a full git ref; it is sent as the ${kind} name ${quote(name)} (Yunxiao takes names, e.g. \${{ github.${kind === 'branch' ? 'head_ref || github.ref_name' : 'ref_name'} }}).`
+    )
+    return name
+  }
+  const other = kind === 'branch' ? 'refs/tags/' : 'refs/heads/'
+  const hint = value.startsWith(other)
+    ? `it is a ${kind === 'branch' ? 'tag' : 'branch'}: give its name in ${kind === 'branch' ? 'tag (or running-tags)' : 'branch (or running-branches)'}`
+    : `give the ${kind} name alone, e.g. ${kind === 'branch' ? 'main' : 'v1.0.0'} (or ${own}<name>)`
+  throw new InputError(
+    input,
+    `Input "${input}": expected a ${kind} name; ${quote(value)} is a git ref that is not a ${kind}: ${hint}.`
+  )
+}
+
+/**
+ * Why `ref` is a pull request's ref rather than a branch, or undefined. On a pull_request event
+ * `github.ref_name` is `<number>/merge`, which no Yunxiao repository has.
+ */
+export function pullRequestRefProblem(ref: string): string | undefined {
+  const short = /^(\d+)\/(merge|head)$/.exec(ref)
+  if (!short && !ref.startsWith('refs/pull/')) return undefined
+  return `is a pull request's ref (what \${{ github.ref_name }} gives on a pull_request event), not a branch of your repository; use \${{ github.head_ref }} for the pull request's branch`
+}
+
+/**
+ * Why `ref` cannot be a git branch or tag name (the rules of `git check-ref-format`, plus no
+ * leading '-'), or undefined when it can. Catches e.g. a JSON list given where names were expected.
+ */
+export function refNameProblem(ref: string): string | undefined {
+  if (SPACE_OR_CONTROL.test(ref)) return 'has a space, line break or control character in it'
+  const bad = ref.match(/[~^:?*[\\]/)
+  if (bad) return `has ${quote(bad[0])} in it, which git does not allow in a name`
+  if (ref.includes('..')) return 'has ".." in it, which git does not allow'
+  if (ref.includes('@{') || ref === '@') return 'has "@{" in it or is "@", which git does not allow'
+  if (ref.startsWith('-')) return 'starts with "-"'
+  if (/^["'].*["']$/.test(ref)) return 'is wrapped in quotes (give names without quotes)'
+  if (ref === 'HEAD') return 'is "HEAD", not a branch or tag name'
+  if (ref.startsWith('/') || ref.endsWith('/') || ref.includes('//'))
+    return 'has an empty part between slashes'
+  if (ref.endsWith('.')) return 'ends with "."'
+  if (ref.split('/').some(part => part.startsWith('.') || part.endsWith('.lock')))
+    return 'has a part that starts with "." or ends with ".lock"'
+  return undefined
+}
+
+/** Why `name` cannot be a `kind` of a Yunxiao repository (a branch may not be a pull request's ref). */
+export function refProblem(name: string, kind: RefKind): string | undefined {
+  return (kind === 'branch' ? pullRequestRefProblem(name) : undefined) ?? refNameProblem(name)
+}
+
+export function parseBranchList(value: string, notes: Set<string>): string[] {
+  const names = value
+    .split(/[\n,]/)
+    .map(name => name.trim())
+    .filter(name => name !== '')
+    .map(name => plainRefName('branches', name, 'branch', notes))
+  for (const name of names) {
+    const problem = refProblem(name, 'branch')
+    if (problem) {
+      throw new InputError(
+        'branches',
+        `Input "branches": expected branch names, one per line or comma-separated; ${quote(name)} ${problem}.`
+      )
+    }
+  }
+  return names
+}
+
+export function parseRefName(name: RefKind, given: string, notes: Set<string>): string | undefined {
+  if (!given) return undefined
+  const value = plainRefName(name, given, name, notes)
+  if (value.includes(',')) {
+    throw new InputError(
+      name,
+      `Input "${name}": expected one ${name} name${name === 'branch' ? ' (use `branches` for several)' : ''}; got ${quote(value)}, which has a comma in it.`
+    )
+  }
+  const problem = refProblem(value, name)
+  if (problem) {
+    throw new InputError(
+      name,
+      `Input "${name}": expected one ${name} name; ${quote(value)} ${problem}.`
+    )
+  }
+  return value
+}
+
+/** Refuses a pull request's ref in params' branchModeBranchs, runningBranchs, runningTags, releaseBranch. */
+export function checkParamsRefs(raw: Record<string, unknown>): void {
+  const found: Array<[string, unknown]> = []
+  const list = raw.branchModeBranchs
+  if (Array.isArray(list)) list.forEach((b, i) => found.push([`branchModeBranchs[${i}]`, b]))
+  for (const key of ['runningBranchs', 'runningTags']) {
+    const map = raw[key]
+    if (map !== null && typeof map === 'object' && !Array.isArray(map))
+      for (const [repo, ref] of Object.entries(map)) found.push([`${key}.${quote(repo)}`, ref])
+  }
+  if (Object.hasOwn(raw, 'releaseBranch')) found.push(['releaseBranch', raw.releaseBranch])
+  for (const [where, ref] of found) {
+    const problem = typeof ref === 'string' ? pullRequestRefProblem(ref.trim()) : undefined
+    if (problem)
+      throw new InputError(
+        'params',
+        `Input "params": ${where} is ${quote(ref as string)}, which ${problem}.`
+      )
+  }
+}
