@@ -14,6 +14,7 @@ import { isIP } from 'node:net'
 import { ProxyEnvError, proxyFor, type ProxySetting } from './proxy.js'
 import { FRESH_MS, READ_IDLE_MS, agentFor, prune } from './pool.js'
 import { ExchangeError, asExchangeError, type Stage } from './exchange-error.js'
+import { openTunnel } from './tunnel.js'
 
 /** Requests that may be sent twice: after a failure on a reused connection, tried once more on a new one. */
 const READS = new Set(['GET', 'HEAD'])
@@ -139,8 +140,6 @@ class Exchange {
 
   /** Through the proxy: a CONNECT tunnel (TLS inside it for https), one connection per request. */
   private async viaProxy(proxy: ProxySetting): Promise<Answer> {
-    const { openTunnel } = await import('./tunnel.js')
-    if (this.settled) return this.ended
     let socket: Socket = await this.race(
       openTunnel(
         proxy,

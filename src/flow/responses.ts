@@ -4,7 +4,7 @@
 // good answer (a null stage, a number as a name, an object as a status) become a safe default
 // instead of a TypeError later. Knows nothing of GitHub.
 import { header } from '../common/http.js'
-import { isJsonObject, jsonObject } from '../common/json.js'
+import { isJsonObject, jsonObject, setOwn } from '../common/json.js'
 import { isHtml, type Answer, type Parsed } from './transport.js'
 import type {
   FlowJob,
@@ -29,15 +29,7 @@ function checked<T>(
 ): T {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(o)) {
-    const check = checks[key]
-    if (!check || check(value)) {
-      Object.defineProperty(out, key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true
-      })
-    }
+    if (!checks[key] || checks[key](value)) setOwn(out, key, value)
   }
   return out as T
 }
@@ -102,6 +94,16 @@ export function readPipeline(o: Record<string, unknown>): FlowPipeline {
   return pipeline
 }
 
+/** The text as a JSON array, or undefined when it is not one. */
+function jsonArray(text: string): unknown[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return Array.isArray(value) ? value : undefined
+  } catch {
+    return undefined
+  }
+}
+
 function notA(answer: Answer, noun: string): Parsed<never> {
   return { ok: false, what: `the answer is not ${noun}`, html: isHtml(answer) }
 }
@@ -144,13 +146,8 @@ export function parseJobLog(answer: Answer): Parsed<FlowJobLog> {
  * (older answers: `steps`). Steps without an integer `stepIndex`, builds without an id, are skipped.
  */
 export function parseJobSteps(answer: Answer): Parsed<FlowJobStep[]> {
-  let value: unknown
-  try {
-    value = JSON.parse(answer.body)
-  } catch {
-    value = undefined
-  }
-  if (!Array.isArray(value)) return notA(answer, 'a list of job steps (an array of builds)')
+  const value = jsonArray(answer.body)
+  if (!value) return notA(answer, 'a list of job steps (an array of builds)')
   const steps: FlowJobStep[] = []
   for (const build of value.filter(isJsonObject)) {
     if (!isId(build.buildId)) continue
@@ -182,20 +179,6 @@ export function parseStepLog(answer: Answer): Parsed<FlowStepLog> {
   return { ok: true, value: log }
 }
 
-/** UpdatePipelineRun, StopPipelineJobRun: `true`; only an explicit `false` says it did not happen. */
-export function parseStopAnswer(answer: Answer): Parsed<void> {
-  if (answer.body.trim() === 'false') {
-    return {
-      ok: false,
-      what: 'the server answered false: nothing was stopped',
-      html: false,
-      quote: false
-    }
-  }
-  if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page', html: true }
-  return { ok: true, value: undefined }
-}
-
 /** GetLatestPipelineRun: a run object that names its run id. */
 export function parseLatestRun(answer: Answer): Parsed<FlowRun> {
   const run = readRun(jsonObject(answer.body))
@@ -220,20 +203,15 @@ function pipelineIdOf(value: unknown): number | undefined {
  * match them), `size` counts them all for paging. `x-total` when readable.
  */
 export function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
-  let value: unknown
-  try {
-    value = JSON.parse(answer.body)
-  } catch {
-    value = undefined
-  }
-  if (!Array.isArray(value)) {
+  const value = jsonArray(answer.body)
+  if (!value) {
     return notA(
       answer,
       'a list of pipelines (an array of objects with pipelineId and pipelineName)'
     )
   }
   const pipelines: FlowPipelineSummary[] = []
-  for (const item of value as unknown[]) {
+  for (const item of value) {
     if (!isJsonObject(item)) continue
     const pipelineId = pipelineIdOf(item.pipelineId)
     if (pipelineId === undefined || typeof item.pipelineName !== 'string') continue
@@ -247,22 +225,18 @@ export function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
 }
 
 /**
- * PassPipelineValidate: `true`; an explicit `false`, or an object with `success: false` or an error
- * code (a 200 that reports a failure), says the gate was not passed.
+ * UpdatePipelineRun, StopPipelineJobRun, PassPipelineValidate: `true`. An explicit `false`, an HTML
+ * page, or an object with `success: false` or an error code (a 200 that reports a failure) says it
+ * did not happen (`notDone`).
  */
-export function parsePassAnswer(answer: Answer): Parsed<void> {
+export function parseDoneAnswer(answer: Answer, notDone: string): Parsed<void> {
   if (answer.body.trim() === 'false') {
-    return {
-      ok: false,
-      what: 'the server answered false: the gate was not passed',
-      html: false,
-      quote: false
-    }
+    return { ok: false, what: `the server answered false: ${notDone}`, html: false, quote: false }
   }
   if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page', html: true }
   const o = jsonObject(answer.body)
   if (o && (o.success === false || hasErrorCode(o))) {
-    return { ok: false, what: 'the answer reports a failure: the gate was not passed', html: false }
+    return { ok: false, what: `the answer reports a failure: ${notDone}`, html: false }
   }
   return { ok: true, value: undefined }
 }
