@@ -28,62 +28,52 @@ export type FlowOperation =
  */
 export type FlowErrorKind = 'http' | 'network' | 'timeout' | 'bad-answer' | 'cancelled'
 
-export interface FlowApiErrorFields {
-  operation: FlowOperation
-  kind: FlowErrorKind
+export class FlowApiError extends Error {
+  declare readonly operation: FlowOperation
+  declare readonly kind: FlowErrorKind
   /** HTTP status, when an answer came back. */
-  status?: number
+  declare readonly status?: number
   /** Yunxiao's error code from the answer body, e.g. `InvalidTokenError`. */
-  errorCode?: string
+  declare readonly errorCode?: string
   /** Yunxiao's error text (`errorMessage`, `errorDescription` or `message`). */
-  errorMessage?: string
-  /** `requestId` or `traceId` from the body, or the `x-acs-request-id` header: quote it to Yunxiao support. */
-  requestId?: string
+  declare readonly errorMessage?: string
+  /** `requestId` or `traceId` from the body, or the `x-acs-request-id` header: for Yunxiao support. */
+  declare readonly requestId?: string
   /** Node's error code for network failures, e.g. `ECONNREFUSED`. */
-  networkCode?: string
+  declare readonly networkCode?: string
   /** At most 200 characters of what came back, when it was not a readable Yunxiao error. */
-  answerExcerpt?: string
+  declare readonly answerExcerpt?: string
   /** Safe to try again (the caller decides whether it still has time). */
-  retryable: boolean
+  declare readonly retryable: boolean
   /** How long the server asked to wait (Retry-After, capped), when it said so. */
-  retryAfterMs?: number
-  /** CreatePipelineRun only: the server may have taken the request, so a run may exist. */
-  mayHaveStarted: boolean
+  declare readonly retryAfterMs?: number
+  /** A write only: the server may have taken the request (a run may exist, a gate may be passed). */
+  declare readonly mayHaveStarted: boolean
   /** Requests sent (or tried) for this call, retries included. */
-  attempts: number
-}
-
-export class FlowApiError extends Error implements FlowApiErrorFields {
-  readonly operation: FlowOperation
-  readonly kind: FlowErrorKind
-  readonly status?: number
-  readonly errorCode?: string
-  readonly errorMessage?: string
-  readonly requestId?: string
-  readonly networkCode?: string
-  readonly answerExcerpt?: string
-  readonly retryable: boolean
-  readonly retryAfterMs?: number
-  readonly mayHaveStarted: boolean
-  readonly attempts: number
+  declare readonly attempts: number
 
   constructor(message: string, fields: FlowApiErrorFields) {
     super(message)
     this.name = 'FlowApiError'
-    this.operation = fields.operation
-    this.kind = fields.kind
-    this.status = fields.status
-    this.errorCode = fields.errorCode
-    this.errorMessage = fields.errorMessage
-    this.requestId = fields.requestId
-    this.networkCode = fields.networkCode
-    this.answerExcerpt = fields.answerExcerpt
-    this.retryable = fields.retryable
-    this.retryAfterMs = fields.retryAfterMs
-    this.mayHaveStarted = fields.mayHaveStarted
-    this.attempts = fields.attempts
+    Object.assign(this, fields)
   }
 }
+
+export type FlowApiErrorFields = Pick<
+  FlowApiError,
+  | 'operation'
+  | 'kind'
+  | 'status'
+  | 'errorCode'
+  | 'errorMessage'
+  | 'requestId'
+  | 'networkCode'
+  | 'answerExcerpt'
+  | 'retryable'
+  | 'retryAfterMs'
+  | 'mayHaveStarted'
+  | 'attempts'
+>
 
 export const EXCERPT_LIMIT = 200
 
@@ -205,8 +195,6 @@ export function hintForNetworkCode(code: string | undefined): string | undefined
       return 'The DNS lookup failed for now: check the network and the domain.'
     case 'ECONNREFUSED':
       return 'Nothing accepted the connection: check the domain and port.'
-    case 'PROXY':
-      return 'The connection through the proxy (HTTPS_PROXY / HTTP_PROXY) could not be set up: check the proxy, or list the host in NO_PROXY.'
     default:
       return undefined
   }
