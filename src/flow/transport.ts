@@ -67,6 +67,8 @@ export type Failure =
       hint?: string
     }
   | { kind: 'timeout'; preSend: boolean; stage: Stage }
+  /** A 2xx answer that is not what the call returns: never tried again. */
+  | ({ kind: 'bad-answer'; answer: Answer } & Extract<Parsed<never>, { ok: false }>)
 
 export type Parsed<T> =
   | { ok: true; value: T }
@@ -158,7 +160,7 @@ export class Transport {
     const { sleep = abortableSleep, random = Math.random, onRetry } = this.options
     return retrying<T, Failure>({
       attempts: policy.attempts,
-      once: attempt => this.once(method, path, body, policy, attempt),
+      once: () => this.once(method, path, body, policy),
       retry: policy.write ? certainlyNotDone : transient,
       pause: (failure, attempt) =>
         failure.kind === 'http' && failure.retryAfterMs !== undefined
@@ -182,8 +184,7 @@ export class Transport {
     method: string,
     path: string,
     body: string | null,
-    policy: Policy<T>,
-    attempt: number
+    policy: Policy<T>
   ): Promise<{ value: T } | { failure: Failure }> {
     const sink = policy.sink?.()
     let answer: Answer
@@ -214,8 +215,9 @@ export class Transport {
           html: isHtml(answer)
         }
       : policy.parse(answer)
-    if (parsed.ok) return { value: parsed.value }
-    throw this.badAnswer(policy, answer, parsed, attempt)
+    return parsed.ok
+      ? { value: parsed.value }
+      : { failure: { kind: 'bad-answer', answer, ...parsed } }
   }
 
   /** Only reached before a first attempt or after one that certainly did nothing. */
@@ -274,6 +276,15 @@ export class Transport {
       return error(what, failure.hint ?? hintForNetworkCode(code), { networkCode: code })
     }
     const { answer } = failure
+    if (failure.kind === 'bad-answer') {
+      const shown = answer.body.trim() === '' ? undefined : excerpt(answer.body, this.secrets)
+      const status = statusLine(answer.status, answer.statusMessage)
+      let what = `${failure.what} (${status})`
+      if (!shown) what = `${failure.what} (${status}, empty answer)`
+      else if (failure.quote !== false) what += `: "${shown}"`
+      const hint = failure.html ? HTML_HINT : undefined
+      return error(what, hint, { status: answer.status, answerExcerpt: shown })
+    }
     const secrets = this.secrets
     const parsed = parseErrorBody(answer.body, secrets, header(answer.headers, 'content-type'))
     // Alibaba Cloud gateways name the request in a header when the body does not.
@@ -298,36 +309,12 @@ export class Transport {
           : Math.min(failure.retryAfterMs, this.retryAfterCap)
     })
   }
-
-  private badAnswer<T>(
-    policy: Policy<T>,
-    answer: Answer,
-    parsed: { what: string; html: boolean; quote?: boolean },
-    attempts: number
-  ): FlowApiError {
-    const shown = answer.body.trim() === '' ? undefined : excerpt(answer.body, this.secrets)
-    const status = statusLine(answer.status, answer.statusMessage)
-    let what = `${parsed.what} (${status})`
-    if (!shown) what = `${parsed.what} (${status}, empty answer)`
-    else if (parsed.quote !== false) what += `: "${shown}"`
-    const hint = parsed.html ? HTML_HINT : undefined
-    const message = composeMessage(policy.operation, attempts, what, hint, this.secrets)
-    return new FlowApiError(message, {
-      operation: policy.operation,
-      kind: 'bad-answer',
-      status: answer.status,
-      answerExcerpt: shown,
-      retryable: false,
-      mayHaveStarted: mayHaveStarted(policy, 'bad-answer'),
-      attempts
-    })
-  }
 }
 
 /** A write only: whether it may have happened although the call failed. */
-function mayHaveStarted<T>(policy: Policy<T>, failure: Failure | 'bad-answer'): boolean {
+function mayHaveStarted<T>(policy: Policy<T>, failure: Failure): boolean {
   if (!policy.write) return false
-  if (failure === 'bad-answer') return policy.write.badAnswerMayBeDone
+  if (failure.kind === 'bad-answer') return policy.write.badAnswerMayBeDone
   if (failure.kind === 'http') return failure.answer.status >= 500
   return !failure.preSend
 }
@@ -344,12 +331,13 @@ function certainlyNotDone(f: Failure): boolean {
 export function transient(failure: Failure): boolean {
   if (failure.kind === 'network') return !failure.permanent
   if (failure.kind === 'timeout') return true
+  // A 2xx that cannot be read (bad-answer) is not tried again.
   const status = failure.answer.status
   return status === 408 || status === 429 || status >= 500
 }
 
 function shortReason(failure: Failure, timeoutMs: number): string {
-  if (failure.kind === 'http') {
+  if (failure.kind === 'http' || failure.kind === 'bad-answer') {
     return statusLine(failure.answer.status, failure.answer.statusMessage)
   }
   if (failure.kind === 'timeout') return `no answer within ${formatSeconds(timeoutMs)}`
