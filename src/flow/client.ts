@@ -50,10 +50,9 @@ export interface FlowClientOptions extends TransportOptions {
 }
 
 /**
- * Every call's options; defaults per call in common/timing.ts. `signal` abandons a read, the
- * request in flight included. A write (createRun, passValidate) is never abandoned in flight, as
- * its answer says what happened: the signal cancels the waits and the attempts not yet sent, and
- * the call then rejects with a FlowApiError of kind `cancelled` (the write certainly did not happen).
+ * Defaults per call in common/timing.ts. `signal` abandons a read, the request in flight included;
+ * a write (createRun, passValidate) in flight is never abandoned, as its answer says what happened:
+ * the signal cancels the waits and unsent attempts, the call then rejects with kind `cancelled`.
  */
 export interface CallOptions {
   /** Requests in all, retries included. */
@@ -75,11 +74,7 @@ export interface DescribedRequest {
 /** ListPipelines' largest page. */
 export const PIPELINES_PER_PAGE = 30
 
-/**
- * The most of an answer each call reads: a run id or a stop's `true` is a few bytes, a run a few
- * KiB, a job log may be long. Anything larger is no answer this client can use, and reading it all
- * could take the memory of the runner.
- */
+/** The most of an answer read: a run id or `true` is a few bytes, a run a few KiB. */
 const MAX_ANSWER_BYTES = { write: 64 * 1024, read: 4 * 1024 * 1024 }
 /** How much of the end of a job log is kept, however long the log (the printer shows less). */
 const JOB_LOG_TAIL_BYTES = 1024 * 1024
@@ -214,7 +209,7 @@ export class FlowRunClient {
     return { attempts, timeoutMs: opts.timeoutMs ?? LOG_TIMEOUT_MS, signal: opts.signal }
   }
 
-  /** A GET, tried again on any failure that may pass (reads are safe to repeat and to abandon). */
+  /** A GET: safe to repeat and to abandon. */
   protected read<T>(
     operation: FlowOperation,
     path: string,
@@ -233,10 +228,7 @@ export class FlowRunClient {
     })
   }
 
-  /**
-   * A stop: stopping twice is harmless, so it is tried again as a read is, but briefly (a cancelled
-   * job has seconds before the runner kills it). Only `true` (or no readable refusal) is a stop.
-   */
+  /** A stop, tried again as a read (stopping twice is harmless), but briefly. */
   private stop(operation: FlowOperation, path: string, opts: CallOptions): Promise<void> {
     return this.transport.call('PUT', path, '', {
       operation,

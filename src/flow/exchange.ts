@@ -139,15 +139,8 @@ class Exchange {
 
   /** Through the proxy: a CONNECT tunnel (TLS inside it for https), one connection per request. */
   private async viaProxy(proxy: ProxySetting): Promise<Answer> {
-    let socket: Socket = await this.race(
-      openTunnel(
-        proxy,
-        this.host,
-        this.port,
-        d => this.destroyers.push(d),
-        s => (this.stage = s)
-      )
-    )
+    const track = (destroy: () => void) => this.destroyers.push(destroy)
+    let socket: Socket = await this.race(openTunnel(proxy, this.host, this.port, track))
     if (this.secure) socket = await this.race(this.handshake(socket))
     return this.race(this.send(socket))
   }

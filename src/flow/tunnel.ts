@@ -19,15 +19,13 @@ export function openTunnel(
   proxy: ProxySetting,
   host: string,
   port: number,
-  track: (destroy: () => void) => void,
-  onStage: (stage: 'proxy') => void
+  track: (destroy: () => void) => void
 ): Promise<Socket> {
   const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
   const headers: Record<string, string> = { Host: authority }
   if (proxy.auth !== undefined) {
     headers['Proxy-Authorization'] = `Basic ${Buffer.from(proxy.auth, 'utf8').toString('base64')}`
   }
-  onStage('proxy')
   return new Promise<Socket>((resolve, reject) => {
     const request = (
       proxy.protocol === 'https:' ? process.getBuiltinModule('node:https').request : httpRequest
