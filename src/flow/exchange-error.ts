@@ -1,6 +1,5 @@
-// What goes wrong in one exchange (exchange.ts), said once: the stage it was in, whether any byte
-// of the request can have reached the server, and for a TLS failure, what to do about it. Its own
-// module so that the exchange and the proxy tunnel (tunnel.ts) both use it without importing each other.
+// What went wrong in one exchange: the stage it was in, whether any byte of the request can have
+// reached the server, and for a TLS failure, what to do about it.
 
 /**
  * Where an exchange was: `dns`, `connect` (TCP), `proxy` (CONNECT), `tls` (handshake), `sent`
