@@ -402,13 +402,12 @@ describe('CreatePipelineRun retries only where no run can have started', () => {
     expect(sleeps).toEqual([10_000])
   })
 
-  it('429 without Retry-After: jittered exponential backoff, at most 3 tries in all', async () => {
+  it('429 without Retry-After: backoff, at most 3 tries in all', async () => {
     const reply = counted(nock(CENTER).post(CENTER_RUNS), 5, 429, '{"errorCode":"TooManyRequests"}')
-    const { client, sleeps } = harness({ random: () => 0.5 })
+    const { client, sleeps } = harness()
     const error = await failure(client.createRun(42, undefined))
     expect(reply.count()).toBe(3)
-    // Full jitter: random() times 1 s, then 2 s.
-    expect(sleeps).toEqual([500, 1000])
+    expect(sleeps).toHaveLength(2)
     expect(error).toMatchObject({
       status: 429,
       attempts: 3,
@@ -420,11 +419,19 @@ describe('CreatePipelineRun retries only where no run can have started', () => {
     )
   })
 
-  it('the jitter spans zero to the ceiling', async () => {
-    counted(nock(CENTER).post(CENTER_RUNS), 3, 429, '')
-    const { client, sleeps } = harness({ random: () => 0.999 })
-    await failure(client.createRun(42, undefined))
-    expect(sleeps).toEqual([999, 1998])
+  it('the pauses are full jitter: from no wait at all up to a ceiling that grows', async () => {
+    const pauses = async (random: () => number) => {
+      counted(nock(CENTER).post(CENTER_RUNS), 3, 429, '')
+      const { client, sleeps } = harness({ random })
+      await failure(client.createRun(42, undefined))
+      return sleeps
+    }
+    expect(await pauses(() => 0)).toEqual([0, 0])
+    const high = await pauses(() => 0.999)
+    expect(high[1]).toBeGreaterThan(1.9 * high[0])
+    // Up to 1 s before the second try, 2 s before the third.
+    expect(high[0]).toBeLessThanOrEqual(1000)
+    expect(high[1]).toBeLessThanOrEqual(2000)
   })
 
   it('connection refused (a closed loopback port) is retried, then reported', async () => {
@@ -627,6 +634,16 @@ describe('stops', () => {
     expect(error.message).toBe(
       'UpdatePipelineRun failed: the server answered false: nothing was stopped (HTTP 200 OK).'
     )
+  })
+
+  it('a 200 that reports a failure (success false, an error code) is no stop', async () => {
+    nock(CENTER).put(`${CENTER_RUNS}/5`).reply(200, { success: false })
+    const run = await failure(harness().client.stopRun(42, 5))
+    expect(run).toMatchObject({ kind: 'bad-answer', status: 200, mayHaveStarted: false })
+    expect(run.message).toContain('the answer reports a failure: nothing was stopped')
+    const job = `/oapi/v1/flow/organizations/${ORG}/pipelines/42/pipelineRuns/5/jobs/8/stop`
+    nock(CENTER).put(job).reply(200, { errorCode: 'SYSTEM_ERROR', errorMessage: 'busy' })
+    expect((await failure(harness().client.stopJob(42, 5, 8))).kind).toBe('bad-answer')
   })
 })
 

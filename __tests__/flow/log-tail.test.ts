@@ -29,21 +29,33 @@ describe('JobLogTail', () => {
   })
 
   it('keeps the end of a long log, on a whole character, and says how much was cut', () => {
-    const unit = 'ab é 中 😀\n'
+    const unit = 'ab é 中 😀 "q" \\\n'
     const content = unit.repeat(200_000)
-    const total = Buffer.byteLength(content)
-    const log = read(JSON.stringify({ more: false, content, last: 5 }), 1000, 4096) as {
-      content: string
-      cutBytes: number
-      more: boolean
-      last: number
+    const sent = (text: string) => Buffer.byteLength(JSON.stringify(text).slice(1, -1))
+    for (const order of ['first', 'last']) {
+      const answer =
+        order === 'first' ? { content, more: false, last: 5 } : { more: false, last: 5, content }
+      const log = read(JSON.stringify(answer), 1000, 4096) as {
+        content: string
+        cutBytes: number
+        more: boolean
+        last: number
+      }
+      expect(log.more).toBe(false)
+      expect(log.last).toBe(5)
+      expect(sent(log.content)).toBeGreaterThan(900)
+      expect(sent(log.content)).toBeLessThan(1000 + 4096)
+      expect(content.endsWith(log.content)).toBe(true)
+      // Bytes of the content as sent: what was cut and what was kept make the whole.
+      expect(log.cutBytes + sent(log.content)).toBe(sent(content))
     }
-    expect(log.more).toBe(false)
-    expect(log.last).toBe(5)
-    expect(Buffer.byteLength(log.content)).toBeLessThanOrEqual(1000)
-    expect(Buffer.byteLength(log.content)).toBeGreaterThan(990)
-    expect(content.endsWith(log.content)).toBe(true)
-    expect(log.cutBytes + Buffer.byteLength(log.content)).toBe(total)
+  })
+
+  it('a long answer whose content ends early, or is not the long part, is not taken for a log', () => {
+    const pad = 'x'.repeat(300_000)
+    expect(typeof read(JSON.stringify({ content: 'short', pad }), 1000, 4096)).toBe('string')
+    const twice = JSON.stringify({ content: pad, other: pad })
+    expect(typeof read(twice, 1000, 4096)).toBe('string')
   })
 
   it('only the top-level content is the log; field order does not matter', () => {

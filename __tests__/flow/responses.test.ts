@@ -1,7 +1,7 @@
 // Answers checked at the edge: the types say what was checked, odd parts become safe defaults.
 import { describe, expect, it } from '@jest/globals'
+import { isJsonObject } from '../../src/common/json.js'
 import {
-  isJsonObject,
   parseJobLog,
   parsePipeline,
   parseRun,

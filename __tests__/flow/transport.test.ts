@@ -6,8 +6,7 @@ import http from 'node:http'
 import type { Socket } from 'node:net'
 import { resolve } from 'node:path'
 import nock from 'nock'
-import { STOP_TIMEOUT_MS, type RetryEvent } from '../../src/flow/client.js'
-import { JOB_LOG_TIMEOUT_MS } from '../../src/common/timing.js'
+import type { RetryEvent } from '../../src/flow/client.js'
 import {
   CENTER,
   CENTER_RUNS,
@@ -65,7 +64,6 @@ describe('timeouts (a real loopback server that never answers)', () => {
 
   it('stops and job logs have their own timeouts, longer than a short client timeout', async () => {
     // The server answers after the client's timeout but well within the stop and log timeouts.
-    expect(Math.min(STOP_TIMEOUT_MS, JOB_LOG_TIMEOUT_MS)).toBeGreaterThan(2 * 400)
     const target = await slowServer(400)
     const { client } = harness({ baseUrl: target.base, timeoutMs: 150 })
     // The client's own timeout is too short for this server...

@@ -367,6 +367,28 @@ describe.each(nodeBinaries())('run control, hostile, $label', ({ path: node }) =
     }
   }, 60_000)
 
+  it('a cancel whose run stop is answered 200 {"success": false}: not taken as stopped; its jobs are', async () => {
+    const start = sim.requests.length
+    const body = { success: false, errorCode: 'SYSTEM_ERROR' }
+    sim.addFault({ method: 'PUT', path: /\/pipelines\/12\/runs\/\d+$/, status: 200, body })
+    const step = startStep({ node, inputs: base({ 'pipeline-id': '12', wait: 'true' }) })
+    try {
+      await waitFor(() => creates(start).length > 0, 'the run')
+      await sleep(500)
+      step.child.kill('SIGINT')
+      const main = await step.done
+      const runId = main.outputs['run-id']
+      expect(main.stdout).not.toContain(`Stopped Yunxiao run #${runId}:`)
+      expect(main.stdout).toContain(`Stopped the 1 running job(s) of Yunxiao run #${runId}`)
+      expect(stops(start).map(r => r.path.replace(/.*\/pipelines\/12/, ''))).toEqual([
+        `/runs/${runId}`,
+        expect.stringMatching(new RegExp(`^/pipelineRuns/${runId}/jobs/\\d+/stop$`))
+      ])
+    } finally {
+      while (sim.faults.length) sim.faults.pop()
+    }
+  }, 60_000)
+
   it('after main is killed, the post step reads the run first and leaves a run that ended on its own', async () => {
     const start = sim.requests.length
     const inputs = base({ 'pipeline-id': '13', wait: 'true', timeout: '60s' })

@@ -1,7 +1,5 @@
-// What the Flow client (flow/transport.ts) and the GitHub calls (github/api.ts) share about HTTP:
-// reading a header, which network errors come before any byte is sent, the backoff, and the one
-// retry loop. Knows no server: each side says what a failure is, which it tries again and how it
-// fails.
+// What the Flow client and the GitHub calls share about HTTP: a header, the network errors that
+// come before any byte is sent, the backoff, and the one retry loop.
 
 /** Headers as Node gives them: names in lower case, a repeated one as a list. */
 export type Headers = Record<string, string | string[] | undefined>

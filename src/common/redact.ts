@@ -1,6 +1,5 @@
-// Removes secrets from text before it can reach a log, an error message, an output or the summary.
-// Knows nothing of GitHub: the runner's own masking is a second line of defence, not the first
-// (it knows the raw token, not the forms a server or a Markdown escape may turn it into).
+// Removes secrets from text before it reaches a log, an error, an output or the summary. The
+// runner's own masking is a second line of defence: it knows the raw token, not its other forms.
 
 export const REDACTED = '***'
 

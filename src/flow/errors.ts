@@ -1,7 +1,7 @@
 // The one error type of the Flow OpenAPI client, and how a failed answer becomes plain words.
 // Knows nothing of GitHub: it speaks of "the organization id", never of an action input.
 import { STATUS_CODES } from 'node:http'
-import { isJsonObject } from '../common/json.js'
+import { jsonObject } from '../common/json.js'
 import { redact } from '../common/redact.js'
 
 export type FlowOperation =
@@ -18,82 +18,64 @@ export type FlowOperation =
   | 'GetPipelineJobStepLog'
 
 /**
- * - `http`: the server answered with a non-2xx status.
- * - `network`: no complete answer: connection refused, DNS failure, connection reset...
- * - `timeout`: no answer within the request timeout.
- * - `bad-answer`: a 2xx answer this client cannot read (HTML page, wrong shape, empty).
- * - `cancelled`: CreatePipelineRun only. The caller's AbortSignal fired before the first request
- *   or while waiting to try again, so nothing more was sent. `mayHaveStarted` is false, and that
- *   is certain: every earlier request was refused (429) or never reached the server.
+ * `http`: a non-2xx answer; `network`: no complete answer; `timeout`: none within the deadline;
+ * `bad-answer`: a 2xx answer this client cannot read; `cancelled`: a write whose signal fired
+ * before a request or a retry, every earlier request refused (429) or never sent, so it certainly
+ * did not happen.
  */
 export type FlowErrorKind = 'http' | 'network' | 'timeout' | 'bad-answer' | 'cancelled'
 
-export interface FlowApiErrorFields {
-  operation: FlowOperation
-  kind: FlowErrorKind
+export class FlowApiError extends Error {
+  declare readonly operation: FlowOperation
+  declare readonly kind: FlowErrorKind
   /** HTTP status, when an answer came back. */
-  status?: number
+  declare readonly status?: number
   /** Yunxiao's error code from the answer body, e.g. `InvalidTokenError`. */
-  errorCode?: string
+  declare readonly errorCode?: string
   /** Yunxiao's error text (`errorMessage`, `errorDescription` or `message`). */
-  errorMessage?: string
-  /** `requestId` or `traceId` from the body, or the `x-acs-request-id` header: quote it to Yunxiao support. */
-  requestId?: string
+  declare readonly errorMessage?: string
+  /** `requestId` or `traceId` from the body, or the `x-acs-request-id` header: for Yunxiao support. */
+  declare readonly requestId?: string
   /** Node's error code for network failures, e.g. `ECONNREFUSED`. */
-  networkCode?: string
+  declare readonly networkCode?: string
   /** At most 200 characters of what came back, when it was not a readable Yunxiao error. */
-  answerExcerpt?: string
+  declare readonly answerExcerpt?: string
   /** Safe to try again (the caller decides whether it still has time). */
-  retryable: boolean
+  declare readonly retryable: boolean
   /** How long the server asked to wait (Retry-After, capped), when it said so. */
-  retryAfterMs?: number
-  /** CreatePipelineRun only: the server may have taken the request, so a run may exist. */
-  mayHaveStarted: boolean
+  declare readonly retryAfterMs?: number
+  /** A write only: the server may have taken the request (a run may exist, a gate may be passed). */
+  declare readonly mayHaveStarted: boolean
   /** Requests sent (or tried) for this call, retries included. */
-  attempts: number
-}
-
-export class FlowApiError extends Error implements FlowApiErrorFields {
-  readonly operation: FlowOperation
-  readonly kind: FlowErrorKind
-  readonly status?: number
-  readonly errorCode?: string
-  readonly errorMessage?: string
-  readonly requestId?: string
-  readonly networkCode?: string
-  readonly answerExcerpt?: string
-  readonly retryable: boolean
-  readonly retryAfterMs?: number
-  readonly mayHaveStarted: boolean
-  readonly attempts: number
+  declare readonly attempts: number
 
   constructor(message: string, fields: FlowApiErrorFields) {
     super(message)
     this.name = 'FlowApiError'
-    this.operation = fields.operation
-    this.kind = fields.kind
-    this.status = fields.status
-    this.errorCode = fields.errorCode
-    this.errorMessage = fields.errorMessage
-    this.requestId = fields.requestId
-    this.networkCode = fields.networkCode
-    this.answerExcerpt = fields.answerExcerpt
-    this.retryable = fields.retryable
-    this.retryAfterMs = fields.retryAfterMs
-    this.mayHaveStarted = fields.mayHaveStarted
-    this.attempts = fields.attempts
+    Object.assign(this, fields)
   }
 }
 
-export const EXCERPT_LIMIT = 200
+export type FlowApiErrorFields = Pick<
+  FlowApiError,
+  | 'operation'
+  | 'kind'
+  | 'status'
+  | 'errorCode'
+  | 'errorMessage'
+  | 'requestId'
+  | 'networkCode'
+  | 'answerExcerpt'
+  | 'retryable'
+  | 'retryAfterMs'
+  | 'mayHaveStarted'
+  | 'attempts'
+>
 
-/**
- * Whitespace collapsed, secrets removed, then cut to the limit. Redacting before cutting matters:
- * a cut through the middle of a secret would otherwise leave its first part behind.
- */
-export function excerpt(text: string, secrets: readonly string[], limit = EXCERPT_LIMIT): string {
+/** Secrets removed, whitespace collapsed, then cut to 200 characters (a cut must not leave half a secret). */
+export function excerpt(text: string, secrets: readonly string[]): string {
   const flat = redact(text, secrets).replace(/\s+/g, ' ').trim()
-  return flat.length > limit ? `${flat.slice(0, limit)}…` : flat
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat
 }
 
 export function looksLikeHtml(text: string, contentType?: string): boolean {
@@ -128,29 +110,19 @@ export function parseErrorBody(
 ): ParsedErrorBody {
   const trimmed = body.trim()
   if (trimmed === '') return { html: false }
-  if (looksLikeHtml(trimmed, contentType)) return { html: true, excerpt: excerpt(trimmed, secrets) }
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(trimmed)
-  } catch {
-    return { html: false, excerpt: excerpt(trimmed, secrets) }
+  const html = looksLikeHtml(trimmed, contentType)
+  const o = html ? undefined : jsonObject(trimmed)
+  const errorCode = text(o?.errorCode) ?? (typeof o?.code === 'string' ? text(o.code) : undefined)
+  const errorMessage = text(o?.errorMessage) ?? text(o?.errorDescription) ?? text(o?.message)
+  const requestId = text(o?.requestId) ?? text(o?.traceId)
+  if (!errorCode && !errorMessage && !requestId) return { html, excerpt: excerpt(trimmed, secrets) }
+  const clean = (s: string | undefined) => (s === undefined ? undefined : excerpt(s, secrets))
+  return {
+    errorCode: clean(errorCode),
+    errorMessage: clean(errorMessage),
+    requestId: clean(requestId),
+    html: false
   }
-  if (isJsonObject(parsed)) {
-    const o = parsed
-    const errorCode = text(o.errorCode) ?? (typeof o.code === 'string' ? text(o.code) : undefined)
-    const errorMessage = text(o.errorMessage) ?? text(o.errorDescription) ?? text(o.message)
-    const requestId = text(o.requestId) ?? text(o.traceId)
-    if (errorCode || errorMessage || requestId) {
-      const clean = (s: string | undefined) => (s === undefined ? undefined : excerpt(s, secrets))
-      return {
-        errorCode: clean(errorCode),
-        errorMessage: clean(errorMessage),
-        requestId: clean(requestId),
-        html: false
-      }
-    }
-  }
-  return { html: false, excerpt: excerpt(trimmed, secrets) }
 }
 
 export function statusLine(status: number, statusMessage?: string): string {
@@ -205,8 +177,6 @@ export function hintForNetworkCode(code: string | undefined): string | undefined
       return 'The DNS lookup failed for now: check the network and the domain.'
     case 'ECONNREFUSED':
       return 'Nothing accepted the connection: check the domain and port.'
-    case 'PROXY':
-      return 'The connection through the proxy (HTTPS_PROXY / HTTP_PROXY) could not be set up: check the proxy, or list the host in NO_PROXY.'
     default:
       return undefined
   }
@@ -214,15 +184,9 @@ export function hintForNetworkCode(code: string | undefined): string | undefined
 
 /** `(errorCode X: message; requestId R)`, or '' when the body had none of them. */
 export function describeYunxiaoError(parsed: ParsedErrorBody): string {
-  const parts: string[] = []
-  if (parsed.errorCode && parsed.errorMessage) {
-    parts.push(`errorCode ${parsed.errorCode}: ${parsed.errorMessage}`)
-  } else if (parsed.errorCode) {
-    parts.push(`errorCode ${parsed.errorCode}`)
-  } else if (parsed.errorMessage) {
-    parts.push(parsed.errorMessage)
-  }
-  if (parsed.requestId) parts.push(`requestId ${parsed.requestId}`)
+  const code = parsed.errorCode ? `errorCode ${parsed.errorCode}` : undefined
+  const said = [code, parsed.errorMessage].filter(Boolean).join(': ')
+  const parts = [said, parsed.requestId && `requestId ${parsed.requestId}`].filter(Boolean)
   return parts.length ? ` (${parts.join('; ')})` : ''
 }
 
@@ -239,39 +203,33 @@ export function composeMessage(
   return redact(`${operation} failed${tries}: ${sentence}${hint ? ` ${hint}` : ''}`, secrets)
 }
 
-// Questions callers ask of an error from the Flow client. Each takes anything a catch gives, so no
-// caller has to guess the shape of an error.
+// Questions callers ask of anything a catch gives.
 
 export function isFlowApiError(error: unknown): error is FlowApiError {
   return error instanceof FlowApiError
 }
 
-/** CreatePipelineRun was cancelled before anything that could start a run was sent. */
+/** A write cancelled before anything that could do it was sent. */
 export function isCancelled(error: unknown): boolean {
   return isFlowApiError(error) && error.kind === 'cancelled'
 }
 
-/** CreatePipelineRun: the server may have taken the request, so a run may exist. */
 export function mayHaveStarted(error: unknown): boolean {
   return isFlowApiError(error) && error.mayHaveStarted
 }
 
-/** Safe to try again (the caller decides whether it still has time). */
 export function isRetryable(error: unknown): boolean {
   return isFlowApiError(error) && error.retryable
 }
 
-/** The HTTP status of the answer the call failed on, if one came. */
 export function httpStatusOf(error: unknown): number | undefined {
   return isFlowApiError(error) ? error.status : undefined
 }
 
-/** A 2xx answer the client could not read (an HTML page, a wrong shape, `false` for a stop). */
 export function isBadAnswer(error: unknown): boolean {
   return isFlowApiError(error) && error.kind === 'bad-answer'
 }
 
-/** How long the server asked to wait (Retry-After, capped), when it said so. */
 export function retryAfterOf(error: unknown): number | undefined {
   const value = isFlowApiError(error) ? error.retryAfterMs : undefined
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined

@@ -1,6 +1,5 @@
-// What goes wrong in one exchange (exchange.ts), said once: the stage it was in, whether any byte
-// of the request can have reached the server, and for a TLS failure, what to do about it. Its own
-// module so that the exchange and the proxy tunnel (tunnel.ts) both use it without importing each other.
+// What went wrong in one exchange: the stage it was in, whether any byte of the request can have
+// reached the server, and for a TLS failure, what to do about it.
 
 /**
  * Where an exchange was: `dns`, `connect` (TCP), `proxy` (CONNECT), `tls` (handshake), `sent`
@@ -8,32 +7,25 @@
  */
 export type Stage = 'dns' | 'connect' | 'proxy' | 'tls' | 'sent' | 'answer'
 
-export interface ExchangeErrorFields {
+export class ExchangeError extends Error {
   /** Node's code (`ECONNREFUSED`, `CERT_HAS_EXPIRED`...) or ours: `EDEADLINE`, `EABORTED`, `EPROXY`, `EPROXYAUTH`, `EPROXYENV`. */
-  code: string
-  stage: Stage
+  declare readonly code: string
+  declare readonly stage: Stage
   /** Any byte of the request can have reached the server. */
-  sent: boolean
+  declare readonly sent: boolean
   /** Trying again cannot help (a certificate, a 407, a wrong setting). */
-  permanent?: boolean
-  hint?: string
-}
-
-export class ExchangeError extends Error implements ExchangeErrorFields {
-  readonly code: string
-  readonly stage: Stage
-  readonly sent: boolean
-  readonly permanent: boolean
-  readonly hint?: string
+  declare readonly permanent: boolean
+  declare readonly hint?: string
   constructor(message: string, fields: ExchangeErrorFields) {
     super(message)
     this.name = 'ExchangeError'
-    this.code = fields.code
-    this.stage = fields.stage
-    this.sent = fields.sent
+    Object.assign(this, fields)
     this.permanent = fields.permanent ?? false
-    this.hint = fields.hint
   }
+}
+
+export type ExchangeErrorFields = Pick<ExchangeError, 'code' | 'stage' | 'sent' | 'hint'> & {
+  permanent?: boolean
 }
 
 const UNTRUSTED = new Set([

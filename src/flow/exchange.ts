@@ -1,9 +1,7 @@
-// One HTTP exchange with Yunxiao: a total deadline over every stage (DNS, connect, proxy CONNECT, TLS
-// handshake, headers, body), abandoned at once on an abort (through a proxy too), and a cap on what
-// is read. Failures say at which stage they happened and whether any byte of the request can have
-// reached the server. node:http(s) directly; an idle connection to the same origin is reused
-// (pool.ts says when, and why that is safe for the create), never through a proxy: there, one
-// connection per request.
+// One HTTP exchange: a total deadline over every stage (DNS, connect, proxy CONNECT, TLS, headers,
+// body), abandoned at once on an abort (through a proxy too), and a cap on what is read. Failures
+// say at which stage they happened and whether any byte of the request can have reached the
+// server. An idle connection to the same origin is reused (pool.ts), never through a proxy.
 // Named imports of node built-ins: a default or namespace import makes esbuild copy the whole module
 // object at start (README "Performance").
 import { request as httpRequest } from 'node:http'
@@ -12,8 +10,10 @@ import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { isIP } from 'node:net'
 import { ProxyEnvError, proxyFor, type ProxySetting } from './proxy.js'
-import { FRESH_MS, READ_IDLE_MS, agentFor, prune } from './pool.js'
+import { agentFor, prune } from './pool.js'
+import { FRESH_MS, READ_IDLE_MS } from '../common/timing.js'
 import { ExchangeError, asExchangeError, type Stage } from './exchange-error.js'
+import { openTunnel } from './tunnel.js'
 
 /** Requests that may be sent twice: after a failure on a reused connection, tried once more on a new one. */
 const READS = new Set(['GET', 'HEAD'])
@@ -25,7 +25,7 @@ export interface Answer {
   statusMessage?: string
   headers: IncomingHttpHeaders
   body: string
-  /** Set when the answer was longer than the cap: `body` is then its start (or its end, see `tail`). */
+  /** Set when the answer was longer than the cap: `body` is then its start. */
   oversize?: boolean
   /** Bytes of the answer body received in all. */
   bytes: number
@@ -139,17 +139,8 @@ class Exchange {
 
   /** Through the proxy: a CONNECT tunnel (TLS inside it for https), one connection per request. */
   private async viaProxy(proxy: ProxySetting): Promise<Answer> {
-    const { openTunnel } = await import('./tunnel.js')
-    if (this.settled) return this.ended
-    let socket: Socket = await this.race(
-      openTunnel(
-        proxy,
-        this.host,
-        this.port,
-        d => this.destroyers.push(d),
-        s => (this.stage = s)
-      )
-    )
+    const track = (destroy: () => void) => this.destroyers.push(destroy)
+    let socket: Socket = await this.race(openTunnel(proxy, this.host, this.port, track))
     if (this.secure) socket = await this.race(this.handshake(socket))
     return this.race(this.send(socket))
   }
@@ -281,62 +272,36 @@ function readBody(
 ): Promise<Answer> {
   const status = message.statusCode ?? 0
   const sink = status >= 200 && status < 300 ? options.sink : undefined
-  return new Promise<Answer>((resolve, rejectBody) => {
+  return new Promise<Answer>((resolve, reject) => {
     const chunks: Buffer[] = []
     let kept = 0
     let bytes = 0
     let done = false
-    const answer = (oversize: boolean): Answer => ({
-      status,
-      statusMessage: message.statusMessage,
-      headers: message.headers,
-      body: Buffer.concat(chunks).toString('utf8'),
-      bytes,
-      ...(oversize ? { oversize } : {})
-    })
+    const finish = (oversize: boolean, error?: Error) => {
+      if (done) return
+      done = true
+      if (error !== undefined) return reject(error)
+      const { statusMessage, headers } = message
+      const body = Buffer.concat(chunks).toString('utf8')
+      resolve({ status, statusMessage, headers, body, bytes, ...(oversize ? { oversize } : {}) })
+    }
     message.on('data', (chunk: Buffer) => {
       if (done) return
       bytes += chunk.length
-      if (sink) {
-        try {
-          sink(chunk)
-        } catch (error) {
-          done = true
-          message.destroy()
-          rejectBody(error)
-        }
-        return
-      }
+      if (sink) return sink(chunk)
       const room = options.maxBytes - kept
-      chunks.push(chunk.length > room ? chunk.subarray(0, room) : chunk)
+      chunks.push(chunk.subarray(0, room))
       kept += Math.min(room, chunk.length)
-      if (chunk.length > room) {
-        // Over the cap: what came is enough to say so; the rest is not read.
-        done = true
-        message.destroy()
-        resolve(answer(true))
-      }
+      if (chunk.length <= room) return
+      // Over the cap: what came is enough to say so; the rest is not read.
+      finish(true)
+      message.destroy()
     })
-    message.once('end', () => {
-      if (done) return
-      done = true
-      resolve(answer(false))
-    })
-    message.on('error', error => {
-      if (done) return
-      done = true
-      rejectBody(error)
-    })
+    message.once('end', () => finish(false))
+    message.on('error', error => finish(false, error))
     message.once('close', () => {
-      if (done) return
-      done = true
-      if (message.complete) resolve(answer(false))
-      else
-        rejectBody(
-          Object.assign(new Error('the connection closed before the whole answer came'), {
-            code: 'ECONNRESET'
-          })
-        )
+      const cut = new Error('the connection closed before the whole answer came')
+      finish(false, message.complete ? undefined : Object.assign(cut, { code: 'ECONNRESET' }))
     })
   })
 }

@@ -1,9 +1,7 @@
-// Finding a pipeline by its exact name with ListPipelines. The server's `pipelineName` filter is
-// fuzzy (a name that contains it, in any case), so every page is read and the name is matched
-// exactly here: case, spaces and characters as written (compared in Unicode NFC, and the filter
-// sent in NFC and NFD, so an accented name typed in another normal form than the pipeline's still
-// matches). When the page cap leaves pipelines unread, it says so rather than guess. Knows nothing
-// of GitHub.
+// Finding a pipeline by its exact name with ListPipelines. The server's filter is fuzzy (contains,
+// any case), so every page is read and the name matched here as written, in Unicode NFC (the filter
+// is sent in NFC and NFD, so a name typed in another normal form still matches). When the page cap
+// leaves pipelines unread, it says so rather than guess.
 import type { ReadOptions } from './client.js'
 import type { FlowPipelinePage, FlowPipelineSummary } from './types.js'
 
@@ -32,25 +30,17 @@ export const MAX_PAGES = 200
 export const SIMILAR_PAGES = 5
 export const MAX_SIMILAR = 5
 
-interface Listing {
-  pipelines: FlowPipelineSummary[]
-  /** Set when the page cap ended the reading while pipelines were left: the pages read. */
-  cappedAt?: number
-  total?: number
-}
-
 /**
- * Every pipeline the server's filter gives for `filter`, page after page. Reading goes on while
- * `x-total` says pipelines remain, even after a page shorter than asked (a server may cap perPage
- * lower); it stops at `x-total`, an empty page, a page with nothing new, or the page cap. Without
- * `x-total`, a short page is the last.
+ * Every pipeline the filter gives, page after page: on while `x-total` says some remain, even after
+ * a short page (a server may cap perPage lower); without it, a short page is the last. `cappedAt`:
+ * the pages read when the cap ended the reading with pipelines left.
  */
 async function listAll(
   client: PipelineLister,
   filter: string,
   maxPages: number,
   opts: ReadOptions
-): Promise<Listing> {
+): Promise<{ pipelines: FlowPipelineSummary[]; cappedAt?: number; total?: number }> {
   const all: FlowPipelineSummary[] = []
   const seen = new Set<number>()
   let total: number | undefined
@@ -64,8 +54,7 @@ async function listAll(
       all.push(pipeline)
       fresh++
     }
-    // The last page: empty, nothing new (a server that ignores `page`), all counted, or short
-    // with no count to say more remain.
+    // Empty, or nothing new (a server that ignores `page`): the last.
     if (answer.size === 0 || fresh === 0) break
     if (total !== undefined ? all.length >= total : answer.size < PER_PAGE) break
     if (page >= maxPages) return { pipelines: all, cappedAt: page, total }

@@ -1,237 +1,136 @@
-// Reads a GetPipelineJobRunLog answer as it streams in, keeping only the end of its `content`
-// string: a log of any size costs at most about twice `limit` of memory. Everything else of the
-// answer (`last`, `more`...) is kept as it is, up to OTHER_LIMIT. `result()` gives a small JSON text
-// of the same shape, with `content` cut to its tail and `cutBytes` saying how much was left out; an
-// answer that is not a JSON object comes back as its first OTHER_LIMIT bytes, for the error message.
+// Reads a GetPipelineJobRunLog answer as it streams in, keeping its first HEAD_BYTES and about its
+// last `limit` bytes: a log of any size costs little memory. An answer that fits is given whole. A
+// longer one is put back together: the fields before the top-level `content` string from the start,
+// the end of `content` and the fields after it from the end, `cutBytes` the bytes of `content` left
+// out (as sent, escapes counted). Anything else comes back as its start, for the error message.
 
-/** What the answer may hold besides `content`. */
-const OTHER_LIMIT = 64 * 1024
+import { jsonObject } from '../common/json.js'
 
+const HEAD_BYTES = 64 * 1024
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
-const SIMPLE_ESCAPES: Record<number, number> = {
-  0x22: 0x22,
-  0x5c: 0x5c,
-  0x2f: 0x2f,
-  0x62: 0x08,
-  0x66: 0x0c,
-  0x6e: 0x0a,
-  0x72: 0x0d,
-  0x74: 0x09
-}
 
 export class JobLogTail {
-  private readonly limit: number
-  /** The answer outside `content`, with `""` in its place. */
-  private other: number[] = []
-  /** The first bytes as they came, for an answer that turns out not to be a log. */
-  private head: Buffer[] = []
+  private readonly head: Buffer[] = []
   private headBytes = 0
-  private broken = false
-
-  // Scanner state
-  private depth = 0
-  private inString = false
-  private escaped = false
-  /** At depth 1, between `{` or `,` and `:`: the next string is a key. */
-  private expectKey = false
-  private key: number[] = []
-  private lastKey = ''
-  /** After `"content":`, before its value. */
-  private contentNext = false
-  private inContent = false
-
-  // Content decoding
-  private out: Buffer
-  private outLength = 0
+  private readonly tail: Buffer[] = []
+  private tailBytes = 0
+  /** Bytes that left the tail. */
   private dropped = 0
-  private unicode: number[] | undefined
-  private highSurrogate: number | undefined
+  /** Unescaped quotes in all: a long answer is put back together only if they all are accounted for. */
+  private quotes = 0
+  /** Backslashes at the end of the last chunk. */
+  private backslashes = 0
 
-  constructor(limit: number) {
-    this.limit = limit
-    this.out = Buffer.alloc(limit * 2)
-  }
+  constructor(private readonly limit: number) {}
 
   write(chunk: Buffer): void {
-    if (this.headBytes < OTHER_LIMIT) {
-      const part = chunk.subarray(0, OTHER_LIMIT - this.headBytes)
+    if (this.headBytes < HEAD_BYTES) {
+      const part = chunk.subarray(0, HEAD_BYTES - this.headBytes)
       this.head.push(part)
       this.headBytes += part.length
     }
-    if (this.broken) return
-    for (let i = 0; i < chunk.length; i++) {
-      const byte = chunk[i]
-      if (this.inContent) this.contentByte(byte)
-      else this.otherByte(byte)
-      if (this.broken) return
+    this.count(chunk)
+    this.tail.push(chunk)
+    this.tailBytes += chunk.length
+    while (this.tailBytes - this.tail[0].length >= this.limit) {
+      const gone = this.tail.shift() as Buffer
+      this.tailBytes -= gone.length
+      this.dropped += gone.length
     }
+  }
+
+  private count(chunk: Buffer): void {
+    for (let at = chunk.indexOf(QUOTE); at !== -1; at = chunk.indexOf(QUOTE, at + 1)) {
+      let run = 0
+      while (run < at && chunk[at - 1 - run] === BACKSLASH) run++
+      if (run === at) run += this.backslashes
+      if (run % 2 === 0) this.quotes++
+    }
+    let run = 0
+    while (run < chunk.length && chunk[chunk.length - 1 - run] === BACKSLASH) run++
+    this.backslashes = run === chunk.length ? this.backslashes + run : run
   }
 
   /** The JSON text to parse as the answer. */
   result(): string {
-    const other = Buffer.from(this.other).toString('utf8')
-    if (this.broken || this.depth !== 0 || this.inString) {
-      return Buffer.concat(this.head).toString('utf8')
-    }
-    let value: unknown
-    try {
-      value = JSON.parse(other)
-    } catch {
-      return Buffer.concat(this.head).toString('utf8')
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) return other
-    let start = Math.max(0, this.outLength - this.limit)
-    // A cut can fall inside a character: start at the next whole one.
-    if (this.dropped + start > 0) {
-      while (start < this.outLength && (this.out[start] & 0xc0) === 0x80) start++
-    }
-    const content = this.out.subarray(start, this.outLength).toString('utf8')
-    const cutBytes = this.dropped + start
-    return JSON.stringify({
-      ...(value as Record<string, unknown>),
-      ...(typeof (value as { content?: unknown }).content === 'string' ? { content } : {}),
-      ...(cutBytes > 0 ? { cutBytes } : {})
-    })
+    const end = Buffer.concat(this.tail)
+    if (this.dropped === 0) return end.toString('utf8')
+    const head = Buffer.concat(this.head).toString('utf8')
+    // The tail may start inside a character: from the next whole one.
+    let skip = 0
+    while (skip < end.length && (end[skip] & 0xc0) === 0x80) skip++
+    const joined = join(head, end.subarray(skip).toString('utf8'))
+    if (!joined || joined.quotes + 1 !== this.quotes) return head
+    const { answer, contentStart, keptFrom } = joined
+    const cutBytes = this.dropped + skip + keptFrom - contentStart
+    return JSON.stringify({ ...answer, cutBytes })
   }
+}
 
-  private keep(byte: number): void {
-    if (this.other.length >= OTHER_LIMIT) {
-      this.broken = true
-      return
-    }
-    this.other.push(byte)
+/** `{...}` of the head's fields, `content` and the end's fields; undefined when they do not fit. */
+function join(head: string, end: string) {
+  const start = contentStart(head)
+  const close = start && closingQuote(end)
+  if (!start || !close) return undefined
+  const answer = jsonObject(`${start.before}"content":""${close.rest}`)
+  // The end may start inside an escape: from the first place it reads as a JSON string.
+  for (let from = 0; answer && from < 7; from++) {
+    const content = stringIn(end.slice(from, close.at))
+    if (content === undefined) continue
+    answer.content = content
+    const keptFrom = Buffer.byteLength(end.slice(0, from))
+    const quotes = quotesIn(start.upTo) + quotesIn(close.rest)
+    return { answer, contentStart: Buffer.byteLength(start.upTo), keptFrom, quotes }
   }
+  return undefined
+}
 
-  private otherByte(byte: number): void {
-    if (this.inString) {
-      this.keep(byte)
-      if (this.escaped) this.escaped = false
-      else if (byte === BACKSLASH) {
-        this.escaped = true
-        // A key written with escapes is never taken for `content`.
-        if (this.expectKey) this.key.push(0)
-      } else if (byte === QUOTE) {
-        this.inString = false
-        if (this.key !== undefined && this.expectKey) {
-          this.lastKey = Buffer.from(this.key).toString('utf8')
-          this.expectKey = false
-        }
-      } else if (this.expectKey && this.key.length < 64) this.key.push(byte)
-      return
-    }
-    switch (byte) {
-      case QUOTE:
-        if (this.contentNext) {
-          this.contentNext = false
-          this.inContent = true
-          this.keep(QUOTE)
-          return
-        }
-        this.inString = true
-        this.key = []
-        this.keep(byte)
-        return
-      case 0x7b: // {
-      case 0x5b: // [
-        this.depth++
-        this.expectKey = this.depth === 1 && byte === 0x7b
-        this.contentNext = false
-        break
-      case 0x7d: // }
-      case 0x5d: // ]
-        this.depth--
-        if (this.depth < 0) this.broken = true
-        break
-      case 0x2c: // ,
-        if (this.depth === 1) this.expectKey = true
-        this.contentNext = false
-        break
-      case 0x3a: // :
-        this.contentNext = this.depth === 1 && this.lastKey === 'content'
-        this.lastKey = ''
-        break
-      case 0x20:
-      case 0x09:
-      case 0x0a:
-      case 0x0d:
-        break
-      default:
-        this.contentNext = false
-    }
-    this.keep(byte)
+/** The head up to the top-level `content` string, which must run on past the head. */
+function contentStart(head: string): { before: string; upTo: string } | undefined {
+  for (const match of head.matchAll(/"content"\s*:\s*"/g)) {
+    const before = head.slice(0, match.index)
+    const upTo = head.slice(0, match.index + match[0].length)
+    const closed = unescapedQuote(head, upTo.length) !== undefined
+    if (!closed && jsonObject(`${before}"content":""}`)) return { before, upTo }
   }
+  return undefined
+}
 
-  private contentByte(byte: number): void {
-    if (this.unicode) {
-      this.unicode.push(byte)
-      if (this.unicode.length < 4) return
-      const unit = parseInt(Buffer.from(this.unicode).toString('latin1'), 16)
-      this.unicode = undefined
-      if (Number.isNaN(unit)) return void (this.broken = true)
-      this.codeUnit(unit)
-      return
-    }
-    if (this.escaped) {
-      this.escaped = false
-      if (byte === 0x75) {
-        this.unicode = []
-        return
-      }
-      const simple = SIMPLE_ESCAPES[byte]
-      if (simple === undefined) return void (this.broken = true)
-      this.flushSurrogate()
-      this.emit(simple)
-      return
-    }
-    if (byte === BACKSLASH) {
-      this.escaped = true
-      return
-    }
-    this.flushSurrogate()
-    if (byte === QUOTE) {
-      this.inContent = false
-      this.keep(QUOTE)
-      return
-    }
-    this.emit(byte)
+/**
+ * Where `content` ends in the end: its first unescaped quote (or the next, when the first is at
+ * the very start, its backslash cut off), after which the answer closes as JSON.
+ */
+function closingQuote(end: string): { at: number; rest: string } | undefined {
+  const first = unescapedQuote(end, 0)
+  const candidates = first === 0 ? [0, unescapedQuote(end, 1)] : [first]
+  for (const at of candidates) {
+    if (at === undefined) continue
+    const rest = end.slice(at + 1)
+    if (jsonObject(`{"content":""${rest}`)) return { at, rest }
   }
+  return undefined
+}
 
-  private codeUnit(unit: number): void {
-    if (unit >= 0xd800 && unit <= 0xdbff) {
-      this.flushSurrogate()
-      this.highSurrogate = unit
-      return
-    }
-    if (unit >= 0xdc00 && unit <= 0xdfff) {
-      const high = this.highSurrogate
-      this.highSurrogate = undefined
-      this.codePoint(
-        high === undefined ? 0xfffd : 0x10000 + ((high - 0xd800) << 10) + (unit - 0xdc00)
-      )
-      return
-    }
-    this.flushSurrogate()
-    this.codePoint(unit)
+function unescapedQuote(text: string, from: number): number | undefined {
+  for (let at = text.indexOf('"', from); at !== -1; at = text.indexOf('"', at + 1)) {
+    let backslashes = 0
+    while (text[at - 1 - backslashes] === '\\') backslashes++
+    if (backslashes % 2 === 0) return at
   }
+  return undefined
+}
 
-  private flushSurrogate(): void {
-    if (this.highSurrogate === undefined) return
-    this.highSurrogate = undefined
-    this.codePoint(0xfffd)
-  }
+function quotesIn(text: string): number {
+  let n = 0
+  for (let at = unescapedQuote(text, 0); at !== undefined; at = unescapedQuote(text, at + 1)) n++
+  return n
+}
 
-  private codePoint(cp: number): void {
-    for (const byte of Buffer.from(String.fromCodePoint(cp), 'utf8')) this.emit(byte)
-  }
-
-  private emit(byte: number): void {
-    if (this.outLength === this.out.length) {
-      // Keep the newer half.
-      this.out.copy(this.out, 0, this.outLength - this.limit, this.outLength)
-      this.dropped += this.outLength - this.limit
-      this.outLength = this.limit
-    }
-    this.out[this.outLength++] = byte
+function stringIn(quoted: string): string | undefined {
+  try {
+    return JSON.parse(`"${quoted}"`) as string
+  } catch {
+    return undefined
   }
 }

@@ -1,10 +1,8 @@
-// Which proxy a request goes through, read from the environment the way @actions/http-client reads
-// it (so a runner set up for other actions works the same here): `https_proxy` or `HTTPS_PROXY` for
-// https targets, `http_proxy` or `HTTP_PROXY` for http ones (lower case first); `no_proxy` or
-// `NO_PROXY` lists hosts to reach directly (`*`, `host`, `host:port`, `.suffix` and `suffix`, any
-// case); loopback hosts never use a proxy. Unlike http-client, a value that is not a usable proxy
-// URL is an error naming the variable: it is never silently ignored (the request would go direct).
-// The tunnel through the proxy is in tunnel.ts, loaded only when a proxy applies.
+// Which proxy a request goes through, read from the environment as @actions/http-client reads it:
+// `https_proxy`/`HTTPS_PROXY` for https targets, `http_proxy`/`HTTP_PROXY` for http (lower case
+// first); `no_proxy`/`NO_PROXY` lists hosts to reach directly (`*`, `host`, `host:port`, `.suffix`,
+// `suffix`, any case); loopback never uses a proxy. Unlike http-client, a value that is not a usable
+// proxy URL is an error naming the variable, never silently ignored (the request would go direct).
 import { isLoopbackHost } from '../common/loopback.js'
 
 export interface ProxySetting {
@@ -102,18 +100,13 @@ function bypass(target: URL, env: Env): boolean {
   const port = target.port ? Number(target.port) : target.protocol === 'http:' ? 80 : 443
   const host = target.hostname.toUpperCase()
   const hosts = [host, `${host}:${port}`]
-  for (const item of noProxy
-    .split(',')
-    .map(x => x.trim().toUpperCase())
-    .filter(x => x)) {
-    if (
+  const items = noProxy.split(',').map(x => x.trim().toUpperCase())
+  return items.some(
+    item =>
       item === '*' ||
-      hosts.some(
-        x => x === item || x.endsWith(`.${item}`) || (item.startsWith('.') && x.endsWith(item))
-      )
-    ) {
-      return true
-    }
-  }
-  return false
+      (item !== '' &&
+        hosts.some(
+          x => x === item || x.endsWith(`.${item}`) || (item.startsWith('.') && x.endsWith(item))
+        ))
+  )
 }

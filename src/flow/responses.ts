@@ -4,102 +4,85 @@
 // good answer (a null stage, a number as a name, an object as a status) become a safe default
 // instead of a TypeError later. Knows nothing of GitHub.
 import { header } from '../common/http.js'
-import { isJsonObject, jsonObject } from '../common/json.js'
+import { isJsonObject, jsonObject, setOwn } from '../common/json.js'
 import { isHtml, type Answer, type Parsed } from './transport.js'
 import type {
-  FlowJob,
   FlowJobLog,
   FlowJobStep,
   FlowPipeline,
   FlowPipelinePage,
-  FlowPipelineSource,
   FlowPipelineSummary,
   FlowRun,
-  FlowStage,
-  FlowStageInfo,
   FlowStepLog
 } from './types.js'
 
-export { isJsonObject }
+/** How a field is read: its value kept, another value in its place, or DROP to leave it out. */
+type Field = (v: unknown) => unknown
+type Spec = Record<string, Field>
+const DROP = Symbol('drop')
 
-/** `o` with the listed fields kept only when they pass their check (others untouched). */
-function checked<T>(
-  o: Record<string, unknown>,
-  checks: Record<string, (v: unknown) => boolean>
-): T {
+/** `o` with the fields of `spec` read by it; others are kept as they are. */
+function read<T>(o: Record<string, unknown>, spec: Spec): T {
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(o)) {
-    const check = checks[key]
-    if (!check || check(value)) {
-      Object.defineProperty(out, key, {
-        value,
-        enumerable: true,
-        writable: true,
-        configurable: true
-      })
-    }
+    const kept = Object.hasOwn(spec, key) ? spec[key](value) : value
+    if (kept !== DROP) setOwn(out, key, kept)
   }
   return out as T
 }
 
-const isString = (v: unknown): boolean => typeof v === 'string'
-const isTime = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v)
+const when =
+  (test: (v: unknown) => boolean): Field =>
+  v =>
+    test(v) ? v : DROP
+const isString = when(v => typeof v === 'string')
+const isTime = when(v => typeof v === 'number' && Number.isFinite(v))
 const isId = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v > 0
+const objectOf =
+  (spec: Spec): Field =>
+  v =>
+    isJsonObject(v) ? read(v, spec) : DROP
+/** Objects only (null entries are dropped); anything but a list reads as an empty one. */
+const listOf =
+  (spec: Spec): Field =>
+  v =>
+    Array.isArray(v) ? v.filter(isJsonObject).map(o => read(o, spec)) : []
+const TIMES = { startTime: isTime, endTime: isTime }
 
-function objectsIn<T>(value: unknown, read: (o: Record<string, unknown>) => T): T[] {
-  return Array.isArray(value) ? value.filter(isJsonObject).map(read) : []
+const JOB: Spec = { id: when(isId), name: isString, status: isString, ...TIMES }
+const STAGE_INFO: Spec = { name: isString, status: isString, ...TIMES, jobs: listOf(JOB) }
+const STAGE: Spec = { index: isString, name: isString, stageInfo: objectOf(STAGE_INFO) }
+const RUN: Spec = {
+  pipelineId: when(isId),
+  pipelineRunId: when(isId),
+  createTime: isTime,
+  updateTime: isTime,
+  stages: listOf(STAGE)
 }
-
-export function readJob(o: Record<string, unknown>): FlowJob {
-  return checked<FlowJob>(o, {
-    id: isId,
-    name: isString,
-    status: isString,
-    startTime: isTime,
-    endTime: isTime
-  })
-}
-
-export function readStage(o: Record<string, unknown>): FlowStage {
-  const stage = checked<FlowStage>(o, { index: isString, name: isString, stageInfo: isJsonObject })
-  if (stage.stageInfo) {
-    const info = checked<FlowStageInfo>(stage.stageInfo, {
-      name: isString,
-      status: isString,
-      startTime: isTime,
-      endTime: isTime
-    })
-    if (info.jobs !== undefined) info.jobs = objectsIn(info.jobs, readJob)
-    stage.stageInfo = info
-  }
-  return stage
-}
+const SOURCE: Spec = { type: isString, data: objectOf({ repo: isString, branch: isString }) }
+const CONFIG: Spec = { sources: listOf(SOURCE) }
 
 /** A run object, checked; undefined when it is not one (no status string). */
 export function readRun(value: unknown): FlowRun | undefined {
   if (!isJsonObject(value) || typeof value.status !== 'string') return undefined
-  const run = checked<FlowRun>(value, {
-    pipelineId: isId,
-    pipelineRunId: isId,
-    createTime: isTime,
-    updateTime: isTime
-  })
-  if (run.stages !== undefined) run.stages = objectsIn(run.stages, readStage)
-  return run
+  return read<FlowRun>(value, RUN)
 }
 
 export function readPipeline(o: Record<string, unknown>): FlowPipeline {
-  const pipeline = checked<FlowPipeline>(o, { name: isString, pipelineConfig: isJsonObject })
-  const config = pipeline.pipelineConfig
-  if (config) {
-    const sources = objectsIn(config.sources, source => {
-      const s = checked<FlowPipelineSource>(source, { type: isString, data: isJsonObject })
-      if (s.data) s.data = checked(s.data, { repo: isString, branch: isString })
-      return s
-    })
-    pipeline.pipelineConfig = { ...config, sources }
-  }
+  const pipeline = read<FlowPipeline>(o, { name: isString, pipelineConfig: objectOf(CONFIG) })
+  // Sources are always a list in a config.
+  if (pipeline.pipelineConfig) pipeline.pipelineConfig.sources ??= []
   return pipeline
+}
+
+/** The text as a JSON array, or undefined when it is not one. */
+function jsonArray(text: string): unknown[] | undefined {
+  try {
+    const value: unknown = JSON.parse(text)
+    return Array.isArray(value) ? value : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function notA(answer: Answer, noun: string): Parsed<never> {
@@ -128,15 +111,26 @@ export function parsePipeline(answer: Answer): Parsed<FlowPipeline> {
 
 /** GetPipelineJobRunLog: `content` a string (or missing or null: an empty log). */
 export function parseJobLog(answer: Answer): Parsed<FlowJobLog> {
+  return logPage(answer, 'content', 'a job log') as Parsed<FlowJobLog>
+}
+
+/** GetPipelineJobStepLog: `logs` a string (or missing or null: nothing new). */
+export function parseStepLog(answer: Answer): Parsed<FlowStepLog> {
+  return logPage(answer, 'logs', 'a step log') as Parsed<FlowStepLog>
+}
+
+/** A log or a page of one: its text field, and `last`, `more`, `cutBytes` where they are usable. */
+function logPage(answer: Answer, field: string, noun: string): Parsed<Record<string, unknown>> {
   const o = jsonObject(answer.body)
-  if (!o || (o.content !== undefined && o.content !== null && typeof o.content !== 'string')) {
-    return notA(answer, 'a job log (an object with a content string)')
+  const text = o?.[field]
+  if (!o || (text !== undefined && text !== null && typeof text !== 'string')) {
+    return notA(answer, `${noun} (an object with a ${field} string)`)
   }
-  const log: FlowJobLog = { content: typeof o.content === 'string' ? o.content : '' }
-  if (typeof o.last === 'number') log.last = o.last
-  if (typeof o.more === 'boolean') log.more = o.more
-  if (typeof o.cutBytes === 'number' && o.cutBytes > 0) log.cutBytes = o.cutBytes
-  return { ok: true, value: log }
+  const value: Record<string, unknown> = { [field]: text ?? '' }
+  if (Number.isSafeInteger(o.last)) value.last = o.last
+  if (typeof o.more === 'boolean') value.more = o.more
+  if (isId(o.cutBytes)) value.cutBytes = o.cutBytes
+  return { ok: true, value }
 }
 
 /**
@@ -144,56 +138,20 @@ export function parseJobLog(answer: Answer): Parsed<FlowJobLog> {
  * (older answers: `steps`). Steps without an integer `stepIndex`, builds without an id, are skipped.
  */
 export function parseJobSteps(answer: Answer): Parsed<FlowJobStep[]> {
-  let value: unknown
-  try {
-    value = JSON.parse(answer.body)
-  } catch {
-    value = undefined
-  }
-  if (!Array.isArray(value)) return notA(answer, 'a list of job steps (an array of builds)')
+  const value = jsonArray(answer.body)
+  if (!value) return notA(answer, 'a list of job steps (an array of builds)')
   const steps: FlowJobStep[] = []
   for (const build of value.filter(isJsonObject)) {
     if (!isId(build.buildId)) continue
     const nodes = Array.isArray(build.buildProcessNodes) ? build.buildProcessNodes : build.steps
-    for (const node of objectsIn(nodes, o => o)) {
+    for (const node of Array.isArray(nodes) ? nodes.filter(isJsonObject) : []) {
       if (!Number.isSafeInteger(node.stepIndex)) continue
-      const step = checked<FlowJobStep>(node, { stepName: isString, status: isString })
-      steps.push({
-        buildId: build.buildId as number,
-        stepIndex: node.stepIndex as number,
-        stepName: step.stepName,
-        status: step.status,
-        finish: node.finish === true
-      })
+      const { stepName, status } = read<FlowJobStep>(node, { stepName: isString, status: isString })
+      const [buildId, stepIndex] = [build.buildId as number, node.stepIndex as number]
+      steps.push({ buildId, stepIndex, stepName, status, finish: node.finish === true })
     }
   }
   return { ok: true, value: steps }
-}
-
-/** GetPipelineJobStepLog: `logs` a string (or missing or null: nothing new), `last` an integer. */
-export function parseStepLog(answer: Answer): Parsed<FlowStepLog> {
-  const o = jsonObject(answer.body)
-  if (!o || (o.logs !== undefined && o.logs !== null && typeof o.logs !== 'string')) {
-    return notA(answer, 'a step log (an object with a logs string)')
-  }
-  const log: FlowStepLog = { logs: typeof o.logs === 'string' ? o.logs : '' }
-  if (Number.isSafeInteger(o.last)) log.last = o.last as number
-  if (typeof o.more === 'boolean') log.more = o.more
-  return { ok: true, value: log }
-}
-
-/** UpdatePipelineRun, StopPipelineJobRun: `true`; only an explicit `false` says it did not happen. */
-export function parseStopAnswer(answer: Answer): Parsed<void> {
-  if (answer.body.trim() === 'false') {
-    return {
-      ok: false,
-      what: 'the server answered false: nothing was stopped',
-      html: false,
-      quote: false
-    }
-  }
-  if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page', html: true }
-  return { ok: true, value: undefined }
 }
 
 /** GetLatestPipelineRun: a run object that names its run id. */
@@ -220,20 +178,15 @@ function pipelineIdOf(value: unknown): number | undefined {
  * match them), `size` counts them all for paging. `x-total` when readable.
  */
 export function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
-  let value: unknown
-  try {
-    value = JSON.parse(answer.body)
-  } catch {
-    value = undefined
-  }
-  if (!Array.isArray(value)) {
+  const value = jsonArray(answer.body)
+  if (!value) {
     return notA(
       answer,
       'a list of pipelines (an array of objects with pipelineId and pipelineName)'
     )
   }
   const pipelines: FlowPipelineSummary[] = []
-  for (const item of value as unknown[]) {
+  for (const item of value) {
     if (!isJsonObject(item)) continue
     const pipelineId = pipelineIdOf(item.pipelineId)
     if (pipelineId === undefined || typeof item.pipelineName !== 'string') continue
@@ -247,22 +200,18 @@ export function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
 }
 
 /**
- * PassPipelineValidate: `true`; an explicit `false`, or an object with `success: false` or an error
- * code (a 200 that reports a failure), says the gate was not passed.
+ * UpdatePipelineRun, StopPipelineJobRun, PassPipelineValidate: `true`. An explicit `false`, an HTML
+ * page, or an object with `success: false` or an error code (a 200 that reports a failure) says it
+ * did not happen (`notDone`).
  */
-export function parsePassAnswer(answer: Answer): Parsed<void> {
+export function parseDoneAnswer(answer: Answer, notDone: string): Parsed<void> {
   if (answer.body.trim() === 'false') {
-    return {
-      ok: false,
-      what: 'the server answered false: the gate was not passed',
-      html: false,
-      quote: false
-    }
+    return { ok: false, what: `the server answered false: ${notDone}`, html: false, quote: false }
   }
   if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page', html: true }
   const o = jsonObject(answer.body)
   if (o && (o.success === false || hasErrorCode(o))) {
-    return { ok: false, what: 'the answer reports a failure: the gate was not passed', html: false }
+    return { ok: false, what: `the answer reports a failure: ${notDone}`, html: false }
   }
   return { ok: true, value: undefined }
 }

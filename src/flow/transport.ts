@@ -20,6 +20,7 @@ import {
 import { PRE_SEND_CODES, backoff, header, parseRetryAfter, retrying } from '../common/http.js'
 import { redact } from '../common/redact.js'
 import { abortableSleep } from '../common/sleep.js'
+import { BACKOFF_CAP_MS, RETRY_AFTER_CAP_MS } from '../common/timing.js'
 
 export interface RetryEvent {
   operation: FlowOperation
@@ -32,25 +33,24 @@ export interface RetryEvent {
 }
 
 export interface TransportOptions {
-  /** Origin, without a trailing slash. */
+  /** Origin, e.g. 'https://openapi-rdc.aliyuncs.com' or 'http://127.0.0.1:8080'. */
   baseUrl: string
-  /** Sent as `x-yunxiao-token`; removed from every error text. */
+  /** Personal access token, sent as `x-yunxiao-token`; removed from every error text. */
   token: string
   /** Other secrets (e.g. a GitHub token) removed from every error text before it is cut. */
   secrets?: readonly string[]
   userAgent: string
-  /** For the hints of HTTP errors. */
-  hintContext: HintContext
-  /** See FlowClientOptions. */
+  /** The pause between attempts; it should end early when the signal it gets aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** In [0, 1); used for the full jitter of backoff waits. */
   random?: () => number
+  /** Longest wait a Retry-After can ask for. Default 60 s. */
   retryAfterCapMs?: number
+  /** Clock for Retry-After HTTP dates. */
   now?: () => number
+  /** Told before each wait between attempts, e.g. to log it. */
   onRetry?: (event: RetryEvent) => void
 }
-
-const DEFAULT_RETRY_AFTER_CAP_MS = 60_000
-const BACKOFF_CAP_MS = 10_000
 
 export type { Answer } from './exchange.js'
 
@@ -67,6 +67,8 @@ export type Failure =
       hint?: string
     }
   | { kind: 'timeout'; preSend: boolean; stage: Stage }
+  /** A 2xx answer that is not what the call returns: never tried again. */
+  | ({ kind: 'bad-answer'; answer: Answer } & Extract<Parsed<never>, { ok: false }>)
 
 export type Parsed<T> =
   | { ok: true; value: T }
@@ -75,11 +77,14 @@ export type Parsed<T> =
 
 export interface Policy<T> {
   operation: FlowOperation
-  /** Ends the waits between attempts; an attempt in flight is left to finish. */
-  signal?: AbortSignal
-  /** What a cancel through `signal` means, in words; default "no run was started" (createRun). */
-  notDone?: string
-  /** Reads only: abandons the call, the request in flight included. */
+  /**
+   * Set for a write (a create, a gate pass): tried again only where it certainly did not happen
+   * (429, a connection never opened). `signal` ends the waits between attempts, never an attempt in
+   * flight; a cancel then says `notDone`. `badAnswerMayBeDone`: a 2xx answer that cannot be read
+   * may still mean it happened.
+   */
+  write?: { signal?: AbortSignal; notDone: string; badAnswerMayBeDone: boolean }
+  /** Reads and stops (safe to repeat): abandons the call, the request in flight included. */
   abort?: AbortSignal
   attempts: number
   /** Total deadline of each request. */
@@ -90,8 +95,6 @@ export interface Policy<T> {
   sink?: () => { write(chunk: Buffer): void; result(): string }
   /** Longest pause between attempts, Retry-After included. */
   waitCapMs: number
-  retry: (failure: Failure) => boolean
-  mayHaveStarted: (failure: Failure | 'bad-answer') => boolean
   parse: (answer: Answer) => Parsed<T>
 }
 
@@ -115,46 +118,32 @@ function classify(error: unknown): Failure {
 }
 
 export class Transport {
-  private readonly baseUrl: string
-  private readonly token: string
   /** Everything removed from error texts: the token first. */
   private readonly secrets: readonly string[]
-  private readonly userAgent: string
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  private readonly random: () => number
-  private readonly retryAfterCapMs: number
-  private readonly now: () => number
-  private readonly onRetry?: (event: RetryEvent) => void
-  private readonly hintContext: HintContext
+  readonly retryAfterCap: number
 
-  constructor(options: TransportOptions) {
-    this.baseUrl = options.baseUrl
-    this.token = options.token
+  constructor(
+    private readonly options: TransportOptions,
+    private readonly hintContext: HintContext
+  ) {
     this.secrets = [options.token, ...(options.secrets ?? [])]
-    this.userAgent = options.userAgent
-    this.sleep = options.sleep ?? abortableSleep
-    this.random = options.random ?? Math.random
-    this.retryAfterCapMs = options.retryAfterCapMs ?? DEFAULT_RETRY_AFTER_CAP_MS
-    this.now = options.now ?? Date.now
-    this.onRetry = options.onRetry
-    this.hintContext = options.hintContext
+    this.retryAfterCap = options.retryAfterCapMs ?? RETRY_AFTER_CAP_MS
   }
 
-  /** Longest wait a Retry-After can ask for. */
-  get retryAfterCap(): number {
-    return this.retryAfterCapMs
+  get token(): string {
+    return this.options.token
   }
 
   url(path: string): string {
-    return `${this.baseUrl}${path}`
+    return `${this.options.baseUrl}${path}`
   }
 
   headers(): Record<string, string> {
     return {
-      'x-yunxiao-token': this.token,
+      'x-yunxiao-token': this.options.token,
       'Content-Type': 'application/json',
       Accept: 'application/json',
-      'User-Agent': this.userAgent
+      'User-Agent': this.options.userAgent
     }
   }
 
@@ -164,21 +153,25 @@ export class Transport {
     body: string | null,
     policy: Policy<T>
   ): Promise<T> {
-    const { signal } = policy
+    const signal = policy.write?.signal
     if (signal?.aborted) throw this.cancelled(policy, 0)
     const reason = (failure: Failure) =>
       redact(shortReason(failure, policy.timeoutMs), this.secrets)
+    const { sleep = abortableSleep, random = Math.random, onRetry } = this.options
     return retrying<T, Failure>({
       attempts: policy.attempts,
-      once: attempt => this.once(method, path, body, policy, attempt),
-      retry: policy.retry,
-      pause: (failure, attempt) => this.delay(failure, attempt, policy.waitCapMs),
+      once: () => this.once(method, path, body, policy),
+      retry: policy.write ? certainlyNotDone : transient,
+      pause: (failure, attempt) =>
+        failure.kind === 'http' && failure.retryAfterMs !== undefined
+          ? Math.min(failure.retryAfterMs, policy.waitCapMs)
+          : backoff(attempt, Math.min(policy.waitCapMs, BACKOFF_CAP_MS), random),
       failed: (failure, attempts, retryable) => this.failed(policy, failure, attempts, retryable),
       beforePause: (failure, attempt, delayMs) => {
         if (signal?.aborted) throw this.cancelled(policy, attempt, reason(failure))
-        this.onRetry?.({ operation: policy.operation, attempt, delayMs, reason: reason(failure) })
+        onRetry?.({ operation: policy.operation, attempt, delayMs, reason: reason(failure) })
       },
-      sleep: ms => this.sleep(ms, signal ?? policy.abort),
+      sleep: ms => sleep(ms, signal ?? policy.abort),
       afterPause: (failure, attempt) => {
         if (signal?.aborted) throw this.cancelled(policy, attempt, reason(failure))
         if (policy.abort?.aborted) throw this.failed(policy, failure, attempt, true)
@@ -191,12 +184,12 @@ export class Transport {
     method: string,
     path: string,
     body: string | null,
-    policy: Policy<T>,
-    attempt: number
+    policy: Policy<T>
   ): Promise<{ value: T } | { failure: Failure }> {
+    const sink = policy.sink?.()
+    let answer: Answer
     try {
-      const sink = policy.sink?.()
-      const answer = await exchange({
+      answer = await exchange({
         method,
         url: new URL(this.url(path)),
         headers: this.headers(),
@@ -206,40 +199,30 @@ export class Transport {
         maxBytes: policy.maxBytes,
         sink: sink && (chunk => sink.write(chunk))
       })
-      if (sink && answer.status >= 200 && answer.status < 300) answer.body = sink.result()
-      if (answer.status < 200 || answer.status >= 300) {
-        const retryAfterMs = parseRetryAfter(header(answer.headers, 'retry-after'), this.now())
-        return { failure: { kind: 'http', answer, retryAfterMs } }
-      }
-      const parsed: Parsed<T> = answer.oversize
-        ? {
-            ok: false,
-            what: `the answer is larger than ${formatBytes(policy.maxBytes)}, more than this call ever gets (the rest was not read)`,
-            html: isHtml(answer)
-          }
-        : policy.parse(answer)
-      if (parsed.ok) return { value: parsed.value }
-      throw this.badAnswer(policy, answer, parsed, attempt)
     } catch (error) {
-      if (error instanceof FlowApiError) throw error
       return { failure: classify(error) }
     }
-  }
-
-  /** Full jitter: a random pause up to the exponential ceiling, unless the server named one. */
-  private delay(failure: Failure, attempt: number, capMs: number): number {
-    if (failure.kind === 'http' && failure.retryAfterMs !== undefined) {
-      return Math.min(failure.retryAfterMs, capMs)
+    if (sink && answer.status >= 200 && answer.status < 300) answer.body = sink.result()
+    if (answer.status < 200 || answer.status >= 300) {
+      const now = (this.options.now ?? Date.now)()
+      const retryAfterMs = parseRetryAfter(header(answer.headers, 'retry-after'), now)
+      return { failure: { kind: 'http', answer, retryAfterMs } }
     }
-    return backoff(attempt, Math.min(capMs, BACKOFF_CAP_MS), this.random)
+    const parsed: Parsed<T> = answer.oversize
+      ? {
+          ok: false,
+          what: `the answer is larger than ${formatBytes(policy.maxBytes)}, more than this call ever gets (the rest was not read)`,
+          html: isHtml(answer)
+        }
+      : policy.parse(answer)
+    return parsed.ok
+      ? { value: parsed.value }
+      : { failure: { kind: 'bad-answer', answer, ...parsed } }
   }
 
-  /**
-   * Only reached before a first attempt or after a retryable one, and only createRun passes a
-   * signal: it retries only where nothing can have started, so no run was started, for certain.
-   */
+  /** Only reached before a first attempt or after one that certainly did nothing. */
   private cancelled<T>(policy: Policy<T>, attempts: number, lastReason?: string): FlowApiError {
-    const none = policy.notDone ?? 'no run was started'
+    const none = policy.write?.notDone
     const what =
       attempts === 0
         ? `before the first request: ${none} (nothing was sent)`
@@ -261,60 +244,60 @@ export class Transport {
     attempts: number,
     retryable: boolean
   ): FlowApiError {
-    const secrets = this.secrets
-    const origin = new URL(this.baseUrl).host
-    const common = {
-      operation: policy.operation,
-      retryable,
-      mayHaveStarted: policy.mayHaveStarted(failure),
-      attempts
-    }
+    const { operation } = policy
+    const origin = new URL(this.options.baseUrl).host
+    const error = (what: string, hint: string | undefined, fields: Partial<FlowApiError>) =>
+      new FlowApiError(composeMessage(operation, attempts, what, hint, this.secrets), {
+        operation,
+        kind: failure.kind,
+        retryable,
+        mayHaveStarted: mayHaveStarted(policy, failure),
+        attempts,
+        ...fields
+      })
     if (failure.kind === 'timeout') {
-      const what = `no answer from ${origin} within ${formatSeconds(policy.timeoutMs)}: ${STALLED[failure.stage]}`
-      return new FlowApiError(
-        composeMessage(policy.operation, attempts, what, undefined, secrets),
-        {
-          ...common,
-          kind: 'timeout'
-        }
+      const within = formatSeconds(policy.timeoutMs)
+      return error(
+        `no answer from ${origin} within ${within}: ${STALLED[failure.stage]}`,
+        undefined,
+        {}
       )
     }
     if (failure.kind === 'network') {
-      const code = failure.code
-      const detail = excerpt(failure.detail, secrets)
+      const { code } = failure
+      const detail = excerpt(failure.detail, this.secrets)
       const withCode =
-        code && code !== 'ERROR' && !code.startsWith('EPROXY') && !detail.includes(code)
+        code !== 'ERROR' && !code.startsWith('EPROXY') && !detail.includes(code)
           ? `${detail} (${code})`
           : detail
       const what = failure.preSend
         ? `could not reach ${origin}: ${withCode}; nothing was sent`
         : `could not talk to ${origin}: ${withCode}`
-      const hint = failure.hint ?? hintForNetworkCode(code)
-      return new FlowApiError(composeMessage(policy.operation, attempts, what, hint, secrets), {
-        ...common,
-        kind: 'network',
-        networkCode: code
-      })
+      return error(what, failure.hint ?? hintForNetworkCode(code), { networkCode: code })
     }
     const { answer } = failure
+    if (failure.kind === 'bad-answer') {
+      const shown = answer.body.trim() === '' ? undefined : excerpt(answer.body, this.secrets)
+      const status = statusLine(answer.status, answer.statusMessage)
+      let what = `${failure.what} (${status})`
+      if (!shown) what = `${failure.what} (${status}, empty answer)`
+      else if (failure.quote !== false) what += `: "${shown}"`
+      const hint = failure.html ? HTML_HINT : undefined
+      return error(what, hint, { status: answer.status, answerExcerpt: shown })
+    }
+    const secrets = this.secrets
     const parsed = parseErrorBody(answer.body, secrets, header(answer.headers, 'content-type'))
     // Alibaba Cloud gateways name the request in a header when the body does not.
     const headerId = header(answer.headers, 'x-acs-request-id')
     const requestId = parsed.requestId ?? (headerId ? excerpt(headerId, secrets) : undefined)
     let what = `${statusLine(answer.status, answer.statusMessage)}${describeYunxiaoError({ ...parsed, requestId })}`
     if (parsed.excerpt) what += `, answer: "${parsed.excerpt}"`
-    if (answer.status >= 300 && answer.status < 400) {
-      const location = header(answer.headers, 'location')
-      if (location) what += `, redirect to ${excerpt(location, secrets)}`
-    }
+    const location = answer.status < 400 ? header(answer.headers, 'location') : undefined
+    if (location) what += `, redirect to ${excerpt(location, secrets)}`
     // Gateways serve HTML pages for their own 5xx errors: only below 500 does HTML point at a wrong host.
     const htmlHint = parsed.html && answer.status < 500 ? HTML_HINT : undefined
-    const hint = [hintForStatus(answer.status, this.hintContext), htmlHint]
-      .filter(Boolean)
-      .join(' ')
-    return new FlowApiError(composeMessage(policy.operation, attempts, what, hint, secrets), {
-      ...common,
-      kind: 'http',
+    const hint = [hintForStatus(answer.status, this.hintContext), htmlHint].filter(Boolean)
+    return error(what, hint.join(' '), {
       status: answer.status,
       errorCode: parsed.errorCode,
       errorMessage: parsed.errorMessage,
@@ -323,45 +306,38 @@ export class Transport {
       retryAfterMs:
         failure.retryAfterMs === undefined
           ? undefined
-          : Math.min(failure.retryAfterMs, this.retryAfterCapMs)
+          : Math.min(failure.retryAfterMs, this.retryAfterCap)
     })
   }
+}
 
-  private badAnswer<T>(
-    policy: Policy<T>,
-    answer: Answer,
-    parsed: { what: string; html: boolean; quote?: boolean },
-    attempts: number
-  ): FlowApiError {
-    const secrets = this.secrets
-    const shown = answer.body.trim() === '' ? undefined : excerpt(answer.body, secrets)
-    const status = statusLine(answer.status, answer.statusMessage)
-    let what = `${parsed.what} (${status})`
-    if (!shown) what = `${parsed.what} (${status}, empty answer)`
-    else if (parsed.quote !== false) what += `: "${shown}"`
-    const hint = parsed.html ? HTML_HINT : undefined
-    return new FlowApiError(composeMessage(policy.operation, attempts, what, hint, secrets), {
-      operation: policy.operation,
-      kind: 'bad-answer',
-      status: answer.status,
-      answerExcerpt: shown,
-      retryable: false,
-      mayHaveStarted: policy.mayHaveStarted('bad-answer'),
-      attempts
-    })
-  }
+/** A write only: whether it may have happened although the call failed. */
+function mayHaveStarted<T>(policy: Policy<T>, failure: Failure): boolean {
+  if (!policy.write) return false
+  if (failure.kind === 'bad-answer') return policy.write.badAnswerMayBeDone
+  if (failure.kind === 'http') return failure.answer.status >= 500
+  return !failure.preSend
+}
+
+/** A write is tried again only where it certainly did not happen. A timeout never: its deadline was long already. */
+function certainlyNotDone(f: Failure): boolean {
+  return (
+    (f.kind === 'http' && f.answer.status === 429) ||
+    (f.kind === 'network' && f.preSend && !f.permanent)
+  )
 }
 
 /** Reads may be repeated freely, and stopping twice is harmless. */
 export function transient(failure: Failure): boolean {
   if (failure.kind === 'network') return !failure.permanent
   if (failure.kind === 'timeout') return true
+  // A 2xx that cannot be read (bad-answer) is not tried again.
   const status = failure.answer.status
   return status === 408 || status === 429 || status >= 500
 }
 
 function shortReason(failure: Failure, timeoutMs: number): string {
-  if (failure.kind === 'http') {
+  if (failure.kind === 'http' || failure.kind === 'bad-answer') {
     return statusLine(failure.answer.status, failure.answer.statusMessage)
   }
   if (failure.kind === 'timeout') return `no answer within ${formatSeconds(timeoutMs)}`
@@ -380,11 +356,7 @@ const STALLED: Record<Stage, string> = {
 }
 
 function formatBytes(bytes: number): string {
-  return bytes >= 1024 * 1024 && bytes % (1024 * 1024) === 0
-    ? `${bytes / (1024 * 1024)} MiB`
-    : bytes >= 1024 && bytes % 1024 === 0
-      ? `${bytes / 1024} KiB`
-      : `${bytes} bytes`
+  return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`
 }
 
 function formatSeconds(ms: number): string {

@@ -1,8 +1,6 @@
 // A tunnel through an HTTP(S) proxy: CONNECT host:port, with Proxy-Authorization when the proxy URL
-// holds credentials. Loaded only when a proxy applies (transport.ts imports it lazily). Replaces
-// the `tunnel` package that @actions/http-client uses, whose socket an abandoned request never
-// reached (the request hung on a proxy that never answered CONNECT) and whose `new Buffer` printed
-// Node's DEP0005 warning.
+// holds credentials. Replaces the `tunnel` package of @actions/http-client, whose socket an
+// abandoned request never reached (it hung on a proxy that never answered CONNECT).
 import { STATUS_CODES, request as httpRequest } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
@@ -21,15 +19,13 @@ export function openTunnel(
   proxy: ProxySetting,
   host: string,
   port: number,
-  track: (destroy: () => void) => void,
-  onStage: (stage: 'proxy') => void
+  track: (destroy: () => void) => void
 ): Promise<Socket> {
   const authority = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`
   const headers: Record<string, string> = { Host: authority }
   if (proxy.auth !== undefined) {
     headers['Proxy-Authorization'] = `Basic ${Buffer.from(proxy.auth, 'utf8').toString('base64')}`
   }
-  onStage('proxy')
   return new Promise<Socket>((resolve, reject) => {
     const request = (
       proxy.protocol === 'https:' ? process.getBuiltinModule('node:https').request : httpRequest
@@ -44,8 +40,6 @@ export function openTunnel(
       servername: proxy.protocol === 'https:' ? proxy.host : undefined
     })
     track(() => request.destroy())
-    const fail = (code: string, detail: string, permanent: boolean, hint?: string) =>
-      reject(new ExchangeError(detail, { code, stage: 'proxy', sent: false, permanent, hint }))
     request.once('connect', (answer: IncomingMessage, socket: Socket, head: Buffer) => {
       track(() => socket.destroy())
       // Its errors reach whoever uses it next (the TLS layer or the request); none may go unheard.
@@ -62,19 +56,16 @@ export function openTunnel(
     // answer to CONNECT as 'connect', so this is a safeguard.
     request.once('response', (answer: IncomingMessage) => {
       answer.destroy()
-      fail('EPROXY', `the proxy ${proxy.shown} did not open a tunnel`, false)
+      reject(proxyError('EPROXY', `the proxy ${proxy.shown} did not open a tunnel`, false))
     })
     request.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'EPROXY'
       const closed = code === 'ECONNRESET' || code === 'EPIPE'
-      fail(
-        'EPROXY',
-        closed
-          ? `the proxy ${proxy.shown} closed the connection before opening the tunnel`
-          : `could not talk to the proxy ${proxy.shown}: ${error.message}${error.code && !error.message.includes(error.code) ? ` (${error.code})` : ''}`,
-        false,
-        `The connection through the proxy (${proxy.variable}) could not be set up: check the proxy, or list the host in NO_PROXY.`
-      )
+      const detail = closed
+        ? `the proxy ${proxy.shown} closed the connection before opening the tunnel`
+        : `could not talk to the proxy ${proxy.shown}: ${error.message}${error.code && !error.message.includes(error.code) ? ` (${error.code})` : ''}`
+      const hint = `The connection through the proxy (${proxy.variable}) could not be set up: check the proxy, or list the host in NO_PROXY.`
+      reject(proxyError('EPROXY', detail, false, hint))
     })
     request.end()
   })
@@ -82,12 +73,10 @@ export function openTunnel(
 
 /** A CONNECT answered with anything but a clean tunnel, in words, with what to do about it. */
 function refusal(proxy: ProxySetting, status: number, authority: string): ExchangeError {
-  const fail = (code: string, detail: string, permanent: boolean, hint?: string) =>
-    new ExchangeError(detail, { code, stage: 'proxy', sent: false, permanent, hint })
   if (status === 200)
-    return fail('EPROXY', `the proxy ${proxy.shown} sent data before the request`, false)
+    return proxyError('EPROXY', `the proxy ${proxy.shown} sent data before the request`, false)
   if (status === 407)
-    return fail(
+    return proxyError(
       'EPROXYAUTH',
       `the proxy ${proxy.shown} answered CONNECT with HTTP 407 Proxy Authentication Required`,
       true,
@@ -96,10 +85,14 @@ function refusal(proxy: ProxySetting, status: number, authority: string): Exchan
         : `The proxy refused the credentials in ${proxy.variable}: check the user name and password there (percent-encode special characters).`
     )
   const reason = STATUS_CODES[status]
-  return fail(
+  return proxyError(
     'EPROXY',
     `the proxy ${proxy.shown} answered CONNECT with HTTP ${status}${reason ? ` ${reason}` : ''}`,
     status < 500,
     `The proxy (${proxy.variable}) refused to open a tunnel to ${authority}: check the proxy, or list the host in NO_PROXY.`
   )
+}
+
+function proxyError(code: string, detail: string, permanent: boolean, hint?: string) {
+  return new ExchangeError(detail, { code, stage: 'proxy', sent: false, permanent, hint })
 }

@@ -1,22 +1,15 @@
-// Shapes of the Yunxiao Flow OpenAPI answers this action reads, as flow/responses.ts checks them.
-// Only the fields the action uses are typed; everything else is kept as unknown.
-// This file knows nothing of GitHub.
+// Shapes of the Flow OpenAPI answers this action reads. Every field typed here is checked by
+// responses.ts when the answer is read: it has this type or it is absent; optional means "may be
+// missing"; anything not listed is kept as unknown, unchecked.
 
 /** Run, stage and job statuses. SUCCESS, FAIL and CANCELED are final; anything else is "not yet". */
 export type FlowStatus = 'RUNNING' | 'WAITING' | 'SUCCESS' | 'FAIL' | 'CANCELED' | (string & {})
 
-export const FINAL_STATUSES: ReadonlySet<string> = new Set(['SUCCESS', 'FAIL', 'CANCELED'])
-
 export function isFinalStatus(status: string | undefined): boolean {
-  return status !== undefined && FINAL_STATUSES.has(status)
+  return status === 'SUCCESS' || status === 'FAIL' || status === 'CANCELED'
 }
 
-// Every field typed here is checked by flow/responses.ts when the answer is read: it has this type
-// or it is absent (a field of another type is left out). Optional means "may be missing", and
-// anything not listed is kept as unknown, unchecked.
-
 export interface FlowJob {
-  /** A positive integer. */
   id?: number
   name?: string
   status?: FlowStatus
