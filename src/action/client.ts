@@ -1,21 +1,24 @@
-// The Flow client as the main step uses it: made from the settings, with retries logged.
-// (flow/client.ts itself knows nothing of GitHub.)
+// The Flow client's options as both steps make it (flow/client.ts itself knows nothing of GitHub):
+// the secrets log.ts knows, and each retry said in the log.
 import { info, registeredSecrets } from './log.js'
 import { formatPause } from '../common/duration.js'
-import { FlowClient } from '../flow/client.js'
-import type { Settings } from './settings.js'
+import type { FlowClientOptions } from '../flow/client.js'
 import { USER_AGENT } from '../common/version.js'
 
-export function createClient(settings: Settings): FlowClient {
-  return new FlowClient({
-    baseUrl: settings.baseUrl,
-    token: settings.token,
+export function clientOptions(where: {
+  baseUrl: string
+  token: string
+  organizationId?: string
+}): FlowClientOptions {
+  return {
+    baseUrl: where.baseUrl,
+    token: where.token,
     secrets: registeredSecrets(),
-    organizationId: settings.organizationId,
+    organizationId: where.organizationId,
     userAgent: USER_AGENT,
     onRetry: event =>
       info(
         `${event.operation}: ${event.reason}; trying again in ${formatPause(event.delayMs)} (try ${event.attempt + 1}).`
       )
-  })
+  }
 }

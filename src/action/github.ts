@@ -8,13 +8,11 @@ import type { GithubReport, ReportProgress, RunFacts } from '../github/report.js
 import { USER_AGENT } from '../common/version.js'
 import { messageOf } from '../common/logger.js'
 import { isLoopbackHost } from '../common/loopback.js'
+import { GITHUB_AFTER_CANCEL_MS, GITHUB_MAIN, GITHUB_POST } from '../common/timing.js'
 import { sendGithubRequest } from './github-http.js'
-import type { Settings } from './settings.js'
+import { readInput } from './inputs.js'
+import { getSettings, type Settings } from './settings.js'
 import { saveGithubReport, type SavedGithubReport } from './state.js'
-
-export type { RunOutcome, RunFacts }
-
-type GithubModule = typeof import('../github/index.js')
 
 export interface GithubSide {
   event: GithubEvent
@@ -26,8 +24,6 @@ export interface GithubSide {
   contextEnvs?: Record<string, string>
 }
 
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
-
 /**
  * On a pull-request event with no ref at all, Yunxiao runs its configured default branch: say so
  * (once). Undefined when a ref is given or the event is not a pull request.
@@ -37,7 +33,7 @@ export function pullRequestDefaultBranchWarning(
   env: NodeJS.ProcessEnv = process.env
 ): string | undefined {
   const event = env.GITHUB_EVENT_NAME?.trim() ?? ''
-  if (!PULL_REQUEST_EVENTS.includes(event)) return undefined
+  if (!['pull_request', 'pull_request_target'].includes(event)) return undefined
   const raw = settings.rawParams ?? {}
   const refGiven =
     settings.branch ||
@@ -50,48 +46,15 @@ export function pullRequestDefaultBranchWarning(
   return `This is a ${event} event and no branch is given (branch, tag, branches and running-branches are empty): Yunxiao will build the branch configured in the pipeline, not this pull request. To build the pull request's branch, set branch: \${{ github.head_ref }}.`
 }
 
-function githubToken(settings: Settings): string {
-  return settings.github?.token ?? ''
-}
-
 /** Secrets of the GitHub side, to redact. */
 export function githubSecrets(settings: Settings): string[] {
-  const token = githubToken(settings)
-  return token ? [token] : []
-}
-
-interface ApiTuning {
-  attempts: number
-  timeoutMs: number
-  deadlineMs: number
-  budgetMs: number
-}
-
-/**
- * Main step: up to 3 tries of 10 s within 30 s per call, and all the calls together (those when
- * the run starts and those when it ends) within 10 s: a hanging GitHub never holds a run's timeout
- * or its stop (what main could not post, the post step finishes).
- */
-const MAIN_TUNING: ApiTuning = {
-  attempts: 3,
-  timeoutMs: 10_000,
-  deadlineMs: 30_000,
-  budgetMs: 10_000
-}
-/** Post step: it has seconds, and runs in every job: 2 tries of 4 s within 8 s, 8 s in all. */
-const POST_TUNING: ApiTuning = { attempts: 2, timeoutMs: 4_000, deadlineMs: 8_000, budgetMs: 8_000 }
-
-/** The GitHub calls after a cancel, in the main step: both at once, within this. */
-const CANCEL_DEADLINE_MS = 4_000
-
-function coreLog() {
-  return { info: (line: string) => log.info(line), warning: (line: string) => log.warning(line) }
+  return settings.github?.token ? [settings.github.token] : []
 }
 
 async function open(
   settings: Settings,
   env: NodeJS.ProcessEnv,
-  tuning: ApiTuning,
+  tuning: typeof GITHUB_MAIN,
   /** Post step: what main left unfinished. */
   restore?: SavedGithubReport
 ): Promise<GithubSide | undefined> {
@@ -111,26 +74,19 @@ async function open(
   const side: GithubSide = { event }
   if (github.statusContext || github.deploymentEnvironment) {
     const api = githubApi(githubModule, settings, env, event, tuning)
-    if (api) {
-      side.reportOn = target =>
-        new githubModule.GithubReport(
-          api,
-          target,
-          {
-            statusContext: !restore || restore.statusPending ? github.statusContext : undefined,
-            deploymentEnvironment:
-              !restore || restore.deploymentId !== undefined
-                ? github.deploymentEnvironment
-                : undefined,
-            deploymentUrl: github.deploymentUrl
-          },
-          coreLog(),
-          restore && { statusPending: restore.statusPending, deploymentId: restore.deploymentId },
-          progress => save(target.sha, progress, restore ? true : settings.wait)
-        )
-      // The post step finishes on the commit main chose; main chooses in aimGithub.
-      if (restore) side.report = side.reportOn(event)
+    const targets = {
+      statusContext: !restore || restore.statusPending ? github.statusContext : undefined,
+      deploymentEnvironment:
+        !restore || restore.deploymentId !== undefined ? github.deploymentEnvironment : undefined,
+      deploymentUrl: github.deploymentUrl
     }
+    if (api)
+      side.reportOn = target =>
+        new githubModule.GithubReport(api, target, targets, log.logger, restore, progress =>
+          save(target.sha, progress, restore ? true : settings.wait)
+        )
+    // The post step finishes on the commit main chose; main chooses in aimGithub.
+    if (restore) side.report = side.reportOn?.(event)
   } else if (event.problem) log.warning(`This is a ${event.name} event, but ${event.problem}.`)
   if (github.contextEnvs && !restore) side.contextEnvs = githubModule.contextEnvs(env, event)
   return side
@@ -138,11 +94,11 @@ async function open(
 
 /** The GitHub API client, or undefined (after a warning) when GITHUB_API_URL cannot be used. */
 function githubApi(
-  githubModule: GithubModule,
+  githubModule: typeof import('../github/index.js'),
   settings: Settings,
   env: NodeJS.ProcessEnv,
   event: GithubEvent,
-  tuning: ApiTuning
+  tuning: typeof GITHUB_MAIN
 ) {
   const apiUrl = env.GITHUB_API_URL?.trim() || githubModule.DEFAULT_API_URL
   try {
@@ -154,7 +110,7 @@ function githubApi(
       repository: event.repository,
       userAgent: USER_AGENT,
       send: sendGithubRequest,
-      onRetry: line => log.info(line),
+      onRetry: log.info,
       ...tuning
     })
   } catch (error) {
@@ -199,26 +155,25 @@ export async function aimGithub(
   return { ...side, event, report: side.reportOn(event) }
 }
 
-/** Main step: loads the GitHub chunk when a GitHub input is set; undefined otherwise. */
+/** Main step: loads the GitHub side when a GitHub input is set; undefined otherwise. */
 export async function openGithub(
   settings: Settings,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<GithubSide | undefined> {
-  return open(settings, env, MAIN_TUNING)
+  return open(settings, env, GITHUB_MAIN)
 }
 
 /** What a dry run would do on GitHub. */
 export function describeGithub(side: GithubSide, settings: Settings): string[] {
   const lines: string[] = []
   const sha = side.event.sha.slice(0, 7)
-  if (side.report && settings.github?.statusContext)
+  const { statusContext, deploymentEnvironment } = settings.github ?? {}
+  if (side.report && statusContext)
     lines.push(
-      `Would post commit status "${settings.github.statusContext}" on ${sha}: pending, then the run's result.`
+      `Would post commit status "${statusContext}" on ${sha}: pending, then the run's result.`
     )
-  if (side.report && settings.github?.deploymentEnvironment)
-    lines.push(
-      `Would create a GitHub deployment of ${sha} to "${settings.github.deploymentEnvironment}".`
-    )
+  if (side.report && deploymentEnvironment)
+    lines.push(`Would create a GitHub deployment of ${sha} to "${deploymentEnvironment}".`)
   return lines
 }
 
@@ -256,32 +211,31 @@ export async function githubRunStarted(
 /** The run's verdict on GitHub. Never throws. */
 export async function githubRunEnded(
   side: GithubSide | undefined,
-  settings: Settings,
   run: RunFacts,
   outcome: RunOutcome
 ): Promise<void> {
-  if (!side?.report) return
   // After a cancel the runner kills the step within seconds: keep the calls short (the post step
   // finishes what they could not).
-  await side.report.finished(
+  const cancelled = outcome.kind === 'cancelled'
+  await side?.report?.finished(
     run,
     outcome,
-    outcome.kind === 'cancelled' ? { deadlineMs: CANCEL_DEADLINE_MS } : {}
+    cancelled ? { deadlineMs: GITHUB_AFTER_CANCEL_MS } : {}
   )
 }
 
 /** Post step: finishes what main left (a pending status, an in_progress deployment). Never throws. */
-export async function githubFinishInPost(
-  settings: Settings,
+export async function finishGithubInPost(
   saved: SavedGithubReport,
   run: RunFacts,
   outcome: RunOutcome,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv
 ): Promise<void> {
   try {
-    const side = await open(settings, env, POST_TUNING, saved)
-    if (!side?.report) return
-    await side.report.finished(run, outcome)
+    // It reads all the inputs, as the main step did (the tokens are known to log.ts already).
+    const settings = await getSettings(name => readInput(name, env), env)
+    const side = await open(settings, env, GITHUB_POST, saved)
+    await side?.report?.finished(run, outcome)
   } catch (error) {
     log.warning(`Could not finish the GitHub commit status or deployment: ${messageOf(error)}`)
   }

@@ -2,6 +2,7 @@
 // through the one gate for foreign text (common/foreign-text.ts): the secrets registered here are
 // removed in every form, URL credentials too, and no line can act as a workflow command.
 import { clean, safeLine, safeMessage } from '../common/foreign-text.js'
+import type { Logger } from '../common/logger.js'
 import * as commands from './commands.js'
 import { fileCommand, type AnnotationProperties } from './commands.js'
 
@@ -69,3 +70,6 @@ export function endGroup(): void {
 export function setOutput(name: string, value: string): void {
   fileCommand('OUTPUT', name, hide(value))
 }
+
+/** The Logger (common/logger.ts) of the follow engine, run control and the GitHub side. */
+export const logger: Logger = { info, verbatim, warning, error, startGroup, endGroup }

@@ -13,6 +13,16 @@ export type Phase = 'started' | 'following' | 'finished'
 
 const PHASES: readonly string[] = ['started', 'following', 'finished']
 
+/** The run's page in the Yunxiao console. */
+export function runUrl(consoleUrl: string, pipelineId: number, runId: number): string {
+  return `${consoleUrl}/pipelines/${pipelineId}/builds/${runId}`
+}
+
+/** The pipeline's page, where its runs are listed. */
+export function pipelineUrl(consoleUrl: string, pipelineId: number): string {
+  return `${consoleUrl}/pipelines/${pipelineId}/current`
+}
+
 export interface RunRecord {
   phase: Phase
   pipelineId: number
