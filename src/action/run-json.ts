@@ -5,7 +5,7 @@ import { isJsonObject } from '../common/json.js'
 import type { FlowRun } from '../flow/types.js'
 
 /** The most run-json takes of the job's 1 MB, in GitHub's measure (UTF-16 bytes). */
-export const RUN_JSON_MAX_BYTES = 256 * 1024
+const RUN_JSON_MAX_BYTES = 256 * 1024
 
 export interface RunJson {
   json: string
