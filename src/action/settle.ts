@@ -102,43 +102,32 @@ export class RunSettler {
 
 /** Why a step lets go of the run. */
 export type Cause =
-  /** It ended with `status`. */
   | { kind: 'ended'; status: string; elapsedMs: number; run?: FlowRun }
-  /** It waits at a manual gate and is left there. */
+  /** Left waiting at a manual gate. */
   | { kind: 'halted'; message: string; run?: FlowRun }
   /** Reading it failed for good: it goes on without this step. */
   | { kind: 'unfollowed'; error: unknown; startedByStep: boolean }
   | (Letting & { kind: 'cancelled' })
   | (Letting & { kind: 'timeout' })
-  | Orphaned
+  /** The post step: main ended without finishing the run; `run` as read first, `token` to stop it. */
+  | { kind: 'orphaned'; stop: boolean; token: boolean; run?: FlowRun; read: StopReadOptions }
 
-/** A cancel or the timeout: the run is stopped when `stop`, else left (`leftBecause`). */
-export interface Letting {
-  kind: 'cancelled' | 'timeout'
+type StopReadOptions = StopRunOptions['read']
+
+/** A cancel or the timeout: stopped when `stop`, else left (`leftBecause`). */
+interface Letting {
   stop: boolean
   leftBecause: string
-  /** The first signal (cancelled). */
+  /** The first signal, of a cancel. */
   signal?: string
-  /** The last status seen (the `status` output unless the stop changes it). */
+  /** The last status seen. */
   status?: string
   run?: FlowRun
   elapsedMs?: number
-  /** Timeout: the status reads were failing. */
+  /** The error of the status reads, when they were failing at the timeout. */
   lastError?: unknown
-  /** Cancelled: while the run was being started (else while it was followed). */
+  /** A cancel while the run was being started. */
   starting?: boolean
-}
-
-/** The post step: the main step ended without finishing the run. */
-export interface Orphaned {
-  kind: 'orphaned'
-  /** stop-on-cancel. */
-  stop: boolean
-  /** The post step has a token to stop it with. */
-  token: boolean
-  /** The run as read first: one that has ended is not stopped. */
-  run?: FlowRun
-  read: StopRunOptions['read']
 }
 
 /** What the step says of the run's end. */
@@ -202,7 +191,11 @@ function endedOnItsOwn(runId: number, url: string, status: string, run?: FlowRun
 }
 
 /** A cancel or the timeout: stop or leave the run; a read after the stop tells one that ended. */
-async function settle(settler: RunSettler, cause: Letting, say: EndPort['say']): Promise<RunEnd> {
+async function settle(
+  settler: RunSettler,
+  cause: Letting & { kind: 'cancelled' | 'timeout' },
+  say: EndPort['say']
+): Promise<RunEnd> {
   const { runId, url } = settler
   const timeout = cause.kind === 'timeout'
   const why = timeout ? 'the wait timed out' : `the GitHub job was cancelled (${cause.signal})`
@@ -255,7 +248,7 @@ async function settle(settler: RunSettler, cause: Letting, say: EndPort['say']):
 /** The post step stops only a run that has not ended, with stop-on-cancel and a token. */
 async function stopOrphan(
   settler: RunSettler,
-  cause: Orphaned,
+  cause: Extract<Cause, { kind: 'orphaned' }>,
   say: EndPort['say']
 ): Promise<RunEnd> {
   const { runId, url } = settler
