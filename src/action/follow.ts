@@ -138,30 +138,14 @@ function causeOf(
       message: halt || `Yunxiao run #${runId} waits at a manual gate: ${runUrl}`,
       run
     }
-  const notOurs = 'it was not started by this step (run-id: latest), so it is never stopped'
-  if (result.outcome === 'timeout') {
-    const stop = settings.stopOnTimeout && mayStop
-    const leftBecause = mayStop ? 'stop-on-timeout is false' : notOurs
-    return {
-      kind: 'timeout',
-      stop,
-      leftBecause,
-      status,
-      run,
-      elapsedMs,
-      lastError: result.lastError
-    }
-  }
-  const leftBecause = mayStop ? 'stop-on-cancel is false' : notOurs
-  const signal = ctx.cancellation.received() ?? 'signal'
-  return {
-    kind: 'cancelled',
-    stop: settings.stopOnCancel && mayStop,
-    leftBecause,
-    signal,
-    status,
-    run
-  }
+  const timeout = result.outcome === 'timeout'
+  const stop = (timeout ? settings.stopOnTimeout : settings.stopOnCancel) && mayStop
+  const leftBecause = mayStop
+    ? `stop-on-${timeout ? 'timeout' : 'cancel'} is false`
+    : 'it was not started by this step (run-id: latest), so it is never stopped'
+  const letting = { stop, leftBecause, status, run, elapsedMs }
+  if (timeout) return { kind: 'timeout', ...letting, lastError: result.lastError }
+  return { kind: 'cancelled', ...letting, signal: ctx.cancellation.received() ?? 'signal' }
 }
 
 /** The outputs and summary; the run as the server sent it, cleaned first. */

@@ -4,7 +4,7 @@
 import * as log from './log.js'
 import type { GithubEvent } from '../github/event.js'
 import type { RunOutcome } from '../github/outcome.js'
-import type { GithubReport, ReportProgress, RunFacts } from '../github/report.js'
+import type { GithubReport, RunFacts } from '../github/report.js'
 import { USER_AGENT } from '../common/version.js'
 import { messageOf } from '../common/logger.js'
 import { isLoopbackHost } from '../common/loopback.js'
@@ -12,7 +12,8 @@ import { GITHUB_AFTER_CANCEL_MS, GITHUB_MAIN, GITHUB_POST } from '../common/timi
 import { sendGithubRequest } from './github-http.js'
 import { readInput } from './inputs.js'
 import { getSettings, type Settings } from './settings.js'
-import { saveGithubReport, type SavedGithubReport } from './state.js'
+import type { SavedGithubReport } from './run-record.js'
+import { saveGithubReport } from './state.js'
 
 export interface GithubSide {
   event: GithubEvent
@@ -51,11 +52,11 @@ export function githubSecrets(settings: Settings): string[] {
   return settings.github?.token ? [settings.github.token] : []
 }
 
-async function open(
+/** Loads the GitHub side when a GitHub input is set; `restore`: the post step's, what main left. */
+export async function openGithub(
   settings: Settings,
-  env: NodeJS.ProcessEnv,
-  tuning: typeof GITHUB_MAIN,
-  /** Post step: what main left unfinished. */
+  env: NodeJS.ProcessEnv = process.env,
+  tuning = GITHUB_MAIN,
   restore?: SavedGithubReport
 ): Promise<GithubSide | undefined> {
   const github = settings.github
@@ -83,7 +84,7 @@ async function open(
     if (api)
       side.reportOn = target =>
         new githubModule.GithubReport(api, target, targets, log.logger, restore, progress =>
-          save(target.sha, progress, restore ? true : settings.wait)
+          saveGithubReport(target.sha, progress, restore ? true : settings.wait)
         )
     // The post step finishes on the commit main chose; main chooses in aimGithub.
     if (restore) side.report = side.reportOn?.(event)
@@ -155,14 +156,6 @@ export async function aimGithub(
   return { ...side, event, report: side.reportOn(event) }
 }
 
-/** Main step: loads the GitHub side when a GitHub input is set; undefined otherwise. */
-export async function openGithub(
-  settings: Settings,
-  env: NodeJS.ProcessEnv = process.env
-): Promise<GithubSide | undefined> {
-  return open(settings, env, GITHUB_MAIN)
-}
-
 /** What a dry run would do on GitHub. */
 export function describeGithub(side: GithubSide, settings: Settings): string[] {
   const lines: string[] = []
@@ -177,16 +170,6 @@ export function describeGithub(side: GithubSide, settings: Settings): string[] {
   return lines
 }
 
-/** Saved at each change, so that the post step finishes what a killed main step left. */
-function save(sha: string, progress: ReportProgress, following: boolean): void {
-  // Without wait the deployment is left in_progress on purpose: the post step does not touch it.
-  saveGithubReport({
-    sha,
-    statusPending: following && progress.statusPending,
-    deploymentId: following ? progress.deploymentId : undefined
-  })
-}
-
 /** The run exists: pending status and in_progress deployment. Never throws. */
 export async function githubRunStarted(
   side: GithubSide,
@@ -197,7 +180,7 @@ export async function githubRunStarted(
   if (!side.report) return
   // Saved before the first call: should the step be killed during it, the post step finishes the
   // status (a verdict without a pending status before it is fine).
-  save(side.event.sha, side.report.progress, settings.wait)
+  saveGithubReport(side.event.sha, side.report.progress, settings.wait)
   const progress = await side.report.started(run, signal)
   if (progress.deploymentId !== undefined) {
     log.setOutput('deployment-id', String(progress.deploymentId))
@@ -234,7 +217,7 @@ export async function finishGithubInPost(
   try {
     // It reads all the inputs, as the main step did (the tokens are known to log.ts already).
     const settings = await getSettings(name => readInput(name, env), env)
-    const side = await open(settings, env, GITHUB_POST, saved)
+    const side = await openGithub(settings, env, GITHUB_POST, saved)
     await side?.report?.finished(run, outcome)
   } catch (error) {
     log.warning(`Could not finish the GitHub commit status or deployment: ${messageOf(error)}`)

@@ -40,12 +40,19 @@ export async function run(): Promise<void> {
   }
 }
 
-/** The run the step goes on with: one it started, or one run-id names. */
+/** What the step works with once the settings are read. */
+interface Step {
+  settings: Settings
+  client: FlowClient
+  github?: GithubSide
+  cancellation: Cancellation
+}
+
+/** The run the step goes on with: one it started (with the params sent), or one run-id names. */
 interface Taken {
   runId: number
   /** Date.now() just before the run was created (or found). */
   startedAt: number
-  /** The params sent, when this step started the run. */
   params?: Record<string, unknown>
   /** run-id: latest: this step did not start it and never stops it, nor does the post step. */
   latest?: boolean
@@ -72,13 +79,8 @@ async function main(cancellation: Cancellation): Promise<void> {
   let taken: Taken | undefined
   if (settings.follow) {
     const { findRunToFollow } = await import('./run-control.js')
-    const found = await findRunToFollow(
-      client,
-      settings.pipelineId,
-      settings.follow,
-      log.logger,
-      signal
-    )
+    const { pipelineId, follow } = settings
+    const found = await findRunToFollow(client, pipelineId, follow, log.logger, signal)
     taken = { runId: found.runId, startedAt: Date.now(), latest: found.latest }
     // Not started here: what the run builds is not known (a push keeps GITHUB_SHA).
     github = github && (await aimGithub(github, undefined))
@@ -86,10 +88,9 @@ async function main(cancellation: Cancellation): Promise<void> {
     const params = buildParams(settings, await pipelineRepos(client, settings), github?.contextEnvs)
     // The status and the deployment go only on a commit whose branch the run builds.
     if (github) github = await aimGithub(github, params)
-    taken = await start(settings, client, params, github, cancellation)
-    if (!taken) return
+    taken = await start({ settings, client, github, cancellation }, params)
   }
-  await goOn(settings, client, taken, github, cancellation)
+  if (taken) await goOn({ settings, client, github, cancellation }, taken)
 }
 
 /** Repositories of the pipeline's code sources, for `branch` / `tag`; undefined when not needed. */
@@ -121,16 +122,11 @@ async function pipelineRepos(
 }
 
 /** Starts the run (nothing with dry-run): CreatePipelineRun, sent once. */
-async function start(
-  settings: Settings,
-  client: FlowClient,
-  params: Record<string, unknown>,
-  github: GithubSide | undefined,
-  cancellation: Cancellation
-): Promise<Taken | undefined> {
+async function start(step: Step, params: Record<string, unknown>): Promise<Taken | undefined> {
+  const { settings, client, cancellation } = step
   const paramsString = serializeParams(params)
-  // The token has no business in params, but a user may pass it in envs: never let it out.
-  // (log.ts also shows credentials of repository URLs as ***.)
+  // The token has no business in params, but a user may pass it in envs: log.ts removes it (and
+  // credentials of repository URLs).
   log.setOutput('params', paramsString ?? '')
   if (settings.dryRun) {
     const request = client.describeRequest(settings.pipelineId, paramsString)
@@ -139,7 +135,7 @@ async function start(
     for (const [name, value] of Object.entries(request.headers)) log.info(`${name}: ${value}`)
     log.info('')
     log.info(request.body)
-    if (github) for (const line of describeGithub(github, settings)) log.info(line)
+    if (step.github) for (const line of describeGithub(step.github, settings)) log.info(line)
     writeSummary(triggerSummary({ settings, params }))
     return undefined
   }
@@ -147,8 +143,8 @@ async function start(
     throw new Error('The job was cancelled before the run was started; nothing was sent.')
   const startedAt = Date.now()
   const runsLink = pipelineUrl(settings.consoleUrl, settings.pipelineId)
-  // The runner kills the step some seconds after cancelling it: should the create request still
-  // be waiting for its answer then, say so before the process ends (the request cannot say it).
+  // Should the create request still wait for its answer when the runner kills the step, say so
+  // before the process ends (the request cannot say it).
   cancellation.setLastWords(() =>
     log.error(
       `The GitHub job was cancelled while the run was being started, and Yunxiao had not answered yet; the step ends now. A run may have started: check ${runsLink}`,
@@ -176,13 +172,8 @@ async function start(
 }
 
 /** The run exists: the log, the state for the post step, the outputs; then GitHub and `wait`. */
-async function goOn(
-  settings: Settings,
-  client: FlowClient,
-  taken: Taken,
-  github: GithubSide | undefined,
-  cancellation: Cancellation
-): Promise<void> {
+async function goOn(step: Step, taken: Taken): Promise<void> {
+  const { settings, github, cancellation } = step
   const { pipelineId, consoleUrl } = settings
   const { runId, params } = taken
   const url = runUrl(consoleUrl, pipelineId, runId)
@@ -195,25 +186,16 @@ async function goOn(
   )
   // Cancelled while the create request was in flight: the run exists, the job does not want it.
   const cancelled = Boolean(params) && cancellation.signal.aborted
-  const settler = new RunSettler(
-    client,
-    {
-      phase: cancelled ? 'started' : settings.wait ? 'following' : 'finished',
-      pipelineId,
-      runId,
-      baseUrl: settings.baseUrl,
-      ...(settings.organizationId !== undefined ? { organizationId: settings.organizationId } : {}),
-      consoleUrl,
-      stop: settings.stopOnCancel && !taken.latest
-    },
-    record => saveRecord(record, url)
-  )
-  saveRecord(settler.record, url)
+  const { baseUrl, organizationId } = settings
+  const phase = cancelled ? 'started' : settings.wait ? 'following' : 'finished'
+  const stop = settings.stopOnCancel && !taken.latest
+  const record = { phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop } as const
+  const settler = new RunSettler(step.client, record, saved => saveRecord(saved, url))
+  saveRecord(record, url)
   cancellation.setLastWords(() => {
-    const { phase, stop } = settler.record
-    const post = phase !== 'finished' && stop ? ' (the post step stops it)' : ''
+    const left = settler.record.phase !== 'finished' && settler.record.stop
     log.error(
-      `The step was ended by the runner before it was done with Yunxiao run #${runId}${post}: ${url}`
+      `The step was ended by the runner before it was done with Yunxiao run #${runId}${left ? ' (the post step stops it)' : ''}: ${url}`
     )
   })
   log.setOutput('run-id', String(runId))
@@ -223,7 +205,6 @@ async function goOn(
   const report = (outcome: RunOutcome) => githubRunEnded(github, run, outcome)
   if (cancelled) {
     const signal = cancellation.received() ?? 'signal'
-    const stop = settings.stopOnCancel
     const cause = { kind: 'cancelled', starting: true, stop, signal } as const
     const leftBecause = 'stop-on-cancel is false'
     await endRun(settler, { ...cause, leftBecause }, { say: log.info, report, fail: log.setFailed })
@@ -233,15 +214,7 @@ async function goOn(
   if (github) await githubRunStarted(github, settings, run, cancellation.signal)
   if (!settings.wait) return
   const { follow } = await import('./follow.js')
-  await follow({
-    settings,
-    client,
-    run,
-    startedAt: taken.startedAt,
-    cancellation,
-    settler,
-    mayStop: !taken.latest,
-    startedByStep: Boolean(params),
-    report
-  })
+  const { startedAt, latest } = taken
+  const startedByStep = Boolean(params)
+  await follow({ ...step, run, startedAt, settler, mayStop: !latest, startedByStep, report })
 }

@@ -4,9 +4,7 @@ import { fileCommand } from './commands.js'
 import { messageOf } from '../common/logger.js'
 import { warning } from './log.js'
 import { encodeRecord, GITHUB_KEYS, RECORD_KEY, type RunRecord } from './run-record.js'
-import type { SavedGithubReport } from './run-record.js'
-
-export type { SavedGithubReport }
+import type { ReportProgress } from '../github/report.js'
 
 let warned = false
 
@@ -26,9 +24,13 @@ export function saveRecord(record: RunRecord, runUrl: string): void {
   }
 }
 
-/** Saved whenever the GitHub report changes, so that the post step can finish it. */
-export function saveGithubReport(report: SavedGithubReport): void {
-  fileCommand('STATE', GITHUB_KEYS.sha, report.sha)
-  fileCommand('STATE', GITHUB_KEYS.statusPending, String(report.statusPending))
-  fileCommand('STATE', GITHUB_KEYS.deploymentId, String(report.deploymentId ?? ''))
+/**
+ * Saved at each change of the GitHub report, so that the post step finishes what a killed main
+ * step left. Without wait the deployment is left in_progress on purpose: the post step leaves it.
+ */
+export function saveGithubReport(sha: string, progress: ReportProgress, following: boolean): void {
+  fileCommand('STATE', GITHUB_KEYS.sha, sha)
+  fileCommand('STATE', GITHUB_KEYS.statusPending, String(following && progress.statusPending))
+  const deploymentId = following ? progress.deploymentId : undefined
+  fileCommand('STATE', GITHUB_KEYS.deploymentId, String(deploymentId ?? ''))
 }
