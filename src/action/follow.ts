@@ -15,7 +15,6 @@ import type { RunFacts } from '../github/report.js'
 import { capRunJson } from './run-json.js'
 import type { Settings } from './settings.js'
 import { endRun, type Cause, type EndPort, type RunEnd, type RunSettler } from './settle.js'
-import { writeSummary } from './step-summary.js'
 import { resultSummary } from './summary.js'
 
 export interface FollowContext {
@@ -159,6 +158,6 @@ function publish(end: RunEnd, runUrl: string, elapsedMs?: number, gateJob?: stri
     if (runJson.cut) log.warning(`run-json: ${runJson.cut} The whole run: ${runUrl}`)
     log.setOutput('run-json', runJson.json)
     const { status, headline } = end
-    writeSummary(resultSummary({ status, headline, durationMs: elapsedMs, run, runUrl }))
+    log.writeSummary(resultSummary({ status, headline, durationMs: elapsedMs, run, runUrl }))
   }
 }

@@ -1,8 +1,9 @@
 // Everything the main step says (log lines, annotations, outputs, the job summary) goes out here,
 // through the one gate for foreign text (common/foreign-text.ts): the secrets registered here are
 // removed in every form, URL credentials too, and no line can act as a workflow command.
+import { appendFileSync } from 'node:fs'
 import { clean, safeLine, safeMessage } from '../common/foreign-text.js'
-import type { Logger } from '../common/logger.js'
+import { messageOf, type Logger } from '../common/logger.js'
 import * as commands from './commands.js'
 import type { AnnotationProperties } from './commands.js'
 
@@ -56,6 +57,20 @@ export const endGroup = (): void => commands.endGroup()
 
 export function setOutput(name: string, value: string): void {
   commands.fileCommand('OUTPUT', name, hide(value))
+}
+
+/**
+ * Appends to the job summary (GITHUB_STEP_SUMMARY), cleaned (secrets in every form, Markdown-escaped
+ * included). Not core.summary: its module loads node:fs/promises at start.
+ */
+export function writeSummary(markdown: string): void {
+  const file = process.env.GITHUB_STEP_SUMMARY
+  if (!file) return
+  try {
+    appendFileSync(file, hide(markdown) + commands.EOL)
+  } catch (error) {
+    warning(`Could not write the job summary: ${messageOf(error)}`)
+  }
 }
 
 /** The Logger (common/logger.ts) of the follow engine, run control and the GitHub side. */

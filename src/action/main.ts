@@ -13,7 +13,6 @@ import { getSettings, type Settings } from './settings.js'
 import { pipelineUrl, runUrl } from './run-record.js'
 import { endRun, RunSettler } from './settle.js'
 import { saveRecord } from './state.js'
-import { writeSummary } from './step-summary.js'
 import { triggerSummary } from './summary.js'
 import {
   aimGithub,
@@ -136,7 +135,7 @@ async function start(step: Step, params: Record<string, unknown>): Promise<Taken
     log.info('')
     log.info(request.body)
     if (step.github) for (const line of describeGithub(step.github, settings)) log.info(line)
-    writeSummary(triggerSummary({ settings, params }))
+    log.writeSummary(triggerSummary({ settings, params }))
     return undefined
   }
   if (cancellation.signal.aborted)
@@ -200,7 +199,7 @@ async function goOn(step: Step, taken: Taken): Promise<void> {
   })
   log.setOutput('run-id', String(runId))
   log.setOutput('run-url', url)
-  if (params) writeSummary(triggerSummary({ settings, params, runId, runUrl: url }))
+  if (params) log.writeSummary(triggerSummary({ settings, params, runId, runUrl: url }))
   const run = { pipelineId, runId, runUrl: url }
   const report = (outcome: RunOutcome) => githubRunEnded(github, run, outcome)
   if (cancelled) {

@@ -11,16 +11,14 @@ import type { RunOutcome } from '../github/outcome.js'
 import { stopFlowRun, type StopClient, type StopRunOptions } from '../follow/stop.js'
 import { runUrl, type Phase, type RunRecord } from './run-record.js'
 
+/** What became of a stop: `done` when nothing this step meant to stop is left running. */
 export interface Settlement {
-  /** True when nothing this step meant to stop is left running. */
   done: boolean
-  /** `jobs`: its running jobs were stopped one by one; `ended`: it had ended already. */
+  /** `jobs`: its running jobs were stopped one by one; `ended`: it had ended on its own. */
   outcome: 'stopped' | 'jobs' | 'ended' | 'left' | 'failed'
-  /** With `ended`: the status the run had ended with, on its own (SUCCESS, FAIL, CANCELED). */
+  /** With `ended`: its status and the run as then read, when known. */
   status?: string
-  /** With `ended`: the run as read then, when it was read. */
   run?: FlowRun
-  /** One sentence (or two) for the log or the step's error. */
   message: string
 }
 
@@ -44,7 +42,7 @@ export class RunSettler {
   }
 
   get record(): RunRecord {
-    return { ...this.current }
+    return this.current
   }
 
   get runId(): number {
@@ -130,14 +128,13 @@ interface Letting {
   starting?: boolean
 }
 
-/** What the step says of the run's end. */
+/** What the step says of the run's end: on GitHub, in the outputs and summary, its error. */
 export interface RunEnd {
   outcome: RunOutcome
-  /** The `status` output (unset when the step did not follow the run to a status). */
+  /** The `status` output. */
   status?: string
   /** The summary's line for an end that is not the run's own, e.g. 'stopped: ...'. */
   headline?: string
-  /** The step's error; none when the step passes. */
   failure?: string
   run?: FlowRun
 }

@@ -1,4 +1,4 @@
-// The job summary, as Markdown. Pure functions: step-summary.ts appends the text to the file.
+// The job summary, as Markdown. Pure functions: log.ts appends the text to the file.
 // Run variables appear by name only: their values may be secrets.
 import { formatDuration } from '../common/duration.js'
 import { jobName, jobsOf, label, stageName, stagesOf } from '../flow/names.js'
