@@ -21,7 +21,6 @@ export interface FollowContext {
   settings: Settings
   client: FlowClient
   run: RunFacts
-  /** Date.now() just before the run was created (or found). */
   startedAt: number
   cancellation: Cancellation
   settler: RunSettler
