@@ -1,6 +1,6 @@
 // run-json kept under GitHub's output limit, saying what was cut.
 import { describe, expect, it } from '@jest/globals'
-import { capRunJson, RUN_JSON_MAX_BYTES } from '../../src/action/run-json.js'
+import { capRunJson } from '../../src/action/run-json.js'
 import type { FlowRun } from '../../src/flow/types.js'
 
 const big = (n: number) => 'x'.repeat(n)
@@ -9,7 +9,22 @@ describe('capRunJson', () => {
   it('keeps a run that fits whole', () => {
     const run: FlowRun = { status: 'SUCCESS', stages: [{ name: 'A' }] }
     expect(capRunJson(run)).toEqual({ json: JSON.stringify(run) })
-    expect(RUN_JSON_MAX_BYTES).toBe(256 * 1024)
+  })
+
+  // GitHub allows 1 MB of outputs per job, counted in UTF-16 (two bytes a unit): run-json leaves
+  // room for the other outputs, and a run with many jobs still comes out whole.
+  it('keeps a large run whole, and a huge one well under the job output limit', () => {
+    const jobs = Array.from({ length: 200 }, (_, id) => ({
+      id,
+      name: `job ${id}`,
+      status: 'SUCCESS'
+    }))
+    const large: FlowRun = { status: 'SUCCESS', stages: [{ name: 'A', stageInfo: { jobs } }] }
+    expect(capRunJson(large)).toEqual({ json: JSON.stringify(large) })
+    const huge: FlowRun = { status: 'SUCCESS', globalParams: [{ key: 'K', value: big(1_000_000) }] }
+    const out = capRunJson(huge)
+    expect(out.cut).toBeDefined()
+    expect(out.json.length * 2).toBeLessThanOrEqual(512 * 1024)
   })
 
   it('keeps the outline (run fields, stages and jobs with names, statuses, times) when too large', () => {

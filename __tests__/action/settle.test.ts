@@ -49,7 +49,7 @@ async function settler(phase: RunRecord['phase'] = 'following', stop = true) {
     consoleUrl: 'https://flow.example',
     stop
   }
-  return new RunSettler({ client, record, save: r => void saved.push(r) })
+  return new RunSettler(client, record, r => void saved.push(r))
 }
 
 const runOf = (runId: number) => sim.runs(PIPELINE).find(r => r.id === runId)!
@@ -85,7 +85,7 @@ describe('RunSettler', () => {
   it('leaves the run on purpose: finished, and nothing sent', async () => {
     const s = await settler()
     const before = sim.requests.length
-    const settled = await s.settle(false, 'cancelled', 'stop-on-cancel is false')
+    const settled = s.leave('stop-on-cancel is false')
     expect(settled).toEqual({
       done: true,
       outcome: 'left',

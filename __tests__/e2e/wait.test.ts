@@ -253,6 +253,23 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
     expect(errorLines(result.stdout).join('\n')).toMatch(/cancel/i)
   })
 
+  it('a cancel while the create is in flight: the run that then starts is stopped, and told so', async () => {
+    sim.addFault({ method: 'POST', path: '/runs', delayMs: 1500 })
+    const start = sim.requests.length
+    const step = startStep({ node, inputs: inputs(3) })
+    await waitFor(() => sim.requests.slice(start).some(r => r.method === 'POST'), 'the POST')
+    step.child.kill('SIGINT')
+    const result = await step.done
+    const runId = result.outputs['run-id']
+    expect(result.code).toBe(1)
+    expect(runId).toMatch(/^\d+$/)
+    expect(sim.runs(3).find(r => String(r.id) === runId)?.status).toBe('CANCELED')
+    expect(errorLines(result.stdout).join('\n')).toContain(
+      `The GitHub job was cancelled while starting Yunxiao run #${runId}. Stopped Yunxiao run #${runId}`
+    )
+    expect(JSON.parse(result.state.run)).toMatchObject({ phase: 'finished' })
+  })
+
   it('leaves the run to the post step when stopping it on cancel fails', async () => {
     const start = sim.requests.length
     const step = startStep({ node, inputs: inputs(3) })

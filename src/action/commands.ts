@@ -1,7 +1,10 @@
-// Workflow commands written to stdout and file commands (outputs, state), as @actions/core writes
-// them (__tests__/action/commands.test.ts holds the two side by side), for both steps. Not with
-// @actions/core itself: its command writers load node:os and copy module namespaces at start, and
-// its file commands load node:crypto (README "Performance").
+// Workflow commands on stdout and file commands (outputs, state), for both steps, byte for byte as
+// @actions/core writes them (__tests__/action/commands.test.ts holds the two side by side).
+// Not @actions/core itself: as published (3.0.1) it bundles @actions/http-client and undici. Over
+// HTTPS, A/B interleaved (`npm run bench`, 3 x 7 rounds, Node 20 and 24), a plain trigger with it
+// took +10.3 to +10.6 MiB more peak RSS (+11.9 to +12.5 over the floor; budget 4) and, on a loaded
+// machine, about +50 to +80 ms; dist/index.js grew to 597.5 KiB (budget 300) and the idle post
+// step from 0.70-1.23x to 1.81-3.02x `node -e 0`.
 import { appendFileSync, existsSync } from 'node:fs'
 
 /** The line ending @actions/core writes (os.EOL), without loading node:os. */
@@ -12,29 +15,18 @@ export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
 }
 
-function write(line: string): void {
+/** A plain log line. The caller makes sure it is one line that does not start with `::`. */
+export function info(line: string): void {
   process.stdout.write(line + EOL)
 }
 
-/** A plain log line. The caller makes sure it is one line that does not start with `::`. */
-export function info(line: string): void {
-  write(line)
-}
-
-/**
- * `::name key=value,...::message`: a workflow command, its message and property values escaped;
- * properties without a value are left out, as @actions/core does.
- */
-export function command(
-  name: string,
-  message = '',
-  properties: { title?: string; name?: string } = {}
-): void {
+/** `::name key=value,...::message`; properties without a value are left out, as @actions/core does. */
+function command(name: string, message = '', properties: Record<string, string> = {}): void {
   const props = Object.entries(properties)
-    .filter((entry): entry is [string, string] => !!entry[1])
-    .map(([key, value]) => `${key}=${escapeProperty(value)}`)
+    .filter(([, value]) => value)
+    .map(([key, value]) => `${key}=${escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C')}`)
     .join(',')
-  write(`::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`)
+  info(`::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`)
 }
 
 /** An annotation's properties: of those @actions/core knows, the action gives only a title. */
@@ -42,46 +34,27 @@ export interface AnnotationProperties {
   title?: string
 }
 
-export function debug(message: string): void {
-  command('debug', message)
-}
+export const debug = (message: string): void => command('debug', message)
+export const addMask = (secret: string): void => command('add-mask', secret)
+export const startGroup = (name: string): void => command('group', name)
+export const endGroup = (): void => command('endgroup')
 
 export function notice(message: string, properties?: AnnotationProperties): void {
-  command('notice', message, properties)
+  command('notice', message, { ...properties })
 }
 
 export function warning(message: string, properties?: AnnotationProperties): void {
-  command('warning', message, properties)
+  command('warning', message, { ...properties })
 }
 
 export function error(message: string, properties?: AnnotationProperties): void {
-  command('error', message, properties)
-}
-
-export function addMask(secret: string): void {
-  command('add-mask', secret)
-}
-
-export function startGroup(name: string): void {
-  command('group', name)
-}
-
-export function endGroup(): void {
-  command('endgroup')
-}
-
-/** As @actions/core escapes a command's property (a name): also `:` and `,`. */
-function escapeProperty(text: string): string {
-  return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C')
+  command('error', message, { ...properties })
 }
 
 /**
- * A heredoc delimiter that appears in neither `name` nor `value`. @actions/core draws a UUID from
- * node:crypto and throws should the value hold it; loading node:crypto costs a run over plain HTTP
- * 1.4 ms (Node 20) to 3 ms and 3 MiB (Node 24) (README "Performance"). Here the delimiter is
- * checked against the text and drawn again until it is absent, so no value, whoever wrote it, can
- * end the heredoc early: that check, not the randomness, is what keeps a value from setting other
- * outputs. (Over HTTPS, node:tls loads node:crypto anyway.)
+ * A heredoc delimiter that appears in neither `name` nor `value`: drawn again until it is absent,
+ * so no value can end the heredoc early and set other outputs (@actions/core draws a UUID from
+ * node:crypto and throws should the value hold it).
  */
 export function delimiterFor(
   name: string,
@@ -95,10 +68,9 @@ export function delimiterFor(
 }
 
 /**
- * Sets an output (`OUTPUT`) or a state value (`STATE`) as @actions/core's setOutput / saveState do:
- * appended to the runner's GITHUB_OUTPUT / GITHUB_STATE file at once, or, with no such file (a
- * run outside a runner), as the older `::set-output::` / `::save-state::` command. Throws when the
- * variable names a file that does not exist.
+ * Sets an output or a state value as @actions/core's setOutput / saveState do: appended to the
+ * GITHUB_OUTPUT / GITHUB_STATE file at once, or with no such file (outside a runner) as the older
+ * `::set-output::` / `::save-state::` command. Throws when the variable names a missing file.
  */
 export function fileCommand(kind: 'OUTPUT' | 'STATE', name: string, value: string): void {
   const file = process.env[`GITHUB_${kind}`] || ''

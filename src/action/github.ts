@@ -4,23 +4,16 @@
 import * as log from './log.js'
 import type { GithubEvent } from '../github/event.js'
 import type { RunOutcome } from '../github/outcome.js'
-import type { GithubReport, ReportProgress, RunFacts } from '../github/report.js'
+import type { GithubReport, RunFacts } from '../github/report.js'
 import { USER_AGENT } from '../common/version.js'
 import { messageOf } from '../common/logger.js'
 import { isLoopbackHost } from '../common/loopback.js'
-import { sendGithubRequest } from './github-http.js'
-import {
-  GITHUB_CANCEL_DEADLINE_MS,
-  GITHUB_MAIN,
-  GITHUB_POST,
-  type GithubTiming
-} from '../common/timing.js'
-import type { Settings } from './settings.js'
-import { saveGithubReport, type SavedGithubReport } from './state.js'
-
-export type { RunOutcome, RunFacts }
-
-type GithubModule = typeof import('../github/index.js')
+import { GITHUB_CANCEL_DEADLINE_MS, GITHUB_MAIN, GITHUB_POST } from '../common/timing.js'
+import { sendGithubRequest } from './client.js'
+import { readInput } from './inputs.js'
+import { getSettings, type Settings } from './settings.js'
+import type { SavedGithubReport } from './run-record.js'
+import { saveGithubReport } from './state.js'
 
 export interface GithubSide {
   event: GithubEvent
@@ -32,8 +25,6 @@ export interface GithubSide {
   contextEnvs?: Record<string, string>
 }
 
-const PULL_REQUEST_EVENTS = ['pull_request', 'pull_request_target']
-
 /**
  * On a pull-request event with no ref at all, Yunxiao runs its configured default branch: say so
  * (once). Undefined when a ref is given or the event is not a pull request.
@@ -43,7 +34,7 @@ export function pullRequestDefaultBranchWarning(
   env: NodeJS.ProcessEnv = process.env
 ): string | undefined {
   const event = env.GITHUB_EVENT_NAME?.trim() ?? ''
-  if (!PULL_REQUEST_EVENTS.includes(event)) return undefined
+  if (!['pull_request', 'pull_request_target'].includes(event)) return undefined
   const raw = settings.rawParams ?? {}
   const refGiven =
     settings.branch ||
@@ -56,25 +47,16 @@ export function pullRequestDefaultBranchWarning(
   return `This is a ${event} event and no branch is given (branch, tag, branches and running-branches are empty): Yunxiao will build the branch configured in the pipeline, not this pull request. To build the pull request's branch, set branch: \${{ github.head_ref }}.`
 }
 
-function githubToken(settings: Settings): string {
-  return settings.github?.token ?? ''
-}
-
 /** Secrets of the GitHub side, to redact. */
 export function githubSecrets(settings: Settings): string[] {
-  const token = githubToken(settings)
-  return token ? [token] : []
+  return settings.github?.token ? [settings.github.token] : []
 }
 
-function coreLog() {
-  return { info: (line: string) => log.info(line), warning: (line: string) => log.warning(line) }
-}
-
-async function open(
+/** Loads the GitHub side when a GitHub input is set; `restore`: the post step's, what main left. */
+export async function openGithub(
   settings: Settings,
-  env: NodeJS.ProcessEnv,
-  tuning: GithubTiming,
-  /** Post step: what main left unfinished. */
+  env: NodeJS.ProcessEnv = process.env,
+  tuning = GITHUB_MAIN,
   restore?: SavedGithubReport
 ): Promise<GithubSide | undefined> {
   const github = settings.github
@@ -93,26 +75,19 @@ async function open(
   const side: GithubSide = { event }
   if (github.statusContext || github.deploymentEnvironment) {
     const api = githubApi(githubModule, settings, env, event, tuning)
-    if (api) {
-      side.reportOn = target =>
-        new githubModule.GithubReport(
-          api,
-          target,
-          {
-            statusContext: !restore || restore.statusPending ? github.statusContext : undefined,
-            deploymentEnvironment:
-              !restore || restore.deploymentId !== undefined
-                ? github.deploymentEnvironment
-                : undefined,
-            deploymentUrl: github.deploymentUrl
-          },
-          coreLog(),
-          restore && { statusPending: restore.statusPending, deploymentId: restore.deploymentId },
-          progress => save(target.sha, progress, restore ? true : settings.wait)
-        )
-      // The post step finishes on the commit main chose; main chooses in aimGithub.
-      if (restore) side.report = side.reportOn(event)
+    const targets = {
+      statusContext: !restore || restore.statusPending ? github.statusContext : undefined,
+      deploymentEnvironment:
+        !restore || restore.deploymentId !== undefined ? github.deploymentEnvironment : undefined,
+      deploymentUrl: github.deploymentUrl
     }
+    if (api)
+      side.reportOn = target =>
+        new githubModule.GithubReport(api, target, targets, log.logger, restore, progress =>
+          saveGithubReport(target.sha, progress, restore ? true : settings.wait)
+        )
+    // The post step finishes on the commit main chose; main chooses in aimGithub.
+    if (restore) side.report = side.reportOn?.(event)
   } else if (event.problem) log.warning(`This is a ${event.name} event, but ${event.problem}.`)
   if (github.contextEnvs && !restore) side.contextEnvs = githubModule.contextEnvs(env, event)
   return side
@@ -120,11 +95,11 @@ async function open(
 
 /** The GitHub API client, or undefined (after a warning) when GITHUB_API_URL cannot be used. */
 function githubApi(
-  githubModule: GithubModule,
+  githubModule: typeof import('../github/index.js'),
   settings: Settings,
   env: NodeJS.ProcessEnv,
   event: GithubEvent,
-  tuning: GithubTiming
+  tuning: typeof GITHUB_MAIN
 ) {
   const apiUrl = env.GITHUB_API_URL?.trim() || githubModule.DEFAULT_API_URL
   try {
@@ -136,7 +111,7 @@ function githubApi(
       repository: event.repository,
       userAgent: USER_AGENT,
       send: sendGithubRequest,
-      onRetry: line => log.info(line),
+      onRetry: log.info,
       ...tuning
     })
   } catch (error) {
@@ -181,37 +156,18 @@ export async function aimGithub(
   return { ...side, event, report: side.reportOn(event) }
 }
 
-/** Main step: loads the GitHub chunk when a GitHub input is set; undefined otherwise. */
-export async function openGithub(
-  settings: Settings,
-  env: NodeJS.ProcessEnv = process.env
-): Promise<GithubSide | undefined> {
-  return open(settings, env, GITHUB_MAIN)
-}
-
 /** What a dry run would do on GitHub. */
 export function describeGithub(side: GithubSide, settings: Settings): string[] {
   const lines: string[] = []
   const sha = side.event.sha.slice(0, 7)
-  if (side.report && settings.github?.statusContext)
+  const { statusContext, deploymentEnvironment } = settings.github ?? {}
+  if (side.report && statusContext)
     lines.push(
-      `Would post commit status "${settings.github.statusContext}" on ${sha}: pending, then the run's result.`
+      `Would post commit status "${statusContext}" on ${sha}: pending, then the run's result.`
     )
-  if (side.report && settings.github?.deploymentEnvironment)
-    lines.push(
-      `Would create a GitHub deployment of ${sha} to "${settings.github.deploymentEnvironment}".`
-    )
+  if (side.report && deploymentEnvironment)
+    lines.push(`Would create a GitHub deployment of ${sha} to "${deploymentEnvironment}".`)
   return lines
-}
-
-/** Saved at each change, so that the post step finishes what a killed main step left. */
-function save(sha: string, progress: ReportProgress, following: boolean): void {
-  // Without wait the deployment is left in_progress on purpose: the post step does not touch it.
-  saveGithubReport({
-    sha,
-    statusPending: following && progress.statusPending,
-    deploymentId: following ? progress.deploymentId : undefined
-  })
 }
 
 /** The run exists: pending status and in_progress deployment. Never throws. */
@@ -224,7 +180,7 @@ export async function githubRunStarted(
   if (!side.report) return
   // Saved before the first call: should the step be killed during it, the post step finishes the
   // status (a verdict without a pending status before it is fine).
-  save(side.event.sha, side.report.progress, settings.wait)
+  saveGithubReport(side.event.sha, side.report.progress, settings.wait)
   const progress = await side.report.started(run, signal)
   if (progress.deploymentId !== undefined) {
     log.setOutput('deployment-id', String(progress.deploymentId))
@@ -238,32 +194,31 @@ export async function githubRunStarted(
 /** The run's verdict on GitHub. Never throws. */
 export async function githubRunEnded(
   side: GithubSide | undefined,
-  settings: Settings,
   run: RunFacts,
   outcome: RunOutcome
 ): Promise<void> {
-  if (!side?.report) return
   // After a cancel the runner kills the step within seconds: keep the calls short (the post step
   // finishes what they could not).
-  await side.report.finished(
+  const cancelled = outcome.kind === 'cancelled'
+  await side?.report?.finished(
     run,
     outcome,
-    outcome.kind === 'cancelled' ? { deadlineMs: GITHUB_CANCEL_DEADLINE_MS } : {}
+    cancelled ? { deadlineMs: GITHUB_CANCEL_DEADLINE_MS } : {}
   )
 }
 
 /** Post step: finishes what main left (a pending status, an in_progress deployment). Never throws. */
-export async function githubFinishInPost(
-  settings: Settings,
+export async function finishGithubInPost(
   saved: SavedGithubReport,
   run: RunFacts,
   outcome: RunOutcome,
-  env: NodeJS.ProcessEnv = process.env
+  env: NodeJS.ProcessEnv
 ): Promise<void> {
   try {
-    const side = await open(settings, env, GITHUB_POST, saved)
-    if (!side?.report) return
-    await side.report.finished(run, outcome)
+    // It reads all the inputs, as the main step did (the tokens are known to log.ts already).
+    const settings = await getSettings(name => readInput(name, env), env)
+    const side = await openGithub(settings, env, GITHUB_POST, saved)
+    await side?.report?.finished(run, outcome)
   } catch (error) {
     log.warning(`Could not finish the GitHub commit status or deployment: ${messageOf(error)}`)
   }

@@ -1,9 +1,11 @@
 // Everything the main step says (log lines, annotations, outputs, the job summary) goes out here,
 // through the one gate for foreign text (common/foreign-text.ts): the secrets registered here are
 // removed in every form, URL credentials too, and no line can act as a workflow command.
+import { appendFileSync } from 'node:fs'
 import { clean, safeLine, safeMessage } from '../common/foreign-text.js'
+import { messageOf, type Logger } from '../common/logger.js'
 import * as commands from './commands.js'
-import { fileCommand, type AnnotationProperties } from './commands.js'
+import type { AnnotationProperties } from './commands.js'
 
 const secrets: string[] = []
 
@@ -15,30 +17,22 @@ export function addSecret(secret: string): void {
 }
 
 /** The secrets registered so far (for code that cleans text itself, e.g. job logs). */
-export function registeredSecrets(): readonly string[] {
-  return secrets
-}
+export const registeredSecrets = (): readonly string[] => secrets
 
 /** `text` cleaned of the registered secrets and URL credentials. */
-export function hide(text: string): string {
-  return clean(text, secrets)
-}
+export const hide = (text: string): string => clean(text, secrets)
 
 /** A log line: one line, cleaned, never a workflow command. */
-export function info(line: string): void {
-  commands.info(safeLine(line, secrets))
-}
+export const info = (line: string): void => commands.info(safeLine(line, secrets))
 
 /**
  * A line written exactly as given: only for the job-log printer's own `::stop-commands::` and
  * resume lines, and for log text between them (already cleaned, and inert while commands are stopped).
  */
-export function verbatim(line: string): void {
-  commands.info(line)
-}
+export const verbatim = (line: string): void => commands.info(line)
 
-// Annotations and group names: their text is a command's data, which commands.ts escapes (a line
-// break in it cannot start a new line): cleaned, `##[` broken up (common/foreign-text.ts).
+// Annotations and group names are a command's data, which commands.ts escapes: cleaned, `##[`
+// broken up (common/foreign-text.ts).
 const message = (text: string): string => safeMessage(text, secrets)
 
 export function warning(text: string, properties?: AnnotationProperties): void {
@@ -58,14 +52,26 @@ export function setFailed(text: string): void {
   process.exitCode = 1
 }
 
-export function startGroup(name: string): void {
-  commands.startGroup(message(name))
-}
-
-export function endGroup(): void {
-  commands.endGroup()
-}
+export const startGroup = (name: string): void => commands.startGroup(message(name))
+export const endGroup = (): void => commands.endGroup()
 
 export function setOutput(name: string, value: string): void {
-  fileCommand('OUTPUT', name, hide(value))
+  commands.fileCommand('OUTPUT', name, hide(value))
 }
+
+/**
+ * Appends to the job summary (GITHUB_STEP_SUMMARY), cleaned (secrets in every form, Markdown-escaped
+ * included). Not core.summary: its module loads node:fs/promises at start.
+ */
+export function writeSummary(markdown: string): void {
+  const file = process.env.GITHUB_STEP_SUMMARY
+  if (!file) return
+  try {
+    appendFileSync(file, hide(markdown) + commands.EOL)
+  } catch (error) {
+    warning(`Could not write the job summary: ${messageOf(error)}`)
+  }
+}
+
+/** The Logger (common/logger.ts) of the follow engine, run control and the GitHub side. */
+export const logger: Logger = { info, verbatim, warning, error, startGroup, endGroup }

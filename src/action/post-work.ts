@@ -1,122 +1,75 @@
 // The post step's work, loaded by post.ts only when main left something undone: read the run and
-// stop it if it has not ended, then finish the GitHub report, all within the post step's bound.
-import { formatDuration, formatPause } from '../common/duration.js'
-import { clean, safeLine } from '../common/foreign-text.js'
-import { USER_AGENT } from '../common/version.js'
+// stop it if it has not ended (settle.ts), then finish the GitHub report, within the step's bound.
+import { formatDuration } from '../common/duration.js'
+import { POST_FIRST_READ_MS, POST_READ_MARGIN_MS, POST_STEP_BOUND_MS } from '../common/timing.js'
 import { FlowRunClient } from '../flow/client.js'
 import { isFinalStatus } from '../flow/types.js'
 import type { RunOutcome } from '../github/outcome.js'
-import { info, warning } from './commands.js'
+import { clientOptions } from './client.js'
+import { readInput, secretInputs } from './inputs.js'
+import * as log from './log.js'
 import type { RunRecord, SavedGithubReport } from './run-record.js'
-import { RunSettler, cancelOutcome } from './settle.js'
+import { endRun, RunSettler } from './settle.js'
 
 export interface PostWork {
   record: RunRecord
   /** What the GitHub report left pending, if anything. */
   github?: SavedGithubReport
-  /** The Yunxiao token ('' when the input is empty). */
-  token: string
-  /** Removed from every line. */
-  secrets: string[]
   env: NodeJS.ProcessEnv
-  /** The whole post step's bound: at it the step says so and ends. */
-  deadlineMs: number
+  /** The step's bound: at it the step says so and ends (tests shorten it). */
+  deadlineMs?: number
   /** Ends the process at the bound (tests replace it). */
   exit?: (code: number) => void
 }
 
-/** Reads must end this long before the bound, so that what happened is still told. */
-const READ_MARGIN_MS = 2_000
-/** The read before the stop is short: a hung read must leave time to stop the run. */
-const FIRST_READ_TIMEOUT_MS = 5_000
-
 export async function finishInPost(work: PostWork): Promise<void> {
-  const { record, github, token, deadlineMs } = work
-  const exit = work.exit ?? ((code: number) => process.exit(code))
-  const hide = (text: string): string => clean(text, work.secrets)
-  const say = (line: string): void => info(safeLine(line, work.secrets))
-  const client = new FlowRunClient({
-    baseUrl: record.baseUrl,
-    token,
-    secrets: work.secrets,
-    organizationId: record.organizationId,
-    userAgent: USER_AGENT,
-    onRetry: event =>
-      say(
-        `${event.operation}: ${event.reason}; trying again in ${formatPause(event.delayMs)} (try ${event.attempt + 1}).`
-      )
-  })
-  const settler = new RunSettler({ client, record })
+  const { record, github, env } = work
+  const deadlineMs = work.deadlineMs ?? POST_STEP_BOUND_MS
+  for (const secret of secretInputs(env)) log.addSecret(secret)
+  const token = readInput('token', env)
+  const client = new FlowRunClient(clientOptions({ ...record, token }))
+  const settler = new RunSettler(client, record)
   // A hung request cannot hold the step past its bound: the timer ends the process.
   const bound = setTimeout(() => {
-    warning(
+    log.warning(
       `The post step gave up after ${formatDuration(deadlineMs)} (its bound); Yunxiao run #${record.runId} may still be running: ${settler.url}`
     )
-    exit(0)
+    ;(work.exit ?? (code => process.exit(code)))(0)
   }, deadlineMs)
   const reads = new AbortController()
-  const readsEnd = setTimeout(() => reads.abort(), Math.max(0, deadlineMs - READ_MARGIN_MS))
+  const readsEnd = setTimeout(() => reads.abort(), Math.max(0, deadlineMs - POST_READ_MARGIN_MS))
+  const read = (timeoutMs?: number) =>
+    client
+      .getRun(record.pipelineId, record.runId, { attempts: 1, signal: reads.signal, timeoutMs })
+      .catch(() => undefined)
+  const report = async (outcome: RunOutcome): Promise<void> => {
+    if (!github) return
+    const { finishGithubInPost } = await import('./github.js')
+    const run = { pipelineId: record.pipelineId, runId: record.runId, runUrl: settler.url }
+    await finishGithubInPost(github, run, outcome, env)
+  }
   try {
-    let outcome: RunOutcome = { kind: 'unknown', why: 'the GitHub step ended before the run did' }
-    if (record.phase !== 'finished') {
-      outcome = await stopLeftRun(work, client, settler, reads.signal, hide, say)
-    } else if (token) {
+    if (record.phase === 'finished') {
       // Main was done with the run but not with GitHub: say how the run stands now.
-      const run = await client
-        .getRun(record.pipelineId, record.runId, { attempts: 1, signal: reads.signal })
-        .catch(() => undefined)
-      if (run && isFinalStatus(run.status)) outcome = { kind: 'ended', status: run.status }
+      const status = token ? (await read())?.status : undefined
+      const why = 'the GitHub step ended before the run did'
+      await report(
+        isFinalStatus(status) ? { kind: 'ended', status: status! } : { kind: 'unknown', why }
+      )
+      return
     }
-    if (github) {
-      const { finishGithub } = await import('./post-github.js')
-      await finishGithub(github, record, settler.url, outcome, work.env)
-    }
+    // Only a run that has not ended is stopped: it is read first, briefly.
+    const run = record.stop && token ? await read(POST_FIRST_READ_MS) : undefined
+    const cause = {
+      kind: 'orphaned',
+      stop: record.stop,
+      token: !!token,
+      run,
+      read: { signal: reads.signal }
+    } as const
+    await endRun(settler, cause, { say: log.info, report, fail: log.warning })
   } finally {
     clearTimeout(bound)
     clearTimeout(readsEnd)
   }
-}
-
-async function stopLeftRun(
-  work: PostWork,
-  client: FlowRunClient,
-  settler: RunSettler,
-  reads: AbortSignal,
-  hide: (text: string) => string,
-  say: (line: string) => void
-): Promise<RunOutcome> {
-  const { record, token } = work
-  if (!record.stop) {
-    say(
-      `Yunxiao run #${record.runId} may still be running (stop-on-cancel is false): ${settler.url}`
-    )
-    return { kind: 'cancelled', stopped: false }
-  }
-  if (!token) {
-    warning(
-      `Could not stop Yunxiao run #${record.runId}: the token input is empty. Stop it by hand: ${settler.url}`
-    )
-    return { kind: 'cancelled', stopped: false }
-  }
-  // The run is read first, and only a run that has not ended is stopped: a server may answer
-  // `true` to the stop of an ended run, and GitHub must be told how the run really ended.
-  const run = await client
-    .getRun(record.pipelineId, record.runId, {
-      attempts: 1,
-      signal: reads,
-      timeoutMs: FIRST_READ_TIMEOUT_MS
-    })
-    .catch(() => undefined)
-  if (run && isFinalStatus(run.status)) {
-    say(`Yunxiao run #${record.runId} had already ended (${run.status}).`)
-    return { kind: 'ended', status: run.status }
-  }
-  say(`The main step ended without finishing Yunxiao run #${record.runId}; stopping it.`)
-  // A status read is made again only if the stop is refused, within the bound.
-  const settled = await settler.stop('the main step did not finish it', run, {
-    read: { signal: reads }
-  })
-  if (settled.done) say(settled.message)
-  else warning(hide(settled.message))
-  return cancelOutcome(settled)
 }

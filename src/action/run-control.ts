@@ -1,7 +1,6 @@
-// Run control, for the inputs pipeline-name, run-id and on-manual-gate: checking those inputs,
-// finding the pipeline by its name, finding the run to follow, and the gate keeper. Imported
-// lazily, only when one of those applies: a plain trigger never runs it. It imports no @actions/*
-// module (what it says goes through a Logger).
+// Run control (pipeline-name, run-id, on-manual-gate): checking those inputs, finding the pipeline
+// by its name and the run to follow, and the gate keeper. Imported lazily, only when one of those
+// applies: a plain trigger never runs it.
 import type { FlowClient } from '../flow/client.js'
 import { FlowApiError } from '../flow/errors.js'
 import { findPipelineByName } from '../flow/find-pipeline.js'
@@ -10,7 +9,7 @@ import { messageOf, oneLine, type Logger } from '../common/logger.js'
 import { formatDuration } from '../common/duration.js'
 import type { FollowTarget } from './run-control-inputs.js'
 
-export { GateKeeper, waitingGates, type GateKeeperOptions } from '../follow/gates.js'
+export { GateKeeper } from '../follow/gates.js'
 
 type Client = Pick<FlowClient, 'listPipelines' | 'getRun' | 'getLatestRun'>
 
@@ -63,13 +62,6 @@ export async function lookUpPipeline(
   )
 }
 
-export interface RunToFollow {
-  runId: number
-  run: FlowRun
-  /** run-id: latest: the run was not started by this step, so it is never stopped. */
-  latest: boolean
-}
-
 const is404 = (error: unknown): boolean =>
   error instanceof FlowApiError && error.kind === 'http' && error.status === 404
 
@@ -81,7 +73,7 @@ export async function findRunToFollow(
   logger: Logger,
   signal?: AbortSignal,
   now: number = Date.now()
-): Promise<RunToFollow> {
+): Promise<{ runId: number; latest: boolean }> {
   let run: FlowRun
   let runId: number
   const latest = 'latest' in target
@@ -120,5 +112,5 @@ export async function findRunToFollow(
       ? `The latest run of pipeline ${pipelineId} is #${runId} (status ${status}${created}). This step did not start it, so it never stops it: not on cancel, not on timeout.`
       : `Run #${runId} of pipeline ${pipelineId}: status ${status}${created}.`
   )
-  return { runId, run, latest }
+  return { runId, latest }
 }

@@ -5,13 +5,7 @@ import { isJsonObject } from '../common/json.js'
 import type { FlowRun } from '../flow/types.js'
 
 /** The most run-json takes of the job's 1 MB, in GitHub's measure (UTF-16 bytes). */
-export const RUN_JSON_MAX_BYTES = 256 * 1024
-
-export interface RunJson {
-  json: string
-  /** Set when the run was cut: what was kept, in words. */
-  cut?: string
-}
+const RUN_JSON_MAX_BYTES = 256 * 1024
 
 const OUTLINE =
   'the run id, status and times, and each stage and job with its id, name, status and times'
@@ -61,8 +55,14 @@ function outline(run: FlowRun): unknown[] | undefined {
   })
 }
 
-/** run-json for `run`: whole when it fits; else its outline; else its top-level fields only. */
-export function capRunJson(run: FlowRun, maxBytes = RUN_JSON_MAX_BYTES): RunJson {
+/**
+ * run-json for `run`: whole when it fits; else its outline; else its top-level fields only. `cut`
+ * says what was kept, in words.
+ */
+export function capRunJson(
+  run: FlowRun,
+  maxBytes = RUN_JSON_MAX_BYTES
+): { json: string; cut?: string } {
   const whole = JSON.stringify(run)
   if (sizeOf(whole) <= maxBytes) return { json: whole }
   const was = `the run details were ${kib(sizeOf(whole))}, over its ${kib(maxBytes)} limit`

@@ -1,17 +1,27 @@
-// What the main step records for the post step: the run it started, as one JSON value in the step
-// state (the `run` key), rewritten whenever the phase changes; and what the GitHub report (commit
-// status, deployment) left unfinished. The post step reads it from the
-// STATE_run variable the runner sets. Free of @actions/core: the post entry reads it without it.
+// What the main step records for the post step (state.ts writes it): the run, as one JSON value in
+// the step state (the `run` key), rewritten whenever the phase changes; and what the GitHub report
+// (commit status, deployment) left unfinished. The runner hands both back as STATE_<key>. Free of
+// @actions/core and of log.ts: the post step reads it at start.
 
 /**
- * - `started`: the run exists and the main step has not decided yet what becomes of it (it was being
- *   started when the job was cancelled, and main is stopping it).
- * - `following`: the main step follows the run.
- * - `finished`: the main step is done with the run (it ended, was stopped, or is left on purpose).
+ * - `started`: the run exists and main has not decided yet what becomes of it (it was being
+ *   started when the job was cancelled).
+ * - `following`: main follows the run.
+ * - `finished`: main is done with the run (it ended, was stopped, or is left on purpose).
  */
 export type Phase = 'started' | 'following' | 'finished'
 
 const PHASES: readonly string[] = ['started', 'following', 'finished']
+
+/** The run's page in the Yunxiao console. */
+export function runUrl(consoleUrl: string, pipelineId: number, runId: number): string {
+  return `${consoleUrl}/pipelines/${pipelineId}/builds/${runId}`
+}
+
+/** The pipeline's page, where its runs are listed. */
+export function pipelineUrl(consoleUrl: string, pipelineId: number): string {
+  return `${consoleUrl}/pipelines/${pipelineId}/current`
+}
 
 export interface RunRecord {
   phase: Phase
@@ -27,7 +37,6 @@ export interface RunRecord {
   stop: boolean
 }
 
-/** The state key: the runner gives it back to the post step as STATE_run. */
 export const RECORD_KEY = 'run'
 
 export function encodeRecord(record: RunRecord): string {
@@ -50,31 +59,21 @@ const origin = (value: unknown): value is string => {
 
 /** The record, or undefined when there is none or it is not one this version wrote. Never throws. */
 export function decodeRecord(text: string | undefined): RunRecord | undefined {
-  if (!text) return undefined
-  let value: unknown
+  let o: Record<string, unknown>
   try {
-    value = JSON.parse(text)
+    o = JSON.parse(text ?? '') as Record<string, unknown>
   } catch {
     return undefined
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined
-  const o = value as Record<string, unknown>
-  if (typeof o.phase !== 'string' || !PHASES.includes(o.phase)) return undefined
-  if (!id(o.pipelineId) || !id(o.runId) || !origin(o.baseUrl) || !origin(o.consoleUrl)) {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return undefined
+  const { phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop } = o
+  if (typeof phase !== 'string' || !PHASES.includes(phase) || typeof stop !== 'boolean')
     return undefined
-  }
-  if (typeof o.stop !== 'boolean') return undefined
-  if (o.organizationId !== undefined && (typeof o.organizationId !== 'string' || !o.organizationId))
+  if (!id(pipelineId) || !id(runId) || !origin(baseUrl) || !origin(consoleUrl)) return undefined
+  if (organizationId !== undefined && (typeof organizationId !== 'string' || !organizationId))
     return undefined
-  return {
-    phase: o.phase as Phase,
-    pipelineId: o.pipelineId,
-    runId: o.runId,
-    baseUrl: o.baseUrl,
-    ...(o.organizationId !== undefined ? { organizationId: o.organizationId } : {}),
-    consoleUrl: o.consoleUrl,
-    stop: o.stop
-  }
+  const org = organizationId !== undefined ? { organizationId } : {}
+  return { phase: phase as Phase, pipelineId, runId, baseUrl, ...org, consoleUrl, stop }
 }
 
 /** The record the post step got from the runner (STATE_run), if any. */
@@ -90,7 +89,6 @@ export interface SavedGithubReport {
   deploymentId?: number
 }
 
-/** The state keys of the GitHub report (the runner gives them back as STATE_<key>). */
 export const GITHUB_KEYS = {
   sha: 'githubSha',
   statusPending: 'githubStatusPending',

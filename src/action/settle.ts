@@ -1,61 +1,48 @@
-// Settling a run: stop it or leave it, record the phase for the post step, and say in plain words
-// what happened. The one place for this, used by the main step (a cancel while the run was being
-// started), follow.ts (cancel, timeout, the end) and the post step. Free of @actions/core: the post
-// entry uses it; the main step passes the function that writes the state.
+// The end of a run, the one path for every step: stop the run or leave it, record the phase for
+// the post step, and tell how it ended to GitHub, in the outputs and in the step's result. The main
+// step (a cancel while the run was being started), follow.ts (the end, a cancel, the timeout, a
+// manual gate, a run it could not follow) and the post step all end a run here. A run that ended
+// on its own, even as it was being stopped, is told as it ended, never as stopped.
+import { formatDuration } from '../common/duration.js'
 import { messageOf } from '../common/logger.js'
-import type { FlowRun } from '../flow/types.js'
+import { CANCEL_CONFIRM_READ_MS, READ_TIMEOUT_MS } from '../common/timing.js'
+import { isFinalStatus, type FlowRun } from '../flow/types.js'
 import type { RunOutcome } from '../github/outcome.js'
 import { stopFlowRun, type StopClient, type StopRunOptions } from '../follow/stop.js'
-import { runUrl } from './links.js'
-import type { Phase, RunRecord } from './run-record.js'
+import { runUrl, type Phase, type RunRecord } from './run-record.js'
 
+/** What became of a stop: `done` when nothing this step meant to stop is left running. */
 export interface Settlement {
-  /** True when nothing this step meant to stop is left running. */
   done: boolean
-  /**
-   * - `stopped`: the run was stopped; `jobs`: its running jobs were stopped one by one;
-   * - `ended`: it had ended already; `left`: left alone on purpose; `failed`: stopping it failed.
-   */
+  /** `jobs`: its running jobs were stopped one by one; `ended`: it had ended on its own. */
   outcome: 'stopped' | 'jobs' | 'ended' | 'left' | 'failed'
-  /** With `ended`: the status the run had ended with, on its own (SUCCESS, FAIL, CANCELED). */
+  /** With `ended`: its status and the run as then read, when known. */
   status?: string
-  /** With `ended`: the run as read then, when it was read. */
   run?: FlowRun
-  /** One sentence (or two) for the log or the step's error. */
   message: string
 }
 
-/**
- * What a cancel (or a main step that did not finish) comes to on GitHub: the run as it ended when
- * it had ended on its own before it could be stopped (a run that succeeded shows as succeeded),
- * else cancelled, the run stopped or not.
- */
+/** How a stop (or leaving the run) shows on GitHub: a run that had ended, as it ended. */
 export function cancelOutcome(settled: Settlement): RunOutcome {
   if (settled.outcome === 'ended' && settled.status)
     return { kind: 'ended', status: settled.status }
   return { kind: 'cancelled', stopped: settled.outcome !== 'left' && settled.done }
 }
 
-export interface SettlerOptions {
-  client: StopClient
-  record: RunRecord
-  /** Writes the record to the step state. The main step passes one; the post step writes none. */
-  save?: (record: RunRecord) => void
-}
-
 export class RunSettler {
   private current: RunRecord
-  private readonly client: StopClient
-  private readonly save?: (record: RunRecord) => void
 
-  constructor(options: SettlerOptions) {
-    this.client = options.client
-    this.current = { ...options.record }
-    this.save = options.save
+  /** `save` writes the record to the step state (the main step's; the post step writes none). */
+  constructor(
+    private readonly client: StopClient,
+    record: RunRecord,
+    private readonly save?: (record: RunRecord) => void
+  ) {
+    this.current = { ...record }
   }
 
   get record(): RunRecord {
-    return { ...this.current }
+    return this.current
   }
 
   get runId(): number {
@@ -81,11 +68,8 @@ export class RunSettler {
   /** Leaves the run going on purpose (`why`, e.g. "stop-on-cancel is false"). */
   leave(why: string): Settlement {
     this.finished()
-    return {
-      done: true,
-      outcome: 'left',
-      message: `Yunxiao run #${this.runId} goes on (${why}): ${this.url}`
-    }
+    const message = `Yunxiao run #${this.runId} goes on (${why}): ${this.url}`
+    return { done: true, outcome: 'left', message }
   }
 
   /**
@@ -95,43 +79,195 @@ export class RunSettler {
   async stop(why: string, lastRun?: FlowRun, options?: StopRunOptions): Promise<Settlement> {
     const { pipelineId, runId } = this.current
     try {
-      const outcome = await stopFlowRun(this.client, pipelineId, runId, lastRun, options)
+      const stopped = await stopFlowRun(this.client, pipelineId, runId, lastRun, options)
       this.finished()
-      if (outcome.how === 'run') {
+      if (stopped.how === 'run')
         return { done: true, outcome: 'stopped', message: `Stopped Yunxiao run #${runId}: ${why}.` }
+      if (stopped.how === 'jobs') {
+        const message = `Stopped the ${stopped.jobs} running job(s) of Yunxiao run #${runId}: ${why} (the run itself could not be stopped).`
+        return { done: true, outcome: 'jobs', message }
       }
-      if (outcome.how === 'jobs') {
-        return {
-          done: true,
-          outcome: 'jobs',
-          message: `Stopped the ${outcome.jobs} running job(s) of Yunxiao run #${runId}: ${why} (the run itself could not be stopped).`
-        }
-      }
-      return {
-        done: true,
-        outcome: 'ended',
-        status: outcome.status,
-        run: outcome.run,
-        message: `Yunxiao run #${runId} had already ended${outcome.status ? ` (${outcome.status})` : ''}.`
-      }
+      const status = stopped.status
+      const message = `Yunxiao run #${runId} had already ended${status ? ` (${status})` : ''}.`
+      return { done: true, outcome: 'ended', status, run: stopped.run, message }
     } catch (error) {
       this.mark(this.current.phase, true)
-      return {
-        done: false,
-        outcome: 'failed',
-        message: `Could not stop Yunxiao run #${runId}: ${messageOf(error)} Stop it by hand: ${this.url}`
-      }
+      const message = `Could not stop Yunxiao run #${runId}: ${messageOf(error)} Stop it by hand: ${this.url}`
+      return { done: false, outcome: 'failed', message }
     }
   }
+}
 
-  /** `stop` when asked to, else `leave` with `leftBecause`. */
-  async settle(
-    stop: boolean,
-    why: string,
-    leftBecause: string,
-    lastRun?: FlowRun,
-    options?: StopRunOptions
-  ): Promise<Settlement> {
-    return stop ? this.stop(why, lastRun, options) : this.leave(leftBecause)
+/** Why a step lets go of the run. */
+export type Cause =
+  | { kind: 'ended'; status: string; elapsedMs: number; run?: FlowRun }
+  /** Left waiting at a manual gate. */
+  | { kind: 'halted'; message: string; run?: FlowRun }
+  /** Reading it failed for good: it goes on without this step. */
+  | { kind: 'unfollowed'; error: unknown; startedByStep: boolean }
+  | (Letting & { kind: 'cancelled' })
+  | (Letting & { kind: 'timeout' })
+  /** The post step: main ended without finishing the run; `run` as read first, `token` to stop it. */
+  | { kind: 'orphaned'; stop: boolean; token: boolean; run?: FlowRun; read: StopReadOptions }
+
+type StopReadOptions = StopRunOptions['read']
+
+/** A cancel or the timeout: stopped when `stop`, else left (`leftBecause`). */
+interface Letting {
+  stop: boolean
+  leftBecause: string
+  /** The first signal, of a cancel. */
+  signal?: string
+  /** The last status seen. */
+  status?: string
+  run?: FlowRun
+  elapsedMs?: number
+  /** The error of the status reads, when they were failing at the timeout. */
+  lastError?: unknown
+  /** A cancel while the run was being started. */
+  starting?: boolean
+}
+
+/** What the step says of the run's end: on GitHub, in the outputs and summary, its error. */
+export interface RunEnd {
+  outcome: RunOutcome
+  /** The `status` output. */
+  status?: string
+  /** The summary's line for an end that is not the run's own, e.g. 'stopped: ...'. */
+  headline?: string
+  failure?: string
+  run?: FlowRun
+}
+
+/** What a step does with a run's end: its lines and outputs, GitHub, then its result. */
+export interface EndPort {
+  say: (line: string) => void
+  /** The outputs and summary (the main step's). */
+  publish?: (end: RunEnd) => void
+  /** The run's verdict on GitHub. Never throws. */
+  report: (outcome: RunOutcome) => Promise<void>
+  /** Ends the step with this error (the post step: a warning). */
+  fail: (failure: string) => void
+}
+
+/** The one end of a run: settle it as `cause` says, publish it, report it on GitHub, fail or pass. */
+export async function endRun(settler: RunSettler, cause: Cause, port: EndPort): Promise<RunEnd> {
+  const end = await conclude(settler, cause, port.say)
+  port.publish?.(end)
+  await port.report(end.outcome)
+  if (end.failure) port.fail(end.failure)
+  return end
+}
+
+async function conclude(settler: RunSettler, cause: Cause, say: EndPort['say']): Promise<RunEnd> {
+  const { runId, url } = settler
+  if (cause.kind === 'cancelled' || cause.kind === 'timeout') return settle(settler, cause, say)
+  if (cause.kind === 'orphaned') return stopOrphan(settler, cause, say)
+  settler.finished()
+  if (cause.kind === 'ended') {
+    const took = formatDuration(cause.elapsedMs)
+    if (cause.status === 'SUCCESS') say(`Yunxiao run #${runId} ended SUCCESS after ${took}: ${url}`)
+    return endedOnItsOwn(runId, url, cause.status, cause.run)
   }
+  if (cause.kind === 'halted') {
+    const outcome: RunOutcome = { kind: 'unknown', why: 'waits at a manual gate' }
+    const headline = 'left waiting at a manual gate'
+    return { outcome, status: 'WAITING', headline, failure: cause.message, run: cause.run }
+  }
+  const started = cause.startedByStep ? 'was started and ' : ''
+  return {
+    outcome: { kind: 'unknown', why: 'could not be followed; it goes on' },
+    failure: `Could not follow Yunxiao run #${runId}; it ${started}goes on: ${url}. ${messageOf(cause.error)}`
+  }
+}
+
+/** A run that ended on its own: the step passes with SUCCESS only. */
+function endedOnItsOwn(runId: number, url: string, status: string, run?: FlowRun): RunEnd {
+  const failure = status === 'SUCCESS' ? undefined : `Yunxiao run #${runId} ended ${status}: ${url}`
+  return { outcome: { kind: 'ended', status }, status, failure, run }
+}
+
+/** A cancel or the timeout: stop or leave the run; a read after the stop tells one that ended. */
+async function settle(
+  settler: RunSettler,
+  cause: Letting & { kind: 'cancelled' | 'timeout' },
+  say: EndPort['say']
+): Promise<RunEnd> {
+  const { runId, url } = settler
+  const timeout = cause.kind === 'timeout'
+  const why = timeout ? 'the wait timed out' : `the GitHub job was cancelled (${cause.signal})`
+  const read = { timeoutMs: timeout ? READ_TIMEOUT_MS : CANCEL_CONFIRM_READ_MS }
+  const settled = cause.stop
+    ? await settler.stop(why, cause.run, { confirm: true, read })
+    : settler.leave(cause.leftBecause)
+  const run = settled.run ?? cause.run
+  if (timeout) {
+    if (settled.outcome === 'ended' && settled.status) {
+      say(`Yunxiao run #${runId} ended ${settled.status} as the wait timed out: ${url}`)
+      return endedOnItsOwn(runId, url, settled.status, run)
+    }
+    const after = formatDuration(cause.elapsedMs ?? 0)
+    const failed = cause.lastError
+      ? ` The last status read failed: ${messageOf(cause.lastError)}`
+      : ''
+    const stopped =
+      settled.outcome === 'left'
+        ? `The run was left running (${cause.leftBecause}).`
+        : settled.message
+    return {
+      outcome: { kind: 'timeout', stopped: settled.outcome !== 'left' && settled.done, after },
+      status: cause.status,
+      headline: `not finished after ${after}`,
+      failure: `Timed out after ${after} waiting for Yunxiao run #${runId} (last status ${cause.run?.status ?? 'unknown'}).${failed} ${stopped} ${url}`,
+      run
+    }
+  }
+  const doing = `The GitHub job was cancelled while ${cause.starting ? 'starting' : 'following'} Yunxiao run #${runId}`
+  const end: RunEnd = { outcome: cancelOutcome(settled), status: cause.status, run }
+  if (settled.outcome === 'left') {
+    const headline = `left running: ${why} (${cause.leftBecause})`
+    return { ...end, headline, failure: `${doing}; the run goes on (${cause.leftBecause}): ${url}` }
+  }
+  const ended = settled.outcome === 'ended'
+  return {
+    ...end,
+    // A failed stop leaves the status as last seen (and the phase: the post step tries again).
+    status: settled.done ? (settled.status ?? 'CANCELED') : cause.status,
+    headline: ended
+      ? `${why}; the run had already ended${settled.status ? ` ${settled.status}` : ''}`
+      : settled.done
+        ? `stopped: ${why}`
+        : `still running: ${why}, and stopping it failed`,
+    failure: `${doing}. ${settled.message}`
+  }
+}
+
+/** The post step stops only a run that has not ended, with stop-on-cancel and a token. */
+async function stopOrphan(
+  settler: RunSettler,
+  cause: Extract<Cause, { kind: 'orphaned' }>,
+  say: EndPort['say']
+): Promise<RunEnd> {
+  const { runId, url } = settler
+  const notStopped: RunOutcome = { kind: 'cancelled', stopped: false }
+  if (!cause.stop) {
+    say(`Yunxiao run #${runId} may still be running (stop-on-cancel is false): ${url}`)
+    return { outcome: notStopped }
+  }
+  if (!cause.token) {
+    const failure = `Could not stop Yunxiao run #${runId}: the token input is empty. Stop it by hand: ${url}`
+    return { outcome: notStopped, failure }
+  }
+  // A server may answer `true` to the stop of an ended run: GitHub must hear how it really ended.
+  const status = cause.run?.status
+  if (status && isFinalStatus(status)) {
+    say(`Yunxiao run #${runId} had already ended (${status}).`)
+    return { outcome: { kind: 'ended', status } }
+  }
+  say(`The main step ended without finishing Yunxiao run #${runId}; stopping it.`)
+  const settled = await settler.stop('the main step did not finish it', cause.run, {
+    read: cause.read
+  })
+  if (settled.done) say(settled.message)
+  return { outcome: cancelOutcome(settled), failure: settled.done ? undefined : settled.message }
 }

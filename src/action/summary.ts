@@ -1,4 +1,4 @@
-// The job summary, as Markdown. Pure functions: step-summary.ts appends the text to the file.
+// The job summary, as Markdown. Pure functions: log.ts appends the text to the file.
 // Run variables appear by name only: their values may be secrets.
 import { formatDuration } from '../common/duration.js'
 import { jobName, jobsOf, label, stageName, stagesOf } from '../flow/names.js'
@@ -54,49 +54,41 @@ function entries(obj: unknown): Array<[string, string]> {
 
 export function triggerSummary(facts: TriggerFacts): string {
   const { settings, params } = facts
-  const lines: string[] = []
   const title =
     facts.runId !== undefined
       ? `Yunxiao Flow run [#${facts.runId}](${facts.runUrl}) started`
       : 'Yunxiao Flow run (dry run: nothing started)'
-  lines.push(`### ${title}`, '')
-  lines.push('| | |', '|---|---|')
-  lines.push(`| Pipeline | ${settings.pipelineId} |`)
-  lines.push(
-    `| Edition | ${
-      settings.organizationId !== undefined
-        ? `center (organization ${md(settings.organizationId)})`
-        : 'Region'
-    } |`
-  )
-  lines.push(`| OpenAPI | ${md(settings.baseUrl)} |`)
+  const org = settings.organizationId
+  const rows: Array<[string, string]> = [
+    ['Pipeline', String(settings.pipelineId)],
+    ['Edition', org !== undefined ? `center (organization ${md(org)})` : 'Region'],
+    ['OpenAPI', md(settings.baseUrl)]
+  ]
   const branches = params.branchModeBranchs
   if (Array.isArray(branches) && branches.length)
-    lines.push(`| Branches | ${branches.map(b => code(String(b))).join(', ')} |`)
-  for (const [key, label] of [
-    ['runningBranchs', 'Branch'],
-    ['runningTags', 'Tag']
-  ] as const) {
-    for (const [repo, ref] of entries(params[key]))
-      lines.push(`| ${label} of ${md(repo)} | ${code(ref)} |`)
-  }
+    rows.push(['Branches', branches.map(b => code(String(b))).join(', ')])
+  for (const [repo, ref] of entries(params.runningBranchs))
+    rows.push([`Branch of ${md(repo)}`, code(ref)])
+  for (const [repo, ref] of entries(params.runningTags))
+    rows.push([`Tag of ${md(repo)}`, code(ref)])
   const envNames = Object.keys((params.envs as Record<string, unknown> | undefined) ?? {})
   if (envNames.length)
-    lines.push(`| Run variables | ${envNames.map(n => code(n)).join(', ')} (values not shown) |`)
-  for (const [key, label] of [
-    ['runningPipelineArtifacts', 'Pipeline artifact'],
-    ['runningAcrArtifacts', 'Image'],
-    ['runningPackagesArtifacts', 'Package']
-  ] as const) {
+    rows.push(['Run variables', `${envNames.map(n => code(n)).join(', ')} (values not shown)`])
+  for (const [key, label] of ARTIFACTS)
     for (const [name, version] of entries(params[key]))
-      lines.push(`| ${label} ${md(name)} | ${code(version)} |`)
-  }
-  const github = settings.github
-  if (github?.statusContext) lines.push(`| GitHub commit status | ${code(github.statusContext)} |`)
-  if (github?.deploymentEnvironment)
-    lines.push(`| GitHub deployment | ${code(github.deploymentEnvironment)} |`)
-  return lines.join('\n') + '\n'
+      rows.push([`${label} ${md(name)}`, code(version)])
+  const { statusContext, deploymentEnvironment } = settings.github ?? {}
+  if (statusContext) rows.push(['GitHub commit status', code(statusContext)])
+  if (deploymentEnvironment) rows.push(['GitHub deployment', code(deploymentEnvironment)])
+  const table = rows.map(([name, value]) => `| ${name} | ${value} |`)
+  return [`### ${title}`, '', '| | |', '|---|---|', ...table].join('\n') + '\n'
 }
+
+const ARTIFACTS = [
+  ['runningPipelineArtifacts', 'Pipeline artifact'],
+  ['runningAcrArtifacts', 'Image'],
+  ['runningPackagesArtifacts', 'Package']
+] as const
 
 export function resultSummary(facts: ResultFacts): string {
   const lines: string[] = []

@@ -5,7 +5,7 @@
 // - CANCEL_EXIT_MS after the first signal, whatever is still under way, the step says what was cut
 //   short and exits by itself, before the runner's kill at 10 s.
 // - The post step then finishes what main left undone (it reads the run, stops it only if it has not
-//   ended, and settles a pending commit status or deployment) within its own 25 s.
+//   ended, and settles a pending commit status or deployment) within POST_STEP_BOUND_MS.
 // - GitHub calls never hold a stop up: the main step's together stay within GITHUB_MAIN.budgetMs,
 //   those after a cancel within GITHUB_CANCEL_DEADLINE_MS, the post step's within GITHUB_POST's.
 
@@ -13,7 +13,10 @@
 
 /** Deadline of a CreatePipelineRun request when the caller gives none (DNS to the last byte). */
 export const CREATE_TIMEOUT_MS = 30_000
-/** Deadline of each read (a run's status, a pipeline, a page of pipelines), at most the create's. */
+/**
+ * Deadline of each read (a run's status, a pipeline, a page of pipelines), at most the create's: a
+ * hung status read holds the wait at most this long past its timeout.
+ */
 export const READ_TIMEOUT_MS = 15_000
 /** Deadline of each job log or step log read: a log is a nice-to-have, the wait loop goes on. */
 export const LOG_TIMEOUT_MS = 10_000
@@ -91,3 +94,14 @@ export const MIN_INPUT_DURATION_MS = 1000
 export const MAX_TIMEOUT_MS = 7 * 24 * 3_600_000
 /** poll-interval: slower polling would notice the end of a run too late to be useful. */
 export const MAX_POLL_INTERVAL_MS = 3_600_000
+
+// action steps
+
+/** The read after a stop on cancel is short: the runner ends the step seconds after the signal. */
+export const CANCEL_CONFIRM_READ_MS = 2_000
+/** The post step's own bound: it gives up (and says so) after this long, whatever is under way. */
+export const POST_STEP_BOUND_MS = 25_000
+/** The post step's reads end this long before its bound, so that what happened is still told. */
+export const POST_READ_MARGIN_MS = 2_000
+/** The post step's read before the stop: a hung read must leave time to stop the run. */
+export const POST_FIRST_READ_MS = 5_000
