@@ -123,7 +123,7 @@ export default tseslint.config(
     }
   },
   {
-    // The action layer writes its workflow commands itself (src/action/commands.ts, as
+    // The action layer writes its workflow commands itself (src/action/output/commands.ts, as
     // @actions/core writes them): @actions/core costs every start more than it gives (README
     // "Performance"). It is a devDependency, for the test that compares the two.
     files: ['src/action/**/*.ts', 'src/*.ts'],
@@ -158,6 +158,36 @@ export default tseslint.config(
           ]
         }
       ]
+    }
+  },
+  {
+    // The rooms of src/action/: inputs/ reads and checks the inputs, before any step runs.
+    files: ['src/action/inputs/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@actions/*'],
+              message: 'src/action/ writes workflow commands with commands.ts.'
+            },
+            {
+              group: ['../steps/*', '../output/*'],
+              message:
+                'src/action/inputs/ reads and checks the inputs: it imports no step and writes nothing.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
+    // A file a newcomer can read: at most 400 lines, a function at most 80.
+    files: ['src/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 400 }],
+      'max-lines-per-function': ['error', { max: 80 }]
     }
   }
 )

@@ -12,7 +12,7 @@ import { build } from 'esbuild'
 import ts from 'typescript'
 import { COMMON } from '../scripts/esbuild-options.js'
 import { ROOT, actionEntries, runStep } from '../simulator/runner.js'
-import { escapeData } from '../src/action/commands.js'
+import { escapeData } from '../src/action/output/commands.js'
 import { oneLine } from '../src/common/logger.js'
 
 const DIST = join(ROOT, 'dist')
@@ -112,11 +112,11 @@ describe('dist/', () => {
   })
 })
 
-// The YAML reading is src/action/yaml-mapping.ts with js-yaml as published, bundled into
+// The YAML reading is src/action/inputs/yaml-mapping.ts with js-yaml as published, bundled into
 // dist/index.js (CommonJS, minified). Bundled and as sources, it must read every text alike: checked
 // here on a bundle of yaml-mapping.ts made with the build's options, and through dist/index.js itself.
 describe('the YAML reading as bundled', () => {
-  type Reading = typeof import('../src/action/yaml-mapping.js')
+  type Reading = typeof import('../src/action/inputs/yaml-mapping.js')
   let bundled: Reading
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'yaml-bundle-'))
@@ -125,7 +125,7 @@ describe('the YAML reading as bundled', () => {
       // As the build bundles it (the same options), as a module of its own.
       await build({
         ...COMMON,
-        entryPoints: [join(ROOT, 'src/action/yaml-mapping.ts')],
+        entryPoints: [join(ROOT, 'src/action/inputs/yaml-mapping.ts')],
         outfile: file,
         metafile: false,
         logLevel: 'error'
@@ -187,7 +187,7 @@ describe('the YAML reading as bundled', () => {
   }
 
   it('has what mapping.ts takes from it', () => {
-    const source = readFileSync(join(ROOT, 'src/action/mapping.ts'), 'utf8')
+    const source = readFileSync(join(ROOT, 'src/action/inputs/mapping.ts'), 'utf8')
     const taken = [
       ...source.matchAll(/const \{ (\w+) \} = await import\('\.\/yaml-mapping\.js'\)/g)
     ]
@@ -196,7 +196,7 @@ describe('the YAML reading as bundled', () => {
   })
 
   it.each(TEXTS)('reads %j as the sources do', async text => {
-    const source = await import('../src/action/yaml-mapping.js')
+    const source = await import('../src/action/inputs/yaml-mapping.js')
     for (const name of ['readStringMapping', 'readDataMapping'] as const) {
       expect(view(bundled[name], text)).toStrictEqual(view(source[name], text))
     }
@@ -224,7 +224,7 @@ describe('the YAML reading as bundled', () => {
 
   // dist/index.js itself, as the runner runs it (dry-run: nothing is sent): envs (a string mapping)
   // and params (data) read as the sources read them, or refused with the sources' words. (Inputs
-  // are trimmed, as @actions/core's getInput trims them: src/action/inputs.ts.) The params sent
+  // are trimmed, as @actions/core's getInput trims them: src/action/inputs/inputs.ts.) The params sent
   // hold every key read, with its value: envs under `envs`, params at the top, beside what the
   // action adds of its own (a comment).
   const INPUTS = [
@@ -236,7 +236,7 @@ describe('the YAML reading as bundled', () => {
   it.each(INPUTS.flatMap(how => TEXTS.map(text => ({ ...how, text }))))(
     '$input: $text, through dist/index.js',
     async ({ input, reader, sentOf, text }) => {
-      const source = await import('../src/action/yaml-mapping.js')
+      const source = await import('../src/action/inputs/yaml-mapping.js')
       const expected = view(source[reader], text.trim()) as { value?: Sent; error?: string }
       const result = await runStep({
         inputs: {

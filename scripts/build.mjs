@@ -1,6 +1,6 @@
 // Bundles src/ into dist/ with esbuild (docs/performance.md has what it costs to start):
 // - dist/index.js, the main step: CommonJS (dist/package.json says so; Node starts a CommonJS entry
-//   sooner than an ES module one). No @actions/* package is bundled: src/action/commands.ts writes
+//   sooner than an ES module one). No @actions/* package is bundled: src/action/output/commands.ts writes
 //   the workflow commands.
 // - dist/post.js, the post step, bundled apart: it runs in every job that uses the action and must
 //   start small; dist/post-work.js, what it loads when it has work (see below).
@@ -22,7 +22,7 @@ const result = await build({
   entryPoints: {
     index: 'src/index.ts',
     post: 'src/post.ts',
-    'post-work': 'src/action/post-work.ts'
+    'post-work': 'src/action/steps/post-work.ts'
   },
   outdir: 'dist',
   // The post step's work (the Flow client, settling, the GitHub side) stays out of dist/post.js, in

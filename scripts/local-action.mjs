@@ -31,7 +31,15 @@ console.log(`Flow simulator on ${sim.url}: pipeline 123 succeeds, 124 fails`)
 
 const child = spawn(
   'npx',
-  ['local-action', 'run', '.', 'src/action/main.ts', envFile, '--post', 'src/action/post.ts'],
+  [
+    'local-action',
+    'run',
+    '.',
+    'src/action/steps/main.ts',
+    envFile,
+    '--post',
+    'src/action/steps/post.ts'
+  ],
   { stdio: 'inherit' }
 )
 const code = await new Promise(resolve =>

@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '@actions/core'
-import * as commands from '../../src/action/commands.js'
-import { delimiterFor, fileCommand } from '../../src/action/commands.js'
+import * as commands from '../../src/action/output/commands.js'
+import { delimiterFor, fileCommand } from '../../src/action/output/commands.js'
 import { parseCommandFile } from '../../simulator/runner.js'
 
 let dir: string

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals'
-import { pullRequestDefaultBranchWarning } from '../../src/action/github.js'
+import { pullRequestDefaultBranchWarning } from '../../src/action/steps/github.js'
 import { makeSettings } from '../support/settings.js'
 
 describe('pullRequestDefaultBranchWarning', () => {

@@ -8,8 +8,8 @@ import {
   quote,
   readInput,
   withDefaults
-} from '../../src/action/inputs.js'
-import { InputError } from '../../src/action/settings.js'
+} from '../../src/action/inputs/inputs.js'
+import { InputError } from '../../src/action/inputs/settings.js'
 
 interface ActionYml {
   inputs: Record<string, { default?: string; required?: boolean }>

@@ -1,7 +1,7 @@
 // Links into the Yunxiao web console, built from the console origin (settings keep it without a
 // trailing slash, possibly with a path prefix).
 import { describe, expect, it } from '@jest/globals'
-import { pipelineUrl, runUrl } from '../../src/action/run-record.js'
+import { pipelineUrl, runUrl } from '../../src/action/steps/run-record.js'
 
 describe('runUrl', () => {
   it("points at the run's build page", () => {

@@ -30,7 +30,7 @@ afterEach(() => {
 
 describe('log.ts', () => {
   it('masks a secret once and cleans every kind of line of it', async () => {
-    const log = await import('../../src/action/log.js')
+    const log = await import('../../src/action/output/log.js')
     log.addSecret(TOKEN)
     log.addSecret(TOKEN)
     log.addSecret('')

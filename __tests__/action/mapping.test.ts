@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
 import { parse as yamlParse } from 'yaml'
-import { parseDataMapping, parseStringMapping } from '../../src/action/mapping.js'
+import { parseDataMapping, parseStringMapping } from '../../src/action/inputs/mapping.js'
 
 describe('parseStringMapping: scalar values become strings as written', () => {
   it.each([

@@ -1,7 +1,11 @@
 import { describe, it, expect } from '@jest/globals'
-import { inputEnvName, readInput } from '../../src/action/inputs.js'
-import { buildParams, needsPipelineSources, serializeParams } from '../../src/action/params.js'
-import { InputError, getSettings, type Settings } from '../../src/action/settings.js'
+import { inputEnvName, readInput } from '../../src/action/inputs/inputs.js'
+import {
+  buildParams,
+  needsPipelineSources,
+  serializeParams
+} from '../../src/action/inputs/params.js'
+import { InputError, getSettings, type Settings } from '../../src/action/inputs/settings.js'
 import { makeSettings } from '../support/settings.js'
 
 const settings = makeSettings

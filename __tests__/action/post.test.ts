@@ -1,7 +1,7 @@
 // The post step in process: what it does with each record (the Flow simulator on loopback), and
 // what it prints (stdout captured). The bundle, as the runner runs it: __tests__/hostile/post.test.ts.
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { encodeRecord, type RunRecord } from '../../src/action/run-record.js'
+import { encodeRecord, type RunRecord } from '../../src/action/steps/run-record.js'
 import { startFlowSimulator, type FlowSimulator } from '../../simulator/flow-simulator.js'
 
 const TOKEN = 'pt-postUnitToken0123'
@@ -54,9 +54,9 @@ const env = (record?: RunRecord, extra: Record<string, string> = {}) => ({
 })
 // Each test loads the steps afresh, as each step is a process of its own (log.ts keeps the
 // secrets it has masked).
-const run = async (e: NodeJS.ProcessEnv) => (await import('../../src/action/post.js')).run(e)
-const finishInPost = async (work: import('../../src/action/post-work.js').PostWork) =>
-  (await import('../../src/action/post-work.js')).finishInPost(work)
+const run = async (e: NodeJS.ProcessEnv) => (await import('../../src/action/steps/post.js')).run(e)
+const finishInPost = async (work: import('../../src/action/steps/post-work.js').PostWork) =>
+  (await import('../../src/action/steps/post-work.js')).finishInPost(work)
 const lines = () => out.join('').split('\n').filter(Boolean)
 
 describe('post step', () => {

@@ -1,7 +1,7 @@
 // The inputs of run control: pipeline-name, run-id and on-manual-gate, and their conflicts.
 import { describe, expect, it } from '@jest/globals'
-import { inputEnvName, readInput, InputError } from '../../src/action/inputs.js'
-import { getSettings, InputErrors, type Settings } from '../../src/action/settings.js'
+import { inputEnvName, readInput, InputError } from '../../src/action/inputs/inputs.js'
+import { getSettings, InputErrors, type Settings } from '../../src/action/inputs/settings.js'
 
 const TOKEN = 'pt-runControlSecret0123456789'
 

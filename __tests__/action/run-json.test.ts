@@ -1,6 +1,6 @@
 // run-json kept under GitHub's output limit, saying what was cut.
 import { describe, expect, it } from '@jest/globals'
-import { capRunJson } from '../../src/action/run-json.js'
+import { capRunJson } from '../../src/action/output/run-json.js'
 import type { FlowRun } from '../../src/flow/types.js'
 
 const big = (n: number) => 'x'.repeat(n)

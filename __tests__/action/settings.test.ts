@@ -1,13 +1,13 @@
 import { describe, it, expect } from '@jest/globals'
 import { readFileSync } from 'node:fs'
-import { inputEnvName, quote, readInput } from '../../src/action/inputs.js'
+import { inputEnvName, quote, readInput } from '../../src/action/inputs/inputs.js'
 import {
   InputError,
   InputErrors,
   defaultComment,
   getSettings,
   type Settings
-} from '../../src/action/settings.js'
+} from '../../src/action/inputs/settings.js'
 
 const TOKEN = 'pt-S3cretT0kenValue0123456789'
 const ORG = '60d54f3daccf2bbd6659f3ad'
@@ -642,15 +642,15 @@ describe('defaultComment', () => {
 describe('start-up cost', () => {
   it('the input path loads neither @actions/core nor the YAML reading eagerly', () => {
     for (const file of [
-      'action/inputs',
-      'action/settings',
-      'action/endpoint-inputs',
-      'action/ref-inputs',
-      'action/github-inputs',
-      'action/run-control-inputs',
-      'action/mapping',
+      'action/inputs/inputs',
+      'action/inputs/settings',
+      'action/inputs/endpoint-inputs',
+      'action/inputs/ref-inputs',
+      'action/inputs/github-inputs',
+      'action/inputs/run-control-inputs',
+      'action/inputs/mapping',
       'common/duration',
-      'action/params'
+      'action/inputs/params'
     ]) {
       const source = readFileSync(new URL(`../../src/${file}.ts`, import.meta.url), 'utf8')
       expect(source).not.toMatch(/from '@actions\/core'/)

@@ -2,8 +2,8 @@
 // simulator over loopback with the real client, as main, follow and the post step use it.
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
 import { FlowClient } from '../../src/flow/client.js'
-import { RunSettler, cancelOutcome } from '../../src/action/settle.js'
-import type { RunRecord } from '../../src/action/run-record.js'
+import { RunSettler, cancelOutcome } from '../../src/action/steps/settle.js'
+import type { RunRecord } from '../../src/action/steps/run-record.js'
 import { USER_AGENT } from '../../src/common/version.js'
 import {
   DEFAULT_ORGANIZATION_ID,

@@ -11,7 +11,7 @@ import {
   githubReportFromEnv,
   recordFromEnv,
   type RunRecord
-} from '../../src/action/run-record.js'
+} from '../../src/action/steps/run-record.js'
 
 const RECORD: RunRecord = {
   phase: 'following',
@@ -91,7 +91,7 @@ describe('saveRecord', () => {
     rmSync(dir, { recursive: true, force: true })
   })
 
-  const load = () => import('../../src/action/state.js')
+  const load = () => import('../../src/action/steps/state.js')
 
   it('appends the record as one name<<delimiter entry, the last one winning', async () => {
     const { saveRecord } = await load()

@@ -2,8 +2,8 @@
 // lines end at LF, CR or CRLF, and a pipe right after a backslash belongs to the cell.
 import { describe, expect, it } from '@jest/globals'
 import type { FlowJob, FlowRun, FlowStage } from '../../src/flow/types.js'
-import type { Settings } from '../../src/action/settings.js'
-import { code, md, resultSummary, triggerSummary } from '../../src/action/summary.js'
+import type { Settings } from '../../src/action/inputs/settings.js'
+import { code, md, resultSummary, triggerSummary } from '../../src/action/output/summary.js'
 import { makeSettings } from '../support/settings.js'
 
 const TOKEN = 'pt-summary-secret-token'

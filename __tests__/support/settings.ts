@@ -1,5 +1,5 @@
 // A complete Settings object with the action's defaults, for tests of modules that take one.
-import type { Settings } from '../../src/action/settings.js'
+import type { Settings } from '../../src/action/inputs/settings.js'
 
 export function makeSettings(overrides: Partial<Settings> = {}): Settings {
   return {

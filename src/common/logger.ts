@@ -1,5 +1,5 @@
 // What the wait loop and the job-log printer say goes through this small interface, so they know
-// nothing of GitHub (follow.ts maps it onto workflow commands, action/log.ts) and tests can record it.
+// nothing of GitHub (follow.ts maps it onto workflow commands, action/output/log.ts) and tests can record it.
 
 export interface Logger {
   /** A log line. The action's logger makes it one safe line (common/foreign-text.ts). */

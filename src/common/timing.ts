@@ -86,7 +86,7 @@ export const GITHUB_CANCEL_DEADLINE_MS = 4_000
 /** Longest pause between two tries of a GitHub call. */
 export const GITHUB_BACKOFF_CAP_MS = 5_000
 
-// action inputs: the bounds of timeout and poll-interval (action/settings.ts)
+// action inputs: the bounds of timeout and poll-interval (action/inputs/settings.ts)
 
 /** The shortest timeout and poll-interval (whole seconds, no ms). */
 export const MIN_INPUT_DURATION_MS = 1000

@@ -6,7 +6,7 @@
 // error; running-branches / running-tags entries win per repository; what the client would drop
 // without a word (`branch` beside other `branches` with no code source, a tag with no code source)
 // is refused before anything is started; the raw `params` input is merged in, key by key.
-import { isJsonObject, setOwn } from '../common/json.js'
+import { isJsonObject, setOwn } from '../../common/json.js'
 import { InputError, type Settings } from './settings.js'
 
 /** The client's key order; the no-code-source branchModeBranchs comes after runningTags. */

@@ -3,12 +3,12 @@
 // step (a cancel while the run was being started), follow.ts (the end, a cancel, the timeout, a
 // manual gate, a run it could not follow) and the post step all end a run here. A run that ended
 // on its own, even as it was being stopped, is told as it ended, never as stopped.
-import { formatDuration } from '../common/duration.js'
-import { messageOf } from '../common/logger.js'
-import { CANCEL_CONFIRM_READ_MS, READ_TIMEOUT_MS } from '../common/timing.js'
-import { isFinalStatus, type FlowRun } from '../flow/types.js'
-import type { RunOutcome } from '../github/outcome.js'
-import { stopFlowRun, type StopClient, type StopRunOptions } from '../follow/stop.js'
+import { formatDuration } from '../../common/duration.js'
+import { messageOf } from '../../common/logger.js'
+import { CANCEL_CONFIRM_READ_MS, READ_TIMEOUT_MS } from '../../common/timing.js'
+import { isFinalStatus, type FlowRun } from '../../flow/types.js'
+import type { RunOutcome } from '../../github/outcome.js'
+import { stopFlowRun, type StopClient, type StopRunOptions } from '../../follow/stop.js'
 import { runUrl, type Phase, type RunRecord } from './run-record.js'
 
 /** What became of a stop: `done` when nothing this step meant to stop is left running. */

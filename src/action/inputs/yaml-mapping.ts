@@ -3,7 +3,7 @@
 // text as written and its collections check each pair or item as js-yaml adds it, so that each
 // problem has its line and column. Errors quote keys, never values (envs values may be secrets).
 import * as jsYaml from 'js-yaml'
-import { setOwn } from '../common/json.js'
+import { setOwn } from '../../common/json.js'
 
 const { NOT_RESOLVED, defineScalarTag, defineMappingTag, defineSequenceTag } = jsYaml
 const YAML_TAGS = 'tag:yaml.org,2002:'

@@ -2,8 +2,8 @@
 // through the one gate for foreign text (common/foreign-text.ts): the secrets registered here are
 // removed in every form, URL credentials too, and no line can act as a workflow command.
 import { appendFileSync } from 'node:fs'
-import { clean, safeLine, safeMessage } from '../common/foreign-text.js'
-import { messageOf, type Logger } from '../common/logger.js'
+import { clean, safeLine, safeMessage } from '../../common/foreign-text.js'
+import { messageOf, type Logger } from '../../common/logger.js'
 import * as commands from './commands.js'
 import type { AnnotationProperties } from './commands.js'
 

@@ -3,8 +3,8 @@
 // only ever stops it; then it finishes a GitHub commit status or deployment main left pending. It
 // cannot start a run. It runs in every job that uses the action, so it starts small: its work
 // (post-work.ts) is loaded only when there is some, and it writes plain workflow commands.
-import { debug, warning } from './commands.js'
-import { secretInputs } from './inputs.js'
+import { debug, warning } from '../output/commands.js'
+import { secretInputs } from '../inputs/inputs.js'
 import { githubReportFromEnv, recordFromEnv } from './run-record.js'
 
 export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {

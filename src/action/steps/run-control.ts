@@ -1,15 +1,15 @@
 // Run control (pipeline-name, run-id, on-manual-gate): checking those inputs, finding the pipeline
 // by its name and the run to follow, and the gate keeper. Imported lazily, only when one of those
 // applies: a plain trigger never runs it.
-import type { FlowClient } from '../flow/client.js'
-import { FlowApiError } from '../flow/errors.js'
-import { findPipelineByName } from '../flow/find-pipeline.js'
-import type { FlowPipelineSummary, FlowRun } from '../flow/types.js'
-import { messageOf, oneLine, type Logger } from '../common/logger.js'
-import { formatDuration } from '../common/duration.js'
-import type { FollowTarget } from './run-control-inputs.js'
+import type { FlowClient } from '../../flow/client.js'
+import { FlowApiError } from '../../flow/errors.js'
+import { findPipelineByName } from '../../flow/find-pipeline.js'
+import type { FlowPipelineSummary, FlowRun } from '../../flow/types.js'
+import { messageOf, oneLine, type Logger } from '../../common/logger.js'
+import { formatDuration } from '../../common/duration.js'
+import type { FollowTarget } from '../inputs/run-control-inputs.js'
 
-export { GateKeeper } from '../follow/gates.js'
+export { GateKeeper } from '../../follow/gates.js'
 
 type Client = Pick<FlowClient, 'listPipelines' | 'getRun' | 'getLatestRun'>
 

@@ -1,10 +1,10 @@
 // Writing the run record and the GitHub report (run-record.ts) to the step state from the main
 // step, appended to the GITHUB_STATE file at once, so the record survives a main step killed outright.
-import { fileCommand } from './commands.js'
-import { messageOf } from '../common/logger.js'
-import { warning } from './log.js'
+import { fileCommand } from '../output/commands.js'
+import { messageOf } from '../../common/logger.js'
+import { warning } from '../output/log.js'
 import { encodeRecord, GITHUB_KEYS, RECORD_KEY, type RunRecord } from './run-record.js'
-import type { ReportProgress } from '../github/report.js'
+import type { ReportProgress } from '../../github/report.js'
 
 let warned = false
 

@@ -1,19 +1,19 @@
 // The main step: inputs -> settings -> params -> CreatePipelineRun (or, with run-id, a run that
 // exists) -> outputs, notice, summary; with `wait`, follow.ts follows the run to its end.
-import * as log from './log.js'
-import { watchCancellation, type Cancellation } from '../follow/cancel.js'
+import * as log from '../output/log.js'
+import { watchCancellation, type Cancellation } from '../../follow/cancel.js'
 import { clientOptions } from './client.js'
-import { FlowClient } from '../flow/client.js'
-import { isCancelled, mayHaveStarted } from '../flow/errors.js'
-import { messageOf } from '../common/logger.js'
-import type { RunOutcome } from '../github/outcome.js'
-import { readInput, secretInputs } from './inputs.js'
-import { buildParams, needsPipelineSources, serializeParams } from './params.js'
-import { getSettings, type Settings } from './settings.js'
+import { FlowClient } from '../../flow/client.js'
+import { isCancelled, mayHaveStarted } from '../../flow/errors.js'
+import { messageOf } from '../../common/logger.js'
+import type { RunOutcome } from '../../github/outcome.js'
+import { readInput, secretInputs } from '../inputs/inputs.js'
+import { buildParams, needsPipelineSources, serializeParams } from '../inputs/params.js'
+import { getSettings, type Settings } from '../inputs/settings.js'
 import { pipelineUrl, runUrl } from './run-record.js'
 import { endRun, RunSettler } from './settle.js'
 import { saveRecord } from './state.js'
-import { triggerSummary } from './summary.js'
+import { triggerSummary } from '../output/summary.js'
 import {
   aimGithub,
   describeGithub,

@@ -1,13 +1,13 @@
 // The post step's work, loaded by post.ts only when main left something undone: read the run and
 // stop it if it has not ended (settle.ts), then finish the GitHub report, within the step's bound.
-import { formatDuration } from '../common/duration.js'
-import { POST_FIRST_READ_MS, POST_READ_MARGIN_MS, POST_STEP_BOUND_MS } from '../common/timing.js'
-import { FlowRunClient } from '../flow/client.js'
-import { isFinalStatus } from '../flow/types.js'
-import type { RunOutcome } from '../github/outcome.js'
+import { formatDuration } from '../../common/duration.js'
+import { POST_FIRST_READ_MS, POST_READ_MARGIN_MS, POST_STEP_BOUND_MS } from '../../common/timing.js'
+import { FlowRunClient } from '../../flow/client.js'
+import { isFinalStatus } from '../../flow/types.js'
+import type { RunOutcome } from '../../github/outcome.js'
 import { clientOptions } from './client.js'
-import { readInput, secretInputs } from './inputs.js'
-import * as log from './log.js'
+import { readInput, secretInputs } from '../inputs/inputs.js'
+import * as log from '../output/log.js'
 import type { RunRecord, SavedGithubReport } from './run-record.js'
 import { endRun, RunSettler } from './settle.js'
 

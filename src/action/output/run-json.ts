@@ -1,8 +1,8 @@
 // The run-json output, kept well under GitHub's output limits: at most 1 MB of outputs per job
 // (GitHub measures them as UTF-16, two bytes a unit) and 50 MB per workflow run. A larger run
 // answer keeps what a later step most likely reads, and says what was cut.
-import { isJsonObject } from '../common/json.js'
-import type { FlowRun } from '../flow/types.js'
+import { isJsonObject } from '../../common/json.js'
+import type { FlowRun } from '../../flow/types.js'
 
 /** The most run-json takes of the job's 1 MB, in GitHub's measure (UTF-16 bytes). */
 const RUN_JSON_MAX_BYTES = 256 * 1024

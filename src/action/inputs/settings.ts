@@ -2,12 +2,12 @@
 // before anything is sent. The parsers are by concern: endpoint-inputs.ts (token, edition, hosts),
 // ref-inputs.ts (branch and tag names), mapping.ts (YAML or JSON mappings), github-inputs.ts and
 // run-control-inputs.ts.
-import { formatDuration, parseDuration } from '../common/duration.js'
-import { messageOf } from '../common/logger.js'
-import { redact } from '../common/redact.js'
-import { MAX_POLL_INTERVAL_MS, MAX_TIMEOUT_MS, MIN_INPUT_DURATION_MS } from '../common/timing.js'
-import type { ManualGateMode } from '../follow/gates.js'
-import type { JobLogsMode } from '../follow/job-logs.js'
+import { formatDuration, parseDuration } from '../../common/duration.js'
+import { messageOf } from '../../common/logger.js'
+import { redact } from '../../common/redact.js'
+import { MAX_POLL_INTERVAL_MS, MAX_TIMEOUT_MS, MIN_INPUT_DURATION_MS } from '../../common/timing.js'
+import type { ManualGateMode } from '../../follow/gates.js'
+import type { JobLogsMode } from '../../follow/job-logs.js'
 import {
   parseConsoleUrl,
   parseDomain,

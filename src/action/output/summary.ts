@@ -1,9 +1,9 @@
 // The job summary, as Markdown. Pure functions: log.ts appends the text to the file.
 // Run variables appear by name only: their values may be secrets.
-import { formatDuration } from '../common/duration.js'
-import { jobName, jobsOf, label, stageName, stagesOf } from '../flow/names.js'
-import type { FlowRun } from '../flow/types.js'
-import type { Settings } from './settings.js'
+import { formatDuration } from '../../common/duration.js'
+import { jobName, jobsOf, label, stageName, stagesOf } from '../../flow/names.js'
+import type { FlowRun } from '../../flow/types.js'
+import type { Settings } from '../inputs/settings.js'
 
 export interface TriggerFacts {
   settings: Settings

@@ -1,6 +1,6 @@
 // Where the requests go and with what: token, domain, organization-id (the edition), pipeline-id
 // and console-url. Each parser throws an InputError naming its input; no message quotes a token.
-import { isLoopbackHost } from '../common/loopback.js'
+import { isLoopbackHost } from '../../common/loopback.js'
 import { InputError, quote, SPACE_OR_CONTROL } from './inputs.js'
 
 /**

@@ -1,5 +1,5 @@
 // The inputs of run control: pipeline-name, run-id and on-manual-gate, and what they rule out.
-import type { ManualGateMode } from '../follow/gates.js'
+import type { ManualGateMode } from '../../follow/gates.js'
 import { checker, INPUT_DEFAULTS, InputError, quote, type InputName } from './inputs.js'
 
 /** run-id: the run to follow instead of starting one. */

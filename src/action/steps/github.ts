@@ -1,17 +1,17 @@
 // The GitHub side of a run: commit status, deployment record and context-envs (README "Commit
 // status", "Deployments", "The GitHub context in Yunxiao"). The code that does the work lives in
 // src/github/, imported lazily, only when one of those inputs is set: a plain trigger never runs it.
-import * as log from './log.js'
-import type { GithubEvent } from '../github/event.js'
-import type { RunOutcome } from '../github/outcome.js'
-import type { GithubReport, RunFacts } from '../github/report.js'
-import { USER_AGENT } from '../common/version.js'
-import { messageOf } from '../common/logger.js'
-import { isLoopbackHost } from '../common/loopback.js'
-import { GITHUB_CANCEL_DEADLINE_MS, GITHUB_MAIN, GITHUB_POST } from '../common/timing.js'
+import * as log from '../output/log.js'
+import type { GithubEvent } from '../../github/event.js'
+import type { RunOutcome } from '../../github/outcome.js'
+import type { GithubReport, RunFacts } from '../../github/report.js'
+import { USER_AGENT } from '../../common/version.js'
+import { messageOf } from '../../common/logger.js'
+import { isLoopbackHost } from '../../common/loopback.js'
+import { GITHUB_CANCEL_DEADLINE_MS, GITHUB_MAIN, GITHUB_POST } from '../../common/timing.js'
 import { sendGithubRequest } from './client.js'
-import { readInput } from './inputs.js'
-import { getSettings, type Settings } from './settings.js'
+import { readInput } from '../inputs/inputs.js'
+import { getSettings, type Settings } from '../inputs/settings.js'
 import type { SavedGithubReport } from './run-record.js'
 import { saveGithubReport } from './state.js'
 
@@ -61,7 +61,7 @@ export async function openGithub(
 ): Promise<GithubSide | undefined> {
   const github = settings.github
   if (!github) return undefined
-  const githubModule = await import('../github/index.js')
+  const githubModule = await import('../../github/index.js')
   let event: GithubEvent
   try {
     event = githubModule.readEvent(env)
@@ -95,7 +95,7 @@ export async function openGithub(
 
 /** The GitHub API client, or undefined (after a warning) when GITHUB_API_URL cannot be used. */
 function githubApi(
-  githubModule: typeof import('../github/index.js'),
+  githubModule: typeof import('../../github/index.js'),
   settings: Settings,
   env: NodeJS.ProcessEnv,
   event: GithubEvent,
@@ -146,7 +146,7 @@ export async function aimGithub(
   params: Record<string, unknown> | undefined
 ): Promise<GithubSide> {
   if (!side.reportOn) return side
-  const githubModule = await import('../github/index.js')
+  const githubModule = await import('../../github/index.js')
   const choice = githubModule.chooseCommit(side.event, params ?? {}, params === undefined)
   if (choice.sha === undefined) {
     log.warning(choice.warning)

@@ -1,9 +1,9 @@
 // YAML or JSON mapping inputs (envs, running-branches, running-tags, the artifacts, params). The
-// reading itself is action/yaml-mapping.ts, with js-yaml's parser: it is imported only when such an
+// reading itself is action/inputs/yaml-mapping.ts, with js-yaml's parser: it is imported only when such an
 // input is set (most triggers have none; in dist/index.js it is code that runs on first use). Its
 // errors say what is wrong and where (line and column); the parsers below add the input's name.
-import { messageOf } from '../common/logger.js'
-import { setOwn } from '../common/json.js'
+import { messageOf } from '../../common/logger.js'
+import { setOwn } from '../../common/json.js'
 import { InputError, quote, type InputName } from './inputs.js'
 import { checkParamsRefs, plainRefName, refProblem, type RefKind } from './ref-inputs.js'
 

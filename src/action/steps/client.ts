@@ -4,13 +4,13 @@
 // HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply the same way (loopback is never proxied), with one
 // total deadline per request, abandoned at once on an abort, and no redirects (they would carry
 // the token).
-import { info, registeredSecrets } from './log.js'
-import { formatPause } from '../common/duration.js'
-import type { FlowClientOptions } from '../flow/client.js'
-import { exchange } from '../flow/exchange.js'
-import { ExchangeError } from '../flow/exchange-error.js'
-import type { HttpAnswer, HttpRequest } from '../github/http.js'
-import { USER_AGENT } from '../common/version.js'
+import { info, registeredSecrets } from '../output/log.js'
+import { formatPause } from '../../common/duration.js'
+import type { FlowClientOptions } from '../../flow/client.js'
+import { exchange } from '../../flow/exchange.js'
+import { ExchangeError } from '../../flow/exchange-error.js'
+import type { HttpAnswer, HttpRequest } from '../../github/http.js'
+import { USER_AGENT } from '../../common/version.js'
 
 export function clientOptions(where: {
   baseUrl: string

@@ -1,21 +1,21 @@
 // Following a run (`wait`): progress, job logs and manual gates while it runs; then its end
 // (settle.ts), whether it ended, the job was cancelled, the wait timed out, a gate halted it or
 // it could no longer be read.
-import * as log from './log.js'
-import type { Cancellation } from '../follow/cancel.js'
-import { formatDuration } from '../common/duration.js'
-import { cleanDeep } from '../common/foreign-text.js'
-import { READ_TIMEOUT_MS } from '../common/timing.js'
-import type { FlowClient } from '../flow/client.js'
-import type { FlowRun } from '../flow/types.js'
-import { createJobLogPrinter } from '../follow/job-logs.js'
-import { LiveLogs } from '../follow/live-logs.js'
-import { waitForRun, type WaitOptions, type WaitResult } from '../follow/wait.js'
-import type { RunFacts } from '../github/report.js'
-import { capRunJson } from './run-json.js'
-import type { Settings } from './settings.js'
+import * as log from '../output/log.js'
+import type { Cancellation } from '../../follow/cancel.js'
+import { formatDuration } from '../../common/duration.js'
+import { cleanDeep } from '../../common/foreign-text.js'
+import { READ_TIMEOUT_MS } from '../../common/timing.js'
+import type { FlowClient } from '../../flow/client.js'
+import type { FlowRun } from '../../flow/types.js'
+import { createJobLogPrinter } from '../../follow/job-logs.js'
+import { LiveLogs } from '../../follow/live-logs.js'
+import { waitForRun, type WaitOptions, type WaitResult } from '../../follow/wait.js'
+import type { RunFacts } from '../../github/report.js'
+import { capRunJson } from '../output/run-json.js'
+import type { Settings } from '../inputs/settings.js'
 import { endRun, type Cause, type EndPort, type RunEnd, type RunSettler } from './settle.js'
-import { resultSummary } from './summary.js'
+import { resultSummary } from '../output/summary.js'
 
 export interface FollowContext {
   settings: Settings
