@@ -74,6 +74,13 @@ export interface DescribedRequest {
 /** ListPipelines' largest page. */
 export const PIPELINES_PER_PAGE = 30
 
+/** A job of a run: what the job calls (logs, steps, stop, gate pass) name. */
+export interface JobRef {
+  pipelineId: number
+  runId: number
+  jobId: number
+}
+
 /** The most of an answer read: a run id or `true` is a few bytes, a run a few KiB. */
 const MAX_ANSWER_BYTES = { write: 64 * 1024, read: 4 * 1024 * 1024 }
 /** How much of the end of a job log is kept, however long the log (the printer shows less). */
@@ -125,26 +132,16 @@ export class FlowRunClient {
   }
 
   /** GetPipelineJobRunLog: one short try by default (a log must not hold the wait loop up). */
-  async getJobLog(
-    pipelineId: number,
-    runId: number,
-    jobId: number,
-    opts: CallOptions = {}
-  ): Promise<FlowJobLog> {
-    const path = this.runPath(pipelineId, runId, `/job/${id('jobId', jobId)}/log`)
+  async getJobLog(job: JobRef, opts: CallOptions = {}): Promise<FlowJobLog> {
+    const path = this.runPath(job.pipelineId, job.runId, `/job/${id('jobId', job.jobId)}/log`)
     // Only the end of a log is kept, as it streams in.
     const sink = () => new JobLogTail(JOB_LOG_TAIL_BYTES)
     return this.read('GetPipelineJobRunLog', path, { ...this.logOptions(opts), sink }, parseJobLog)
   }
 
   /** GetPipelineJobSteps: the steps of a job, whose logs getStepLog reads. One try by default. */
-  async getJobSteps(
-    pipelineId: number,
-    runId: number,
-    jobId: number,
-    opts: CallOptions = {}
-  ): Promise<FlowJobStep[]> {
-    const path = this.jobPath(pipelineId, runId, jobId, '/steps')
+  async getJobSteps(job: JobRef, opts: CallOptions = {}): Promise<FlowJobStep[]> {
+    const path = this.jobPath(job, '/steps')
     return this.read('GetPipelineJobSteps', path, this.logOptions(opts), parseJobSteps)
   }
 
@@ -153,9 +150,7 @@ export class FlowRunClient {
    * log; the query as the official client writes it. One try by default.
    */
   async getStepLog(
-    pipelineId: number,
-    runId: number,
-    jobId: number,
+    job: JobRef,
     step: { stepIndex: number; buildId: number; offset: number; limit: number },
     opts: CallOptions = {}
   ): Promise<FlowStepLog> {
@@ -165,7 +160,7 @@ export class FlowRunClient {
       limit: String(id('limit', step.limit)),
       buildId: String(id('buildId', step.buildId))
     })
-    const path = this.jobPath(pipelineId, runId, jobId, `/step/log?${query.toString()}`)
+    const path = this.jobPath(job, `/step/log?${query.toString()}`)
     return this.read('GetPipelineJobStepLog', path, this.logOptions(opts), parseStepLog)
   }
 
@@ -175,13 +170,8 @@ export class FlowRunClient {
   }
 
   /** StopPipelineJobRun: stops one job of a run. */
-  async stopJob(
-    pipelineId: number,
-    runId: number,
-    jobId: number,
-    opts: CallOptions = {}
-  ): Promise<void> {
-    await this.stop('StopPipelineJobRun', this.jobPath(pipelineId, runId, jobId, '/stop'), opts)
+  async stopJob(job: JobRef, opts: CallOptions = {}): Promise<void> {
+    await this.stop('StopPipelineJobRun', this.jobPath(job, '/stop'), opts)
   }
 
   protected organizationPath(): string {
@@ -199,7 +189,7 @@ export class FlowRunClient {
     return this.pipelinePath(pipelineId, `/runs/${id('runId', runId)}${rest}`)
   }
 
-  protected jobPath(pipelineId: number, runId: number, jobId: number, rest: string): string {
+  protected jobPath({ pipelineId, runId, jobId }: JobRef, rest: string): string {
     const job = `/pipelineRuns/${id('runId', runId)}/jobs/${id('jobId', jobId)}${rest}`
     return this.pipelinePath(pipelineId, job)
   }
@@ -269,18 +259,17 @@ export class FlowClient extends FlowRunClient {
 
   /**
    * ListPipelines: one page of the pipelines whose name contains `name` (the server's filter is
-   * fuzzy: match the exact name yourself), `perPage` at most 30.
+   * fuzzy: match the exact name yourself), PIPELINES_PER_PAGE to a page.
    */
   async listPipelines(
     name: string,
     page: number,
-    perPage = PIPELINES_PER_PAGE,
     opts: ReadOptions = {}
   ): Promise<FlowPipelinePage> {
     const query = new URLSearchParams({
       pipelineName: name,
       page: String(id('page', page)),
-      perPage: String(Math.min(PIPELINES_PER_PAGE, id('perPage', perPage)))
+      perPage: String(PIPELINES_PER_PAGE)
     })
     const path = `${this.organizationPath()}/pipelines?${query.toString()}`
     return this.read('ListPipelines', path, opts, parsePipelinePage)
@@ -291,12 +280,7 @@ export class FlowClient extends FlowRunClient {
    * a write, retried as createRun is. `false`, a gateway's HTML page, or an answer that reports a
    * failure: not passed.
    */
-  async passValidate(
-    pipelineId: number,
-    runId: number,
-    jobId: number,
-    opts: CallOptions = {}
-  ): Promise<void> {
+  async passValidate(job: JobRef, opts: CallOptions = {}): Promise<void> {
     const policy: Policy<void> = {
       operation: 'PassPipelineValidate',
       write: { signal: opts.signal, notDone: 'the gate was not passed', badAnswerMayBeDone: false },
@@ -306,7 +290,7 @@ export class FlowClient extends FlowRunClient {
       waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
       parse: answer => parseDoneAnswer(answer, 'the gate was not passed')
     }
-    await this.transport.call('POST', this.jobPath(pipelineId, runId, jobId, '/pass'), '', policy)
+    await this.transport.call('POST', this.jobPath(job, '/pass'), '', policy)
   }
 
   /** The CreatePipelineRun request createRun would send, token redacted, for a dry run's log. */

@@ -56,21 +56,7 @@ export class FlowApiError extends Error {
   }
 }
 
-export type FlowApiErrorFields = Pick<
-  FlowApiError,
-  | 'operation'
-  | 'kind'
-  | 'status'
-  | 'errorCode'
-  | 'errorMessage'
-  | 'requestId'
-  | 'networkCode'
-  | 'answerExcerpt'
-  | 'retryable'
-  | 'retryAfterMs'
-  | 'mayHaveStarted'
-  | 'attempts'
->
+export type FlowApiErrorFields = Omit<FlowApiError, keyof Error>
 
 /** Secrets removed, whitespace collapsed, then cut to 200 characters (a cut must not leave half a secret). */
 export function excerpt(text: string, secrets: readonly string[]): string {
@@ -188,49 +174,4 @@ export function describeYunxiaoError(parsed: ParsedErrorBody): string {
   const said = [code, parsed.errorMessage].filter(Boolean).join(': ')
   const parts = [said, parsed.requestId && `requestId ${parsed.requestId}`].filter(Boolean)
   return parts.length ? ` (${parts.join('; ')})` : ''
-}
-
-/** `Operation failed[ after N tries]: what. Hint.` with secrets removed from all of it. */
-export function composeMessage(
-  operation: FlowOperation,
-  attempts: number,
-  what: string,
-  hint: string | undefined,
-  secrets: readonly string[]
-): string {
-  const tries = attempts > 1 ? ` after ${attempts} tries` : ''
-  const sentence = /[.!?\u2026]$/.test(what) ? what : `${what}.`
-  return redact(`${operation} failed${tries}: ${sentence}${hint ? ` ${hint}` : ''}`, secrets)
-}
-
-// Questions callers ask of anything a catch gives.
-
-export function isFlowApiError(error: unknown): error is FlowApiError {
-  return error instanceof FlowApiError
-}
-
-/** A write cancelled before anything that could do it was sent. */
-export function isCancelled(error: unknown): boolean {
-  return isFlowApiError(error) && error.kind === 'cancelled'
-}
-
-export function mayHaveStarted(error: unknown): boolean {
-  return isFlowApiError(error) && error.mayHaveStarted
-}
-
-export function isRetryable(error: unknown): boolean {
-  return isFlowApiError(error) && error.retryable
-}
-
-export function httpStatusOf(error: unknown): number | undefined {
-  return isFlowApiError(error) ? error.status : undefined
-}
-
-export function isBadAnswer(error: unknown): boolean {
-  return isFlowApiError(error) && error.kind === 'bad-answer'
-}
-
-export function retryAfterOf(error: unknown): number | undefined {
-  const value = isFlowApiError(error) ? error.retryAfterMs : undefined
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined
 }

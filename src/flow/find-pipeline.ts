@@ -2,16 +2,11 @@
 // any case), so every page is read and the name matched here as written, in Unicode NFC (the filter
 // is sent in NFC and NFD, so a name typed in another normal form still matches). When the page cap
 // leaves pipelines unread, it says so rather than guess.
-import type { ReadOptions } from './client.js'
+import { PIPELINES_PER_PAGE, type ReadOptions } from './client.js'
 import type { FlowPipelinePage, FlowPipelineSummary } from './types.js'
 
 export interface PipelineLister {
-  listPipelines(
-    name: string,
-    page: number,
-    perPage?: number,
-    opts?: ReadOptions
-  ): Promise<FlowPipelinePage>
+  listPipelines(name: string, page: number, opts?: ReadOptions): Promise<FlowPipelinePage>
 }
 
 export type PipelineSearch =
@@ -23,7 +18,6 @@ export type PipelineSearch =
   /** The page cap was reached with pipelines left unread: no answer can be trusted. */
   | { kind: 'unread'; pages: number; read: number; total?: number }
 
-export const PER_PAGE = 30
 /** Pages read at most for one name: a server that ignores `page` cannot loop forever. */
 export const MAX_PAGES = 200
 /** Pages of all pipelines read for similar names when the filter found none. */
@@ -45,7 +39,7 @@ async function listAll(
   const seen = new Set<number>()
   let total: number | undefined
   for (let page = 1; ; page++) {
-    const answer = await client.listPipelines(filter, page, PER_PAGE, opts)
+    const answer = await client.listPipelines(filter, page, opts)
     total = answer.total ?? total
     let fresh = 0
     for (const pipeline of answer.pipelines) {
@@ -56,7 +50,7 @@ async function listAll(
     }
     // Empty, or nothing new (a server that ignores `page`): the last.
     if (answer.size === 0 || fresh === 0) break
-    if (total !== undefined ? all.length >= total : answer.size < PER_PAGE) break
+    if (total !== undefined ? all.length >= total : answer.size < PIPELINES_PER_PAGE) break
     if (page >= maxPages) return { pipelines: all, cappedAt: page, total }
   }
   return { pipelines: all, total }

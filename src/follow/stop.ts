@@ -1,7 +1,7 @@
 // Stopping a Yunxiao run: UpdatePipelineRun first; where the server refuses it, stop each job
 // that has not ended with StopPipelineJobRun. Knows nothing of GitHub.
 import type { FlowRunClient, ReadOptions } from '../flow/client.js'
-import { httpStatusOf, isBadAnswer } from '../flow/errors.js'
+import { FlowApiError } from '../flow/errors.js'
 import { jobsOf, stagesOf } from '../flow/names.js'
 import { isFinalStatus, type FlowRun } from '../flow/types.js'
 
@@ -47,9 +47,10 @@ export function activeJobIds(run: FlowRun | undefined): number[] {
  * would fail the job stops the same way), or an answer of `false`.
  */
 function isRefusal(error: unknown): boolean {
-  const status = httpStatusOf(error)
-  if (status === 200 && isBadAnswer(error)) return true
-  return status !== undefined && status >= 400 && status < 500 && ![401, 403, 429].includes(status)
+  if (!(error instanceof FlowApiError) || error.status === undefined) return false
+  const { status } = error
+  if (status === 200) return error.kind === 'bad-answer'
+  return status >= 400 && status < 500 && ![401, 403, 429].includes(status)
 }
 
 /**
@@ -76,7 +77,7 @@ export async function stopFlowRun(
     if (run && isFinalStatus(run.status)) return { how: 'ended', jobs: 0, status: run.status, run }
     const ids = activeJobIds(run)
     if (ids.length === 0) throw runError
-    for (const id of ids) await client.stopJob(pipelineId, runId, id)
+    for (const id of ids) await client.stopJob({ pipelineId, runId, jobId: id })
     return { how: 'jobs', jobs: ids.length }
   }
   if (options.confirm) {
