@@ -208,7 +208,6 @@ describe('CreatePipelineRun answers', () => {
     const body = `<html><body>${'a'.repeat(1000)}</body></html>`
     nock(CENTER).post(CENTER_RUNS).reply(200, body)
     const error = await failure(harness().client.createRun(42, undefined))
-    expect(error.answerExcerpt?.length).toBeLessThanOrEqual(201)
     const quoted = /"([^"]*)"/.exec(error.message)?.[1] ?? ''
     expect(quoted.length).toBeGreaterThan(100)
     expect(quoted.length).toBeLessThanOrEqual(201)
@@ -231,9 +230,6 @@ describe('HTTP errors are explained', () => {
       operation: 'CreatePipelineRun',
       kind: 'http',
       status: 401,
-      errorCode: 'InvalidTokenError',
-      errorMessage: 'token is invalid',
-      requestId: '1A2B',
       retryable: false,
       mayHaveStarted: false,
       attempts: 1
@@ -258,8 +254,6 @@ describe('HTTP errors are explained', () => {
       )
       const error = await failure(harness().client.createRun(42, undefined))
       expect(error.status).toBe(status)
-      expect(error.errorCode).toBe(errorCode)
-      expect(error.requestId).toBe('RQ')
       expect(error.message).toContain(`HTTP ${status} `)
       expect(error.message).toContain(`errorCode ${errorCode}: boom; requestId RQ`)
       if (hint) expect(error.message).toContain(hint)
@@ -285,7 +279,6 @@ describe('HTTP errors are explained', () => {
       'HTTP 403 Forbidden (errorCode Forbidden.InvalidOrganizationMember: not a member; requestId T1).'
     )
     const second = await failure(client.getRun(42, 2))
-    expect(second.requestId).toBe('HDR-9')
     expect(second.message).toContain('(requestId HDR-9), answer: "denied"')
   })
 

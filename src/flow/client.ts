@@ -61,15 +61,6 @@ export interface CallOptions {
   timeoutMs?: number
   signal?: AbortSignal
 }
-export type ReadOptions = CallOptions
-
-export interface DescribedRequest {
-  method: 'POST'
-  url: string
-  /** As sent, with the token replaced by `***`. */
-  headers: Record<string, string>
-  body: string
-}
 
 /** ListPipelines' largest page. */
 export const PIPELINES_PER_PAGE = 30
@@ -103,12 +94,7 @@ export class FlowRunClient {
   protected readonly transport: Transport
 
   constructor(options: FlowClientOptions) {
-    let url: URL | undefined
-    try {
-      url = new URL(options.baseUrl)
-    } catch {
-      url = undefined
-    }
+    const url = URL.canParse(options.baseUrl) ? new URL(options.baseUrl) : undefined
     if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
       throw new TypeError('baseUrl must be an absolute http(s) URL')
     }
@@ -121,13 +107,13 @@ export class FlowRunClient {
   }
 
   /** GetPipelineRun. */
-  async getRun(pipelineId: number, runId: number, opts: ReadOptions = {}): Promise<FlowRun> {
+  async getRun(pipelineId: number, runId: number, opts: CallOptions = {}): Promise<FlowRun> {
     const path = this.runPath(pipelineId, runId, '')
     return this.read('GetPipelineRun', path, opts, parseRun)
   }
 
   /** GetPipeline. */
-  async getPipeline(pipelineId: number, opts: ReadOptions = {}): Promise<FlowPipeline> {
+  async getPipeline(pipelineId: number, opts: CallOptions = {}): Promise<FlowPipeline> {
     return this.read('GetPipeline', this.pipelinePath(pipelineId, ''), opts, parsePipeline)
   }
 
@@ -252,7 +238,7 @@ export class FlowClient extends FlowRunClient {
   }
 
   /** GetLatestPipelineRun: the pipeline's newest run (404 when it has none). */
-  async getLatestRun(pipelineId: number, opts: ReadOptions = {}): Promise<FlowRun> {
+  async getLatestRun(pipelineId: number, opts: CallOptions = {}): Promise<FlowRun> {
     const path = this.pipelinePath(pipelineId, '/runs/latestPipelineRun')
     return this.read('GetLatestPipelineRun', path, opts, parseLatestRun)
   }
@@ -264,7 +250,7 @@ export class FlowClient extends FlowRunClient {
   async listPipelines(
     name: string,
     page: number,
-    opts: ReadOptions = {}
+    opts: CallOptions = {}
   ): Promise<FlowPipelinePage> {
     const query = new URLSearchParams({
       pipelineName: name,
@@ -294,7 +280,7 @@ export class FlowClient extends FlowRunClient {
   }
 
   /** The CreatePipelineRun request createRun would send, token redacted, for a dry run's log. */
-  describeRequest(pipelineId: number, params: string | undefined): DescribedRequest {
+  describeRequest(pipelineId: number, params: string | undefined) {
     const secrets = [this.transport.token]
     const headers: Record<string, string> = {}
     for (const [name, value] of Object.entries(this.transport.headers())) {

@@ -2,11 +2,11 @@
 // any case), so every page is read and the name matched here as written, in Unicode NFC (the filter
 // is sent in NFC and NFD, so a name typed in another normal form still matches). When the page cap
 // leaves pipelines unread, it says so rather than guess.
-import { PIPELINES_PER_PAGE, type ReadOptions } from './client.js'
+import { PIPELINES_PER_PAGE, type CallOptions } from './client.js'
 import type { FlowPipelinePage, FlowPipelineSummary } from './types.js'
 
 export interface PipelineLister {
-  listPipelines(name: string, page: number, opts?: ReadOptions): Promise<FlowPipelinePage>
+  listPipelines(name: string, page: number, opts?: CallOptions): Promise<FlowPipelinePage>
 }
 
 export type PipelineSearch =
@@ -33,7 +33,7 @@ async function listAll(
   client: PipelineLister,
   filter: string,
   maxPages: number,
-  opts: ReadOptions
+  opts: CallOptions
 ): Promise<{ pipelines: FlowPipelineSummary[]; cappedAt?: number; total?: number }> {
   const all: FlowPipelineSummary[] = []
   const seen = new Set<number>()
@@ -100,7 +100,7 @@ export function similarNames(
 export async function findPipelineByName(
   client: PipelineLister,
   name: string,
-  opts: ReadOptions = {}
+  opts: CallOptions = {}
 ): Promise<PipelineSearch> {
   // The filter is sent in both normal forms where they differ: the server compares as written.
   const matches: FlowPipelineSummary[] = []

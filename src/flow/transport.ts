@@ -7,7 +7,7 @@ import {
   HTML_HINT,
   describeYunxiaoError,
   excerpt,
-  hintForNetworkCode,
+  NETWORK_HINTS,
   hintForStatus,
   looksLikeHtml,
   parseErrorBody,
@@ -263,7 +263,7 @@ export class Transport {
       const what = failure.preSend
         ? `could not reach ${origin}: ${withCode}; nothing was sent`
         : `could not talk to ${origin}: ${withCode}`
-      return error(what, hint ?? hintForNetworkCode(code), { networkCode: code })
+      return error(what, hint ?? NETWORK_HINTS.get(code), { networkCode: code })
     }
     const { answer } = failure
     if (failure.kind === 'bad-answer') {
@@ -273,7 +273,7 @@ export class Transport {
       if (!shown) what = `${failure.what} (${status}, empty answer)`
       else if (failure.quote !== false) what += `: "${shown}"`
       const hint = failure.html ? HTML_HINT : undefined
-      return error(what, hint, { status: answer.status, answerExcerpt: shown })
+      return error(what, hint, { status: answer.status })
     }
     const secrets = this.secrets
     const parsed = parseErrorBody(answer.body, secrets, header(answer.headers, 'content-type'))
@@ -289,10 +289,6 @@ export class Transport {
     const hint = [hintForStatus(answer.status, this.hintContext), htmlHint].filter(Boolean)
     return error(what, hint.join(' '), {
       status: answer.status,
-      errorCode: parsed.errorCode,
-      errorMessage: parsed.errorMessage,
-      requestId,
-      answerExcerpt: parsed.excerpt,
       // A Retry-After of 0 asks for no wait: left out.
       retryAfterMs: failure.retryAfterMs && Math.min(failure.retryAfterMs, this.retryAfterCap)
     })

@@ -52,12 +52,6 @@ export function openTunnel(
       socket.destroy()
       reject(refusal(proxy, status, authority))
     })
-    // A proxy must answer CONNECT with a tunnel, never with an ordinary answer; Node reports any
-    // answer to CONNECT as 'connect', so this is a safeguard.
-    request.once('response', (answer: IncomingMessage) => {
-      answer.destroy()
-      reject(proxyError('EPROXY', `the proxy ${proxy.shown} did not open a tunnel`, false))
-    })
     request.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'EPROXY'
       const closed = code === 'ECONNRESET' || code === 'EPIPE'

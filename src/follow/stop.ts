@@ -1,6 +1,6 @@
 // Stopping a Yunxiao run: UpdatePipelineRun first; where the server refuses it, stop each job
 // that has not ended with StopPipelineJobRun. Knows nothing of GitHub.
-import type { FlowRunClient, ReadOptions } from '../flow/client.js'
+import type { FlowRunClient, CallOptions } from '../flow/client.js'
 import { FlowApiError } from '../flow/errors.js'
 import { jobsOf, stagesOf } from '../flow/names.js'
 import { isFinalStatus, type FlowRun } from '../flow/types.js'
@@ -10,7 +10,7 @@ export type StopClient = Pick<FlowRunClient, 'stopRun' | 'stopJob' | 'getRun'>
 
 export interface StopRunOptions {
   /** For the status read made when the run stop is refused (e.g. the post step's remaining time). */
-  read?: Pick<ReadOptions, 'signal' | 'timeoutMs'>
+  read?: Pick<CallOptions, 'signal' | 'timeoutMs'>
   /**
    * Read the run once after a stop it took: a server may answer `true` to the stop of a run that
    * had just ended, and one that reads SUCCESS then ended on its own ('ended').
