@@ -1,6 +1,5 @@
-// Client for the Yunxiao Flow OpenAPI calls this project makes: paths, bodies, retry policies and
-// the answers' readers. The HTTP side (deadlines, retries, failures into errors) is transport.ts.
-// Knows nothing of GitHub. The API, and what of it is confirmed: docs/flow-openapi.md.
+// The Yunxiao Flow OpenAPI calls this project makes: paths, bodies, retry policies, readers of the
+// answers (the HTTP side is transport.ts). The API: docs/flow-openapi.md.
 import type { FlowOperation } from './errors.js'
 import {
   Transport,
@@ -50,14 +49,12 @@ export interface FlowClientOptions extends TransportOptions {
 }
 
 /**
- * Defaults per call in common/timing.ts. `signal` abandons a read, the request in flight included;
- * a write (createRun, passValidate) in flight is never abandoned, as its answer says what happened:
- * the signal cancels the waits and unsent attempts, the call then rejects with kind `cancelled`.
+ * Defaults in common/timing.ts. `signal` abandons a read, the request in flight included; a write
+ * in flight is never abandoned (its answer says what happened), only its waits and unsent attempts
+ * (kind `cancelled`). `attempts`: retries included; `timeoutMs`: each request's deadline.
  */
 export interface CallOptions {
-  /** Requests in all, retries included. */
   attempts?: number
-  /** Total deadline of each request. */
   timeoutMs?: number
   signal?: AbortSignal
 }

@@ -1,7 +1,6 @@
 // Finding a pipeline by its exact name with ListPipelines. The server's filter is fuzzy (contains,
-// any case), so every page is read and the name matched here as written, in Unicode NFC (the filter
-// is sent in NFC and NFD, so a name typed in another normal form still matches). When the page cap
-// leaves pipelines unread, it says so rather than guess.
+// any case): every page is read and the name matched here, in Unicode NFC. When the page cap leaves
+// pipelines unread, it says so rather than guess.
 import { PIPELINES_PER_PAGE, type CallOptions } from './client.js'
 import type { FlowPipelinePage, FlowPipelineSummary } from './types.js'
 
