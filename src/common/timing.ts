@@ -27,7 +27,7 @@ export const BACKOFF_CAP_MS = 10_000
 /** Longest wait a Retry-After can ask for; a stop or a pass waits at most STOP_WAIT_CAP_MS. */
 export const RETRY_AFTER_CAP_MS = 60_000
 export const STOP_WAIT_CAP_MS = 1_000
-/** Longest idle time of a pooled connection a read goes on; a POST's. */
+/** Longest idle time of a pooled connection a read (READ_IDLE_MS), a POST (FRESH_MS) goes on. */
 export const READ_IDLE_MS = 30_000
 export const FRESH_MS = 1_000
 

@@ -22,9 +22,8 @@ import { BACKOFF_CAP_MS, RETRY_AFTER_CAP_MS } from '../common/timing.js'
 
 export interface RetryEvent {
   operation: FlowOperation
-  /** The attempt that just failed (1-based). */
+  /** The attempt that just failed (from 1), and the pause before the next. */
   attempt: number
-  /** The pause before the next attempt. */
   delayMs: number
   /** Plain words, redacted: `HTTP 429 Too Many Requests`, `ECONNREFUSED`, `no answer within 30 s`. */
   reason: string
@@ -38,9 +37,9 @@ export interface TransportOptions {
   /** Other secrets (e.g. a GitHub token) removed from every error text before it is cut. */
   secrets?: readonly string[]
   userAgent: string
-  /** The pause between attempts; it should end early when the signal it gets aborts. */
+  /** The pause between attempts, ended early by the signal. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
-  /** In [0, 1); used for the full jitter of backoff waits. */
+  /** In [0, 1): the jitter of backoff waits. */
   random?: () => number
   /** Longest wait a Retry-After can ask for. Default 60 s. */
   retryAfterCapMs?: number
@@ -67,20 +66,17 @@ export type Parsed<T> =
 export interface Policy<T> {
   operation: FlowOperation
   /**
-   * Set for a write (a create, a gate pass): tried again only where it certainly did not happen
-   * (429, a connection never opened). `signal` ends the waits between attempts, never an attempt in
-   * flight; a cancel then says `notDone`. `badAnswerMayBeDone`: a 2xx answer that cannot be read
-   * may still mean it happened.
+   * A write: tried again only where it certainly did not happen (429, a connection never opened).
+   * `signal` ends the waits, never an attempt in flight. `badAnswerMayBeDone`: an unreadable 2xx.
    */
   write?: { signal?: AbortSignal; notDone: string; badAnswerMayBeDone: boolean }
   /** Reads and stops (safe to repeat): abandons the call, the request in flight included. */
   abort?: AbortSignal
   attempts: number
-  /** Total deadline of each request. */
+  /** Deadline of each request. */
   timeoutMs: number
-  /** Most bytes of an answer read. */
   maxBytes: number
-  /** Takes a 2xx body as it streams in instead, and gives the (bounded) text to parse. */
+  /** Takes a 2xx body as it streams in, and gives the (bounded) text to parse. */
   sink?: () => { write(chunk: Buffer): void; result(): string }
   /** Longest pause between attempts, Retry-After included. */
   waitCapMs: number
