@@ -2,7 +2,7 @@
 // left out, lists hold objects only. An answer that is not what the call returns is a clear error
 // (`the answer is not ...`); odd parts of a good one become a safe default, not a TypeError later.
 import { header } from '../common/http.js'
-import { isJsonObject, jsonObject, setOwn } from '../common/json.js'
+import { isJsonObject, jsonObject, parseJson, setOwn } from '../common/json.js'
 import { isHtml, type Answer, type Parsed } from './transport.js'
 import type {
   FlowJobLog,
@@ -73,14 +73,9 @@ export function readPipeline(o: Record<string, unknown>): FlowPipeline {
   return pipeline
 }
 
-/** The text as a JSON array, or undefined when it is not one. */
 function jsonArray(text: string): unknown[] | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    return Array.isArray(value) ? value : undefined
-  } catch {
-    return undefined
-  }
+  const value = parseJson(text)
+  return Array.isArray(value) ? value : undefined
 }
 
 function notA(answer: Answer, noun: string): Parsed<never> {
