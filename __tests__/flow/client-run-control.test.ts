@@ -9,7 +9,7 @@ const PIPELINES = `/oapi/v1/flow/organizations/${ORG}/pipelines`
 const PASS = `/oapi/v1/flow/organizations/${ORG}/pipelines/42/pipelineRuns/3/jobs/9/pass`
 
 describe('listPipelines', () => {
-  it('sends the name, page and perPage (at most 30), and reads the list and x-total', async () => {
+  it('sends the name, page and perPage 30, and reads the list and x-total', async () => {
     nock(CENTER)
       .get(PIPELINES)
       .query({ pipelineName: '商城 部署', page: '2', perPage: '30' })
@@ -24,7 +24,7 @@ describe('listPipelines', () => {
         }
       )
     const { client } = harness()
-    const page = await client.listPipelines('商城 部署', 2, 50)
+    const page = await client.listPipelines('商城 部署', 2)
     expect(page.total).toBe(32)
     expect(page.size).toBe(2)
     expect(page.pipelines).toEqual([
@@ -101,13 +101,15 @@ describe('passValidate', () => {
     let body: string | undefined
     const scope = nock(CENTER).post(PASS).reply(200, 'true')
     scope.on('request', (_req, _i, sent: string) => (body = sent))
-    await harness().client.passValidate(42, 3, 9)
+    await harness().client.passValidate({ pipelineId: 42, runId: 3, jobId: 9 })
     expect(body).toBe('')
   })
 
   it('an answer of false: not passed, and it is certain', async () => {
     nock(CENTER).post(PASS).reply(200, 'false')
-    const error = await failure(harness().client.passValidate(42, 3, 9))
+    const error = await failure(
+      harness().client.passValidate({ pipelineId: 42, runId: 3, jobId: 9 })
+    )
     expect(error).toMatchObject({ kind: 'bad-answer', mayHaveStarted: false })
     expect(error.message).toContain('the gate was not passed')
   })
@@ -118,7 +120,9 @@ describe('passValidate', () => {
     ['an error code as a number', '{"success":true,"errCode":500}']
   ])('a 200 whose object says %s: not passed, not sent again', async (_, body) => {
     const c = counted(nock(CENTER).post(PASS), 2, 200, body)
-    const error = await failure(harness().client.passValidate(42, 3, 9))
+    const error = await failure(
+      harness().client.passValidate({ pipelineId: 42, runId: 3, jobId: 9 })
+    )
     expect(error).toMatchObject({ kind: 'bad-answer', mayHaveStarted: false })
     expect(error.message).toContain('the gate was not passed')
     expect(c.count()).toBe(1)
@@ -126,12 +130,14 @@ describe('passValidate', () => {
 
   it('a 200 with another object (no failure said) is passed', async () => {
     nock(CENTER).post(PASS).reply(200, '{"success":true,"errorCode":""}')
-    await harness().client.passValidate(42, 3, 9)
+    await harness().client.passValidate({ pipelineId: 42, runId: 3, jobId: 9 })
   })
 
   it('403 is not tried again, and certainly did not pass', async () => {
     const c = counted(nock(CENTER).post(PASS), 3, 403, '{"errorCode":"Forbidden"}')
-    const error = await failure(harness().client.passValidate(42, 3, 9))
+    const error = await failure(
+      harness().client.passValidate({ pipelineId: 42, runId: 3, jobId: 9 })
+    )
     expect(error).toMatchObject({ status: 403, mayHaveStarted: false })
     expect(c.count()).toBe(1)
   })
@@ -140,13 +146,15 @@ describe('passValidate', () => {
     counted(nock(CENTER).post(PASS), 1, 429, '')
     nock(CENTER).post(PASS).reply(200, 'true')
     const { client, sleeps } = harness()
-    await client.passValidate(42, 3, 9)
+    await client.passValidate({ pipelineId: 42, runId: 3, jobId: 9 })
     expect(sleeps.length).toBe(1)
   })
 
   it('500 is not tried again: it may have passed', async () => {
     const c = counted(nock(CENTER).post(PASS), 3, 500, '')
-    const error = await failure(harness().client.passValidate(42, 3, 9))
+    const error = await failure(
+      harness().client.passValidate({ pipelineId: 42, runId: 3, jobId: 9 })
+    )
     expect(error).toMatchObject({ status: 500, mayHaveStarted: true })
     expect(c.count()).toBe(1)
   })
@@ -160,7 +168,9 @@ describe('passValidate', () => {
     const port = await listen(server)
     try {
       const { client } = harness({ baseUrl: `http://127.0.0.1:${port}` })
-      const error = await failure(client.passValidate(42, 3, 9, { timeoutMs: 100 }))
+      const error = await failure(
+        client.passValidate({ pipelineId: 42, runId: 3, jobId: 9 }, { timeoutMs: 100 })
+      )
       expect(error).toMatchObject({ kind: 'timeout', mayHaveStarted: true, attempts: 1 })
       expect(requests).toBe(1)
     } finally {
@@ -179,7 +189,9 @@ describe('passValidate and a cancel', () => {
         controller.abort()
       }
     })
-    const error = await failure(client.passValidate(42, 3, 9, { signal: controller.signal }))
+    const error = await failure(
+      client.passValidate({ pipelineId: 42, runId: 3, jobId: 9 }, { signal: controller.signal })
+    )
     expect(error).toMatchObject({ kind: 'cancelled', mayHaveStarted: false })
     expect(error.message).toContain('the gate was not passed (the one request sent was')
     expect(error.message).not.toContain('run was started')

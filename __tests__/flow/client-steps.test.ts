@@ -21,15 +21,17 @@ describe('step calls', () => {
       .reply(200, { last: 2, logs: 'x\ny\n', more: true })
     scope.on('request', (req: { path: string }) => paths.push(req.path))
     const { client } = harness({ baseUrl: base, organizationId: org })
-    await expect(client.getJobSteps(42, 3, 99)).resolves.toEqual([
+    await expect(client.getJobSteps({ pipelineId: 42, runId: 3, jobId: 99 })).resolves.toEqual([
       { buildId: 7, stepIndex: 0, stepName: 'a', status: undefined, finish: false }
     ])
     const page = { stepIndex: 0, buildId: 7, offset: 1, limit: 1000 }
-    await expect(client.getStepLog(42, 3, 99, page)).resolves.toEqual({
-      last: 2,
-      logs: 'x\ny\n',
-      more: true
-    })
+    await expect(client.getStepLog({ pipelineId: 42, runId: 3, jobId: 99 }, page)).resolves.toEqual(
+      {
+        last: 2,
+        logs: 'x\ny\n',
+        more: true
+      }
+    )
     expect(paths).toEqual([
       `${prefix}/pipelines/42/pipelineRuns/3/jobs/99/steps`,
       `${prefix}/pipelines/42/pipelineRuns/3/jobs/99/step/log?stepIndex=0&offset=1&limit=1000&buildId=7`
@@ -45,7 +47,9 @@ describe('step calls', () => {
         { buildId: 'x', buildProcessNodes: [{ stepIndex: 1 }] },
         { buildId: 6, buildProcessNodes: [{ stepName: 'no index' }, null, { stepIndex: 3 }] }
       ])
-    await expect(harness().client.getJobSteps(42, 3, 99)).resolves.toEqual([
+    await expect(
+      harness().client.getJobSteps({ pipelineId: 42, runId: 3, jobId: 99 })
+    ).resolves.toEqual([
       { buildId: 5, stepIndex: 2, stepName: 'old', status: 'SUCCESS', finish: true },
       { buildId: 6, stepIndex: 3, stepName: undefined, status: undefined, finish: false }
     ])
@@ -55,12 +59,17 @@ describe('step calls', () => {
     nock(CENTER)
       .get(/\/steps$/)
       .reply(200, { steps: [] })
-    expect((await failure(harness().client.getJobSteps(42, 3, 99))).kind).toBe('bad-answer')
+    expect(
+      (await failure(harness().client.getJobSteps({ pipelineId: 42, runId: 3, jobId: 99 }))).kind
+    ).toBe('bad-answer')
     nock(CENTER)
       .get(/\/step\/log/)
       .reply(200, { logs: 5 })
     const page = { stepIndex: 0, buildId: 7, offset: 1, limit: 10 }
-    expect((await failure(harness().client.getStepLog(42, 3, 99, page))).kind).toBe('bad-answer')
+    expect(
+      (await failure(harness().client.getStepLog({ pipelineId: 42, runId: 3, jobId: 99 }, page)))
+        .kind
+    ).toBe('bad-answer')
   })
 
   it('a null `logs` is nothing new; a `last` that is not an integer is left out', async () => {
@@ -68,6 +77,8 @@ describe('step calls', () => {
       .get(/\/step\/log/)
       .reply(200, { logs: null, last: 1.5, more: 'yes' })
     const page = { stepIndex: 0, buildId: 7, offset: 1, limit: 10 }
-    await expect(harness().client.getStepLog(42, 3, 99, page)).resolves.toEqual({ logs: '' })
+    await expect(
+      harness().client.getStepLog({ pipelineId: 42, runId: 3, jobId: 99 }, page)
+    ).resolves.toEqual({ logs: '' })
   })
 })

@@ -88,13 +88,13 @@ describe('paths, headers and bodies', () => {
         name: 'p',
         pipelineConfig: { sources: [] }
       })
-      await expect(client.getJobLog(42, 3, 99)).resolves.toEqual({
+      await expect(client.getJobLog({ pipelineId: 42, runId: 3, jobId: 99 })).resolves.toEqual({
         content: 'hello',
         last: 5,
         more: false
       })
       await expect(client.stopRun(42, 3)).resolves.toBeUndefined()
-      await expect(client.stopJob(42, 3, 99)).resolves.toBeUndefined()
+      await expect(client.stopJob({ pipelineId: 42, runId: 3, jobId: 99 })).resolves.toBeUndefined()
       expect(scope.isDone()).toBe(true)
     }
   })
@@ -123,7 +123,9 @@ describe('paths, headers and bodies', () => {
     const { client } = harness()
     await expect(client.createRun(0, undefined)).rejects.toThrow(RangeError)
     await expect(client.getRun(42, 1.5)).rejects.toThrow(RangeError)
-    await expect(client.stopJob(42, 1, -1)).rejects.toThrow(RangeError)
+    await expect(client.stopJob({ pipelineId: 42, runId: 1, jobId: -1 })).rejects.toThrow(
+      RangeError
+    )
   })
 })
 
@@ -206,7 +208,6 @@ describe('CreatePipelineRun answers', () => {
     const body = `<html><body>${'a'.repeat(1000)}</body></html>`
     nock(CENTER).post(CENTER_RUNS).reply(200, body)
     const error = await failure(harness().client.createRun(42, undefined))
-    expect(error.answerExcerpt?.length).toBeLessThanOrEqual(201)
     const quoted = /"([^"]*)"/.exec(error.message)?.[1] ?? ''
     expect(quoted.length).toBeGreaterThan(100)
     expect(quoted.length).toBeLessThanOrEqual(201)
@@ -229,9 +230,6 @@ describe('HTTP errors are explained', () => {
       operation: 'CreatePipelineRun',
       kind: 'http',
       status: 401,
-      errorCode: 'InvalidTokenError',
-      errorMessage: 'token is invalid',
-      requestId: '1A2B',
       retryable: false,
       mayHaveStarted: false,
       attempts: 1
@@ -256,8 +254,6 @@ describe('HTTP errors are explained', () => {
       )
       const error = await failure(harness().client.createRun(42, undefined))
       expect(error.status).toBe(status)
-      expect(error.errorCode).toBe(errorCode)
-      expect(error.requestId).toBe('RQ')
       expect(error.message).toContain(`HTTP ${status} `)
       expect(error.message).toContain(`errorCode ${errorCode}: boom; requestId RQ`)
       if (hint) expect(error.message).toContain(hint)
@@ -283,7 +279,6 @@ describe('HTTP errors are explained', () => {
       'HTTP 403 Forbidden (errorCode Forbidden.InvalidOrganizationMember: not a member; requestId T1).'
     )
     const second = await failure(client.getRun(42, 2))
-    expect(second.requestId).toBe('HDR-9')
     expect(second.message).toContain('(requestId HDR-9), answer: "denied"')
   })
 
@@ -571,7 +566,7 @@ describe('reads', () => {
   it('a job log is read once by default, or as often as asked', async () => {
     const reply = counted(nock(CENTER).get(`${CENTER_RUNS}/5/job/7/log`), 1, 503, '')
     const { client, sleeps } = harness()
-    const error = await failure(client.getJobLog(42, 5, 7))
+    const error = await failure(client.getJobLog({ pipelineId: 42, runId: 5, jobId: 7 }))
     expect(error).toMatchObject({ operation: 'GetPipelineJobRunLog', attempts: 1, retryable: true })
     expect(reply.count()).toBe(1)
     expect(sleeps).toEqual([])
@@ -581,12 +576,16 @@ describe('reads', () => {
       .reply(503, '')
       .get(`${CENTER_RUNS}/5/job/7/log`)
       .reply(200, { content: 'x' })
-    await expect(client.getJobLog(42, 5, 7, { attempts: 2 })).resolves.toEqual({ content: 'x' })
+    await expect(
+      client.getJobLog({ pipelineId: 42, runId: 5, jobId: 7 }, { attempts: 2 })
+    ).resolves.toEqual({ content: 'x' })
   })
 
   it('a job log without content reads as empty', async () => {
     nock(CENTER).get(`${CENTER_RUNS}/5/job/7/log`).reply(200, { more: false })
-    await expect(harness().client.getJobLog(42, 5, 7)).resolves.toEqual({
+    await expect(
+      harness().client.getJobLog({ pipelineId: 42, runId: 5, jobId: 7 })
+    ).resolves.toEqual({
       content: '',
       more: false
     })
@@ -622,7 +621,7 @@ describe('stops', () => {
       400,
       '{"errorCode":"BadRequest","errorMessage":"job finished"}'
     )
-    const error = await failure(harness().client.stopJob(42, 5, 8))
+    const error = await failure(harness().client.stopJob({ pipelineId: 42, runId: 5, jobId: 8 }))
     expect(error).toMatchObject({ operation: 'StopPipelineJobRun', status: 400, retryable: false })
     expect(reply.count()).toBe(1)
   })
@@ -643,7 +642,9 @@ describe('stops', () => {
     expect(run.message).toContain('the answer reports a failure: nothing was stopped')
     const job = `/oapi/v1/flow/organizations/${ORG}/pipelines/42/pipelineRuns/5/jobs/8/stop`
     nock(CENTER).put(job).reply(200, { errorCode: 'SYSTEM_ERROR', errorMessage: 'busy' })
-    expect((await failure(harness().client.stopJob(42, 5, 8))).kind).toBe('bad-answer')
+    expect(
+      (await failure(harness().client.stopJob({ pipelineId: 42, runId: 5, jobId: 8 }))).kind
+    ).toBe('bad-answer')
   })
 })
 

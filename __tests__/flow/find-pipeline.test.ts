@@ -20,9 +20,9 @@ function lister(
 ) {
   const calls: Array<{ name: string; page: number }> = []
   const client: PipelineLister = {
-    async listPipelines(name, page, asked = 30) {
+    async listPipelines(name, page) {
       calls.push({ name, page })
-      const perPage = Math.min(asked, opts.cap ?? asked)
+      const perPage = opts.cap ?? 30
       const hits = all.filter(x => x.pipelineName.toLowerCase().includes(name.toLowerCase()))
       const from = opts.ignorePage ? 0 : (page - 1) * perPage
       const pipelines = hits.slice(from, from + perPage)
@@ -200,7 +200,7 @@ describe('findPipelineByName', () => {
     const seen: unknown[] = []
     const signal = new AbortController().signal
     const client: PipelineLister = {
-      async listPipelines(_name, _page, _perPage, opts) {
+      async listPipelines(_name, _page, opts) {
         seen.push(opts?.signal)
         return { pipelines: [p(1, 'x')], size: 1, total: 1 }
       }

@@ -1,7 +1,8 @@
 // Which proxy applies: the variables @actions/http-client reads, the same way, except that a value
 // that is not a proxy URL is an error naming the variable instead of a silent direct connection.
 import { describe, expect, it } from '@jest/globals'
-import { ProxyEnvError, parseProxy, proxyFor } from '../../src/flow/proxy.js'
+import { parseProxy, proxyFor } from '../../src/flow/proxy.js'
+import { ExchangeError } from '../../src/flow/exchange-error.js'
 
 const HTTPS = new URL('https://openapi-rdc.aliyuncs.com')
 const HTTP = new URL('http://flow.example.com:8080')
@@ -85,8 +86,8 @@ describe('proxyFor', () => {
     } catch (e) {
       error = e
     }
-    expect(error).toBeInstanceOf(ProxyEnvError)
-    expect((error as ProxyEnvError).variable).toBe('HTTPS_PROXY')
+    expect(error).toBeInstanceOf(ExchangeError)
+    expect(error).toMatchObject({ code: 'EPROXYENV', sent: false, permanent: true })
     expect((error as Error).message).toMatch(
       /^The environment variable HTTPS_PROXY is not a usable proxy URL: /
     )

@@ -71,8 +71,10 @@ describe('timeouts (a real loopback server that never answers)', () => {
     expect(read.kind).toBe('timeout')
     // ...but stops and logs do not use it.
     await expect(client.stopRun(42, 1)).resolves.toBeUndefined()
-    await expect(client.stopJob(42, 1, 2)).resolves.toBeUndefined()
-    await expect(client.getJobLog(42, 1, 2)).resolves.toEqual({ content: 'log' })
+    await expect(client.stopJob({ pipelineId: 42, runId: 1, jobId: 2 })).resolves.toBeUndefined()
+    await expect(client.getJobLog({ pipelineId: 42, runId: 1, jobId: 2 })).resolves.toEqual({
+      content: 'log'
+    })
     expect(target.requests()).toBe(4)
   })
 
@@ -89,7 +91,9 @@ describe('timeouts (a real loopback server that never answers)', () => {
     const stop = await failure(client.stopRun(42, 1, { attempts: 1, timeoutMs: 100 }))
     expect(stop).toMatchObject({ kind: 'timeout', operation: 'UpdatePipelineRun', attempts: 1 })
     expect(stop.message).toContain('within 0.1 s')
-    const log = await failure(client.getJobLog(42, 1, 2, { timeoutMs: 100 }))
+    const log = await failure(
+      client.getJobLog({ pipelineId: 42, runId: 1, jobId: 2 }, { timeoutMs: 100 })
+    )
     expect(log).toMatchObject({ kind: 'timeout', operation: 'GetPipelineJobRunLog', attempts: 1 })
     expect(log.message).toContain('within 0.1 s')
   })

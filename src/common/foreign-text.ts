@@ -3,6 +3,7 @@
 // summary passes here first. Knows nothing of GitHub's API, only of what its runner reads in a log.
 import { oneLine } from './logger.js'
 import { REDACTED, redact } from './redact.js'
+import { setOwn } from './json.js'
 
 // user[:password]@ right after a URL scheme: credentials of a repository URL.
 const USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#]*@/gi
@@ -40,12 +41,7 @@ export function cleanDeep<T>(value: T, secrets: readonly string[]): T {
     if (v !== null && typeof v === 'object') {
       const out: Record<string, unknown> = {}
       for (const [k, inner] of Object.entries(v)) {
-        Object.defineProperty(out, clean(k, secrets), {
-          value: walk(inner),
-          enumerable: true,
-          writable: true,
-          configurable: true
-        })
+        setOwn(out, clean(k, secrets), walk(inner))
       }
       return out
     }

@@ -15,12 +15,17 @@ export function setOwn(target: Record<string, unknown>, key: string, value: unkn
   })
 }
 
-/** The text as a JSON object, or undefined when it is not one. */
-export function jsonObject(text: string): Record<string, unknown> | undefined {
+/** The text as JSON, or undefined when it is not JSON. */
+export function parseJson(text: string): unknown {
   try {
-    const value: unknown = JSON.parse(text)
-    return isJsonObject(value) ? value : undefined
+    return JSON.parse(text) as unknown
   } catch {
     return undefined
   }
+}
+
+/** The text as a JSON object, or undefined when it is not one. */
+export function jsonObject(text: string): Record<string, unknown> | undefined {
+  const value = parseJson(text)
+  return isJsonObject(value) ? value : undefined
 }

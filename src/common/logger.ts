@@ -21,9 +21,8 @@ export function messageOf(err: unknown): string {
   return oneLine(err instanceof Error ? err.message : String(err))
 }
 
-// Line breaks (CR, LF, NEL, U+2028/U+2029) and the other control characters. Text from Yunxiao
-// (names, statuses, error messages) that kept one could start a new log line, and the runner acts
-// on a line that starts with `::` (or `##[`) as a workflow command.
+// Line breaks (CR, LF, NEL, U+2028/U+2029) and other control characters: server text keeping one
+// could start a new log line, which the runner reads as a command if it starts with `::` or `##[`.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
 

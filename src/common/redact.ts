@@ -1,5 +1,5 @@
-// Removes secrets from text before it reaches a log, an error, an output or the summary. The
-// runner's own masking is a second line of defence: it knows the raw token, not its other forms.
+// Removes secrets from text before it reaches a log, an error, an output or the summary (the
+// runner's masking knows the raw token, not its other forms).
 
 export const REDACTED = '***'
 
@@ -21,9 +21,9 @@ function literal(text: string): string {
 const PUNCTUATION = /^[!-/:-@[-`{-~]$/
 
 /**
- * Every form one character of a secret can take in text a server or a formatter wrote: as is,
- * backslash-escaped (Markdown, JSON `\/`, also escaped twice over), as `\uXXXX` (JSON, any hex case, also
- * with a doubled backslash), percent-encoded (either hex case), and as an HTML character reference.
+ * Every form a character of a secret can take in text a server or a formatter wrote: as is,
+ * backslash-escaped (Markdown, JSON, twice over too), `\uXXXX` (any hex case, backslash doubled
+ * too), percent-encoded (either hex case), an HTML character reference.
  */
 function charForms(ch: string): string {
   const forms = new Set<string>([literal(ch)])
@@ -57,9 +57,8 @@ function patternFor(secrets: readonly string[]): RegExp | null {
 }
 
 /**
- * Replaces every occurrence of every non-blank secret with `***`, in any of the forms it can be
- * written in (see charForms), even mixed within one occurrence. Redact before escaping anyway: an
- * escape this does not know would hide the secret from it.
+ * Replaces every non-blank secret with `***`, in any form of charForms, even mixed within one
+ * occurrence. Redact before escaping: an escape this does not know would hide the secret.
  */
 export function redact(text: string, secrets: readonly string[]): string {
   if (!mayHold(text, secrets)) return text
@@ -73,11 +72,9 @@ const ENCODED = /\\u[0-9a-fA-F]{4}|%[0-9a-fA-F]{2}|&#/
 const PUNCTUATION_ESCAPES = /\\+(?=[!-/:-@[-`{-~])/g
 
 /**
- * False only when no form of any secret can be in `text`, found without the secrets' pattern: it is
- * large (every form of every character), and compiling it is most of what a short run spends on
- * redaction (about 4 ms on Node 20, README "Performance"). With none of `\uXXXX`, `%XX` or `&#` in
- * the text, an occurrence can only be the secret with some punctuation backslash-escaped, so the text
- * without those backslashes holds it as is (when the secret holds no backslash of its own).
+ * False only when no form of any secret can be in `text`, found without compiling the large pattern
+ * (most of a short run's redaction cost). With no `\uXXXX`, `%XX` or `&#`, an occurrence is the
+ * secret with some punctuation backslash-escaped: the text without those backslashes holds it as is.
  */
 function mayHold(text: string, secrets: readonly string[]): boolean {
   if (ENCODED.test(text)) return true

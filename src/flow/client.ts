@@ -1,6 +1,5 @@
-// Client for the Yunxiao Flow OpenAPI calls this project makes: paths, bodies, retry policies and
-// the answers' readers. The HTTP side (deadlines, retries, failures into errors) is transport.ts.
-// Knows nothing of GitHub. The API, and what of it is confirmed: docs/flow-openapi.md.
+// The Yunxiao Flow OpenAPI calls this project makes: paths, bodies, retry policies, readers of the
+// answers (the HTTP side is transport.ts). The API: docs/flow-openapi.md.
 import type { FlowOperation } from './errors.js'
 import {
   Transport,
@@ -50,29 +49,25 @@ export interface FlowClientOptions extends TransportOptions {
 }
 
 /**
- * Defaults per call in common/timing.ts. `signal` abandons a read, the request in flight included;
- * a write (createRun, passValidate) in flight is never abandoned, as its answer says what happened:
- * the signal cancels the waits and unsent attempts, the call then rejects with kind `cancelled`.
+ * Defaults in common/timing.ts. `signal` abandons a read, the request in flight included; a write
+ * in flight is never abandoned (its answer says what happened), only its waits and unsent attempts
+ * (kind `cancelled`). `attempts`: retries included; `timeoutMs`: each request's deadline.
  */
 export interface CallOptions {
-  /** Requests in all, retries included. */
   attempts?: number
-  /** Total deadline of each request. */
   timeoutMs?: number
   signal?: AbortSignal
-}
-export type ReadOptions = CallOptions
-
-export interface DescribedRequest {
-  method: 'POST'
-  url: string
-  /** As sent, with the token replaced by `***`. */
-  headers: Record<string, string>
-  body: string
 }
 
 /** ListPipelines' largest page. */
 export const PIPELINES_PER_PAGE = 30
+
+/** A job of a run: what the job calls (logs, steps, stop, gate pass) name. */
+export interface JobRef {
+  pipelineId: number
+  runId: number
+  jobId: number
+}
 
 /** The most of an answer read: a run id or `true` is a few bytes, a run a few KiB. */
 const MAX_ANSWER_BYTES = { write: 64 * 1024, read: 4 * 1024 * 1024 }
@@ -96,12 +91,7 @@ export class FlowRunClient {
   protected readonly transport: Transport
 
   constructor(options: FlowClientOptions) {
-    let url: URL | undefined
-    try {
-      url = new URL(options.baseUrl)
-    } catch {
-      url = undefined
-    }
+    const url = URL.canParse(options.baseUrl) ? new URL(options.baseUrl) : undefined
     if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
       throw new TypeError('baseUrl must be an absolute http(s) URL')
     }
@@ -114,37 +104,27 @@ export class FlowRunClient {
   }
 
   /** GetPipelineRun. */
-  async getRun(pipelineId: number, runId: number, opts: ReadOptions = {}): Promise<FlowRun> {
+  async getRun(pipelineId: number, runId: number, opts: CallOptions = {}): Promise<FlowRun> {
     const path = this.runPath(pipelineId, runId, '')
     return this.read('GetPipelineRun', path, opts, parseRun)
   }
 
   /** GetPipeline. */
-  async getPipeline(pipelineId: number, opts: ReadOptions = {}): Promise<FlowPipeline> {
+  async getPipeline(pipelineId: number, opts: CallOptions = {}): Promise<FlowPipeline> {
     return this.read('GetPipeline', this.pipelinePath(pipelineId, ''), opts, parsePipeline)
   }
 
   /** GetPipelineJobRunLog: one short try by default (a log must not hold the wait loop up). */
-  async getJobLog(
-    pipelineId: number,
-    runId: number,
-    jobId: number,
-    opts: CallOptions = {}
-  ): Promise<FlowJobLog> {
-    const path = this.runPath(pipelineId, runId, `/job/${id('jobId', jobId)}/log`)
+  async getJobLog(job: JobRef, opts: CallOptions = {}): Promise<FlowJobLog> {
+    const path = this.runPath(job.pipelineId, job.runId, `/job/${id('jobId', job.jobId)}/log`)
     // Only the end of a log is kept, as it streams in.
     const sink = () => new JobLogTail(JOB_LOG_TAIL_BYTES)
     return this.read('GetPipelineJobRunLog', path, { ...this.logOptions(opts), sink }, parseJobLog)
   }
 
   /** GetPipelineJobSteps: the steps of a job, whose logs getStepLog reads. One try by default. */
-  async getJobSteps(
-    pipelineId: number,
-    runId: number,
-    jobId: number,
-    opts: CallOptions = {}
-  ): Promise<FlowJobStep[]> {
-    const path = this.jobPath(pipelineId, runId, jobId, '/steps')
+  async getJobSteps(job: JobRef, opts: CallOptions = {}): Promise<FlowJobStep[]> {
+    const path = this.jobPath(job, '/steps')
     return this.read('GetPipelineJobSteps', path, this.logOptions(opts), parseJobSteps)
   }
 
@@ -153,9 +133,7 @@ export class FlowRunClient {
    * log; the query as the official client writes it. One try by default.
    */
   async getStepLog(
-    pipelineId: number,
-    runId: number,
-    jobId: number,
+    job: JobRef,
     step: { stepIndex: number; buildId: number; offset: number; limit: number },
     opts: CallOptions = {}
   ): Promise<FlowStepLog> {
@@ -165,7 +143,7 @@ export class FlowRunClient {
       limit: String(id('limit', step.limit)),
       buildId: String(id('buildId', step.buildId))
     })
-    const path = this.jobPath(pipelineId, runId, jobId, `/step/log?${query.toString()}`)
+    const path = this.jobPath(job, `/step/log?${query.toString()}`)
     return this.read('GetPipelineJobStepLog', path, this.logOptions(opts), parseStepLog)
   }
 
@@ -175,13 +153,8 @@ export class FlowRunClient {
   }
 
   /** StopPipelineJobRun: stops one job of a run. */
-  async stopJob(
-    pipelineId: number,
-    runId: number,
-    jobId: number,
-    opts: CallOptions = {}
-  ): Promise<void> {
-    await this.stop('StopPipelineJobRun', this.jobPath(pipelineId, runId, jobId, '/stop'), opts)
+  async stopJob(job: JobRef, opts: CallOptions = {}): Promise<void> {
+    await this.stop('StopPipelineJobRun', this.jobPath(job, '/stop'), opts)
   }
 
   protected organizationPath(): string {
@@ -199,7 +172,7 @@ export class FlowRunClient {
     return this.pipelinePath(pipelineId, `/runs/${id('runId', runId)}${rest}`)
   }
 
-  protected jobPath(pipelineId: number, runId: number, jobId: number, rest: string): string {
+  protected jobPath({ pipelineId, runId, jobId }: JobRef, rest: string): string {
     const job = `/pipelineRuns/${id('runId', runId)}/jobs/${id('jobId', jobId)}${rest}`
     return this.pipelinePath(pipelineId, job)
   }
@@ -262,25 +235,24 @@ export class FlowClient extends FlowRunClient {
   }
 
   /** GetLatestPipelineRun: the pipeline's newest run (404 when it has none). */
-  async getLatestRun(pipelineId: number, opts: ReadOptions = {}): Promise<FlowRun> {
+  async getLatestRun(pipelineId: number, opts: CallOptions = {}): Promise<FlowRun> {
     const path = this.pipelinePath(pipelineId, '/runs/latestPipelineRun')
     return this.read('GetLatestPipelineRun', path, opts, parseLatestRun)
   }
 
   /**
    * ListPipelines: one page of the pipelines whose name contains `name` (the server's filter is
-   * fuzzy: match the exact name yourself), `perPage` at most 30.
+   * fuzzy: match the exact name yourself), PIPELINES_PER_PAGE to a page.
    */
   async listPipelines(
     name: string,
     page: number,
-    perPage = PIPELINES_PER_PAGE,
-    opts: ReadOptions = {}
+    opts: CallOptions = {}
   ): Promise<FlowPipelinePage> {
     const query = new URLSearchParams({
       pipelineName: name,
       page: String(id('page', page)),
-      perPage: String(Math.min(PIPELINES_PER_PAGE, id('perPage', perPage)))
+      perPage: String(PIPELINES_PER_PAGE)
     })
     const path = `${this.organizationPath()}/pipelines?${query.toString()}`
     return this.read('ListPipelines', path, opts, parsePipelinePage)
@@ -291,12 +263,7 @@ export class FlowClient extends FlowRunClient {
    * a write, retried as createRun is. `false`, a gateway's HTML page, or an answer that reports a
    * failure: not passed.
    */
-  async passValidate(
-    pipelineId: number,
-    runId: number,
-    jobId: number,
-    opts: CallOptions = {}
-  ): Promise<void> {
+  async passValidate(job: JobRef, opts: CallOptions = {}): Promise<void> {
     const policy: Policy<void> = {
       operation: 'PassPipelineValidate',
       write: { signal: opts.signal, notDone: 'the gate was not passed', badAnswerMayBeDone: false },
@@ -306,11 +273,11 @@ export class FlowClient extends FlowRunClient {
       waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
       parse: answer => parseDoneAnswer(answer, 'the gate was not passed')
     }
-    await this.transport.call('POST', this.jobPath(pipelineId, runId, jobId, '/pass'), '', policy)
+    await this.transport.call('POST', this.jobPath(job, '/pass'), '', policy)
   }
 
   /** The CreatePipelineRun request createRun would send, token redacted, for a dry run's log. */
-  describeRequest(pipelineId: number, params: string | undefined): DescribedRequest {
+  describeRequest(pipelineId: number, params: string | undefined) {
     const secrets = [this.transport.token]
     const headers: Record<string, string> = {}
     for (const [name, value] of Object.entries(this.transport.headers())) {

@@ -19,9 +19,8 @@ export type FlowOperation =
 
 /**
  * `http`: a non-2xx answer; `network`: no complete answer; `timeout`: none within the deadline;
- * `bad-answer`: a 2xx answer this client cannot read; `cancelled`: a write whose signal fired
- * before a request or a retry, every earlier request refused (429) or never sent, so it certainly
- * did not happen.
+ * `bad-answer`: a 2xx answer this client cannot read; `cancelled`: a write that certainly did not
+ * happen, its signal fired before a request or a retry.
  */
 export type FlowErrorKind = 'http' | 'network' | 'timeout' | 'bad-answer' | 'cancelled'
 
@@ -30,16 +29,8 @@ export class FlowApiError extends Error {
   declare readonly kind: FlowErrorKind
   /** HTTP status, when an answer came back. */
   declare readonly status?: number
-  /** Yunxiao's error code from the answer body, e.g. `InvalidTokenError`. */
-  declare readonly errorCode?: string
-  /** Yunxiao's error text (`errorMessage`, `errorDescription` or `message`). */
-  declare readonly errorMessage?: string
-  /** `requestId` or `traceId` from the body, or the `x-acs-request-id` header: for Yunxiao support. */
-  declare readonly requestId?: string
   /** Node's error code for network failures, e.g. `ECONNREFUSED`. */
   declare readonly networkCode?: string
-  /** At most 200 characters of what came back, when it was not a readable Yunxiao error. */
-  declare readonly answerExcerpt?: string
   /** Safe to try again (the caller decides whether it still has time). */
   declare readonly retryable: boolean
   /** How long the server asked to wait (Retry-After, capped), when it said so. */
@@ -56,21 +47,7 @@ export class FlowApiError extends Error {
   }
 }
 
-export type FlowApiErrorFields = Pick<
-  FlowApiError,
-  | 'operation'
-  | 'kind'
-  | 'status'
-  | 'errorCode'
-  | 'errorMessage'
-  | 'requestId'
-  | 'networkCode'
-  | 'answerExcerpt'
-  | 'retryable'
-  | 'retryAfterMs'
-  | 'mayHaveStarted'
-  | 'attempts'
->
+export type FlowApiErrorFields = Omit<FlowApiError, keyof Error>
 
 /** Secrets removed, whitespace collapsed, then cut to 200 characters (a cut must not leave half a secret). */
 export function excerpt(text: string, secrets: readonly string[]): string {
@@ -83,15 +60,6 @@ export function looksLikeHtml(text: string, contentType?: string): boolean {
   return /^\s*<(!doctype|html|head|body|\?xml|[a-z]+[\s>])/i.test(text)
 }
 
-export interface ParsedErrorBody {
-  errorCode?: string
-  errorMessage?: string
-  requestId?: string
-  html: boolean
-  /** Set when the body holds none of the Yunxiao error fields. */
-  excerpt?: string
-}
-
 function text(value: unknown): string | undefined {
   if (typeof value === 'string' && value.trim() !== '') return value.trim()
   if (typeof value === 'number' && Number.isFinite(value)) return String(value)
@@ -101,13 +69,10 @@ function text(value: unknown): string | undefined {
 /**
  * Reads a Yunxiao error answer. Seen shapes: `{errorCode, errorMessage, requestId}`,
  * `{traceId, code, errorCode, errorMessage, errorDescription}`, plain text, and HTML pages from a
- * gateway or a wrong host. Every string that comes out is redacted.
+ * gateway or a wrong host. Every string that comes out is redacted; `excerpt` is set when the body
+ * holds none of the Yunxiao error fields.
  */
-export function parseErrorBody(
-  body: string,
-  secrets: readonly string[],
-  contentType?: string
-): ParsedErrorBody {
+export function parseErrorBody(body: string, secrets: readonly string[], contentType?: string) {
   const trimmed = body.trim()
   if (trimmed === '') return { html: false }
   const html = looksLikeHtml(trimmed, contentType)
@@ -169,68 +134,20 @@ export function hintForStatus(status: number, context: HintContext): string | un
   return undefined
 }
 
-export function hintForNetworkCode(code: string | undefined): string | undefined {
-  switch (code) {
-    case 'ENOTFOUND':
-      return 'The host name could not be resolved: check the domain.'
-    case 'EAI_AGAIN':
-      return 'The DNS lookup failed for now: check the network and the domain.'
-    case 'ECONNREFUSED':
-      return 'Nothing accepted the connection: check the domain and port.'
-    default:
-      return undefined
-  }
-}
+export const NETWORK_HINTS = new Map([
+  ['ENOTFOUND', 'The host name could not be resolved: check the domain.'],
+  ['EAI_AGAIN', 'The DNS lookup failed for now: check the network and the domain.'],
+  ['ECONNREFUSED', 'Nothing accepted the connection: check the domain and port.']
+])
 
 /** `(errorCode X: message; requestId R)`, or '' when the body had none of them. */
-export function describeYunxiaoError(parsed: ParsedErrorBody): string {
+export function describeYunxiaoError(parsed: {
+  errorCode?: string
+  errorMessage?: string
+  requestId?: string
+}): string {
   const code = parsed.errorCode ? `errorCode ${parsed.errorCode}` : undefined
   const said = [code, parsed.errorMessage].filter(Boolean).join(': ')
   const parts = [said, parsed.requestId && `requestId ${parsed.requestId}`].filter(Boolean)
   return parts.length ? ` (${parts.join('; ')})` : ''
-}
-
-/** `Operation failed[ after N tries]: what. Hint.` with secrets removed from all of it. */
-export function composeMessage(
-  operation: FlowOperation,
-  attempts: number,
-  what: string,
-  hint: string | undefined,
-  secrets: readonly string[]
-): string {
-  const tries = attempts > 1 ? ` after ${attempts} tries` : ''
-  const sentence = /[.!?\u2026]$/.test(what) ? what : `${what}.`
-  return redact(`${operation} failed${tries}: ${sentence}${hint ? ` ${hint}` : ''}`, secrets)
-}
-
-// Questions callers ask of anything a catch gives.
-
-export function isFlowApiError(error: unknown): error is FlowApiError {
-  return error instanceof FlowApiError
-}
-
-/** A write cancelled before anything that could do it was sent. */
-export function isCancelled(error: unknown): boolean {
-  return isFlowApiError(error) && error.kind === 'cancelled'
-}
-
-export function mayHaveStarted(error: unknown): boolean {
-  return isFlowApiError(error) && error.mayHaveStarted
-}
-
-export function isRetryable(error: unknown): boolean {
-  return isFlowApiError(error) && error.retryable
-}
-
-export function httpStatusOf(error: unknown): number | undefined {
-  return isFlowApiError(error) ? error.status : undefined
-}
-
-export function isBadAnswer(error: unknown): boolean {
-  return isFlowApiError(error) && error.kind === 'bad-answer'
-}
-
-export function retryAfterOf(error: unknown): number | undefined {
-  const value = isFlowApiError(error) ? error.retryAfterMs : undefined
-  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined
 }

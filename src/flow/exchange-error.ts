@@ -1,5 +1,5 @@
-// What went wrong in one exchange: the stage it was in, whether any byte of the request can have
-// reached the server, and for a TLS failure, what to do about it.
+// What went wrong in one exchange: its stage, whether any byte can have reached the server, and
+// for a TLS failure, what to do about it.
 
 /**
  * Where an exchange was: `dns`, `connect` (TCP), `proxy` (CONNECT), `tls` (handshake), `sent`
@@ -75,7 +75,6 @@ function tlsProblem(
   return undefined
 }
 
-/** Where the exchange was when `error` came, to read it with. */
 export interface Where {
   secure: boolean
   host: string

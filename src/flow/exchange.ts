@@ -1,23 +1,21 @@
-// One HTTP exchange: a total deadline over every stage (DNS, connect, proxy CONNECT, TLS, headers,
-// body), abandoned at once on an abort (through a proxy too), and a cap on what is read. Failures
-// say at which stage they happened and whether any byte of the request can have reached the
-// server. An idle connection to the same origin is reused (pool.ts), never through a proxy.
-// Named imports of node built-ins: a default or namespace import makes esbuild copy the whole module
-// object at start (README "Performance").
+// One HTTP exchange: one deadline over every stage (DNS, connect, proxy CONNECT, TLS, body), an
+// abort that ends it at once, a cap on what is read. A failure says its stage and whether any byte
+// can have reached the server. Idle connections are reused (pool.ts), never through a proxy.
+// Named imports of built-ins: esbuild copies a whole module object for a namespace import.
 import { request as httpRequest } from 'node:http'
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
 import { isIP } from 'node:net'
-import { ProxyEnvError, proxyFor, type ProxySetting } from './proxy.js'
+import { proxyFor, type ProxySetting } from './proxy.js'
 import { agentFor, prune } from './pool.js'
 import { FRESH_MS, READ_IDLE_MS } from '../common/timing.js'
 import { ExchangeError, asExchangeError, type Stage } from './exchange-error.js'
 import { openTunnel } from './tunnel.js'
 
-/** Requests that may be sent twice: after a failure on a reused connection, tried once more on a new one. */
+/** May be sent twice: after a failure on a reused connection, once more on a new one. */
 const READS = new Set(['GET', 'HEAD'])
-/** How a server closing an idle connection shows (the stale-connection race). */
+/** A server closing an idle connection (the stale-connection race). */
 const CLOSED = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED'])
 
 export interface Answer {
@@ -25,9 +23,9 @@ export interface Answer {
   statusMessage?: string
   headers: IncomingHttpHeaders
   body: string
-  /** Set when the answer was longer than the cap: `body` is then its start. */
+  /** The answer was longer than the cap: `body` is its start. */
   oversize?: boolean
-  /** Bytes of the answer body received in all. */
+  /** Bytes of the body received in all. */
   bytes: number
 }
 
@@ -36,33 +34,17 @@ export interface ExchangeOptions {
   url: URL
   headers: Record<string, string>
   body: string | null
-  /** Total time for all of it, from the DNS lookup to the last byte of the answer. */
+  /** From the DNS lookup to the last byte of the answer. */
   deadlineMs: number
-  /** Abandons the exchange at once, whatever stage it is in. */
   signal?: AbortSignal
-  /** Most bytes of the body kept: beyond it, the reading stops (`oversize`), unless `sink` takes the body. */
+  /** Most bytes of the body kept (then `oversize`), unless `sink` takes a 2xx body chunk by chunk. */
   maxBytes: number
-  /** Takes the body of a 2xx answer chunk by chunk instead (a job log keeps its tail). */
   sink?: (chunk: Buffer) => void
 }
 
 /** One exchange. Resolves with any answer (every status); rejects with an ExchangeError. */
 export async function exchange(options: ExchangeOptions): Promise<Answer> {
-  return new Exchange(options, proxySetting(options.url)).run()
-}
-
-function proxySetting(url: URL): ProxySetting | undefined {
-  try {
-    return proxyFor(url)
-  } catch (error) {
-    if (!(error instanceof ProxyEnvError)) throw error
-    throw new ExchangeError(error.message, {
-      code: 'EPROXYENV',
-      stage: 'dns',
-      sent: false,
-      permanent: true
-    })
-  }
+  return new Exchange(options, proxyFor(options.url)).run()
 }
 
 /** One exchange under way: where it is, whether anything was sent, and how to end it at once. */
@@ -72,7 +54,7 @@ class Exchange {
   private readonly port: number
   private stage: Stage
   private sent = false
-  /** The request went on a pooled connection that had served an earlier one. */
+  /** On a pooled connection that had served an earlier request. */
   private reused = false
   private answered = false
   private settled = false
@@ -100,7 +82,6 @@ class Exchange {
     this.ended.catch(() => undefined)
   }
 
-  /** The exchange within its deadline, given up on an abort; whatever is open is destroyed after. */
   async run(): Promise<Answer> {
     const { signal, deadlineMs } = this.options
     const timer = setTimeout(
@@ -163,8 +144,8 @@ class Exchange {
     try {
       return await this.race(this.send(undefined))
     } catch (error) {
-      // A read that failed on a reused connection before any answer, the way a connection the
-      // server had closed while idle fails: once more, on a new connection (as Go's net/http).
+      // A read failing on a reused connection before any answer, as one the server closed while
+      // idle fails: once more, on a new connection (as Go's net/http).
       const code = (error as NodeJS.ErrnoException)?.code ?? ''
       if (!this.reused || this.settled || this.answered || !READS.has(this.options.method))
         throw error
@@ -216,8 +197,6 @@ class Exchange {
 
   private pooled(): ClientRequest {
     const { secure, host } = this
-    // node:https (and with it node:tls) is loaded only for an https:// URL: a run over plain
-    // HTTP does not pay for the TLS stack (README "Performance").
     const agent = agentFor(secure)
     // One that must not be repeated goes only on a connection idle for under FRESH_MS.
     prune(agent, READS.has(this.options.method) ? READ_IDLE_MS : FRESH_MS)
@@ -235,14 +214,13 @@ class Exchange {
   /** Follows a pooled request's socket through DNS, connect and TLS: when can a byte be sent? */
   private watch(request: ClientRequest, socket: Socket): void {
     if (request.reusedSocket) {
-      // No DNS, connect nor handshake: written as soon as it has the socket. Its listeners
-      // were added when it was new, once (a reused socket must not gather more).
+      // Written at once. Its listeners were added when it was new (a reused socket gathers none).
       this.reused = true
       this.stage = 'sent'
       this.sent = true
       return
     }
-    // Reported through the request; a late one after it ended must not go unheard.
+    // Reported through the request; a late one must not go unheard.
     socket.on('error', () => undefined)
     const onLookup = () => {
       if (this.stage === 'dns') this.stage = 'connect'

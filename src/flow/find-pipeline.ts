@@ -1,17 +1,11 @@
 // Finding a pipeline by its exact name with ListPipelines. The server's filter is fuzzy (contains,
-// any case), so every page is read and the name matched here as written, in Unicode NFC (the filter
-// is sent in NFC and NFD, so a name typed in another normal form still matches). When the page cap
-// leaves pipelines unread, it says so rather than guess.
-import type { ReadOptions } from './client.js'
+// any case): every page is read and the name matched here, in Unicode NFC. When the page cap leaves
+// pipelines unread, it says so rather than guess.
+import { PIPELINES_PER_PAGE, type CallOptions } from './client.js'
 import type { FlowPipelinePage, FlowPipelineSummary } from './types.js'
 
 export interface PipelineLister {
-  listPipelines(
-    name: string,
-    page: number,
-    perPage?: number,
-    opts?: ReadOptions
-  ): Promise<FlowPipelinePage>
+  listPipelines(name: string, page: number, opts?: CallOptions): Promise<FlowPipelinePage>
 }
 
 export type PipelineSearch =
@@ -23,7 +17,6 @@ export type PipelineSearch =
   /** The page cap was reached with pipelines left unread: no answer can be trusted. */
   | { kind: 'unread'; pages: number; read: number; total?: number }
 
-export const PER_PAGE = 30
 /** Pages read at most for one name: a server that ignores `page` cannot loop forever. */
 export const MAX_PAGES = 200
 /** Pages of all pipelines read for similar names when the filter found none. */
@@ -39,13 +32,13 @@ async function listAll(
   client: PipelineLister,
   filter: string,
   maxPages: number,
-  opts: ReadOptions
+  opts: CallOptions
 ): Promise<{ pipelines: FlowPipelineSummary[]; cappedAt?: number; total?: number }> {
   const all: FlowPipelineSummary[] = []
   const seen = new Set<number>()
   let total: number | undefined
   for (let page = 1; ; page++) {
-    const answer = await client.listPipelines(filter, page, PER_PAGE, opts)
+    const answer = await client.listPipelines(filter, page, opts)
     total = answer.total ?? total
     let fresh = 0
     for (const pipeline of answer.pipelines) {
@@ -56,7 +49,7 @@ async function listAll(
     }
     // Empty, or nothing new (a server that ignores `page`): the last.
     if (answer.size === 0 || fresh === 0) break
-    if (total !== undefined ? all.length >= total : answer.size < PER_PAGE) break
+    if (total !== undefined ? all.length >= total : answer.size < PIPELINES_PER_PAGE) break
     if (page >= maxPages) return { pipelines: all, cappedAt: page, total }
   }
   return { pipelines: all, total }
@@ -106,7 +99,7 @@ export function similarNames(
 export async function findPipelineByName(
   client: PipelineLister,
   name: string,
-  opts: ReadOptions = {}
+  opts: CallOptions = {}
 ): Promise<PipelineSearch> {
   // The filter is sent in both normal forms where they differ: the server compares as written.
   const matches: FlowPipelineSummary[] = []

@@ -1,8 +1,7 @@
 // Reads a GetPipelineJobRunLog answer as it streams in, keeping its first HEAD_BYTES and about its
-// last `limit` bytes: a log of any size costs little memory. An answer that fits is given whole. A
-// longer one is put back together: the fields before the top-level `content` string from the start,
-// the end of `content` and the fields after it from the end, `cutBytes` the bytes of `content` left
-// out (as sent, escapes counted). Anything else comes back as its start, for the error message.
+// last `limit` bytes. A longer answer is put back together: the fields before `content` from the
+// start, the end of `content` and what follows from the end, `cutBytes` the bytes of `content` left
+// out (escapes counted). Anything else comes back as its start, for the error message.
 
 import { jsonObject } from '../common/json.js'
 

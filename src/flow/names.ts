@@ -1,7 +1,6 @@
-// How stages, jobs and statuses of a run are named wherever they are shown (progress lines, job-log
-// groups, the summary): one rule, safe for any shape the server sends (missing names, numbers,
-// objects, null entries). Names come out on one line; a stage or job without a usable name is
-// named by its place, counted from 1 in the run as the server listed it.
+// How stages, jobs and statuses of a run are named wherever they are shown: one rule, safe for any
+// shape the server sends. Names come out on one line; one without a usable name is named by its
+// place, counted from 1 as the server listed it.
 import { isJsonObject } from '../common/json.js'
 import { oneLine } from '../common/logger.js'
 import type { FlowJob, FlowRun, FlowStage } from './types.js'

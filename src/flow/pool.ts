@@ -1,11 +1,8 @@
-// Reuse of idle connections to the same origin (exchange.ts; never through a proxy): a second
-// request to Yunxiao (GetPipeline then CreatePipelineRun, each status read) saves a TCP and a TLS
-// handshake. Node's keep-alive Agent pools (an idle socket that closes leaves the pool, and idle
-// sockets never keep the process alive); added here is when each socket went idle, and `prune`
-// before every request: a request that must not be repeated (the create, a POST) goes only on a
-// connection idle under FRESH_MS, which (nearly) rules out the race with a server closing an idle
-// connection rather than papering over it with a retry; a read goes on one idle under READ_IDLE_MS,
-// and is sent once more on a new connection should it meet that race (exchange.ts).
+// Reuse of idle connections to one origin (never through a proxy): a second request saves a TCP
+// and a TLS handshake. Node's keep-alive Agent pools; added here is when each socket went idle, and
+// `prune` before each request: a POST (never repeated) goes only on a connection idle under
+// FRESH_MS, which all but rules out the race with a server closing it; a read on one idle under
+// READ_IDLE_MS, sent once more on a new connection should it meet that race (exchange.ts).
 import { Agent } from 'node:http'
 import type { AgentOptions } from 'node:http'
 import type { Socket } from 'node:net'

@@ -4,6 +4,7 @@
 // `suffix`, any case); loopback never uses a proxy. Unlike http-client, a value that is not a usable
 // proxy URL is an error naming the variable, never silently ignored (the request would go direct).
 import { isLoopbackHost } from '../common/loopback.js'
+import { ExchangeError } from './exchange-error.js'
 
 export interface ProxySetting {
   /** The variable it came from, e.g. `HTTPS_PROXY`. */
@@ -18,16 +19,6 @@ export interface ProxySetting {
   auth?: string
 }
 
-export class ProxyEnvError extends Error {
-  constructor(
-    readonly variable: string,
-    message: string
-  ) {
-    super(message)
-    this.name = 'ProxyEnvError'
-  }
-}
-
 type Env = Record<string, string | undefined>
 
 /** The value with any `user:password@` replaced, so a message can quote it. */
@@ -38,7 +29,7 @@ function withoutCredentials(value: string): string {
   )
 }
 
-/** The proxy for `target`, or undefined for a direct connection. Throws ProxyEnvError. */
+/** The proxy for `target`, or undefined for a direct connection. Throws `EPROXYENV`. */
 export function proxyFor(target: URL, env: Env = process.env): ProxySetting | undefined {
   if (bypass(target, env)) return undefined
   const names =
@@ -51,9 +42,9 @@ export function proxyFor(target: URL, env: Env = process.env): ProxySetting | un
 export function parseProxy(variable: string, raw: string): ProxySetting {
   const value = raw.trim()
   const fail = (why: string) =>
-    new ProxyEnvError(
-      variable,
-      `The environment variable ${variable} is not a usable proxy URL: ${why}; expected http://[user:password@]host[:port]; got ${JSON.stringify(withoutCredentials(value))}.`
+    new ExchangeError(
+      `The environment variable ${variable} is not a usable proxy URL: ${why}; expected http://[user:password@]host[:port]; got ${JSON.stringify(withoutCredentials(value))}.`,
+      { code: 'EPROXYENV', stage: 'dns', sent: false, permanent: true }
     )
   // Like http-client (and curl), a value without a scheme is taken as http://.
   const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(value) ? value : `http://${value}`

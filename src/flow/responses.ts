@@ -1,10 +1,8 @@
-// Every answer of the Flow API is checked here, at the edge, into the types the code uses
-// (types.ts): a field typed there has that type or is left out, lists hold objects only. An answer
-// that is not what the call returns becomes a clear error (`the answer is not ...`); odd parts of a
-// good answer (a null stage, a number as a name, an object as a status) become a safe default
-// instead of a TypeError later. Knows nothing of GitHub.
+// Every Flow answer is checked here into the types of types.ts: a typed field has its type or is
+// left out, lists hold objects only. An answer that is not what the call returns is a clear error
+// (`the answer is not ...`); odd parts of a good one become a safe default, not a TypeError later.
 import { header } from '../common/http.js'
-import { isJsonObject, jsonObject, setOwn } from '../common/json.js'
+import { isJsonObject, jsonObject, parseJson, setOwn } from '../common/json.js'
 import { isHtml, type Answer, type Parsed } from './transport.js'
 import type {
   FlowJobLog,
@@ -75,14 +73,9 @@ export function readPipeline(o: Record<string, unknown>): FlowPipeline {
   return pipeline
 }
 
-/** The text as a JSON array, or undefined when it is not one. */
 function jsonArray(text: string): unknown[] | undefined {
-  try {
-    const value: unknown = JSON.parse(text)
-    return Array.isArray(value) ? value : undefined
-  } catch {
-    return undefined
-  }
+  const value = parseJson(text)
+  return Array.isArray(value) ? value : undefined
 }
 
 function notA(answer: Answer, noun: string): Parsed<never> {

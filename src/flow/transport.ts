@@ -1,15 +1,13 @@
-// The HTTP side of the Flow client: the retry policy around one exchange (exchange.ts: deadlines,
-// proxy, caps), and turning a failure into a FlowApiError that says whether anything was sent.
-// Knows nothing of the Flow operations (see client.ts) nor of GitHub.
+// The HTTP side of the Flow client: the retries around one exchange (exchange.ts), and each failure
+// as a FlowApiError that says whether anything was sent. Knows nothing of GitHub.
 import { exchange, type Answer } from './exchange.js'
 import { ExchangeError, type Stage } from './exchange-error.js'
 import {
   FlowApiError,
   HTML_HINT,
-  composeMessage,
   describeYunxiaoError,
   excerpt,
-  hintForNetworkCode,
+  NETWORK_HINTS,
   hintForStatus,
   looksLikeHtml,
   parseErrorBody,
@@ -24,9 +22,8 @@ import { BACKOFF_CAP_MS, RETRY_AFTER_CAP_MS } from '../common/timing.js'
 
 export interface RetryEvent {
   operation: FlowOperation
-  /** The attempt that just failed (1-based). */
+  /** The attempt that just failed (from 1), and the pause before the next. */
   attempt: number
-  /** The pause before the next attempt. */
   delayMs: number
   /** Plain words, redacted: `HTTP 429 Too Many Requests`, `ECONNREFUSED`, `no answer within 30 s`. */
   reason: string
@@ -40,9 +37,9 @@ export interface TransportOptions {
   /** Other secrets (e.g. a GitHub token) removed from every error text before it is cut. */
   secrets?: readonly string[]
   userAgent: string
-  /** The pause between attempts; it should end early when the signal it gets aborts. */
+  /** The pause between attempts, ended early by the signal. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
-  /** In [0, 1); used for the full jitter of backoff waits. */
+  /** In [0, 1): the jitter of backoff waits. */
   random?: () => number
   /** Longest wait a Retry-After can ask for. Default 60 s. */
   retryAfterCapMs?: number
@@ -56,17 +53,8 @@ export type { Answer } from './exchange.js'
 
 export type Failure =
   | { kind: 'http'; answer: Answer; retryAfterMs?: number }
-  | {
-      kind: 'network'
-      code: string
-      detail: string
-      /** No byte of the request can have reached the server. */
-      preSend: boolean
-      /** Trying again cannot help: a certificate, a 407, a setting. */
-      permanent: boolean
-      hint?: string
-    }
-  | { kind: 'timeout'; preSend: boolean; stage: Stage }
+  /** `preSend`: no byte of the request can have reached the server. */
+  | { kind: 'network' | 'timeout'; error: ExchangeError; preSend: boolean }
   /** A 2xx answer that is not what the call returns: never tried again. */
   | ({ kind: 'bad-answer'; answer: Answer } & Extract<Parsed<never>, { ok: false }>)
 
@@ -78,43 +66,40 @@ export type Parsed<T> =
 export interface Policy<T> {
   operation: FlowOperation
   /**
-   * Set for a write (a create, a gate pass): tried again only where it certainly did not happen
-   * (429, a connection never opened). `signal` ends the waits between attempts, never an attempt in
-   * flight; a cancel then says `notDone`. `badAnswerMayBeDone`: a 2xx answer that cannot be read
-   * may still mean it happened.
+   * A write: tried again only where it certainly did not happen (429, a connection never opened).
+   * `signal` ends the waits, never an attempt in flight. `badAnswerMayBeDone`: an unreadable 2xx.
    */
   write?: { signal?: AbortSignal; notDone: string; badAnswerMayBeDone: boolean }
   /** Reads and stops (safe to repeat): abandons the call, the request in flight included. */
   abort?: AbortSignal
   attempts: number
-  /** Total deadline of each request. */
+  /** Deadline of each request. */
   timeoutMs: number
-  /** Most bytes of an answer read. */
   maxBytes: number
-  /** Takes a 2xx body as it streams in instead, and gives the (bounded) text to parse. */
+  /** Takes a 2xx body as it streams in, and gives the (bounded) text to parse. */
   sink?: () => { write(chunk: Buffer): void; result(): string }
   /** Longest pause between attempts, Retry-After included. */
   waitCapMs: number
   parse: (answer: Answer) => Parsed<T>
 }
 
-/** Codes that only come before a connection exists, whatever stage the socket reported. */
-function classify(error: unknown): Failure {
-  if (!(error instanceof ExchangeError)) {
-    const message = error instanceof Error ? error.message : String(error)
-    return { kind: 'network', code: 'ERROR', detail: message, preSend: false, permanent: false }
-  }
+/** PRE_SEND_CODES only come before a connection exists, whatever stage the socket reported. */
+function classify(thrown: unknown): Failure {
+  const error =
+    thrown instanceof ExchangeError
+      ? thrown
+      : new ExchangeError(thrown instanceof Error ? thrown.message : String(thrown), {
+          code: 'ERROR',
+          stage: 'sent',
+          sent: true
+        })
   const preSend = !error.sent || PRE_SEND_CODES.has(error.code)
-  if (error.code === 'EDEADLINE') return { kind: 'timeout', preSend, stage: error.stage }
-  return {
-    kind: 'network',
-    code: error.code,
-    detail: error.code === 'EABORTED' ? 'the request was abandoned' : error.message,
-    preSend,
-    // A header value Node refuses (ERR_INVALID_CHAR...) is refused again.
-    permanent: error.permanent || /^ERR_(INVALID|HTTP)/.test(error.code),
-    hint: error.hint
-  }
+  return { kind: error.code === 'EDEADLINE' ? 'timeout' : 'network', error, preSend }
+}
+
+/** Trying again cannot help: a certificate, a 407, a setting, a header value Node refuses. */
+function permanent({ error }: { error: ExchangeError }): boolean {
+  return error.permanent || /^ERR_(INVALID|HTTP)/.test(error.code)
 }
 
 export class Transport {
@@ -246,8 +231,12 @@ export class Transport {
   ): FlowApiError {
     const { operation } = policy
     const origin = new URL(this.options.baseUrl).host
-    const error = (what: string, hint: string | undefined, fields: Partial<FlowApiError>) =>
-      new FlowApiError(composeMessage(operation, attempts, what, hint, this.secrets), {
+    // `Operation failed[ after N tries]: what. Hint.`, secrets removed from all of it.
+    const error = (what: string, hint: string | undefined, fields: Partial<FlowApiError>) => {
+      const tries = attempts > 1 ? ` after ${attempts} tries` : ''
+      const sentence = /[.!?\u2026]$/.test(what) ? what : `${what}.`
+      const message = `${operation} failed${tries}: ${sentence}${hint ? ` ${hint}` : ''}`
+      return new FlowApiError(redact(message, this.secrets), {
         operation,
         kind: failure.kind,
         retryable,
@@ -255,17 +244,14 @@ export class Transport {
         attempts,
         ...fields
       })
-    if (failure.kind === 'timeout') {
-      const within = formatSeconds(policy.timeoutMs)
-      return error(
-        `no answer from ${origin} within ${within}: ${STALLED[failure.stage]}`,
-        undefined,
-        {}
-      )
     }
-    if (failure.kind === 'network') {
-      const { code } = failure
-      const detail = excerpt(failure.detail, this.secrets)
+    if ('error' in failure) {
+      const { code, hint, stage } = failure.error
+      if (failure.kind === 'timeout') {
+        const within = formatSeconds(policy.timeoutMs)
+        return error(`no answer from ${origin} within ${within}: ${STALLED[stage]}`, undefined, {})
+      }
+      const detail = excerpt(failure.error.message, this.secrets)
       const withCode =
         code !== 'ERROR' && !code.startsWith('EPROXY') && !detail.includes(code)
           ? `${detail} (${code})`
@@ -273,7 +259,7 @@ export class Transport {
       const what = failure.preSend
         ? `could not reach ${origin}: ${withCode}; nothing was sent`
         : `could not talk to ${origin}: ${withCode}`
-      return error(what, failure.hint ?? hintForNetworkCode(code), { networkCode: code })
+      return error(what, hint ?? NETWORK_HINTS.get(code), { networkCode: code })
     }
     const { answer } = failure
     if (failure.kind === 'bad-answer') {
@@ -283,7 +269,7 @@ export class Transport {
       if (!shown) what = `${failure.what} (${status}, empty answer)`
       else if (failure.quote !== false) what += `: "${shown}"`
       const hint = failure.html ? HTML_HINT : undefined
-      return error(what, hint, { status: answer.status, answerExcerpt: shown })
+      return error(what, hint, { status: answer.status })
     }
     const secrets = this.secrets
     const parsed = parseErrorBody(answer.body, secrets, header(answer.headers, 'content-type'))
@@ -299,14 +285,8 @@ export class Transport {
     const hint = [hintForStatus(answer.status, this.hintContext), htmlHint].filter(Boolean)
     return error(what, hint.join(' '), {
       status: answer.status,
-      errorCode: parsed.errorCode,
-      errorMessage: parsed.errorMessage,
-      requestId,
-      answerExcerpt: parsed.excerpt,
-      retryAfterMs:
-        failure.retryAfterMs === undefined
-          ? undefined
-          : Math.min(failure.retryAfterMs, this.retryAfterCap)
+      // A Retry-After of 0 asks for no wait: left out.
+      retryAfterMs: failure.retryAfterMs && Math.min(failure.retryAfterMs, this.retryAfterCap)
     })
   }
 }
@@ -323,14 +303,13 @@ function mayHaveStarted<T>(policy: Policy<T>, failure: Failure): boolean {
 function certainlyNotDone(f: Failure): boolean {
   return (
     (f.kind === 'http' && f.answer.status === 429) ||
-    (f.kind === 'network' && f.preSend && !f.permanent)
+    (f.kind === 'network' && f.preSend && !permanent(f))
   )
 }
 
 /** Reads may be repeated freely, and stopping twice is harmless. */
 export function transient(failure: Failure): boolean {
-  if (failure.kind === 'network') return !failure.permanent
-  if (failure.kind === 'timeout') return true
+  if ('error' in failure) return failure.kind === 'timeout' || !permanent(failure)
   // A 2xx that cannot be read (bad-answer) is not tried again.
   const status = failure.answer.status
   return status === 408 || status === 429 || status >= 500
@@ -341,8 +320,9 @@ function shortReason(failure: Failure, timeoutMs: number): string {
     return statusLine(failure.answer.status, failure.answer.statusMessage)
   }
   if (failure.kind === 'timeout') return `no answer within ${formatSeconds(timeoutMs)}`
-  if (failure.code === 'EPROXY') return 'proxy connection failed'
-  return failure.code === 'ERROR' ? 'network error' : failure.code
+  const { code } = failure.error
+  if (code === 'EPROXY') return 'proxy connection failed'
+  return code === 'ERROR' ? 'network error' : code
 }
 
 /** What a request that ran out of time was waiting for, and so whether anything was sent. */

@@ -1,6 +1,5 @@
 // A tunnel through an HTTP(S) proxy: CONNECT host:port, with Proxy-Authorization when the proxy URL
-// holds credentials. Replaces the `tunnel` package of @actions/http-client, whose socket an
-// abandoned request never reached (it hung on a proxy that never answered CONNECT).
+// holds credentials; unlike the `tunnel` package, abandoned at once on a proxy that never answers.
 import { STATUS_CODES, request as httpRequest } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
@@ -11,9 +10,8 @@ import { ExchangeError } from './exchange-error.js'
 const MAX_CONNECT_HEADER_BYTES = 16 * 1024
 
 /**
- * Opens the tunnel. `track` receives every socket at once, so that the caller's deadline or abort
- * can destroy it whatever stage it is in. Rejects with an ExchangeError (nothing was sent to the
- * target: no byte of the request goes out before the tunnel is up).
+ * Opens the tunnel. `track` gets every socket at once, for the caller's deadline or abort to destroy.
+ * Rejects with an ExchangeError (nothing was sent: no byte goes out before the tunnel is up).
  */
 export function openTunnel(
   proxy: ProxySetting,
@@ -51,12 +49,6 @@ export function openTunnel(
       }
       socket.destroy()
       reject(refusal(proxy, status, authority))
-    })
-    // A proxy must answer CONNECT with a tunnel, never with an ordinary answer; Node reports any
-    // answer to CONNECT as 'connect', so this is a safeguard.
-    request.once('response', (answer: IncomingMessage) => {
-      answer.destroy()
-      reject(proxyError('EPROXY', `the proxy ${proxy.shown} did not open a tunnel`, false))
     })
     request.on('error', (error: NodeJS.ErrnoException) => {
       const code = error.code ?? 'EPROXY'

@@ -1,6 +1,5 @@
-// Shapes of the Flow OpenAPI answers this action reads. Every field typed here is checked by
-// responses.ts when the answer is read: it has this type or it is absent; optional means "may be
-// missing"; anything not listed is kept as unknown, unchecked.
+// Shapes of the Flow answers this action reads, checked by responses.ts: a field has its type or is
+// absent; anything not listed is kept as unknown.
 
 /** Run, stage and job statuses. SUCCESS, FAIL and CANCELED are final; anything else is "not yet". */
 export type FlowStatus = 'RUNNING' | 'WAITING' | 'SUCCESS' | 'FAIL' | 'CANCELED' | (string & {})

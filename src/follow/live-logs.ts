@@ -4,7 +4,7 @@
 // action makes one clean, inert line). Reads are bounded per interval; a failed read is tried again
 // from the same offset at the next one. Where the step calls are not served, one warning, then each
 // job's whole log when it ends (as `logs: all`). Knows nothing of GitHub.
-import { httpStatusOf, isBadAnswer, retryAfterOf } from '../flow/errors.js'
+import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowJobStep, type FlowRun } from '../flow/types.js'
 import type { FlowStage, FlowStepLog } from '../flow/types.js'
 import { jobName, jobsOf, label, stageName, stagesOf, statusName } from '../flow/names.js'
@@ -93,7 +93,7 @@ export class LiveLogs {
         await this.read(id, job, false, signal, until)
       } catch (err) {
         if (signal?.aborted || this.give(err)) return
-        this.pausedUntil = this.now() + (retryAfterOf(err) ?? 0)
+        this.pausedUntil = this.now() + ((err instanceof FlowApiError && err.retryAfterMs) || 0)
         if (!this.failing) {
           this.logger.warning(`Reading live logs failed (${messageOf(err)}); trying again.`)
         }
@@ -130,8 +130,8 @@ export class LiveLogs {
 
   /** True (after one warning) when the step calls are not served: the fallback from now on. */
   private give(err: unknown): boolean {
-    const status = httpStatusOf(err)
-    if (!isBadAnswer(err) && status !== 404 && status !== 403) return false
+    if (!(err instanceof FlowApiError)) return false
+    if (err.kind !== 'bad-answer' && err.status !== 404 && err.status !== 403) return false
     if (!this.fallback) {
       this.logger.warning(
         `Live logs are not available (${messageOf(err)}); each job's log is copied when it ends.`

@@ -1,7 +1,7 @@
 // Stopping a Yunxiao run: UpdatePipelineRun first; where the server refuses it, stop each job
 // that has not ended with StopPipelineJobRun. Knows nothing of GitHub.
-import type { FlowRunClient, ReadOptions } from '../flow/client.js'
-import { httpStatusOf, isBadAnswer } from '../flow/errors.js'
+import type { FlowRunClient, CallOptions } from '../flow/client.js'
+import { FlowApiError } from '../flow/errors.js'
 import { jobsOf, stagesOf } from '../flow/names.js'
 import { isFinalStatus, type FlowRun } from '../flow/types.js'
 
@@ -10,7 +10,7 @@ export type StopClient = Pick<FlowRunClient, 'stopRun' | 'stopJob' | 'getRun'>
 
 export interface StopRunOptions {
   /** For the status read made when the run stop is refused (e.g. the post step's remaining time). */
-  read?: Pick<ReadOptions, 'signal' | 'timeoutMs'>
+  read?: Pick<CallOptions, 'signal' | 'timeoutMs'>
   /**
    * Read the run once after a stop it took: a server may answer `true` to the stop of a run that
    * had just ended, and one that reads SUCCESS then ended on its own ('ended').
@@ -47,9 +47,10 @@ export function activeJobIds(run: FlowRun | undefined): number[] {
  * would fail the job stops the same way), or an answer of `false`.
  */
 function isRefusal(error: unknown): boolean {
-  const status = httpStatusOf(error)
-  if (status === 200 && isBadAnswer(error)) return true
-  return status !== undefined && status >= 400 && status < 500 && ![401, 403, 429].includes(status)
+  if (!(error instanceof FlowApiError) || error.status === undefined) return false
+  const { status } = error
+  if (status === 200) return error.kind === 'bad-answer'
+  return status >= 400 && status < 500 && ![401, 403, 429].includes(status)
 }
 
 /**
@@ -76,7 +77,7 @@ export async function stopFlowRun(
     if (run && isFinalStatus(run.status)) return { how: 'ended', jobs: 0, status: run.status, run }
     const ids = activeJobIds(run)
     if (ids.length === 0) throw runError
-    for (const id of ids) await client.stopJob(pipelineId, runId, id)
+    for (const id of ids) await client.stopJob({ pipelineId, runId, jobId: id })
     return { how: 'jobs', jobs: ids.length }
   }
   if (options.confirm) {

@@ -1,6 +1,6 @@
 // Following a Yunxiao run to its end: when to read its status, what to do when a read fails, and
 // when to give up. Knows nothing of GitHub; time comes from an injectable clock, for the tests.
-import { isBadAnswer, isRetryable, retryAfterOf } from '../flow/errors.js'
+import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
 import { formatElapsed, jobIdentity, ProgressTracker } from './progress.js'
@@ -303,11 +303,11 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
       if (signal?.aborted) return aborted()
       // An answer that is not a run (`{}`, a gateway's HTML page) is a glitch like a 5xx: the run
       // is still there, so the wait goes on reading until its deadline.
-      if (!isRetryable(err) && !isBadAnswer(err)) throw err
+      if (!(err instanceof FlowApiError) || (!err.retryable && err.kind !== 'bad-answer')) throw err
       failures.failed(err, clock.now(), finalRead)
       // Also when a slow failed read ran past the deadline: no read after it.
       if (finalRead || clock.now() >= deadline) return finish('timeout', 'TIMEOUT')
-      const delay = retryDelayMs(failures.count, pollIntervalMs, random, retryAfterOf(err))
+      const delay = retryDelayMs(failures.count, pollIntervalMs, random, err.retryAfterMs)
       nextReadAt = readStartedAt + delay
       continue
     }

@@ -41,7 +41,8 @@ export async function follow(ctx: FollowContext): Promise<void> {
     logger: log.logger,
     startedByStep: ctx.startedByStep,
     signal: cancellation.signal,
-    pass: jobId => client.passValidate(pipelineId, runId, jobId, { signal: cancellation.signal })
+    pass: jobId =>
+      client.passValidate({ pipelineId, runId, jobId }, { signal: cancellation.signal })
   })
   const { onJobEnded, live } = jobLogs(ctx)
   log.info(
@@ -99,7 +100,7 @@ function jobLogs(ctx: FollowContext): {
   const { pipelineId, runId, runUrl } = ctx.run
   const printer = {
     getJobLog: (jobId: number, signal?: AbortSignal) =>
-      client.getJobLog(pipelineId, runId, jobId, { signal }),
+      client.getJobLog({ pipelineId, runId, jobId }, { signal }),
     logger: log.logger,
     runUrl,
     redact: log.hide
@@ -108,9 +109,9 @@ function jobLogs(ctx: FollowContext): {
     return { onJobEnded: createJobLogPrinter({ ...printer, mode: settings.logs }) }
   const live = new LiveLogs({
     ...printer,
-    getSteps: (jobId, signal) => client.getJobSteps(pipelineId, runId, jobId, { signal }),
+    getSteps: (jobId, signal) => client.getJobSteps({ pipelineId, runId, jobId }, { signal }),
     getStepLog: (jobId, page, signal) =>
-      client.getStepLog(pipelineId, runId, jobId, page, { signal }),
+      client.getStepLog({ pipelineId, runId, jobId }, page, { signal }),
     pollIntervalMs: settings.pollIntervalMs
   })
   return {

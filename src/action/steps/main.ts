@@ -4,7 +4,7 @@ import * as log from '../output/log.js'
 import { watchCancellation, type Cancellation } from '../../follow/cancel.js'
 import { clientOptions } from './client.js'
 import { FlowClient } from '../../flow/client.js'
-import { isCancelled, mayHaveStarted } from '../../flow/errors.js'
+import { FlowApiError } from '../../flow/errors.js'
 import { messageOf } from '../../common/logger.js'
 import type { RunOutcome } from '../../github/outcome.js'
 import { readInput, secretInputs } from '../inputs/inputs.js'
@@ -158,9 +158,9 @@ async function start(step: Step, params: Record<string, unknown>): Promise<Taken
     return { runId, startedAt, params }
   } catch (error) {
     cancellation.setLastWords(undefined)
-    if (isCancelled(error))
+    if (error instanceof FlowApiError && error.kind === 'cancelled')
       throw new Error(`The GitHub job was cancelled. ${messageOf(error)}`, { cause: error })
-    if (mayHaveStarted(error)) {
+    if (error instanceof FlowApiError && error.mayHaveStarted) {
       throw new Error(
         `${messageOf(error)} The run may have started: check ${runsLink} before running this again (the action does not retry here, so as never to start a run twice).`,
         { cause: error }
