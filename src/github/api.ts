@@ -206,15 +206,7 @@ export class GithubApi {
     const spent = `not tried: the GitHub calls have had their ${this.budgetMs / 1000} s`
     if (left <= 0) throw this.error(call, spent, { transient: true })
     if (this.busy++ === 0) this.busySince = this.now()
-    try {
-      return await this.tries(call, Math.min(this.deadlineMs, call.deadlineMs ?? Infinity, left))
-    } finally {
-      if (--this.busy === 0) this.spent += this.now() - this.busySince
-    }
-  }
-
-  private async tries<T>(call: Call<T>, deadlineMs: number): Promise<T> {
-    const deadline = this.now() + deadlineMs
+    const deadline = this.now() + Math.min(this.deadlineMs, call.deadlineMs ?? Infinity, left)
     return retrying<T, Failure>({
       attempts: this.attempts,
       once: () => this.once(call, deadline),
@@ -231,6 +223,8 @@ export class GithubApi {
           )
         ),
       sleep: ms => this.sleep(ms, call.signal)
+    }).finally(() => {
+      if (--this.busy === 0) this.spent += this.now() - this.busySince
     })
   }
 

@@ -99,12 +99,7 @@ function eventRef(ref: string | undefined): Built {
 }
 
 function same(a: Built, b: Built): boolean {
-  return (
-    (a.kind === 'branch' || a.kind === 'tag') &&
-    a.kind === b.kind &&
-    'name' in b &&
-    a.name === b.name
-  )
+  return (a.kind === 'branch' || a.kind === 'tag') && describe(a) === describe(b)
 }
 
 const NONE =
@@ -121,7 +116,7 @@ function pullRequestChoice(event: GithubEvent, sent: SentRefs, followed: boolean
   }
   const built = builtFor(sent, event.repository, host, true)
   const base = eventRef(event.ref)
-  if (built.kind !== 'none' && same(built, base)) return { sha: eventSha }
+  if (same(built, base)) return { sha: eventSha }
 
   const what = `This is a ${event.name} event`
   if (followed)

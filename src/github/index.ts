@@ -1,5 +1,4 @@
-// The GitHub side: everything the GitHub inputs (commit-status, deployment-environment,
-// context-envs) need, imported lazily (action/github.ts), only when one of them is set.
+// The GitHub side, imported lazily, only when a GitHub input is set.
 export { GithubApi, GithubApiError, API_VERSION, DEFAULT_API_URL } from './api.js'
 export type { HttpAnswer, HttpRequest, HttpSend } from './http.js'
 export { contextEnvs } from './context-envs.js'
