@@ -88,9 +88,8 @@ export class LiveLogs {
       } catch (err) {
         if (signal?.aborted || this.give(err)) return
         this.pausedUntil = this.now() + (retryAfterOf(err) ?? 0)
-        if (!this.failing) {
+        if (!this.failing)
           this.logger.warning(`Reading live logs failed (${messageOf(err)}); trying again.`)
-        }
         this.failing = true
         return
       }
@@ -126,11 +125,10 @@ export class LiveLogs {
   private give(err: unknown): boolean {
     const status = httpStatusOf(err)
     if (!isBadAnswer(err) && status !== 404 && status !== 403) return false
-    if (!this.fallback) {
+    if (!this.fallback)
       this.logger.warning(
         `Live logs are not available (${messageOf(err)}); each job's log is copied when it ends.`
       )
-    }
     this.fallback = true
     return true
   }

@@ -3,9 +3,6 @@ import { readFileSync } from 'node:fs'
 import { isJsonObject } from '../common/json.js'
 import { messageOf } from '../common/logger.js'
 
-/** Events whose GITHUB_SHA is a merge commit GitHub made, not a commit of the pull request. */
-export const PULL_REQUEST_EVENTS: readonly string[] = ['pull_request', 'pull_request_target']
-
 export interface PullRequestFacts {
   number: number
   /** Where the pull request's checks are shown. */
@@ -37,8 +34,9 @@ export interface GithubEvent {
 
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
 
+/** Events whose GITHUB_SHA is a merge commit GitHub made, not a commit of the pull request. */
 export function isPullRequestEvent(name: string | undefined): boolean {
-  return name !== undefined && PULL_REQUEST_EVENTS.includes(name)
+  return name === 'pull_request' || name === 'pull_request_target'
 }
 
 const record = (value: unknown) => (isJsonObject(value) ? value : undefined)

@@ -6,7 +6,6 @@ import { shortSha, type GithubEvent } from './event.js'
 import {
   commitStatusFor,
   deploymentStatusFor,
-  fitDescription,
   runningDescription,
   type CommitState,
   type DeploymentState,
@@ -76,7 +75,7 @@ export class GithubReport {
           {
             ref: this.event.sha,
             environment,
-            description: fitDescription(`Yunxiao pipeline ${run.pipelineId}, run #${run.runId}`),
+            description: `Yunxiao pipeline ${run.pipelineId}, run #${run.runId}`,
             payload: {
               yunxiao: { pipelineId: run.pipelineId, runId: run.runId, runUrl: run.runUrl }
             }
