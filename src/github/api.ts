@@ -66,13 +66,6 @@ export interface GithubApiOptions extends Partial<GithubTiming> {
   onRetry?: (line: string) => void
 }
 
-export interface CommitStatusBody {
-  state: CommitState
-  target_url?: string
-  description: string
-  context: string
-}
-
 export interface DeploymentBody {
   ref: string
   environment: string
@@ -144,7 +137,7 @@ export class GithubApi {
   /** Posting the same status twice is harmless (the last one counts): retried like a read. */
   async createCommitStatus(
     sha: string,
-    body: CommitStatusBody,
+    body: { state: CommitState; target_url?: string; description: string; context: string },
     opts: CallOptions = {}
   ): Promise<void> {
     await this.call({

@@ -186,9 +186,7 @@ export class GithubReport {
       return `Commit ${shortSha(this.event.sha)} is not in ${repo} (a commit of a fork, or of another repository?).`
     if (status === 409 || status === 422) return 'GitHub refused the request as it was sent.'
     if (error.details.transient)
-      return feature === 'status'
-        ? 'GitHub could not be reached in time; the commit status stays as it was.'
-        : 'GitHub could not be reached in time; the deployment stays as it was.'
+      return `GitHub could not be reached in time; the ${feature === 'status' ? 'commit status' : 'deployment'} stays as it was.`
     return ''
   }
 }
