@@ -5,12 +5,8 @@ import { CANCEL_EXIT_MS } from '../common/timing.js'
 
 export interface Cancellation {
   readonly signal: AbortSignal
-  /** The first signal received, e.g. 'SIGINT'. */
   readonly received: () => string | undefined
-  /**
-   * What to say when the last timer ends the process (e.g. an `::error::` with a link): set it to
-   * what is under way, since the work cut short does not get to say anything itself.
-   */
+  /** Said when the last timer ends the process, for the work it cuts short. */
   setLastWords(say: (() => void) | undefined): void
   dispose(): void
 }

@@ -1,17 +1,12 @@
-// Manual gates (人工卡点): which jobs wait at one, and what on-manual-gate does about it. The rules
-// live here and only here:
-// - A job waits at a gate when it has not ended and its `actions` hold a PassPipelineValidate entry
-//   (help.aliyun.com document_detail/2360596), whatever its status (not documented for gate jobs).
-//   `disable: true` there: the token's user may not act on it; it counts only on a WAITING job.
-// - A gate is known by its job id and by its place (stage and job position), so a job whose id
-//   appears only in a later read is still the same gate.
-// - `wait`: say so once per gate, and keep following. `fail`: the first gate ends the wait, the run
-//   is left waiting. `approve`: pass each gate once, only gates reached while this step follows (one
-//   already waiting at the first read of a run it did not start is left to a person); one the token
-//   may not pass fails at once with nothing sent; nothing that cannot succeed is tried again.
-// - A cancel never cuts a pass short: one sent is waited for (it has a short timeout) and its
-//   outcome said; none is sent after the cancel; one that fails then never halts the wait (the
-//   cancel goes on, and the run is stopped as at any other moment).
+// Manual gates (人工卡点): which jobs wait at one, and what on-manual-gate does about it.
+// - A job not ended whose `actions` hold PassPipelineValidate waits at a gate, whatever its status;
+//   `disable: true` there (the token's user may not pass it) counts only on a WAITING job.
+// - A gate is known by its job id and by its place, so a job whose id comes later is the same gate.
+// - `wait`: say so once per gate. `fail`: the first gate ends the wait, the run left waiting.
+//   `approve`: pass each gate once, only those reached while this step follows; one the token may
+//   not pass fails with nothing sent; nothing that cannot succeed is tried again.
+// - A cancel never cuts a pass short, none is sent after it, and one that fails then never halts
+//   the wait (the cancel goes on).
 import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun } from '../flow/types.js'
 import { isJsonObject } from '../common/json.js'
@@ -23,24 +18,21 @@ export type ManualGateMode = 'wait' | 'fail' | 'approve'
 
 export interface Gate {
   jobId?: number
-  /** The job's name as printed. */
   job: string
-  /** `Stage / Job`, for the log. */
+  /** `Stage / Job` */
   label: string
   key: string
-  /** Its place in the run, `stage/job` positions: the same gate whether or not the job has an id yet. */
+  /** `stage/job` positions */
   place: string
-  /** False when the token's user may not pass it (`disable: true`). */
   passable: boolean
   validators: string[]
 }
 
 export type GateVerdict =
   | { kind: 'continue' }
-  /** The wait ends here: the step fails with this message; the run is left waiting. */
+  /** The step fails with this message; the run is left waiting. */
   | { kind: 'halt'; gate: Gate; message: string }
 
-/** The PassPipelineValidate entry of a job's actions, if any. */
 function passAction(job: FlowJob): Record<string, unknown> | undefined {
   const actions: unknown = job.actions
   if (!Array.isArray(actions)) return undefined
@@ -84,21 +76,17 @@ export function waitingGates(run: FlowRun): Gate[] {
 
 export interface GateKeeperOptions {
   mode: ManualGateMode
-  /** The run's console link, for the log and the messages. */
   runUrl: string
   logger: Logger
-  /** True when this step started the run: every gate of it is reached while the step follows it. */
+  /** This step started the run: every gate of it is reached while the step follows it. */
   startedByStep: boolean
-  /** PassPipelineValidate for the job. Should not be abandoned on cancel: its answer tells. */
+  /** PassPipelineValidate; not abandoned on cancel: its answer tells. */
   pass: (jobId: number) => Promise<void>
-  /** Aborted when the GitHub job is cancelled: no pass is sent after that. */
+  /** The GitHub job's cancel: no pass is sent after it. */
   signal?: AbortSignal
 }
 
-/**
- * Gates by their key, and by their place where a read gave the job no id: the same gate when one
- * of two reads lacks the id, another gate when both have ids that differ.
- */
+/** Gates by key and by place: the same gate at one place unless both reads have differing ids. */
 class GateSet {
   private readonly keys = new Set<string>()
   private readonly places = new Map<string, number | undefined>()
@@ -117,7 +105,6 @@ class GateSet {
   }
 }
 
-/** Holds what was seen and done across the reads of one run. */
 export class GateKeeper {
   private readonly options: GateKeeperOptions
   private readonly handled = new GateSet()
@@ -129,12 +116,10 @@ export class GateKeeper {
     this.options = options
   }
 
-  /** The name of the last job seen waiting at a gate. */
   get lastGateJob(): string | undefined {
     return this.last?.job
   }
 
-  /** Called after every successful read of the run; may pass gates (approve). */
   async inspect(run: FlowRun): Promise<GateVerdict> {
     const first = this.reads++ === 0
     if (isFinalStatus(String(run.status))) return { kind: 'continue' }

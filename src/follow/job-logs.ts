@@ -1,26 +1,21 @@
-// Copying a Yunxiao job's log into the GitHub log when the job ends, inside a collapsible group.
-// The log is someone else's text: it is printed with workflow commands stopped, so a line such as
-// `::set-output ...` or `::error::` in it stays text. A log never fails the wait: read errors are warnings.
+// A Yunxiao job's log copied when the job ends, in a group, with workflow commands stopped (a line
+// such as `::error::` in it stays text). Read errors are warnings.
 import { randomUUID } from 'node:crypto'
 import type { FlowJob, FlowJobLog, FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
 import { jobName, stageName, statusName } from '../flow/names.js'
 
-/** Which job logs to copy: the `logs` input. */
 export type JobLogsMode = 'failed' | 'all' | 'none' | 'live'
 
 export interface JobLogPrinterOptions {
-  /** The signal, when given, aborts once the log is no longer wanted (the wait gave up on it). */
   getJobLog: (jobId: number, signal?: AbortSignal) => Promise<FlowJobLog>
   mode: JobLogsMode
-  /** Its verbatim (else info) must write lines as they are: the stop/resume lines rely on it. */
+  /** Its verbatim (else info) writes lines as they are, for the stop/resume lines. */
   logger: Logger
   runUrl: string
-  /** Longest log printed, in UTF-8 bytes; longer logs keep their last part. */
+  /** In UTF-8 bytes; longer logs keep their last part. */
   maxBytes?: number
-  /** Applied to the log text before printing (e.g. to hide the token should a log ever echo it). */
   redact?: (text: string) => string
-  /** The secret that resumes workflow commands; random by default. */
   newStopToken?: () => string
 }
 
@@ -32,10 +27,7 @@ export interface LogTail {
   cutLines: number
 }
 
-/**
- * The last at most `maxBytes` bytes of `content`, starting on a line boundary when the kept part
- * has one (else on a character boundary), with how much was cut before it.
- */
+/** The last `maxBytes` bytes at most, from a line start when it has one, else a character's. */
 export function tailOfLog(content: string, maxBytes: number): LogTail {
   const buf = Buffer.from(content, 'utf8')
   if (buf.length <= maxBytes) return { text: content, cutBytes: 0, cutLines: 0 }
@@ -58,16 +50,12 @@ export function splitLines(text: string): string[] {
   return lines
 }
 
-/** An annotation for a failed job: an error where the logger has one. */
 export function annotate(logger: Logger, line: string): void {
   if (logger.error) logger.error(line)
   else logger.warning(line)
 }
 
-/**
- * The onJobEnded of waitForRun. Once its signal has aborted, it prints nothing more: the wait has
- * given up on it and said so, and a log printed later would land among unrelated lines.
- */
+/** The onJobEnded of waitForRun; nothing once its signal aborts (it would land among other lines). */
 export function createJobLogPrinter(
   options: JobLogPrinterOptions
 ): (stage: FlowStage, job: FlowJob, signal?: AbortSignal, name?: string) => Promise<void> {
@@ -77,7 +65,6 @@ export function createJobLogPrinter(
   const newStopToken = options.newStopToken ?? (() => randomUUID())
   const verbatim = (line: string) => (logger.verbatim ? logger.verbatim(line) : logger.info(line))
 
-  // `name`: `Stage / Job` as the wait loop named them (it knows their places in the run).
   return async (stage, job, signal, given) => {
     const status = statusName(job.status)
     const failed = status === 'FAIL'

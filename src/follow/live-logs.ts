@@ -1,9 +1,7 @@
-// `logs: live`: the running jobs' step logs copied into the GitHub log while they are written
-// (GetPipelineJobSteps, then GetPipelineJobStepLog page by page from each step's offset). Each line
-// once, in order within its step, prefixed with its job and step, through logger.info (which the
-// action makes one clean, inert line). Reads are bounded per interval; a failed read is tried again
-// from the same offset at the next one. Where the step calls are not served, one warning, then each
-// job's whole log when it ends (as `logs: all`). Knows nothing of GitHub.
+// `logs: live`: running jobs' step logs copied while they are written, page by page from each
+// step's offset: each line once, in order, prefixed with its job and step. Reads are bounded per
+// interval; a failed one is tried again from the same offset. Where the step calls are not served:
+// one warning, then each job's whole log when it ends (as `logs: all`).
 import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowJobStep, type FlowRun } from '../flow/types.js'
 import type { FlowStage, FlowStepLog } from '../flow/types.js'
@@ -15,9 +13,8 @@ import { annotate, createJobLogPrinter, splitLines, type JobLogPrinterOptions } 
 export interface StepPage {
   stepIndex: number
   buildId: number
-  /** The first line wanted, from 1. */
+  /** From 1. */
   offset: number
-  /** Lines wanted at most. */
   limit: number
 }
 
@@ -26,14 +23,12 @@ export interface LiveLogOptions extends Omit<JobLogPrinterOptions, 'mode'> {
   getStepLog: (jobId: number, page: StepPage, signal?: AbortSignal) => Promise<FlowStepLog>
   pollIntervalMs: number
   now?: () => number
-  /** Most bytes of log lines printed per job; then one line says where the rest is. */
   maxJobBytes?: number
 }
 
 export const LIVE_MAX_JOB_BYTES = 8 * 1024 * 1024
-/** Lines asked for per step-log read. */
 export const LIVE_PAGE_LINES = 1000
-/** Running jobs read per interval; the others wait their turn. */
+/** Running jobs read per interval. */
 export const LIVE_JOBS_PER_POLL = 4
 /** Step-log reads per job per interval (at a job's end: per step). */
 const PAGES_PER_READ = 50
@@ -42,7 +37,7 @@ const MAX_CARRY = 64 * 1024
 
 interface StepState {
   offset: number
-  /** The end of the last answer after its last line break: the start of a line still coming. */
+  /** A line still coming. */
   carry: string
   done: boolean
 }
@@ -52,7 +47,7 @@ interface JobState {
   steps: Map<string, StepState>
   printed: number
   capped: boolean
-  /** When it was last read, in polls' reads: the least recently read go first. */
+  /** The least recently read go first. */
   readAt: number
 }
 
@@ -73,7 +68,6 @@ export class LiveLogs {
     this.logger = options.logger
   }
 
-  /** After a run read: the new lines of the running jobs, the least recently read first. */
   async poll(run: FlowRun, signal?: AbortSignal): Promise<void> {
     if (this.fallback || this.now() < this.pausedUntil) return
     const running: Array<{ id: number; job: JobState }> = []
@@ -94,9 +88,8 @@ export class LiveLogs {
       } catch (err) {
         if (signal?.aborted || this.give(err)) return
         this.pausedUntil = this.now() + ((err instanceof FlowApiError && err.retryAfterMs) || 0)
-        if (!this.failing) {
+        if (!this.failing)
           this.logger.warning(`Reading live logs failed (${messageOf(err)}); trying again.`)
-        }
         this.failing = true
         return
       }
@@ -104,7 +97,7 @@ export class LiveLogs {
     }
   }
 
-  /** The onJobEnded of waitForRun: the job's last lines, and for a failed job its annotation. */
+  /** The job's last lines, and for a failed job its annotation. */
   async onJobEnded(stage: FlowStage, job: FlowJob, signal: AbortSignal, name: string) {
     if (this.fallback || job.id === undefined) return this.all(stage, job, signal, name)
     const state = this.job(job.id, name)
@@ -132,11 +125,10 @@ export class LiveLogs {
   private give(err: unknown): boolean {
     if (!(err instanceof FlowApiError)) return false
     if (err.kind !== 'bad-answer' && err.status !== 404 && err.status !== 403) return false
-    if (!this.fallback) {
+    if (!this.fallback)
       this.logger.warning(
         `Live logs are not available (${messageOf(err)}); each job's log is copied when it ends.`
       )
-    }
     this.fallback = true
     return true
   }

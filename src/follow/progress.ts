@@ -1,6 +1,5 @@
-// Progress lines while a run is followed: one line per status change of the run, a stage or a job,
-// and a heartbeat when nothing changed for a while, so a long run does not look hung. Names and
-// statuses come from Yunxiao: each line is folded to one (see oneLine) before it is printed.
+// Progress lines: one per status change of the run, a stage or a job, and a heartbeat when nothing
+// changed for a while, so a long run does not look hung. Each is folded to one line (Yunxiao's text).
 import { formatDuration, formatElapsed } from '../common/duration.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { oneLine } from '../common/logger.js'
@@ -9,7 +8,7 @@ import { jobName, jobsOf, label, stageName, stagesOf } from '../flow/names.js'
 
 export { formatElapsed, jobName, stageName }
 
-/** Stages and jobs that have not started yet; a line for each would only be noise. */
+/** Not started yet: a line for each would be noise. */
 const NOT_STARTED: ReadonlySet<string> = new Set(['INIT'])
 
 function stageKey(stage: FlowStage, position: number): string {
@@ -39,11 +38,10 @@ function took({ startTime, endTime }: FlowJob): string {
   return ` (${formatDuration(endTime - startTime)})`
 }
 
-/** Remembers the last snapshot between polls; returns the lines to print for each new one. */
 export class ProgressTracker {
-  /** The status of the run, each stage and each job at the last read, by key. */
+  /** Statuses at the last read, by key. */
   private seen = new Map<string, string>()
-  /** Local clock ms at which each job was first seen in its current status. */
+  /** When each job was first seen in its current status. */
   private readonly since = new Map<string, number>()
   private lastLineAt: number
 
@@ -55,10 +53,8 @@ export class ProgressTracker {
   }
 
   /**
-   * `[1m 05s] stage "Build" RUNNING`, `[1m 40s] job "Build / Java" SUCCESS (35s)`: the changes in
-   * reading order (an entity that starts before its children, one that ends after them, the run's
-   * end last), entities without a status left out; else, after heartbeatMs without a line, a
-   * heartbeat.
+   * `[1m 40s] job "Build / Java" SUCCESS (35s)`: the changes in reading order (a stage starts before
+   * its jobs and ends after them, the run's end last); else, after heartbeatMs, a heartbeat.
    */
   update(run: FlowRun, now: number): string[] {
     const at = `[${formatElapsed(now - this.startedAt)}]`
@@ -95,10 +91,7 @@ export class ProgressTracker {
     return lines
   }
 
-  /**
-   * `[5m 00s] still RUNNING: stage "Deploy" (job "Deploy to prod" RUNNING 2m 10s)`: the stages that
-   * are RUNNING or WAITING, their unfinished jobs, and how long each has had its status.
-   */
+  /** `[5m 00s] still RUNNING: stage "Deploy" (job "Deploy to prod" RUNNING 2m 10s)` */
   private heartbeat(run: FlowRun, now: number, at: string): string {
     const active: string[] = []
     stagesOf(run).forEach((stage, i) => {

@@ -5,11 +5,11 @@ import { FlowApiError } from '../flow/errors.js'
 import { jobsOf, stagesOf } from '../flow/names.js'
 import { isFinalStatus, type FlowRun } from '../flow/types.js'
 
-/** The calls stopping needs: the post step's client has these and nothing that starts a run. */
+/** The post step's client has these and nothing that starts a run. */
 export type StopClient = Pick<FlowRunClient, 'stopRun' | 'stopJob' | 'getRun'>
 
 export interface StopRunOptions {
-  /** For the status read made when the run stop is refused (e.g. the post step's remaining time). */
+  /** For the status reads. */
   read?: Pick<CallOptions, 'signal' | 'timeoutMs'>
   /**
    * Read the run once after a stop it took: a server may answer `true` to the stop of a run that
@@ -22,9 +22,8 @@ export interface StopOutcome {
   /** 'run': the run was stopped; 'jobs': N jobs were stopped one by one; 'ended': nothing to stop. */
   how: 'run' | 'jobs' | 'ended'
   jobs: number
-  /** With 'ended': the status the run had ended with (SUCCESS, FAIL, CANCELED). */
+  /** With 'ended'. */
   status?: string
-  /** With 'ended': the run as read then. */
   run?: FlowRun
 }
 
@@ -53,10 +52,7 @@ function isRefusal(error: unknown): boolean {
   return status >= 400 && status < 500 && ![401, 403, 429].includes(status)
 }
 
-/**
- * Stops the run. `lastRun` is the newest run object seen, used when the run stop is refused;
- * a fresh read is tried first so that jobs started since then are stopped too.
- */
+/** `lastRun`: the newest seen, for when the run stop is refused and a fresh read fails. */
 export async function stopFlowRun(
   client: StopClient,
   pipelineId: number,

@@ -1,5 +1,4 @@
-// Following a Yunxiao run to its end: when to read its status, what to do when a read fails, and
-// when to give up. Knows nothing of GitHub; time comes from an injectable clock, for the tests.
+// Following a Yunxiao run to its end: when to read it, what a failed read means, when to give up.
 import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
@@ -10,7 +9,7 @@ import { abortableSleep } from '../common/sleep.js'
 
 export interface Clock {
   now(): number
-  /** Resolves after `ms`, or as soon as `signal` aborts (it never rejects). */
+  /** Resolves after `ms`, or as soon as `signal` aborts; never rejects. */
   sleep(ms: number, signal?: AbortSignal): Promise<void>
 }
 
@@ -20,42 +19,34 @@ export const realClock: Clock = {
 }
 
 export interface WaitOptions {
-  /** One GetPipelineRun. The signal aborts with the wait; a reader may ignore it. */
   getRun: (signal?: AbortSignal) => Promise<FlowRun>
   pollIntervalMs: number
   timeoutMs: number
-  /** Clock ms when the run was created: elapsed times count from here; the deadline is startedAt + timeoutMs. */
+  /** When the run was created: elapsed times and the deadline count from here. */
   startedAt: number
   clock?: Clock
-  /** [0, 1), for the backoff jitter. */
   random?: () => number
-  /** Aborted when the GitHub job is cancelled: the wait then returns 'aborted' promptly. */
+  /** Aborted when the GitHub job is cancelled: the wait returns 'aborted' at once. */
   signal?: AbortSignal
   logger: Logger
   /**
-   * Once per job, in stage order, when it is first seen in a final status. Errors become warnings.
-   * The loop waits for it, but not past the deadline nor the abort: then `signal` aborts, the loop
-   * goes on without it, and it should print nothing more.
+   * Once per job, in stage order, when first seen ended; errors become warnings. Waited for up to
+   * the deadline or the abort: then `signal` aborts, and it should print nothing more.
    */
   onJobEnded?: (stage: FlowStage, job: FlowJob, signal: AbortSignal, name: string) => Promise<void>
-  /** After every successful read. */
   onRun?: (run: FlowRun) => void
   /**
-   * After every read of a run not yet final, once its progress and job logs are out: 'halt' ends
-   * the wait (outcome 'halted'). Awaited to its end, a cancel included, so that nothing it does is
-   * left half done (follow/gates.ts passes manual gates here); the cancel is seen right after,
-   * before a 'halt': a cancelled wait ends 'aborted' whatever onSnapshot said. `signal` aborts at
-   * the deadline or the cancel: what may be cut (live log reads) takes it.
+   * After every read of a run not yet final: 'halt' ends the wait ('halted'). Awaited to its end,
+   * a cancel included, so that a gate pass is never left half done; a cancel then wins over a
+   * 'halt'. `signal` aborts at the deadline or the cancel, for what may be cut (live log reads).
    */
   onSnapshot?: (run: FlowRun, signal: AbortSignal) => Promise<'continue' | 'halt'>
 }
 
 export interface WaitResult {
-  /** 'halted': onSnapshot ended the wait. */
   outcome: 'final' | 'timeout' | 'aborted' | 'halted'
   /** The final status, 'TIMEOUT', or (aborted, halted) the last status seen, 'UNKNOWN' before any. */
   status: string
-  /** The last run read, if any. */
   run?: FlowRun
   elapsedMs: number
   /** Status reads started, failed ones included. */
@@ -69,9 +60,8 @@ const WAITING_NOTE =
 const KNOWN_STATUSES = new Set(['RUNNING', 'WAITING', 'SUCCESS', 'FAIL', 'CANCELED'])
 
 /**
- * Delay before the next read after the `failures`-th failed read in a row: full jitter over an
- * exponentially growing ceiling (2, 4, 8... intervals, capped), but never less than one poll interval
- * (the cost rule: at most one read per interval) nor less than the server's Retry-After.
+ * After the `failures`-th failed read in a row: full jitter over 2, 4, 8... intervals (capped), but
+ * at least one interval (at most one read per interval) and the server's Retry-After.
  */
 export function retryDelayMs(
   failures: number,
@@ -87,7 +77,7 @@ export function retryDelayMs(
 
 const ABORTED = Symbol('aborted')
 
-/** Settles with the promise, or with ABORTED as soon as the signal aborts (the promise is left to settle unheard). */
+/** The promise's value, or ABORTED as soon as the signal aborts (the promise then goes unheard). */
 async function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal) {
   promise.catch(() => undefined)
   if (!signal) return promise
@@ -104,7 +94,7 @@ async function unlessAborted<T>(promise: Promise<T>, signal?: AbortSignal) {
   }
 }
 
-/** Jobs in a final status not reported before, in stage order (`name`: `Stage / Job`); marks them reported. */
+/** Jobs ended and not yet reported, in stage order; marks them reported. */
 function newlyEndedJobs(run: FlowRun, reported: Set<string>) {
   const ended: Array<{ stage: FlowStage; job: FlowJob; name: string }> = []
   stagesOf(run).forEach((stage, stageIndex) => {
@@ -136,10 +126,7 @@ function bounded(clock: Clock, deadline: number, signal?: AbortSignal) {
   return { signal: stop.signal, timer, done }
 }
 
-/**
- * Runs `call`, waiting for it until the deadline or the abort at the latest: then the signal it was
- * given aborts and this returns without it. Its errors are rethrown while it is waited for only.
- */
+/** Waits for `call` up to the deadline or the abort, when its signal aborts and it goes unheard. */
 async function untilDeadline(
   call: (signal: AbortSignal) => Promise<void>,
   clock: Clock,
@@ -150,7 +137,7 @@ async function untilDeadline(
   const bound = bounded(clock, deadline, signal)
   try {
     const work = call(bound.signal)
-    work.catch(() => undefined) // an abandoned call may still fail: nobody listens then
+    work.catch(() => undefined)
     const outcome = await Promise.race([work.then(() => 'done' as const), bound.timer])
     return outcome === 'deadline' && signal?.aborted ? ABORTED : outcome
   } finally {
@@ -177,7 +164,7 @@ class ReadFailures {
         `Reading the run status failed (${messageOf(err)}); retrying with backoff until the timeout.`
       )
     } else if (!finalRead && now - this.notedAt >= HEARTBEAT_MS) {
-      // Like the progress heartbeat: a long outage must not look like a hung step.
+      // A long outage must not look like a hung step.
       this.notedAt = now
       this.logger.info(
         `[${formatElapsed(now - this.startedAt)}] still cannot read the run: ${messageOf(err)} (${this.count} tries); retrying until the deadline`

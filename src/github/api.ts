@@ -1,14 +1,8 @@
-// The three GitHub REST calls this action makes (API version 2022-11-28), over the `send` it is
-// handed (the action's proxy-aware transport). Facts it follows:
-// - POST /repos/{o}/{r}/statuses/{sha} (state, target_url, description, context): 201; an unknown
-//   commit is 422 "No commit found for SHA: ..."; a description over 140 characters is 422.
-// - POST /repos/{o}/{r}/deployments: 201 with the deployment. Without `auto_merge: false` GitHub may
-//   merge the default branch into the ref (202, no deployment); without `required_contexts: []` it
-//   refuses while any commit status is not success (409).
-// - POST /repos/{o}/{r}/deployments/{id}/statuses (state, log_url, environment_url, description): 201.
-// - No permission: 403 "Resource not accessible by integration", naming the one needed in
-//   X-Accepted-GitHub-Permissions. Rate limits: 403 or 429 with Retry-After or
-//   X-RateLimit-Remaining: 0 (nothing was done).
+// The three GitHub REST calls (API version 2022-11-28) over the `send` it is handed. GitHub's ways:
+// a status on an unknown commit, or a description over 140 characters, is 422; a deployment without
+// `auto_merge: false` may merge the default branch into the ref (202, none made), and without
+// `required_contexts: []` is refused while a commit status is not success (409). No permission: 403,
+// naming it in X-Accepted-GitHub-Permissions. A rate limit (403 or 429) did nothing.
 import { backoff, header, parseRetryAfter, retrying } from '../common/http.js'
 import { jsonObject } from '../common/json.js'
 import { redact } from '../common/redact.js'
@@ -29,21 +23,19 @@ import { fitDescription, type CommitState, type DeploymentState } from './outcom
 export const API_VERSION = '2022-11-28'
 export const DEFAULT_API_URL = 'https://api.github.com'
 
-/** Which write permission a call needs, as written in a workflow's `permissions:` block. */
+/** As written in a workflow's `permissions:` block. */
 export type Permission = 'statuses: write' | 'deployments: write'
 
 export interface GithubApiErrorDetails {
-  /** HTTP status, when GitHub answered. */
   status?: number
   /** GitHub's `message` (and validation errors), cut short. */
   githubMessage?: string
-  /** The permission the call needs. */
   permission: Permission
-  /** What GitHub's X-Accepted-GitHub-Permissions header asked for, when it did. */
+  /** X-Accepted-GitHub-Permissions */
   acceptedPermissions?: string
   /** True for a timeout, a network error, 5xx or a rate limit: trying later may work. */
   transient: boolean
-  /** The call was given up through its signal. */
+  /** Given up through its signal. */
   cancelled?: boolean
 }
 
@@ -64,7 +56,6 @@ export interface GithubApiOptions extends Partial<GithubTiming> {
   token: string
   /** Other secrets (e.g. the Yunxiao token) removed from every text, as the token is. */
   secrets?: readonly string[]
-  /** owner/name */
   repository: string
   userAgent: string
   send: HttpSend
@@ -73,13 +64,6 @@ export interface GithubApiOptions extends Partial<GithubTiming> {
   now?: () => number
   /** Told before each pause between attempts. */
   onRetry?: (line: string) => void
-}
-
-export interface CommitStatusBody {
-  state: CommitState
-  target_url?: string
-  description: string
-  context: string
 }
 
 export interface DeploymentBody {
@@ -96,11 +80,9 @@ export interface DeploymentStatusBody {
   description: string
 }
 
-/** Per call. */
 export interface CallOptions {
   /** Gives the call up, a request in flight included (e.g. when the job is cancelled). */
   signal?: AbortSignal
-  /** A shorter deadline for this call than the client's. */
   deadlineMs?: number
 }
 
@@ -127,6 +109,8 @@ export class GithubApi {
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   private readonly random: () => number
   private readonly now: () => number
+  private readonly repo: string
+  private readonly secrets: readonly string[]
 
   constructor(private readonly options: GithubApiOptions) {
     let url: URL
@@ -145,18 +129,15 @@ export class GithubApi {
     this.sleep = options.sleep ?? abortableSleep
     this.random = options.random ?? Math.random
     this.now = options.now ?? Date.now
-  }
-
-  /** The repository's path, `/repos/owner/name`. */
-  private get repo(): string {
-    const [owner, name] = this.options.repository.split('/')
-    return `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`
+    const [owner, name] = options.repository.split('/')
+    this.repo = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`
+    this.secrets = [options.token, ...(options.secrets ?? [])]
   }
 
   /** Posting the same status twice is harmless (the last one counts): retried like a read. */
   async createCommitStatus(
     sha: string,
-    body: CommitStatusBody,
+    body: { state: CommitState; target_url?: string; description: string; context: string },
     opts: CallOptions = {}
   ): Promise<void> {
     await this.call({
@@ -218,15 +199,7 @@ export class GithubApi {
     const spent = `not tried: the GitHub calls have had their ${this.budgetMs / 1000} s`
     if (left <= 0) throw this.error(call, spent, { transient: true })
     if (this.busy++ === 0) this.busySince = this.now()
-    try {
-      return await this.tries(call, Math.min(this.deadlineMs, call.deadlineMs ?? Infinity, left))
-    } finally {
-      if (--this.busy === 0) this.spent += this.now() - this.busySince
-    }
-  }
-
-  private async tries<T>(call: Call<T>, deadlineMs: number): Promise<T> {
-    const deadline = this.now() + deadlineMs
+    const deadline = this.now() + Math.min(this.deadlineMs, call.deadlineMs ?? Infinity, left)
     return retrying<T, Failure>({
       attempts: this.attempts,
       once: () => this.once(call, deadline),
@@ -243,6 +216,8 @@ export class GithubApi {
           )
         ),
       sleep: ms => this.sleep(ms, call.signal)
+    }).finally(() => {
+      if (--this.busy === 0) this.spent += this.now() - this.busySince
     })
   }
 
@@ -300,13 +275,9 @@ export class GithubApi {
     return redact(text, this.secrets)
   }
 
-  /** A description GitHub shows: secrets removed first, then fitted to GitHub's limit. */
+  /** Secrets removed first, then fitted to GitHub's limit. */
   private description(text: string): string {
     return fitDescription(this.hide(text))
-  }
-
-  private get secrets(): readonly string[] {
-    return [this.options.token, ...(this.options.secrets ?? [])]
   }
 
   private error(

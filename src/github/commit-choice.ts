@@ -1,18 +1,15 @@
-// Which commit a commit status or a deployment may go on. The rule: a commit gets one only when the
-// run builds that commit's branch, so that a green check never stands on code that was not built.
-// - Pull-request events: the pull request's head when the branch sent for its repository is the
-//   head branch; otherwise GITHUB_SHA when the branch sent is GITHUB_REF's branch (on
-//   pull_request_target, the base branch); otherwise none, with one warning.
-// - Other events: GITHUB_SHA when the branch (tag) sent is GITHUB_REF's, or when nothing is sent
-//   (the pipeline is then assumed to build the pushed branch, as the docs say); otherwise none.
-// "The branch sent for a repository" is read from the params object sent to Yunxiao: its
-// runningBranchs (runningTags) entry for that repository's URL; failing that, the one name every
-// other entry and branchModeBranchs agree on (a mirror of the repository, a pipeline without a code
-// source). Entries for other GitHub repositories do not count.
+// Which commit a commit status or a deployment may go on: only one whose branch the run builds, so
+// that a green check never stands on code that was not built.
+// - Pull-request events: the head when the branch sent for its repository is the head branch; else
+//   GITHUB_SHA when the branch sent is GITHUB_REF's (pull_request_target: the base); else none.
+// - Other events: GITHUB_SHA when the ref sent is GITHUB_REF's, or when none is sent (the pipeline
+//   then builds the pushed branch, as the docs say); else none.
+// The branch sent for a repository: its runningBranchs (runningTags) entry in the params sent; else
+// the one name all entries not for a GitHub repository and branchModeBranchs agree on (a mirror).
 import { isJsonObject } from '../common/json.js'
 import { isPullRequestEvent, shortSha, type GithubEvent } from './event.js'
 
-/** The refs in the params object sent to Yunxiao (the keys the official client uses). */
+/** The refs in the params sent to Yunxiao. */
 export interface SentRefs {
   runningBranchs?: unknown
   runningTags?: unknown
@@ -21,7 +18,6 @@ export interface SentRefs {
 
 export type CommitChoice = { sha: string } | { sha?: undefined; warning: string }
 
-/** What the run builds for one repository. */
 type Built =
   { kind: 'none' } | { kind: 'branch' | 'tag'; name: string } | { kind: 'unclear'; names: string[] }
 
@@ -40,10 +36,7 @@ function hostOf(serverUrl: string | undefined): string {
   }
 }
 
-/**
- * `owner/name` (lower case) of a repository URL on the GitHub server `host`: https://host/o/n(.git),
- * ssh://git@host/o/n.git or git@host:o/n.git. Undefined for any other URL.
- */
+/** `owner/name` (lower case) of an https, ssh or scp-like repository URL on `host`. */
 export function githubRepositoryOf(url: string, host: string): string | undefined {
   const scp = /^[\w.-]+@([^:/]+):\/?(.*)$/.exec(url)
   let urlHost: string
@@ -98,7 +91,7 @@ function describe(built: Built): string {
   return `${built.kind} "${built.name}"`
 }
 
-/** GITHUB_REF as what a run would build: `refs/heads/x` is branch x, `refs/tags/v1` tag v1. */
+/** GITHUB_REF as what a run would build. */
 function eventRef(ref: string | undefined): Built {
   const match = /^refs\/(heads|tags)\/(.+)$/.exec(ref ?? '')
   if (!match) return { kind: 'none' }
@@ -106,12 +99,7 @@ function eventRef(ref: string | undefined): Built {
 }
 
 function same(a: Built, b: Built): boolean {
-  return (
-    (a.kind === 'branch' || a.kind === 'tag') &&
-    a.kind === b.kind &&
-    'name' in b &&
-    a.name === b.name
-  )
+  return (a.kind === 'branch' || a.kind === 'tag') && describe(a) === describe(b)
 }
 
 const NONE =
@@ -128,7 +116,7 @@ function pullRequestChoice(event: GithubEvent, sent: SentRefs, followed: boolean
   }
   const built = builtFor(sent, event.repository, host, true)
   const base = eventRef(event.ref)
-  if (built.kind !== 'none' && same(built, base)) return { sha: eventSha }
+  if (same(built, base)) return { sha: eventSha }
 
   const what = `This is a ${event.name} event`
   if (followed)
@@ -147,11 +135,7 @@ function pullRequestChoice(event: GithubEvent, sent: SentRefs, followed: boolean
   }
 }
 
-/**
- * The commit the status and the deployment may go on, or a warning that says why none may and what
- * to set. `sent`: the params object sent to Yunxiao; `followed`: the run was not started by this
- * step (run-id), so nothing is known of what it builds.
- */
+/** The commit, or a warning saying why none and what to set. `followed`: a run-id run. */
 export function chooseCommit(event: GithubEvent, sent: SentRefs, followed = false): CommitChoice {
   if (isPullRequestEvent(event.name)) return pullRequestChoice(event, sent, followed)
   const eventSha = event.eventSha ?? event.sha

@@ -2,12 +2,7 @@
 // GitHub meant (Yunxiao builds the head of the branch when the run starts; it takes no commit).
 import type { GithubEvent } from './event.js'
 
-/**
- * The variables for this job: GITHUB_SHA, GITHUB_REF_NAME, GITHUB_REPOSITORY, GITHUB_RUN_URL (this
- * workflow run), GITHUB_ACTOR, GITHUB_EVENT_NAME, and on pull-request events GITHUB_PR_NUMBER and
- * GITHUB_PR_HEAD_SHA (the commit the pull request's branch points at; GITHUB_SHA is then GitHub's
- * merge commit). A variable whose value is unknown is left out.
- */
+/** The variables for this job; one whose value is unknown is left out. */
 export function contextEnvs(env: NodeJS.ProcessEnv, event: GithubEvent): Record<string, string> {
   const server = env.GITHUB_SERVER_URL?.trim().replace(/\/+$/, '')
   const runId = env.GITHUB_RUN_ID?.trim()

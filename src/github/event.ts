@@ -1,46 +1,42 @@
-// The GitHub event that started the job: which commit GitHub built, and the pull request, if any.
-// Commit statuses and deployments go on that commit; context-envs passes it to Yunxiao.
+// The GitHub event that started the job: its commit and pull request, if any.
 import { readFileSync } from 'node:fs'
 import { isJsonObject } from '../common/json.js'
 import { messageOf } from '../common/logger.js'
 
-/** Events whose GITHUB_SHA is a merge commit GitHub made, not a commit of the pull request. */
-export const PULL_REQUEST_EVENTS: readonly string[] = ['pull_request', 'pull_request_target']
-
 export interface PullRequestFacts {
   number: number
-  /** The last commit of the pull request's branch: where its checks are shown. */
+  /** Where the pull request's checks are shown. */
   headSha: string
-  /** The branch name, e.g. `feature/x` (what `${{ github.head_ref }}` gives). */
+  /** `${{ github.head_ref }}` */
   headRef?: string
-  /** `owner/name` of the repository the head branch is in (a fork's, for a fork). */
   headRepository?: string
-  /** The head repository is not the base one (a fork): its GITHUB_TOKEN is read-only. */
+  /** Its GITHUB_TOKEN is then read-only. */
   fromFork: boolean
 }
 
 export interface GithubEvent {
-  /** GITHUB_EVENT_NAME, e.g. `push` or `pull_request`. */
+  /** GITHUB_EVENT_NAME */
   name: string
-  /** `owner/name` (GITHUB_REPOSITORY). */
+  /** GITHUB_REPOSITORY */
   repository: string
-  /** The commit the status and the deployment go on: GITHUB_SHA, or the pull request's head. */
+  /** GITHUB_SHA, or the pull request's head. */
   sha: string
-  /** GITHUB_SHA, the commit of the event itself (on pull_request, GitHub's merge commit). */
+  /** GITHUB_SHA (on pull_request, GitHub's merge commit). */
   eventSha?: string
-  /** GITHUB_REF, e.g. `refs/heads/main` (on pull_request, `refs/pull/<n>/merge`). */
+  /** GITHUB_REF */
   ref?: string
-  /** GITHUB_SERVER_URL, e.g. https://github.com. */
+  /** GITHUB_SERVER_URL */
   serverUrl?: string
   pullRequest?: PullRequestFacts
-  /** Set when a pull-request event's payload could not be read: `sha` is then GITHUB_SHA. */
+  /** Why a pull-request event's payload could not be read (`sha` is then GITHUB_SHA). */
   problem?: string
 }
 
 const SHA = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/
 
+/** Events whose GITHUB_SHA is a merge commit GitHub made, not a commit of the pull request. */
 export function isPullRequestEvent(name: string | undefined): boolean {
-  return name !== undefined && PULL_REQUEST_EVENTS.includes(name)
+  return name === 'pull_request' || name === 'pull_request_target'
 }
 
 const record = (value: unknown) => (isJsonObject(value) ? value : undefined)
@@ -50,10 +46,7 @@ function repoName(value: unknown): string | undefined {
   return typeof name === 'string' ? name : undefined
 }
 
-/**
- * The pull request of a `pull_request` / `pull_request_target` payload; a string saying what is
- * wrong when the payload has none.
- */
+/** The pull request of a payload, or what is wrong with it. */
 export function pullRequestOf(payload: unknown): PullRequestFacts | string {
   const pr = record(record(payload)?.pull_request)
   if (!pr) return 'it has no pull_request object'
@@ -79,10 +72,7 @@ export function pullRequestOf(payload: unknown): PullRequestFacts | string {
   }
 }
 
-/**
- * The event from the runner's variables and, on pull-request events, the payload at
- * GITHUB_EVENT_PATH. Throws when GITHUB_REPOSITORY or GITHUB_SHA is missing (not in a runner).
- */
+/** The event from the runner's variables and the payload; throws outside a runner. */
 export function readEvent(
   env: NodeJS.ProcessEnv,
   readFile: (path: string) => string = path => readFileSync(path, 'utf8')

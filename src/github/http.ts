@@ -1,6 +1,4 @@
-// HTTP as the GitHub calls (api.ts) see it: the request and answer handed to `send`, and how a
-// failed one reads: a rate limit, a failure worth another try, one after which a create certainly
-// did not happen, GitHub's own message (secrets removed before it is cut).
+// HTTP as the GitHub calls (api.ts) see it: what `send` takes and gives, and what a failure means.
 import { PRE_SEND_CODES, header, type Headers } from '../common/http.js'
 import { jsonObject } from '../common/json.js'
 import { oneLine } from '../common/logger.js'
@@ -11,9 +9,8 @@ export interface HttpRequest {
   url: string
   headers: Record<string, string>
   body: string
-  /** The whole request, answer included, must be done within this. */
+  /** For the whole request, answer included. */
   timeoutMs: number
-  /** Abandons the request. */
   signal?: AbortSignal
 }
 
@@ -25,9 +22,8 @@ export interface HttpAnswer {
 }
 
 /**
- * Sends one request. Rejects on a network failure, with the error's `code` (e.g. ECONNREFUSED) and,
- * when it knows, `preSend: true` if nothing can have reached the server; and when no whole answer
- * came within `timeoutMs`, with `timeout: true`.
+ * Rejects on a network failure with the error's `code` and, when it knows, `preSend: true` if
+ * nothing can have reached the server; with `timeout: true` when no whole answer came in time.
  */
 export type HttpSend = (request: HttpRequest) => Promise<HttpAnswer>
 
@@ -36,10 +32,7 @@ export type Failure =
   | { kind: 'network'; code?: string; detail: string; preSend: boolean }
   | { kind: 'timeout' }
 
-/**
- * A rate limit (primary or secondary): 429, or 403 with Retry-After, X-RateLimit-Remaining: 0 or a
- * message about a rate limit (a secondary limit may come without either header). Nothing was done.
- */
+/** 429, or 403 with Retry-After, X-RateLimit-Remaining: 0, or (a secondary limit) a message. */
 function rateLimited(answer: HttpAnswer): boolean {
   if (answer.status === 429) return true
   return (
@@ -50,7 +43,7 @@ function rateLimited(answer: HttpAnswer): boolean {
   )
 }
 
-/** Timeouts, network errors, 408, 5xx and rate limits: a read, or a write that may be repeated. */
+/** Worth another try for a write that may be repeated. */
 export function transient(failure: Failure): boolean {
   if (failure.kind !== 'http') return true
   const status = failure.answer.status
@@ -63,10 +56,7 @@ export function notDone(failure: Failure): boolean {
   return failure.kind === 'http' && rateLimited(failure.answer)
 }
 
-/**
- * GitHub's error `message`, with the messages of its validation `errors`, on one line and short:
- * `secrets` are removed before the cut, which could leave part of one behind.
- */
+/** GitHub's `message` and validation `errors` on one short line, `secrets` removed before the cut. */
 export function githubMessage(body: string, secrets: readonly string[] = []): string | undefined {
   const json = jsonObject(body)
   let text: string | undefined

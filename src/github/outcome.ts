@@ -1,15 +1,10 @@
-// How a Yunxiao run's outcome shows on GitHub: the commit status state and the deployment status
-// state, each with a short description (GitHub refuses descriptions over 140 characters).
+// How a Yunxiao run's outcome shows on GitHub: commit and deployment status states and descriptions.
 
-/** What became of the run, as the step that reports it knows it. */
+/** `stopped`: the Yunxiao run was stopped (or had ended); `after`: e.g. `60m`. */
 export type RunOutcome =
-  /** The run ended with this status (SUCCESS, FAIL, CANCELED). */
   | { kind: 'ended'; status: string }
-  /** The GitHub job was cancelled; `stopped`: the Yunxiao run was stopped (or had ended). */
   | { kind: 'cancelled'; stopped: boolean }
-  /** The wait timed out after `after` (e.g. `60m`); `stopped`: the run was stopped. */
   | { kind: 'timeout'; stopped: boolean; after: string }
-  /** The end is not known (e.g. the run could no longer be read); `why` says so. */
   | { kind: 'unknown'; why: string }
 
 export type CommitState = 'pending' | 'success' | 'failure' | 'error'
@@ -20,10 +15,9 @@ export interface Reported<S> {
   description: string
 }
 
-/** GitHub's limit for commit and deployment status descriptions. */
-export const DESCRIPTION_LIMIT = 140
+/** GitHub refuses a description over 140 characters (not UTF-16 units). */
+const DESCRIPTION_LIMIT = 140
 
-/** `text` cut to GitHub's limit (in characters, not UTF-16 units), with an ellipsis when cut. */
 export function fitDescription(text: string): string {
   const chars = [...text.replace(/\s+/g, ' ').trim()]
   return chars.length <= DESCRIPTION_LIMIT

@@ -1,13 +1,11 @@
-// Shows a Yunxiao run on GitHub: a commit status (pending, then the verdict) and a deployment
-// (in_progress, then the verdict). A GitHub failure never fails the step: it becomes one warning
-// per feature that names the cause and the fix, and the Yunxiao side goes on as if nothing happened.
+// A Yunxiao run on GitHub: a commit status and a deployment, each running then the verdict. A GitHub
+// failure never fails the step: one warning per feature names the cause and the fix.
 import type { Logger } from '../common/logger.js'
 import { GithubApiError, type CallOptions, type GithubApi } from './api.js'
 import { shortSha, type GithubEvent } from './event.js'
 import {
   commitStatusFor,
   deploymentStatusFor,
-  fitDescription,
   runningDescription,
   type CommitState,
   type DeploymentState,
@@ -16,11 +14,8 @@ import {
 } from './outcome.js'
 
 export interface ReportTargets {
-  /** Post a commit status with this context. */
   statusContext?: string
-  /** Create a deployment in this environment. */
   deploymentEnvironment?: string
-  /** The deployment's environment URL (the deployed site). */
   deploymentUrl?: string
 }
 
@@ -32,9 +27,7 @@ export interface RunFacts {
 
 /** What a later step needs to finish the report (no secret in it). */
 export interface ReportProgress {
-  /** The commit status was set to pending and not yet to its verdict. */
   statusPending: boolean
-  /** The deployment created, if any. */
   deploymentId?: number
 }
 
@@ -54,9 +47,9 @@ export class GithubReport {
     private readonly event: GithubEvent,
     private readonly targets: ReportTargets,
     private readonly logger: Pick<Logger, 'info' | 'warning'>,
-    /** From an earlier step (the post step finishing what main began). */
+    /** From the main step, when the post step finishes what it began. */
     progress?: ReportProgress,
-    /** Told each time the progress changes (a deployment created, a verdict posted), to save it. */
+    /** Told each time the progress changes, to save it. */
     private readonly onProgress?: (progress: ReportProgress) => void
   ) {
     this.deploymentId = progress?.deploymentId
@@ -69,7 +62,7 @@ export class GithubReport {
     }
   }
 
-  /** The run exists: pending commit status, and a deployment set in_progress. Never throws. */
+  /** Never throws. */
   async started(run: RunFacts, signal?: AbortSignal): Promise<ReportProgress> {
     const opts = { signal }
     const description = runningDescription(run.runId)
@@ -82,7 +75,7 @@ export class GithubReport {
           {
             ref: this.event.sha,
             environment,
-            description: fitDescription(`Yunxiao pipeline ${run.pipelineId}, run #${run.runId}`),
+            description: `Yunxiao pipeline ${run.pipelineId}, run #${run.runId}`,
             payload: {
               yunxiao: { pipelineId: run.pipelineId, runId: run.runId, runUrl: run.runUrl }
             }
@@ -97,7 +90,7 @@ export class GithubReport {
     return this.progress
   }
 
-  /** The run's verdict on the commit status and the deployment. Never throws. */
+  /** Never throws. */
   async finished(run: RunFacts, outcome: RunOutcome, opts: CallOptions = {}): Promise<void> {
     const id = this.deploymentId
     await Promise.all([
@@ -168,7 +161,6 @@ export class GithubReport {
     }
   }
 
-  /** One line: what failed, why, and what to do about it. */
   explain(feature: Feature, error: unknown): string {
     const what = error instanceof Error ? error.message : String(error)
     const hint = error instanceof GithubApiError ? this.hint(feature, error) : ''
@@ -194,9 +186,7 @@ export class GithubReport {
       return `Commit ${shortSha(this.event.sha)} is not in ${repo} (a commit of a fork, or of another repository?).`
     if (status === 409 || status === 422) return 'GitHub refused the request as it was sent.'
     if (error.details.transient)
-      return feature === 'status'
-        ? 'GitHub could not be reached in time; the commit status stays as it was.'
-        : 'GitHub could not be reached in time; the deployment stays as it was.'
+      return `GitHub could not be reached in time; the ${feature === 'status' ? 'commit status' : 'deployment'} stays as it was.`
     return ''
   }
 }
