@@ -6,10 +6,10 @@ import {
   checker,
   CONTROL,
   InputError,
+  invalid,
   isUnexpanded,
   parseBooleanInput,
-  quote,
-  type InputName
+  quote
 } from './inputs.js'
 
 export interface GithubSettings {
@@ -25,13 +25,9 @@ export interface GithubSettings {
 // GitHub's limits: 255 characters for a status context and an environment name.
 const GITHUB_NAME_LIMIT = 255
 
-function parseGithubName(name: InputName, value: string, what: string): string | undefined {
-  if (value && (CONTROL.test(value) || [...value].length > GITHUB_NAME_LIMIT)) {
-    throw new InputError(
-      name,
-      `Input "${name}": expected ${what}: one line of at most ${GITHUB_NAME_LIMIT} characters; got ${quote(value)}.`
-    )
-  }
+function parseGithubName(name: string, value: string, what: string): string | undefined {
+  if (value && (CONTROL.test(value) || [...value].length > GITHUB_NAME_LIMIT))
+    throw invalid(name, `${what}: one line of at most ${GITHUB_NAME_LIMIT} characters`, value)
   return value || undefined
 }
 
@@ -50,29 +46,27 @@ function parseDeploymentUrl(value: string): string | undefined {
     url.username ||
     url.password
   ) {
-    throw new InputError(
-      'deployment-url',
-      `Input "deployment-url": expected the deployed environment's http(s) address, e.g. https://staging.example.com; got ${quote(hideUserInfo(value))}.`
-    )
+    const expected = "the deployed environment's http(s) address, e.g. https://staging.example.com"
+    throw invalid('deployment-url', expected, hideUserInfo(value))
   }
   return value
 }
 
 /** The github-token, to keep out of messages ('' when it is the unexpanded default). */
-export function githubSecret(get: (name: InputName) => string): string {
+export function githubSecret(get: (name: string) => string): string {
   const value = get('github-token')
   return isUnexpanded(value) ? '' : value
 }
 
 /** The GitHub settings, undefined when none is asked for; problems go to `problems`. */
 export function checkGithubInputs(
-  get: (name: InputName) => string,
+  get: (name: string) => string,
   problems: InputError[],
   known: { pipeline?: number | string; wait?: boolean }
 ): GithubSettings | undefined {
   const start = problems.length
   const check = checker(get, problems)
-  const fail = (name: InputName, message: string) => problems.push(new InputError(name, message))
+  const fail = (name: string, message: string) => problems.push(new InputError(name, message))
   const commitStatus = check('commit-status', v => parseBooleanInput('commit-status', v))
   const contextEnvs = check('context-envs', v => parseBooleanInput('context-envs', v))
   const context = check('status-context', v =>

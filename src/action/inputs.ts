@@ -15,25 +15,9 @@ export class InputError extends Error {
   }
 }
 
-/** Every input of action.yml with its default (undefined: no default). A test keeps this equal to action.yml. */
-export const INPUT_DEFAULTS = {
-  token: undefined,
-  'organization-id': '',
-  'pipeline-id': '',
-  'pipeline-name': '',
-  'run-id': '',
+/** action.yml's non-empty defaults (a test keeps this equal to action.yml); other inputs default to ''. */
+export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   domain: 'openapi-rdc.aliyuncs.com',
-  branches: '',
-  branch: '',
-  tag: '',
-  envs: '',
-  'running-branches': '',
-  'running-tags': '',
-  'pipeline-artifacts': '',
-  'acr-artifacts': '',
-  'package-artifacts': '',
-  comment: '',
-  params: '',
   'console-url': 'https://flow.aliyun.com',
   'dry-run': 'false',
   wait: 'false',
@@ -45,21 +29,16 @@ export const INPUT_DEFAULTS = {
   'on-manual-gate': 'wait',
   'github-token': '${{ github.token }}',
   'commit-status': 'false',
-  'status-context': '',
-  'deployment-environment': '',
-  'deployment-url': '',
   'context-envs': 'false'
-} as const satisfies Record<string, string | undefined>
-
-export type InputName = keyof typeof INPUT_DEFAULTS
+}
 
 /** The runner's variable for an input (as @actions/core reads it): spaces as _, hyphens kept. */
 export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
-function defaultOf(name: string): string {
-  return (INPUT_DEFAULTS as Record<string, string | undefined>)[name] ?? ''
+export function defaultOf(name: string): string {
+  return INPUT_DEFAULTS[name] ?? ''
 }
 
 /** One input, trimmed; action.yml's default when the variable is unset, empty or blank. */
@@ -87,10 +66,12 @@ export function withDefaults(read: InputReader): InputReader {
 export function parseBooleanInput(name: string, value: string): boolean {
   if (/^(?:true|True|TRUE)$/.test(value)) return true
   if (/^(?:false|False|FALSE)$/.test(value)) return false
-  throw new InputError(
-    name,
-    `Input "${name}": expected true or false (also True, TRUE, False, FALSE); got ${quote(value)}.`
-  )
+  throw invalid(name, 'true or false (also True, TRUE, False, FALSE)', value)
+}
+
+/** A value that is not what `name` takes: says what was expected and quotes what was given. */
+export function invalid(name: string, expected: string, value: string): InputError {
+  return new InputError(name, `Input "${name}": expected ${expected}; got ${quote(value)}.`)
 }
 
 const QUOTE_LIMIT = 100
@@ -120,8 +101,8 @@ export function asInputError(name: string, error: unknown): InputError {
 }
 
 /** Parses one input; a problem is collected (naming the input) instead of thrown, so all are told at once. */
-export function checker(get: (name: InputName) => string, problems: InputError[]) {
-  return <T>(name: InputName, parse: (value: string) => T): T | undefined => {
+export function checker(get: (name: string) => string, problems: InputError[]) {
+  return <T>(name: string, parse: (value: string) => T): T | undefined => {
     try {
       return parse(get(name))
     } catch (error) {

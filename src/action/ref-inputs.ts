@@ -1,7 +1,7 @@
 // Branch and tag names (branches, branch, tag, the values of running-branches / running-tags, and
 // the branches inside params): what git allows in a name, a full git ref given where a name is
 // expected, and a pull request's ref, which no Yunxiao repository has.
-import { InputError, quote, SPACE_OR_CONTROL, type InputName } from './inputs.js'
+import { InputError, quote, SPACE_OR_CONTROL } from './inputs.js'
 
 export type RefKind = 'branch' | 'tag'
 
@@ -11,7 +11,7 @@ export type RefKind = 'branch' | 'tag'
  * Pull request refs (`refs/pull/...`) are left to pullRequestRefProblem.
  */
 export function plainRefName(
-  input: InputName,
+  input: string,
   value: string,
   kind: RefKind,
   notes: Set<string>

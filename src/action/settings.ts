@@ -20,10 +20,10 @@ import {
   asInputError,
   checker,
   InputError,
+  invalid,
   parseBooleanInput,
   quote,
   withDefaults,
-  type InputName,
   type InputReader
 } from './inputs.js'
 import { parseParamsInput, parseStringMappingInput } from './mapping.js'
@@ -95,16 +95,16 @@ export async function getSettings(
   read: InputReader,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<Settings> {
-  const get = withDefaults(read) as (name: InputName) => string
+  const get = withDefaults(read)
   const token = get('token')
   const problems: InputError[] = []
   const check = checker(get, problems)
-  const checkAsync = <T>(name: InputName, parse: (value: string) => Promise<T>) =>
+  const checkAsync = <T>(name: string, parse: (value: string) => Promise<T>) =>
     parse(get(name)).catch((error: unknown) => void problems.push(asInputError(name, error)))
-  const bool = (name: InputName) => check(name, value => parseBooleanInput(name, value))
+  const bool = (name: string) => check(name, value => parseBooleanInput(name, value))
   // Notes on inputs taken other than as written, said once each (Settings.warnings).
   const notes = new Set<string>()
-  const mapping = (name: InputName, values?: Parameters<typeof parseStringMappingInput>[2]) =>
+  const mapping = (name: string, values?: Parameters<typeof parseStringMappingInput>[2]) =>
     checkAsync(name, value => parseStringMappingInput(name, value, values))
 
   check('token', parseToken)
@@ -195,7 +195,7 @@ export function defaultComment(env: NodeJS.ProcessEnv): string | undefined {
     .join(' ')
 }
 
-function parseDurationInput(name: InputName, value: string, maxMs: number): number {
+function parseDurationInput(name: string, value: string, maxMs: number): number {
   const range = `from ${formatDuration(MIN_INPUT_DURATION_MS)} (the minimum; whole seconds, no ms) to ${formatDuration(maxMs)}`
   let ms: number
   try {
@@ -206,12 +206,7 @@ function parseDurationInput(name: InputName, value: string, maxMs: number): numb
       `Input "${name}": ${messageOf(error)}; it takes a duration ${range}.`
     )
   }
-  if (ms < MIN_INPUT_DURATION_MS || ms > maxMs) {
-    throw new InputError(
-      name,
-      `Input "${name}": expected a duration ${range}; got ${quote(value)}.`
-    )
-  }
+  if (ms < MIN_INPUT_DURATION_MS || ms > maxMs) throw invalid(name, `a duration ${range}`, value)
   return ms
 }
 
@@ -226,11 +221,6 @@ function parseTimeout(value: string, notes: Set<string>): number {
 }
 
 function parseLogsMode(value: string): JobLogsMode {
-  if (!['failed', 'all', 'live', 'none'].includes(value)) {
-    throw new InputError(
-      'logs',
-      `Input "logs": expected failed, all, live or none; got ${quote(value)}.`
-    )
-  }
-  return value as JobLogsMode
+  if (['failed', 'all', 'live', 'none'].includes(value)) return value as JobLogsMode
+  throw invalid('logs', 'failed, all, live or none', value)
 }
