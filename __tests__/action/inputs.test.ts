@@ -20,7 +20,7 @@ const actionYml = parse(
 ) as ActionYml
 
 describe('the defaults table', () => {
-  it("holds every non-empty default of action.yml, and nothing else", () => {
+  it('holds every non-empty default of action.yml, and nothing else', () => {
     const fromActionYml = Object.fromEntries(
       Object.entries(actionYml.inputs)
         .filter(([, spec]) => spec.default)
