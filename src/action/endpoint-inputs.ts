@@ -3,10 +3,7 @@
 import { isLoopbackHost } from '../common/loopback.js'
 import { InputError, invalid, quote, SPACE_OR_CONTROL } from './inputs.js'
 
-/**
- * A token goes in an HTTP header: one word of printable ASCII. Anything else (a line break, a pasted
- * curly quote, a zero-width space) would corrupt the header or fail every request. Never quoted back.
- */
+/** A token goes in an HTTP header: one word of printable ASCII. Never quoted back. */
 export function parseTokenValue(name: 'token' | 'github-token', value: string): string {
   if (!/^[\x21-\x7e]+$/.test(value)) {
     throw new InputError(
@@ -27,10 +24,7 @@ export function parseToken(value: string): string {
   return parseTokenValue('token', value)
 }
 
-/**
- * organization-id, after domain: the center host (the default domain) serves only paths under
- * /organizations/{id}/: without an id, the Region paths would fail there with a 404 that says nothing.
- */
+/** organization-id: the center host (the default domain) serves only /organizations/{id}/ paths. */
 export function parseOrganizationId(
   value: string,
   baseUrl: string | undefined

@@ -1,6 +1,5 @@
 // The GitHub side's inputs: commit-status, status-context, deployment-environment, deployment-url,
-// context-envs and github-token. A commit status needs someone to finish it: only a step that
-// follows the run can.
+// context-envs and github-token.
 import { parseTokenValue, hideUserInfo } from './endpoint-inputs.js'
 import {
   checker,

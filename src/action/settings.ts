@@ -1,7 +1,4 @@
-// Action inputs -> one typed, validated Settings object. Throws InputError on bad input,
-// before anything is sent. The parsers are by concern: endpoint-inputs.ts (token, edition, hosts),
-// ref-inputs.ts (branch and tag names), mapping.ts (YAML or JSON mappings), github-inputs.ts and
-// run-control-inputs.ts.
+// Action inputs -> one typed, validated Settings object, or an InputError before anything is sent.
 import { formatDuration, parseDuration } from '../common/duration.js'
 import { messageOf } from '../common/logger.js'
 import { redact } from '../common/redact.js'
@@ -43,13 +40,12 @@ export interface Settings {
   /** run-id: follow this run instead of starting one (then `wait` is true). */
   follow?: FollowTarget
   onManualGate: ManualGateMode
-  /** Origin of the OpenAPI, e.g. 'https://openapi-rdc.aliyuncs.com' or 'http://127.0.0.1:8080' (no trailing slash). */
+  /** Origin of the OpenAPI, e.g. 'https://openapi-rdc.aliyuncs.com' (no trailing slash). */
   baseUrl: string
   /** branchModeBranchs */
   branches: string[]
-  /** One branch for every code source (needs GetPipeline). */
+  /** One branch / tag for every code source (needs GetPipeline). */
   branch?: string
-  /** One tag for every code source (needs GetPipeline). */
   tag?: string
   envs?: Record<string, string>
   runningBranches?: Record<string, string>
@@ -61,7 +57,6 @@ export interface Settings {
   comment?: string
   /** True when `comment` is the default (the input was empty): a `comment` key in raw params then wins. */
   commentIsDefault?: boolean
-  /** Raw params object from the `params` input. */
   rawParams?: Record<string, unknown>
   /** Console origin and path prefix, no trailing slash. */
   consoleUrl: string
@@ -87,9 +82,8 @@ export class InputErrors extends InputError {
 }
 
 /**
- * Reads and validates every input. Problems are collected: one bad input throws that InputError, several
- * throw an InputErrors listing each. Messages name the input, say what was expected and quote what was
- * given (cut short), never the token. `env` supplies the GitHub variables for the default comment.
+ * Every input, validated: one bad input throws its InputError, several an InputErrors listing each.
+ * `env` supplies the GitHub variables for the default comment.
  */
 export async function getSettings(
   read: InputReader,
