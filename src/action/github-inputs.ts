@@ -3,11 +3,11 @@
 import { parseTokenValue, hideUserInfo } from './endpoint-inputs.js'
 import {
   checker,
-  CONTROL,
+  githubSecret,
   InputError,
   invalid,
-  isUnexpanded,
   parseBooleanInput,
+  parseOneLine,
   quote
 } from './inputs.js'
 
@@ -21,23 +21,12 @@ export interface GithubSettings {
   contextEnvs: boolean
 }
 
-// GitHub's limits: 255 characters for a status context and an environment name.
+// GitHub's limit for a status context and an environment name.
 const GITHUB_NAME_LIMIT = 255
-
-function parseGithubName(name: string, value: string, what: string): string | undefined {
-  if (value && (CONTROL.test(value) || [...value].length > GITHUB_NAME_LIMIT))
-    throw invalid(name, `${what}: one line of at most ${GITHUB_NAME_LIMIT} characters`, value)
-  return value || undefined
-}
 
 function parseDeploymentUrl(value: string): string | undefined {
   if (!value) return undefined
-  let url: URL | undefined
-  try {
-    url = new URL(value)
-  } catch {
-    url = undefined
-  }
+  const url = URL.canParse(value) ? new URL(value) : undefined
   if (
     !url ||
     /\s/.test(value) ||
@@ -49,12 +38,6 @@ function parseDeploymentUrl(value: string): string | undefined {
     throw invalid('deployment-url', expected, hideUserInfo(value))
   }
   return value
-}
-
-/** The github-token, to keep out of messages ('' when it is the unexpanded default). */
-export function githubSecret(get: (name: string) => string): string {
-  const value = get('github-token')
-  return isUnexpanded(value) ? '' : value
 }
 
 /** The GitHub settings, undefined when none is asked for; problems go to `problems`. */
@@ -69,10 +52,15 @@ export function checkGithubInputs(
   const commitStatus = check('commit-status', v => parseBooleanInput('commit-status', v))
   const contextEnvs = check('context-envs', v => parseBooleanInput('context-envs', v))
   const context = check('status-context', v =>
-    parseGithubName('status-context', v, 'a status context such as ci/yunxiao')
+    parseOneLine('status-context', v, 'a status context such as ci/yunxiao', GITHUB_NAME_LIMIT)
   )
   const environment = check('deployment-environment', v =>
-    parseGithubName('deployment-environment', v, 'an environment name such as production')
+    parseOneLine(
+      'deployment-environment',
+      v,
+      'an environment name such as production',
+      GITHUB_NAME_LIMIT
+    )
   )
   const deploymentUrl = check('deployment-url', parseDeploymentUrl)
   if (problems.length > start) return undefined

@@ -48,13 +48,14 @@ export function readInput(name: string, env: NodeJS.ProcessEnv = process.env): s
 
 /** The tokens, to mask before anything can print them (not the unexpanded default github-token). */
 export function secretInputs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const githubToken = readInput('github-token', env)
-  return [readInput('token', env), ...(isUnexpanded(githubToken) ? [] : [githubToken])]
+  const githubToken = githubSecret(name => readInput(name, env))
+  return [readInput('token', env), ...(githubToken ? [githubToken] : [])]
 }
 
-/** A value the runner did not expand: the action runs outside GitHub Actions (`node dist/index.js`). */
-export function isUnexpanded(value: string): boolean {
-  return value.startsWith('${{')
+/** The github-token; '' when unexpanded (outside GitHub Actions, `node dist/index.js`). */
+export function githubSecret(get: InputReader): string {
+  const value = get('github-token')
+  return value.startsWith('${{') ? '' : value
 }
 
 /** Applies action.yml's defaults on top of any reader (e.g. @actions/core's getInput, which has none). */
@@ -87,9 +88,16 @@ export function quote(value: string): string {
 // Control characters (Unicode's Cc), as ranges: `\p{Cc}` has V8 ask ICU for the property each time
 // such an expression is compiled, about 0.1 MiB of peak memory on Node 24 (README "Performance").
 // eslint-disable-next-line no-control-regex
-export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
-// eslint-disable-next-line no-control-regex
 export const SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/** A name on one line of at most `limit` characters (`what` it names); undefined when empty. */
+export function parseOneLine(name: string, value: string, what: string, limit: number) {
+  if (LINE_BREAKING.test(value) || [...value].length > limit)
+    throw invalid(name, `${what}, on one line and at most ${limit} characters`, value)
+  return value || undefined
+}
 
 /** A problem with input `name`, as an InputError (one already is kept). */
 export function asInputError(name: string, error: unknown): InputError {

@@ -1,6 +1,6 @@
 // The inputs of run control: pipeline-name, run-id and on-manual-gate, and what they rule out.
 import type { ManualGateMode } from '../follow/gates.js'
-import { checker, defaultOf, InputError, invalid, quote } from './inputs.js'
+import { checker, defaultOf, InputError, invalid, parseOneLine, quote } from './inputs.js'
 
 /** run-id: the run to follow instead of starting one. */
 export type FollowTarget = { runId: number } | { latest: true }
@@ -14,18 +14,6 @@ const START_ONLY_INPUTS = [
   ...['pipeline-artifacts', 'acr-artifacts', 'package-artifacts', 'params', 'comment'],
   ...['dry-run', 'context-envs']
 ]
-
-// Control characters and line separators, as ranges (inputs.ts says why not \p{Cc}).
-// eslint-disable-next-line no-control-regex
-const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
-
-function parsePipelineName(value: string): string | undefined {
-  if (LINE_BREAKING.test(value) || [...value].length > PIPELINE_NAME_LIMIT) {
-    const expected = `the pipeline's exact name, on one line and at most ${PIPELINE_NAME_LIMIT} characters`
-    throw invalid('pipeline-name', expected, value)
-  }
-  return value || undefined
-}
 
 function parseFollowTarget(value: string): FollowTarget | undefined {
   const id = /^\d+$/.test(value) ? Number(value) : NaN
@@ -78,7 +66,11 @@ export function checkRunControlInputs(
       'pipeline-name',
       `Inputs "pipeline-id" and "pipeline-name": give one of them, not both; got pipeline-id ${quote(idText)} and pipeline-name ${quote(nameText)}.`
     )
-  const pipelineName = idText ? undefined : check('pipeline-name', parsePipelineName)
+  const pipelineName = idText
+    ? undefined
+    : check('pipeline-name', value =>
+        parseOneLine('pipeline-name', value, "the pipeline's exact name", PIPELINE_NAME_LIMIT)
+      )
   const follow = check('run-id', parseFollowTarget)
   if (follow) followConflicts(get, follow, fail)
   const onManualGate = check('on-manual-gate', mode => {

@@ -12,10 +12,11 @@ import {
   parsePipelineId,
   parseToken
 } from './endpoint-inputs.js'
-import { checkGithubInputs, githubSecret, type GithubSettings } from './github-inputs.js'
+import { checkGithubInputs, type GithubSettings } from './github-inputs.js'
 import {
   asInputError,
   checker,
+  githubSecret,
   InputError,
   invalid,
   parseBooleanInput,
