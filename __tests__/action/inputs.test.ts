@@ -20,17 +20,18 @@ const actionYml = parse(
 ) as ActionYml
 
 describe('the defaults table', () => {
-  it('lists every input of action.yml with its default, and no other', () => {
+  it('holds every non-empty default of action.yml, and nothing else', () => {
     const fromActionYml = Object.fromEntries(
-      Object.entries(actionYml.inputs).map(([name, spec]) => [name, spec.default])
+      Object.entries(actionYml.inputs)
+        .filter(([, spec]) => spec.default)
+        .map(([name, spec]) => [name, spec.default])
     )
     expect(INPUT_DEFAULTS).toEqual(fromActionYml)
-    expect(Object.keys(INPUT_DEFAULTS).sort()).toEqual(Object.keys(actionYml.inputs).sort())
   })
 
-  it('has no default for the required inputs', () => {
+  it('gives every input of action.yml its default, a required one none', () => {
     for (const [name, spec] of Object.entries(actionYml.inputs)) {
-      if (spec.required) expect(INPUT_DEFAULTS[name as keyof typeof INPUT_DEFAULTS]).toBeUndefined()
+      expect(readInput(name, {})).toBe(spec.required ? '' : (spec.default ?? ''))
     }
   })
 })

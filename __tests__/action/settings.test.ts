@@ -756,6 +756,12 @@ describe('the GitHub inputs', () => {
       'github-token': GH
     })
     expect(long.input).toBe('status-context')
+    // A line separator breaks the line as a line feed does.
+    const separated = await errorFrom({
+      'deployment-environment': 'qa\u2028prod',
+      'github-token': GH
+    })
+    expect(separated.message).toMatch(/Input "deployment-environment": .*on one line/)
     expect((await errorFrom({ 'commit-status': 'yes' })).message).toMatch(/expected true or false/)
   })
 

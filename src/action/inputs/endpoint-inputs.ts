@@ -1,12 +1,9 @@
 // Where the requests go and with what: token, domain, organization-id (the edition), pipeline-id
 // and console-url. Each parser throws an InputError naming its input; no message quotes a token.
 import { isLoopbackHost } from '../../common/loopback.js'
-import { InputError, quote, SPACE_OR_CONTROL } from './inputs.js'
+import { InputError, invalid, quote, SPACE_OR_CONTROL } from './inputs.js'
 
-/**
- * A token goes in an HTTP header: one word of printable ASCII. Anything else (a line break, a pasted
- * curly quote, a zero-width space) would corrupt the header or fail every request. Never quoted back.
- */
+/** A token goes in an HTTP header: one word of printable ASCII. Never quoted back. */
 export function parseTokenValue(name: 'token' | 'github-token', value: string): string {
   if (!/^[\x21-\x7e]+$/.test(value)) {
     throw new InputError(
@@ -27,10 +24,7 @@ export function parseToken(value: string): string {
   return parseTokenValue('token', value)
 }
 
-/**
- * organization-id, after domain: the center host (the default domain) serves only paths under
- * /organizations/{id}/: without an id, the Region paths would fail there with a 404 that says nothing.
- */
+/** organization-id: the center host (the default domain) serves only /organizations/{id}/ paths. */
 export function parseOrganizationId(
   value: string,
   baseUrl: string | undefined
@@ -43,10 +37,8 @@ export function parseOrganizationId(
   }
   // It becomes a URL path segment.
   if (value && !/^[A-Za-z0-9_-]{1,128}$/.test(value)) {
-    throw new InputError(
-      'organization-id',
-      `Input "organization-id": expected an organization id (letters, digits, '-' or '_', e.g. 60d54f3daccf2bbd6659f3ad), or nothing for the Region edition; got ${quote(value)}.`
-    )
+    const expected = `an organization id (letters, digits, '-' or '_', e.g. 60d54f3daccf2bbd6659f3ad), or nothing for the Region edition`
+    throw invalid('organization-id', expected, value)
   }
   return value || undefined
 }
@@ -62,10 +54,8 @@ export function parsePipelineId(value: string, pipelineName: string): number | u
     )
   }
   if (!Number.isSafeInteger(id) || id <= 0) {
-    throw new InputError(
-      'pipeline-id',
-      `Input "pipeline-id": expected a positive whole number (the number in the pipeline's console URL); got ${quote(value)}.`
-    )
+    const expected = `a positive whole number (the number in the pipeline's console URL)`
+    throw invalid('pipeline-id', expected, value)
   }
   return id
 }

@@ -1,15 +1,14 @@
 // The GitHub side's inputs: commit-status, status-context, deployment-environment, deployment-url,
-// context-envs and github-token. A commit status needs someone to finish it: only a step that
-// follows the run can.
+// context-envs and github-token.
 import { parseTokenValue, hideUserInfo } from './endpoint-inputs.js'
 import {
   checker,
-  CONTROL,
+  githubSecret,
   InputError,
-  isUnexpanded,
+  invalid,
   parseBooleanInput,
-  quote,
-  type InputName
+  parseOneLine,
+  quote
 } from './inputs.js'
 
 export interface GithubSettings {
@@ -22,27 +21,12 @@ export interface GithubSettings {
   contextEnvs: boolean
 }
 
-// GitHub's limits: 255 characters for a status context and an environment name.
+// GitHub's limit for a status context and an environment name.
 const GITHUB_NAME_LIMIT = 255
-
-function parseGithubName(name: InputName, value: string, what: string): string | undefined {
-  if (value && (CONTROL.test(value) || [...value].length > GITHUB_NAME_LIMIT)) {
-    throw new InputError(
-      name,
-      `Input "${name}": expected ${what}: one line of at most ${GITHUB_NAME_LIMIT} characters; got ${quote(value)}.`
-    )
-  }
-  return value || undefined
-}
 
 function parseDeploymentUrl(value: string): string | undefined {
   if (!value) return undefined
-  let url: URL | undefined
-  try {
-    url = new URL(value)
-  } catch {
-    url = undefined
-  }
+  const url = URL.canParse(value) ? new URL(value) : undefined
   if (
     !url ||
     /\s/.test(value) ||
@@ -50,36 +34,33 @@ function parseDeploymentUrl(value: string): string | undefined {
     url.username ||
     url.password
   ) {
-    throw new InputError(
-      'deployment-url',
-      `Input "deployment-url": expected the deployed environment's http(s) address, e.g. https://staging.example.com; got ${quote(hideUserInfo(value))}.`
-    )
+    const expected = "the deployed environment's http(s) address, e.g. https://staging.example.com"
+    throw invalid('deployment-url', expected, hideUserInfo(value))
   }
   return value
 }
 
-/** The github-token, to keep out of messages ('' when it is the unexpanded default). */
-export function githubSecret(get: (name: InputName) => string): string {
-  const value = get('github-token')
-  return isUnexpanded(value) ? '' : value
-}
-
 /** The GitHub settings, undefined when none is asked for; problems go to `problems`. */
 export function checkGithubInputs(
-  get: (name: InputName) => string,
+  get: (name: string) => string,
   problems: InputError[],
   known: { pipeline?: number | string; wait?: boolean }
 ): GithubSettings | undefined {
   const start = problems.length
   const check = checker(get, problems)
-  const fail = (name: InputName, message: string) => problems.push(new InputError(name, message))
+  const fail = (name: string, message: string) => problems.push(new InputError(name, message))
   const commitStatus = check('commit-status', v => parseBooleanInput('commit-status', v))
   const contextEnvs = check('context-envs', v => parseBooleanInput('context-envs', v))
   const context = check('status-context', v =>
-    parseGithubName('status-context', v, 'a status context such as ci/yunxiao')
+    parseOneLine('status-context', v, 'a status context such as ci/yunxiao', GITHUB_NAME_LIMIT)
   )
   const environment = check('deployment-environment', v =>
-    parseGithubName('deployment-environment', v, 'an environment name such as production')
+    parseOneLine(
+      'deployment-environment',
+      v,
+      'an environment name such as production',
+      GITHUB_NAME_LIMIT
+    )
   )
   const deploymentUrl = check('deployment-url', parseDeploymentUrl)
   if (problems.length > start) return undefined

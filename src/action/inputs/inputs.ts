@@ -15,25 +15,9 @@ export class InputError extends Error {
   }
 }
 
-/** Every input of action.yml with its default (undefined: no default). A test keeps this equal to action.yml. */
-export const INPUT_DEFAULTS = {
-  token: undefined,
-  'organization-id': '',
-  'pipeline-id': '',
-  'pipeline-name': '',
-  'run-id': '',
+/** action.yml's non-empty defaults (a test keeps this equal to action.yml); other inputs default to ''. */
+export const INPUT_DEFAULTS: Readonly<Record<string, string>> = {
   domain: 'openapi-rdc.aliyuncs.com',
-  branches: '',
-  branch: '',
-  tag: '',
-  envs: '',
-  'running-branches': '',
-  'running-tags': '',
-  'pipeline-artifacts': '',
-  'acr-artifacts': '',
-  'package-artifacts': '',
-  comment: '',
-  params: '',
   'console-url': 'https://flow.aliyun.com',
   'dry-run': 'false',
   wait: 'false',
@@ -45,21 +29,16 @@ export const INPUT_DEFAULTS = {
   'on-manual-gate': 'wait',
   'github-token': '${{ github.token }}',
   'commit-status': 'false',
-  'status-context': '',
-  'deployment-environment': '',
-  'deployment-url': '',
   'context-envs': 'false'
-} as const satisfies Record<string, string | undefined>
-
-export type InputName = keyof typeof INPUT_DEFAULTS
+}
 
 /** The runner's variable for an input (as @actions/core reads it): spaces as _, hyphens kept. */
 export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
-function defaultOf(name: string): string {
-  return (INPUT_DEFAULTS as Record<string, string | undefined>)[name] ?? ''
+export function defaultOf(name: string): string {
+  return INPUT_DEFAULTS[name] ?? ''
 }
 
 /** One input, trimmed; action.yml's default when the variable is unset, empty or blank. */
@@ -69,13 +48,14 @@ export function readInput(name: string, env: NodeJS.ProcessEnv = process.env): s
 
 /** The tokens, to mask before anything can print them (not the unexpanded default github-token). */
 export function secretInputs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const githubToken = readInput('github-token', env)
-  return [readInput('token', env), ...(isUnexpanded(githubToken) ? [] : [githubToken])]
+  const githubToken = githubSecret(name => readInput(name, env))
+  return [readInput('token', env), ...(githubToken ? [githubToken] : [])]
 }
 
-/** A value the runner did not expand: the action runs outside GitHub Actions (`node dist/index.js`). */
-export function isUnexpanded(value: string): boolean {
-  return value.startsWith('${{')
+/** The github-token; '' when unexpanded (outside GitHub Actions, `node dist/index.js`). */
+export function githubSecret(get: InputReader): string {
+  const value = get('github-token')
+  return value.startsWith('${{') ? '' : value
 }
 
 /** Applies action.yml's defaults on top of any reader (e.g. @actions/core's getInput, which has none). */
@@ -87,10 +67,12 @@ export function withDefaults(read: InputReader): InputReader {
 export function parseBooleanInput(name: string, value: string): boolean {
   if (/^(?:true|True|TRUE)$/.test(value)) return true
   if (/^(?:false|False|FALSE)$/.test(value)) return false
-  throw new InputError(
-    name,
-    `Input "${name}": expected true or false (also True, TRUE, False, FALSE); got ${quote(value)}.`
-  )
+  throw invalid(name, 'true or false (also True, TRUE, False, FALSE)', value)
+}
+
+/** A value that is not what `name` takes: says what was expected and quotes what was given. */
+export function invalid(name: string, expected: string, value: string): InputError {
+  return new InputError(name, `Input "${name}": expected ${expected}; got ${quote(value)}.`)
 }
 
 const QUOTE_LIMIT = 100
@@ -106,9 +88,16 @@ export function quote(value: string): string {
 // Control characters (Unicode's Cc), as ranges: `\p{Cc}` has V8 ask ICU for the property each time
 // such an expression is compiled, about 0.1 MiB of peak memory on Node 24 (README "Performance").
 // eslint-disable-next-line no-control-regex
-export const CONTROL = /[\u0000-\u001f\u007f-\u009f]/
-// eslint-disable-next-line no-control-regex
 export const SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
+
+/** A name on one line of at most `limit` characters (`what` it names); undefined when empty. */
+export function parseOneLine(name: string, value: string, what: string, limit: number) {
+  if (LINE_BREAKING.test(value) || [...value].length > limit)
+    throw invalid(name, `${what}, on one line and at most ${limit} characters`, value)
+  return value || undefined
+}
 
 /** A problem with input `name`, as an InputError (one already is kept). */
 export function asInputError(name: string, error: unknown): InputError {
@@ -120,8 +109,8 @@ export function asInputError(name: string, error: unknown): InputError {
 }
 
 /** Parses one input; a problem is collected (naming the input) instead of thrown, so all are told at once. */
-export function checker(get: (name: InputName) => string, problems: InputError[]) {
-  return <T>(name: InputName, parse: (value: string) => T): T | undefined => {
+export function checker(get: (name: string) => string, problems: InputError[]) {
+  return <T>(name: string, parse: (value: string) => T): T | undefined => {
     try {
       return parse(get(name))
     } catch (error) {

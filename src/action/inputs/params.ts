@@ -1,11 +1,7 @@
-// Settings -> the CreatePipelineRun `params` object, and its JSON string: the object Yunxiao's own
-// client builds for the same values (npm `alibabacloud-devops-mcp-server`, operations/flow/pipeline.ts,
-// createPipelineRunFunc). As there: a key only for a non-empty value, keys in ORDER; `branch` / `tag`
-// go to every code source's repository (GetPipeline) in runningBranchs / runningTags; with no code
-// source, a branch becomes branchModeBranchs: [branch]. Unlike there: a failed GetPipeline is an
-// error; running-branches / running-tags entries win per repository; what the client would drop
-// without a word (`branch` beside other `branches` with no code source, a tag with no code source)
-// is refused before anything is started; the raw `params` input is merged in, key by key.
+// Settings -> the CreatePipelineRun `params` object Yunxiao's own client (npm
+// `alibabacloud-devops-mcp-server`, createPipelineRunFunc) builds for the same values, keys in ORDER.
+// Unlike it: a failed GetPipeline is an error, what it would drop without a word is refused, and the
+// raw `params` input is merged in, key by key.
 import { isJsonObject, setOwn } from '../../common/json.js'
 import { InputError, type Settings } from './settings.js'
 
@@ -47,9 +43,8 @@ function perRepository(
 }
 
 /**
- * The params object. `pipelineRepos`: the repositories of the pipeline's code sources (GetPipeline),
- * needed when `branch` or `tag` is set; `contextEnvs`: the context-envs variables, under `envs`. A
- * defaulted comment yields to a comment in the raw params.
+ * The params object. `pipelineRepos`: the pipeline's code sources' repositories (GetPipeline), needed
+ * for `branch` or `tag`; `contextEnvs`: the context-envs variables, under `envs`.
  */
 export function buildParams(
   settings: Settings,

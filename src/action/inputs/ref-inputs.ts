@@ -1,17 +1,15 @@
-// Branch and tag names (branches, branch, tag, the values of running-branches / running-tags, and
-// the branches inside params): what git allows in a name, a full git ref given where a name is
-// expected, and a pull request's ref, which no Yunxiao repository has.
-import { InputError, quote, SPACE_OR_CONTROL, type InputName } from './inputs.js'
+// Branch and tag names: what git allows in a name, a full git ref given for a name, and a pull
+// request's ref, which no Yunxiao repository has.
+import { InputError, quote, SPACE_OR_CONTROL } from './inputs.js'
 
 export type RefKind = 'branch' | 'tag'
 
 /**
- * A name given as a full git ref: `refs/heads/x` for a branch (`refs/tags/v1` for a tag) is the
- * name `x` (`v1`), and `notes` gets one line saying so; any other `refs/...` is refused with a hint.
- * Pull request refs (`refs/pull/...`) are left to pullRequestRefProblem.
+ * A full git ref for a name: `refs/heads/x` for a branch (`refs/tags/v1` for a tag) is `x` (`v1`),
+ * said in `notes`; any other `refs/...` but a pull request's is refused with a hint.
  */
 export function plainRefName(
-  input: InputName,
+  input: string,
   value: string,
   kind: RefKind,
   notes: Set<string>
@@ -35,20 +33,14 @@ export function plainRefName(
   )
 }
 
-/**
- * Why `ref` is a pull request's ref rather than a branch, or undefined. On a pull_request event
- * `github.ref_name` is `<number>/merge`, which no Yunxiao repository has.
- */
+/** Why `ref` is a pull request's ref (`github.ref_name` on a pull_request event), or undefined. */
 export function pullRequestRefProblem(ref: string): string | undefined {
   const short = /^(\d+)\/(merge|head)$/.exec(ref)
   if (!short && !ref.startsWith('refs/pull/')) return undefined
   return `is a pull request's ref (what \${{ github.ref_name }} gives on a pull_request event), not a branch of your repository; use \${{ github.head_ref }} for the pull request's branch`
 }
 
-/**
- * Why `ref` cannot be a git branch or tag name (the rules of `git check-ref-format`, plus no
- * leading '-'), or undefined when it can. Catches e.g. a JSON list given where names were expected.
- */
+/** Why `ref` cannot be a branch or tag name (`git check-ref-format`, and no leading '-'), or undefined. */
 export function refNameProblem(ref: string): string | undefined {
   if (SPACE_OR_CONTROL.test(ref)) return 'has a space, line break or control character in it'
   const bad = ref.match(/[~^:?*[\\]/)

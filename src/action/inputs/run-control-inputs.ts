@@ -1,6 +1,6 @@
 // The inputs of run control: pipeline-name, run-id and on-manual-gate, and what they rule out.
 import type { ManualGateMode } from '../../follow/gates.js'
-import { checker, INPUT_DEFAULTS, InputError, quote, type InputName } from './inputs.js'
+import { checker, defaultOf, InputError, invalid, parseOneLine, quote } from './inputs.js'
 
 /** run-id: the run to follow instead of starting one. */
 export type FollowTarget = { runId: number } | { latest: true }
@@ -9,47 +9,31 @@ export type FollowTarget = { runId: number } | { latest: true }
 const PIPELINE_NAME_LIMIT = 256
 
 /** Inputs that only make sense for starting a run: with run-id, setting one is a mistake to name. */
-const START_ONLY_INPUTS: readonly InputName[] = [
-  ...(['branches', 'branch', 'tag', 'envs', 'running-branches', 'running-tags'] as const),
-  ...(['pipeline-artifacts', 'acr-artifacts', 'package-artifacts', 'params', 'comment'] as const),
-  ...(['dry-run', 'context-envs'] as const)
+const START_ONLY_INPUTS = [
+  ...['branches', 'branch', 'tag', 'envs', 'running-branches', 'running-tags'],
+  ...['pipeline-artifacts', 'acr-artifacts', 'package-artifacts', 'params', 'comment'],
+  ...['dry-run', 'context-envs']
 ]
-
-// Control characters and line separators, as ranges (inputs.ts says why not \p{Cc}).
-// eslint-disable-next-line no-control-regex
-const LINE_BREAKING = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/
-
-function parsePipelineName(value: string): string | undefined {
-  if (LINE_BREAKING.test(value) || [...value].length > PIPELINE_NAME_LIMIT) {
-    throw new InputError(
-      'pipeline-name',
-      `Input "pipeline-name": expected the pipeline's exact name, on one line and at most ${PIPELINE_NAME_LIMIT} characters; got ${quote(value)}.`
-    )
-  }
-  return value || undefined
-}
 
 function parseFollowTarget(value: string): FollowTarget | undefined {
   const id = /^\d+$/.test(value) ? Number(value) : NaN
   if (!value) return undefined
   if (value === 'latest') return { latest: true }
   if (Number.isSafeInteger(id) && id > 0) return { runId: id }
-  throw new InputError(
-    'run-id',
-    `Input "run-id": expected a run number (the number after /builds/ in the run's console URL, or the run-id output of the step that started it) or latest; got ${quote(value)}.`
-  )
+  const expected = `a run number (the number after /builds/ in the run's console URL, or the run-id output of the step that started it) or latest`
+  throw invalid('run-id', expected, value)
 }
 
 /** With run-id nothing is started: each start-only input set, and stop-on-timeout with latest. */
 function followConflicts(
-  get: (name: InputName) => string,
+  get: (name: string) => string,
   follow: FollowTarget,
-  fail: (name: InputName, message: string) => void
+  fail: (name: string, message: string) => void
 ): void {
   const runId = 'latest' in follow ? 'latest' : String(follow.runId)
   for (const name of START_ONLY_INPUTS) {
     const value = get(name)
-    if (value.toLowerCase() === INPUT_DEFAULTS[name]) continue
+    if (value.toLowerCase() === defaultOf(name)) continue
     // envs and params may hold secrets: name them, never quote them.
     const shown = name === 'envs' || name === 'params' ? 'set' : quote(value)
     fail(
@@ -69,13 +53,12 @@ function followConflicts(
  * (fail and approve only while following). `wait`: as getSettings decided it, undefined when bad.
  */
 export function checkRunControlInputs(
-  get: (name: InputName) => string,
+  get: (name: string) => string,
   wait: boolean | undefined,
   problems: InputError[]
 ): { pipelineName?: string; follow?: FollowTarget; onManualGate?: ManualGateMode } {
   const check = checker(get, problems)
-  const fail = (name: InputName, message: string) =>
-    void problems.push(new InputError(name, message))
+  const fail = (name: string, message: string) => void problems.push(new InputError(name, message))
   const idText = get('pipeline-id')
   const nameText = get('pipeline-name')
   if (idText && nameText)
@@ -83,16 +66,16 @@ export function checkRunControlInputs(
       'pipeline-name',
       `Inputs "pipeline-id" and "pipeline-name": give one of them, not both; got pipeline-id ${quote(idText)} and pipeline-name ${quote(nameText)}.`
     )
-  const pipelineName = idText ? undefined : check('pipeline-name', parsePipelineName)
+  const pipelineName = idText
+    ? undefined
+    : check('pipeline-name', value =>
+        parseOneLine('pipeline-name', value, "the pipeline's exact name", PIPELINE_NAME_LIMIT)
+      )
   const follow = check('run-id', parseFollowTarget)
   if (follow) followConflicts(get, follow, fail)
   const onManualGate = check('on-manual-gate', mode => {
-    if (mode !== 'wait' && mode !== 'fail' && mode !== 'approve') {
-      throw new InputError(
-        'on-manual-gate',
-        `Input "on-manual-gate": expected wait, fail or approve; got ${quote(mode)}.`
-      )
-    }
+    if (mode !== 'wait' && mode !== 'fail' && mode !== 'approve')
+      throw invalid('on-manual-gate', 'wait, fail or approve', mode)
     if (mode !== 'wait' && wait === false) {
       throw new InputError(
         'on-manual-gate',

@@ -1,7 +1,4 @@
-// Action inputs -> one typed, validated Settings object. Throws InputError on bad input,
-// before anything is sent. The parsers are by concern: endpoint-inputs.ts (token, edition, hosts),
-// ref-inputs.ts (branch and tag names), mapping.ts (YAML or JSON mappings), github-inputs.ts and
-// run-control-inputs.ts.
+// Action inputs -> one typed, validated Settings object, or an InputError before anything is sent.
 import { formatDuration, parseDuration } from '../../common/duration.js'
 import { messageOf } from '../../common/logger.js'
 import { redact } from '../../common/redact.js'
@@ -15,15 +12,16 @@ import {
   parsePipelineId,
   parseToken
 } from './endpoint-inputs.js'
-import { checkGithubInputs, githubSecret, type GithubSettings } from './github-inputs.js'
+import { checkGithubInputs, type GithubSettings } from './github-inputs.js'
 import {
   asInputError,
   checker,
+  githubSecret,
   InputError,
+  invalid,
   parseBooleanInput,
   quote,
   withDefaults,
-  type InputName,
   type InputReader
 } from './inputs.js'
 import { parseParamsInput, parseStringMappingInput } from './mapping.js'
@@ -43,13 +41,12 @@ export interface Settings {
   /** run-id: follow this run instead of starting one (then `wait` is true). */
   follow?: FollowTarget
   onManualGate: ManualGateMode
-  /** Origin of the OpenAPI, e.g. 'https://openapi-rdc.aliyuncs.com' or 'http://127.0.0.1:8080' (no trailing slash). */
+  /** Origin of the OpenAPI, e.g. 'https://openapi-rdc.aliyuncs.com' (no trailing slash). */
   baseUrl: string
   /** branchModeBranchs */
   branches: string[]
-  /** One branch for every code source (needs GetPipeline). */
+  /** One branch / tag for every code source (needs GetPipeline). */
   branch?: string
-  /** One tag for every code source (needs GetPipeline). */
   tag?: string
   envs?: Record<string, string>
   runningBranches?: Record<string, string>
@@ -61,7 +58,6 @@ export interface Settings {
   comment?: string
   /** True when `comment` is the default (the input was empty): a `comment` key in raw params then wins. */
   commentIsDefault?: boolean
-  /** Raw params object from the `params` input. */
   rawParams?: Record<string, unknown>
   /** Console origin and path prefix, no trailing slash. */
   consoleUrl: string
@@ -87,24 +83,23 @@ export class InputErrors extends InputError {
 }
 
 /**
- * Reads and validates every input. Problems are collected: one bad input throws that InputError, several
- * throw an InputErrors listing each. Messages name the input, say what was expected and quote what was
- * given (cut short), never the token. `env` supplies the GitHub variables for the default comment.
+ * Every input, validated: one bad input throws its InputError, several an InputErrors listing each.
+ * `env` supplies the GitHub variables for the default comment.
  */
 export async function getSettings(
   read: InputReader,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<Settings> {
-  const get = withDefaults(read) as (name: InputName) => string
+  const get = withDefaults(read)
   const token = get('token')
   const problems: InputError[] = []
   const check = checker(get, problems)
-  const checkAsync = <T>(name: InputName, parse: (value: string) => Promise<T>) =>
+  const checkAsync = <T>(name: string, parse: (value: string) => Promise<T>) =>
     parse(get(name)).catch((error: unknown) => void problems.push(asInputError(name, error)))
-  const bool = (name: InputName) => check(name, value => parseBooleanInput(name, value))
+  const bool = (name: string) => check(name, value => parseBooleanInput(name, value))
   // Notes on inputs taken other than as written, said once each (Settings.warnings).
   const notes = new Set<string>()
-  const mapping = (name: InputName, values?: Parameters<typeof parseStringMappingInput>[2]) =>
+  const mapping = (name: string, values?: Parameters<typeof parseStringMappingInput>[2]) =>
     checkAsync(name, value => parseStringMappingInput(name, value, values))
 
   check('token', parseToken)
@@ -195,7 +190,7 @@ export function defaultComment(env: NodeJS.ProcessEnv): string | undefined {
     .join(' ')
 }
 
-function parseDurationInput(name: InputName, value: string, maxMs: number): number {
+function parseDurationInput(name: string, value: string, maxMs: number): number {
   const range = `from ${formatDuration(MIN_INPUT_DURATION_MS)} (the minimum; whole seconds, no ms) to ${formatDuration(maxMs)}`
   let ms: number
   try {
@@ -206,12 +201,7 @@ function parseDurationInput(name: InputName, value: string, maxMs: number): numb
       `Input "${name}": ${messageOf(error)}; it takes a duration ${range}.`
     )
   }
-  if (ms < MIN_INPUT_DURATION_MS || ms > maxMs) {
-    throw new InputError(
-      name,
-      `Input "${name}": expected a duration ${range}; got ${quote(value)}.`
-    )
-  }
+  if (ms < MIN_INPUT_DURATION_MS || ms > maxMs) throw invalid(name, `a duration ${range}`, value)
   return ms
 }
 
@@ -226,11 +216,6 @@ function parseTimeout(value: string, notes: Set<string>): number {
 }
 
 function parseLogsMode(value: string): JobLogsMode {
-  if (!['failed', 'all', 'live', 'none'].includes(value)) {
-    throw new InputError(
-      'logs',
-      `Input "logs": expected failed, all, live or none; got ${quote(value)}.`
-    )
-  }
-  return value as JobLogsMode
+  if (['failed', 'all', 'live', 'none'].includes(value)) return value as JobLogsMode
+  throw invalid('logs', 'failed, all, live or none', value)
 }

@@ -1,7 +1,6 @@
-// Reads a mapping input's text with js-yaml's `load`, as published (JSON is YAML 1.2: one loader
-// reads both); action/mapping.ts loads it only when such an input is set. Its scalars keep their
-// text as written and its collections check each pair or item as js-yaml adds it, so that each
-// problem has its line and column. Errors quote keys, never values (envs values may be secrets).
+// A mapping input's text read by js-yaml's `load`, as published (JSON is YAML 1.2). Scalars keep
+// their text; collections check each pair or item as it is added, so each problem has its line and
+// column. Errors quote keys, never values (envs values may be secrets).
 import * as jsYaml from 'js-yaml'
 import { setOwn } from '../../common/json.js'
 
@@ -13,7 +12,7 @@ const NULL_FORM = /^(?:~|null|Null|NULL|)$/
 /** Values a document may hold once its aliases are expanded: what an alias bomb runs into. */
 const MAX_VALUES = 100_000
 
-/** A scalar: its text as written (decoded from quotes and escapes), and the value it gives. */
+/** A scalar: its text as written (quotes and escapes decoded), and its value. */
 class Scalar {
   constructor(
     readonly text: string,
@@ -52,9 +51,8 @@ function schema(scalars: jsYaml.TagDefinition[], value: (v: unknown, key: string
   const add = (carrier: object, v: unknown): string => {
     const total = (weight.get(carrier) ?? 1) + (typeof v === 'object' ? (weight.get(v!) ?? 1) : 1)
     weight.set(carrier, total)
-    return total > MAX_VALUES
-      ? `the aliases expand to more than ${MAX_VALUES} values: refused as an alias bomb`
-      : ''
+    const bomb = `the aliases expand to more than ${MAX_VALUES} values: refused as an alias bomb`
+    return total > MAX_VALUES ? bomb : ''
   }
   // With a finalize step, js-yaml refuses an alias inside the node it stands for (a loop).
   const finalize = <T>(carrier: T): T => carrier
@@ -108,15 +106,17 @@ function describe(v: unknown): string {
 }
 
 // Strings as written: a tag does not change the text; a null form is "" (plain, or tagged !!null).
+const orEmpty = (text: string) => (NULL_FORM.test(text) ? '' : text)
 const STRINGS = schema(
   [
-    scalarTag('plain', text => (NULL_FORM.test(text) ? '' : text)),
+    scalarTag('plain', orEmpty),
     scalarTag(`${YAML_TAGS}str`, text => text),
-    scalarTag(`${YAML_TAGS}null`, text => (NULL_FORM.test(text) ? '' : text)),
-    scalarTag('', text => text, true)
+    scalarTag(`${YAML_TAGS}null`, orEmpty),
+    scalarTag('', t => t, true)
   ],
   (v, key) => {
-    if (v instanceof Scalar || typeof v === 'string') return v instanceof Scalar ? v.value : v
+    if (v instanceof Scalar) return v.value
+    if (typeof v === 'string') return v
     throw new Error(`the value of "${key}" is ${describe(v)}, not a single value`)
   }
 )
