@@ -19,7 +19,6 @@ import {
   describeGithub,
   githubRunEnded,
   githubRunStarted,
-  githubSecrets,
   openGithub,
   pullRequestDefaultBranchWarning,
   type GithubSide
@@ -60,7 +59,7 @@ interface Taken {
 async function main(cancellation: Cancellation): Promise<void> {
   let settings = await getSettings(readInput)
   const client = new FlowClient(clientOptions(settings))
-  for (const secret of githubSecrets(settings)) log.addSecret(secret)
+  if (settings.github?.token) log.addSecret(settings.github.token)
   for (const line of settings.warnings ?? []) log.warning(line)
   // With a commit status or deployment, aimGithub's one warning says this and more.
   const prWarning = pullRequestDefaultBranchWarning(settings)
