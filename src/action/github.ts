@@ -65,52 +65,39 @@ export async function openGithub(
   }
   if (restore) event = { ...event, sha: restore.sha }
   const side: GithubSide = { event }
+  if (github.contextEnvs && !restore) side.contextEnvs = githubModule.contextEnvs(env, event)
   if (github.statusContext || github.deploymentEnvironment) {
-    const api = githubApi(githubModule, settings, env, event, tuning)
+    let api: InstanceType<typeof githubModule.GithubApi>
+    try {
+      api = new githubModule.GithubApi({
+        apiUrl: env.GITHUB_API_URL?.trim() || githubModule.DEFAULT_API_URL,
+        token: github.token,
+        secrets: log.registeredSecrets(),
+        repository: event.repository,
+        userAgent: USER_AGENT,
+        send: sendGithubRequest,
+        onRetry: log.info,
+        ...tuning
+      })
+    } catch (error) {
+      const why = `${messageOf(error)} (GITHUB_API_URL). The Yunxiao run is not affected.`
+      log.warning(`No commit status or deployment: ${why}`)
+      return side
+    }
     const targets = {
       statusContext: !restore || restore.statusPending ? github.statusContext : undefined,
       deploymentEnvironment:
         !restore || restore.deploymentId !== undefined ? github.deploymentEnvironment : undefined,
       deploymentUrl: github.deploymentUrl
     }
-    if (api)
-      side.reportOn = target =>
-        new githubModule.GithubReport(api, target, targets, log.logger, restore, progress =>
-          saveGithubReport(target.sha, progress, restore ? true : settings.wait)
-        )
+    side.reportOn = target =>
+      new githubModule.GithubReport(api, target, targets, log.logger, restore, progress =>
+        saveGithubReport(target.sha, progress, restore ? true : settings.wait)
+      )
     // The post step finishes on the commit main chose; main chooses in aimGithub.
     if (restore) side.report = side.reportOn?.(event)
   } else if (event.problem) log.warning(`This is a ${event.name} event, but ${event.problem}.`)
-  if (github.contextEnvs && !restore) side.contextEnvs = githubModule.contextEnvs(env, event)
   return side
-}
-
-/** The GitHub API client, or undefined (after a warning) when GITHUB_API_URL cannot be used. */
-function githubApi(
-  githubModule: typeof import('../github/index.js'),
-  settings: Settings,
-  env: NodeJS.ProcessEnv,
-  event: GithubEvent,
-  tuning: typeof GITHUB_MAIN
-) {
-  const apiUrl = env.GITHUB_API_URL?.trim() || githubModule.DEFAULT_API_URL
-  try {
-    return new githubModule.GithubApi({
-      apiUrl,
-      token: settings.github?.token ?? '',
-      secrets: log.registeredSecrets(),
-      repository: event.repository,
-      userAgent: USER_AGENT,
-      send: sendGithubRequest,
-      onRetry: log.info,
-      ...tuning
-    })
-  } catch (error) {
-    log.warning(
-      `No commit status or deployment: ${messageOf(error)} (GITHUB_API_URL). The Yunxiao run is not affected.`
-    )
-    return undefined
-  }
 }
 
 /**
