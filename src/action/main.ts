@@ -51,7 +51,7 @@ interface Taken {
   /** Date.now() just before the run was created (or found). */
   startedAt: number
   params?: Record<string, unknown>
-  /** run-id: latest: this step did not start it and never stops it, nor does the post step. */
+  /** run-id: latest: never stopped, here or in the post step. */
   latest?: boolean
 }
 
