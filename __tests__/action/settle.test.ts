@@ -61,25 +61,27 @@ describe('RunSettler', () => {
     expect(settled).toEqual({
       done: true,
       outcome: 'stopped',
-      message: `Stopped Yunxiao run #${s.runId}: the GitHub job was cancelled (SIGINT).`
+      message: `Stopped Yunxiao run #${s.record.runId}: the GitHub job was cancelled (SIGINT).`
     })
-    expect(runOf(s.runId).status).toBe('CANCELED')
+    expect(runOf(s.record.runId).status).toBe('CANCELED')
     expect(saved.map(r => r.phase)).toEqual(['finished'])
     expect(s.record.phase).toBe('finished')
   })
 
   it('keeps the phase and asks the post step to stop the run when stopping fails', async () => {
     const s = await settler('following', false)
-    sim.addFault({ method: 'PUT', path: `/runs/${s.runId}`, status: 500, times: 5 })
+    sim.addFault({ method: 'PUT', path: `/runs/${s.record.runId}`, status: 500, times: 5 })
     const settled = await s.stop('the wait timed out')
     expect(settled.done).toBe(false)
     expect(settled.outcome).toBe('failed')
-    expect(settled.message).toMatch(new RegExp(`^Could not stop Yunxiao run #${s.runId}: .*500`))
+    expect(settled.message).toMatch(
+      new RegExp(`^Could not stop Yunxiao run #${s.record.runId}: .*500`)
+    )
     expect(settled.message).toContain(
-      `Stop it by hand: https://flow.example/pipelines/9/builds/${s.runId}`
+      `Stop it by hand: https://flow.example/pipelines/9/builds/${s.record.runId}`
     )
     expect(saved).toEqual([{ ...s.record, phase: 'following', stop: true }])
-    expect(runOf(s.runId).status).toBe('RUNNING')
+    expect(runOf(s.record.runId).status).toBe('RUNNING')
   })
 
   it('leaves the run on purpose: finished, and nothing sent', async () => {
@@ -89,7 +91,7 @@ describe('RunSettler', () => {
     expect(settled).toEqual({
       done: true,
       outcome: 'left',
-      message: `Yunxiao run #${s.runId} goes on (stop-on-cancel is false): https://flow.example/pipelines/9/builds/${s.runId}`
+      message: `Yunxiao run #${s.record.runId} goes on (stop-on-cancel is false): https://flow.example/pipelines/9/builds/${s.record.runId}`
     })
     expect(sim.requests.length).toBe(before)
     expect(saved.map(r => r.phase)).toEqual(['finished'])
@@ -100,23 +102,23 @@ describe('RunSettler', () => {
     s.mark('started')
     s.mark('following')
     s.mark('following')
-    s.finished()
-    s.finished()
+    s.mark('finished')
+    s.mark('finished')
     expect(saved.map(r => r.phase)).toEqual(['following', 'finished'])
   })
 
   it('says a run that had ended was not stopped', async () => {
     const s = await settler()
-    sim.addFault({ method: 'PUT', path: `/runs/${s.runId}`, status: 400, times: 1 })
+    sim.addFault({ method: 'PUT', path: `/runs/${s.record.runId}`, status: 400, times: 1 })
     sim.addFault({
       method: 'GET',
-      path: new RegExp(`/runs/${s.runId}$`),
+      path: new RegExp(`/runs/${s.record.runId}$`),
       status: 200,
       body: { status: 'SUCCESS', stages: [] }
     })
     const settled = await s.stop('cancelled')
     expect(settled).toMatchObject({ done: true, outcome: 'ended', status: 'SUCCESS' })
-    expect(settled.message).toBe(`Yunxiao run #${s.runId} had already ended (SUCCESS).`)
+    expect(settled.message).toBe(`Yunxiao run #${s.record.runId} had already ended (SUCCESS).`)
     // On GitHub it shows as it ended, not as cancelled.
     expect(cancelOutcome(settled)).toEqual({ kind: 'ended', status: 'SUCCESS' })
   })

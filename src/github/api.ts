@@ -4,6 +4,7 @@
 // `required_contexts: []` is refused while a commit status is not success (409). No permission: 403,
 // naming it in X-Accepted-GitHub-Permissions. A rate limit (403 or 429) did nothing.
 import { backoff, header, parseRetryAfter, retrying } from '../common/http.js'
+import { isLoopbackHost } from '../common/loopback.js'
 import { jsonObject } from '../common/json.js'
 import { redact } from '../common/redact.js'
 import { abortableSleep } from '../common/sleep.js'
@@ -121,6 +122,11 @@ export class GithubApi {
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:')
       throw new TypeError(`the GitHub API address ${JSON.stringify(options.apiUrl)} is not http(s)`)
+    // The github-token never crosses a network in clear.
+    if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
+      throw new TypeError(
+        `the GitHub API address ${JSON.stringify(url.origin)} is http:// to a host that is not loopback, and the github-token would cross the network in clear; use https:// (http:// only for 127.x.x.x, [::1] or localhost)`
+      )
     this.apiUrl = options.apiUrl.replace(/\/+$/, '')
     this.attempts = Math.max(1, options.attempts ?? GITHUB_MAIN.attempts)
     this.timeoutMs = options.timeoutMs ?? GITHUB_MAIN.timeoutMs

@@ -1,10 +1,7 @@
-// Workflow commands on stdout and file commands (outputs, state), for both steps, byte for byte as
-// @actions/core writes them (__tests__/action/commands.test.ts holds the two side by side).
-// Not @actions/core itself: as published (3.0.1) it bundles @actions/http-client and undici. Over
-// HTTPS, A/B interleaved (`npm run bench`, 3 x 7 rounds, Node 20 and 24), a plain trigger with it
-// took +10.3 to +10.6 MiB more peak RSS (+11.9 to +12.5 over the floor; budget 4) and, on a loaded
-// machine, about +50 to +80 ms; dist/index.js grew to 597.5 KiB (budget 300) and the idle post
-// step from 0.70-1.23x to 1.81-3.02x `node -e 0`.
+// Workflow commands on stdout and file commands (outputs, state), byte for byte as @actions/core
+// writes them (__tests__/action/commands.test.ts holds the two side by side). Not @actions/core
+// itself: 3.0.1 bundles @actions/http-client and undici; measured (`npm run bench`), a plain trigger
+// took +10.3 MiB peak RSS, dist/index.js grew to 597.5 KiB and the idle post step to 1.8-3x `node -e 0`.
 import { appendFileSync, existsSync } from 'node:fs'
 
 /** The line ending @actions/core writes (os.EOL), without loading node:os. */
@@ -15,23 +12,25 @@ export function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
 }
 
-/** A plain log line. The caller makes sure it is one line that does not start with `::`. */
+/** A plain log line: the caller makes it one line, not starting with `::`. */
 export function info(line: string): void {
   process.stdout.write(line + EOL)
 }
 
 /** `::name key=value,...::message`; properties without a value are left out, as @actions/core does. */
-function command(name: string, message = '', properties: Record<string, string> = {}): void {
-  const props = Object.entries(properties)
-    .filter(([, value]) => value)
-    .map(([key, value]) => `${key}=${escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C')}`)
+function command(name: string, message = '', properties: AnnotationProperties = {}): void {
+  const props = Object.entries<string | undefined>({ ...properties })
+    .flatMap(([key, value]) =>
+      value ? [`${key}=${escapeData(value).replace(/:/g, '%3A').replace(/,/g, '%2C')}`] : []
+    )
     .join(',')
   info(`::${name}${props ? ` ${props}` : ''}::${escapeData(message)}`)
 }
 
-/** An annotation's properties: of those @actions/core knows, the action gives only a title. */
+/** Of the properties @actions/core knows, the action gives a title (and a file command a name). */
 export interface AnnotationProperties {
   title?: string
+  name?: string
 }
 
 export const debug = (message: string): void => command('debug', message)
@@ -39,17 +38,10 @@ export const addMask = (secret: string): void => command('add-mask', secret)
 export const startGroup = (name: string): void => command('group', name)
 export const endGroup = (): void => command('endgroup')
 
-export function notice(message: string, properties?: AnnotationProperties): void {
-  command('notice', message, { ...properties })
-}
-
-export function warning(message: string, properties?: AnnotationProperties): void {
-  command('warning', message, { ...properties })
-}
-
-export function error(message: string, properties?: AnnotationProperties): void {
-  command('error', message, { ...properties })
-}
+type Annotate = (message: string, properties?: AnnotationProperties) => void
+export const notice: Annotate = (message, properties) => command('notice', message, properties)
+export const warning: Annotate = (message, properties) => command('warning', message, properties)
+export const error: Annotate = (message, properties) => command('error', message, properties)
 
 /**
  * A heredoc delimiter that appears in neither `name` nor `value`: drawn again until it is absent,

@@ -1,6 +1,6 @@
-// Everything the main step says (log lines, annotations, outputs, the job summary) goes out here,
-// through the one gate for foreign text (common/foreign-text.ts): the secrets registered here are
-// removed in every form, URL credentials too, and no line can act as a workflow command.
+// Everything the steps say (log lines, annotations, outputs, the job summary) goes out here, through
+// the one gate for foreign text (common/foreign-text.ts): the secrets registered here are removed in
+// every form, URL credentials too, and no line can act as a workflow command.
 import { appendFileSync } from 'node:fs'
 import { clean, safeLine, safeMessage } from '../../common/foreign-text.js'
 import { messageOf, type Logger } from '../../common/logger.js'
@@ -35,17 +35,10 @@ export const verbatim = (line: string): void => commands.info(line)
 // broken up (common/foreign-text.ts).
 const message = (text: string): string => safeMessage(text, secrets)
 
-export function warning(text: string, properties?: AnnotationProperties): void {
-  commands.warning(message(text), properties)
-}
-
-export function error(text: string, properties?: AnnotationProperties): void {
-  commands.error(message(text), properties)
-}
-
-export function notice(text: string, properties?: AnnotationProperties): void {
-  commands.notice(message(text), properties)
-}
+type Annotate = (text: string, properties?: AnnotationProperties) => void
+export const warning: Annotate = (text, props) => commands.warning(message(text), props)
+export const error: Annotate = (text, props) => commands.error(message(text), props)
+export const notice: Annotate = (text, props) => commands.notice(message(text), props)
 
 export function setFailed(text: string): void {
   commands.error(message(text))
@@ -59,10 +52,7 @@ export function setOutput(name: string, value: string): void {
   commands.fileCommand('OUTPUT', name, hide(value))
 }
 
-/**
- * Appends to the job summary (GITHUB_STEP_SUMMARY), cleaned (secrets in every form, Markdown-escaped
- * included). Not core.summary: its module loads node:fs/promises at start.
- */
+/** Appends to the job summary, cleaned. Not core.summary: it loads node:fs/promises at start. */
 export function writeSummary(markdown: string): void {
   const file = process.env.GITHUB_STEP_SUMMARY
   if (!file) return

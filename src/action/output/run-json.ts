@@ -1,6 +1,5 @@
-// The run-json output, kept well under GitHub's output limits: at most 1 MB of outputs per job
-// (GitHub measures them as UTF-16, two bytes a unit) and 50 MB per workflow run. A larger run
-// answer keeps what a later step most likely reads, and says what was cut.
+// The run-json output, well under GitHub's 1 MB of outputs per job (measured in UTF-16, two bytes a
+// unit): a larger run keeps what a later step most likely reads, and says what was cut.
 import { isJsonObject } from '../../common/json.js'
 import type { FlowRun } from '../../flow/types.js'
 
@@ -13,13 +12,9 @@ const OUTLINE =
 const sizeOf = (json: string): number => json.length * 2
 const kib = (bytes: number): string => `${Math.ceil(bytes / 1024)} KiB`
 
-function scalars(o: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [key, value] of Object.entries(o)) {
-    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) out[key] = value
-  }
-  return out
-}
+/** `o`'s fields that are no object (JSON: strings, numbers, booleans, nulls). */
+const scalars = (o: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(Object.entries(o).filter(([, v]) => v === null || typeof v !== 'object'))
 
 /** Only these of `o`'s fields, when they are scalars. */
 function pick(o: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
@@ -27,37 +22,31 @@ function pick(o: Record<string, unknown>, keys: readonly string[]): Record<strin
   return Object.fromEntries(keys.filter(k => k in all).map(k => [k, all[k]]))
 }
 
+const RUN_KEYS = ['pipelineId', 'pipelineRunId', 'status', 'createTime', 'updateTime']
 const STAGE_KEYS = ['index', 'name']
 const INFO_KEYS = ['name', 'status', 'startTime', 'endTime']
 const JOB_KEYS = ['id', 'jobSign', 'name', 'status', 'startTime', 'endTime']
-
-const record = (v: unknown): Record<string, unknown> | undefined =>
-  isJsonObject(v) ? v : undefined
 
 /** Stages with their names, statuses and times, and each job's id, name, status and times. */
 function outline(run: FlowRun): unknown[] | undefined {
   if (!Array.isArray(run.stages)) return undefined
   return run.stages.map(stage => {
-    const s = record(stage)
-    if (!s) return null
-    const info = record(s.stageInfo)
+    if (!isJsonObject(stage)) return null
+    const info = isJsonObject(stage.stageInfo) ? stage.stageInfo : undefined
     const jobs = info && Array.isArray(info.jobs) ? info.jobs : []
     return {
-      ...pick(s, STAGE_KEYS),
+      ...pick(stage, STAGE_KEYS),
       stageInfo: info && {
         ...pick(info, INFO_KEYS),
-        jobs: jobs.map(job => {
-          const j = record(job)
-          return j ? pick(j, JOB_KEYS) : null
-        })
+        jobs: jobs.map(job => (isJsonObject(job) ? pick(job, JOB_KEYS) : null))
       }
     }
   })
 }
 
 /**
- * run-json for `run`: whole when it fits; else its outline; else its top-level fields only. `cut`
- * says what was kept, in words.
+ * run-json for `run`: whole when it fits; else its outline; else its top-level fields; else its id
+ * and status. `cut` says what was kept, in words.
  */
 export function capRunJson(
   run: FlowRun,
@@ -66,24 +55,23 @@ export function capRunJson(
   const whole = JSON.stringify(run)
   if (sizeOf(whole) <= maxBytes) return { json: whole }
   const was = `the run details were ${kib(sizeOf(whole))}, over its ${kib(maxBytes)} limit`
-  const note = (kept: string) => `${was}: ${kept} were kept; the rest was cut.`
-  const stages = outline(run)
-  const outlined = JSON.stringify({
-    ...pick(run, ['pipelineId', 'pipelineRunId', 'status', 'createTime', 'updateTime']),
-    ...(stages ? { stages } : {}),
-    truncated: note(OUTLINE)
-  })
-  if (sizeOf(outlined) <= maxBytes) return { json: outlined, cut: note(OUTLINE) }
   const top = scalars(run)
-  let json = JSON.stringify({ ...top, truncated: note('only the run fields') })
-  if (sizeOf(json) > maxBytes) {
-    json = JSON.stringify({
-      pipelineId: top.pipelineId,
-      pipelineRunId: top.pipelineRunId,
-      status: typeof top.status === 'string' ? top.status.slice(0, 100) : top.status,
-      truncated: note('only the run id and status')
-    })
-    return { json, cut: note('only the run id and status') }
+  const stages = outline(run)
+  const status = typeof top.status === 'string' ? top.status.slice(0, 100) : top.status
+  const fallbacks: Array<[string, Record<string, unknown>]> = [
+    [OUTLINE, { ...pick(run, RUN_KEYS), ...(stages ? { stages } : {}) }],
+    ['only the run fields', top],
+    [
+      'only the run id and status',
+      { pipelineId: top.pipelineId, pipelineRunId: top.pipelineRunId, status }
+    ]
+  ]
+  let json = ''
+  let cut = ''
+  for (const [kept, value] of fallbacks) {
+    cut = `${was}: ${kept} were kept; the rest was cut.`
+    json = JSON.stringify({ ...value, truncated: cut })
+    if (sizeOf(json) <= maxBytes) break
   }
-  return { json, cut: note('only the run fields') }
+  return { json, cut }
 }

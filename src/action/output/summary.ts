@@ -14,7 +14,7 @@ export interface TriggerFacts {
 
 export interface ResultFacts {
   status: string
-  /** What happened when the wait did not end with the run, e.g. 'stopped: the GitHub job was cancelled (SIGINT)'. */
+  /** An end that is not the run's own, e.g. 'stopped: the GitHub job was cancelled (SIGINT)'. */
   headline?: string
   durationMs: number
   run?: FlowRun
@@ -43,14 +43,10 @@ const STATUS_ICON: Record<string, string> = {
   WAITING: '⏸️'
 }
 
-function icon(status: string | undefined): string {
-  return (status && STATUS_ICON[status]) ?? '•'
-}
+const icon = (status: string | undefined): string => (status && STATUS_ICON[status]) ?? '•'
 
-function entries(obj: unknown): Array<[string, string]> {
-  if (!obj || typeof obj !== 'object') return []
-  return Object.entries(obj as Record<string, unknown>).map(([k, v]) => [k, String(v)])
-}
+const entries = (obj: unknown): Array<[string, string]> =>
+  Object.entries(obj && typeof obj === 'object' ? obj : {}).map(([k, v]) => [k, String(v)])
 
 export function triggerSummary(facts: TriggerFacts): string {
   const { settings, params } = facts

@@ -1,9 +1,6 @@
-// The clients as the steps make them. Yunxiao: the Flow client's options, with the secrets log.ts
-// knows and each retry said in the log (flow/client.ts itself knows nothing of GitHub). GitHub:
-// the `send` of src/github/api.ts, the project's own exchange (flow/exchange.ts) as for Yunxiao, so
-// HTTPS_PROXY / HTTP_PROXY / NO_PROXY apply the same way (loopback is never proxied), with one
-// total deadline per request, abandoned at once on an abort, and no redirects (they would carry
-// the token).
+// The clients as the steps make them: the Flow client's options (the secrets log.ts knows, each
+// retry said in the log), and the `send` of src/github/api.ts over the same exchange as for Yunxiao
+// (flow/exchange.ts: the same proxy rules, one deadline per request, no redirects).
 import { info, registeredSecrets } from '../output/log.js'
 import { formatPause } from '../../common/duration.js'
 import type { FlowClientOptions } from '../../flow/client.js'

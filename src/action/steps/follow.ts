@@ -1,6 +1,5 @@
 // Following a run (`wait`): progress, job logs and manual gates while it runs; then its end
-// (settle.ts), whether it ended, the job was cancelled, the wait timed out, a gate halted it or
-// it could no longer be read.
+// (settle.ts), whatever the cause.
 import * as log from '../output/log.js'
 import type { Cancellation } from '../../follow/cancel.js'
 import { formatDuration } from '../../common/duration.js'
@@ -24,9 +23,9 @@ export interface FollowContext {
   startedAt: number
   cancellation: Cancellation
   settler: RunSettler
-  /** False for a run this step may never stop (run-id: latest): not on cancel, not on timeout. */
+  /** False for run-id: latest, never stopped. */
   mayStop: boolean
-  /** True when this step started the run (on-manual-gate: approve may pass every gate of it). */
+  /** on-manual-gate: approve may pass every gate of a run this step started. */
   startedByStep: boolean
   report: EndPort['report']
 }
@@ -55,11 +54,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
   try {
     const result = await waitForRun({
       getRun: signal =>
-        client.getRun(pipelineId, runId, {
-          attempts: 1,
-          signal,
-          timeoutMs: READ_TIMEOUT_MS
-        }),
+        client.getRun(pipelineId, runId, { attempts: 1, signal, timeoutMs: READ_TIMEOUT_MS }),
       pollIntervalMs: settings.pollIntervalMs,
       timeoutMs: settings.timeoutMs,
       startedAt: ctx.startedAt,
@@ -120,7 +115,6 @@ function jobLogs(ctx: FollowContext): {
   }
 }
 
-/** Why the wait ended, for settle.ts. */
 function causeOf(
   ctx: FollowContext,
   result: WaitResult,

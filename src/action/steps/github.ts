@@ -7,7 +7,6 @@ import type { RunOutcome } from '../../github/outcome.js'
 import type { GithubReport, RunFacts } from '../../github/report.js'
 import { USER_AGENT } from '../../common/version.js'
 import { messageOf } from '../../common/logger.js'
-import { isLoopbackHost } from '../../common/loopback.js'
 import { GITHUB_CANCEL_DEADLINE_MS, GITHUB_MAIN, GITHUB_POST } from '../../common/timing.js'
 import { sendGithubRequest } from './client.js'
 import { readInput } from '../inputs/inputs.js'
@@ -17,11 +16,9 @@ import { saveGithubReport } from './state.js'
 
 export interface GithubSide {
   event: GithubEvent
-  /** Set when a commit status or a deployment is to be made (main: by aimGithub). */
+  /** The commit status and deployment, once on a commit (main: by aimGithub). */
   report?: GithubReport
-  /** The report on a given commit, when a commit status or a deployment is asked for. */
   reportOn?: (event: GithubEvent) => GithubReport
-  /** The context-envs variables, when asked for. */
   contextEnvs?: Record<string, string>
 }
 
@@ -47,11 +44,6 @@ export function pullRequestDefaultBranchWarning(
   return `This is a ${event} event and no branch is given (branch, tag, branches and running-branches are empty): Yunxiao will build the branch configured in the pipeline, not this pull request. To build the pull request's branch, set branch: \${{ github.head_ref }}.`
 }
 
-/** Secrets of the GitHub side, to redact. */
-export function githubSecrets(settings: Settings): string[] {
-  return settings.github?.token ? [settings.github.token] : []
-}
-
 /** Loads the GitHub side when a GitHub input is set; `restore`: the post step's, what main left. */
 export async function openGithub(
   settings: Settings,
@@ -73,67 +65,39 @@ export async function openGithub(
   }
   if (restore) event = { ...event, sha: restore.sha }
   const side: GithubSide = { event }
+  if (github.contextEnvs && !restore) side.contextEnvs = githubModule.contextEnvs(env, event)
   if (github.statusContext || github.deploymentEnvironment) {
-    const api = githubApi(githubModule, settings, env, event, tuning)
+    let api: InstanceType<typeof githubModule.GithubApi>
+    try {
+      api = new githubModule.GithubApi({
+        apiUrl: env.GITHUB_API_URL?.trim() || githubModule.DEFAULT_API_URL,
+        token: github.token,
+        secrets: log.registeredSecrets(),
+        repository: event.repository,
+        userAgent: USER_AGENT,
+        send: sendGithubRequest,
+        onRetry: log.info,
+        ...tuning
+      })
+    } catch (error) {
+      const why = `${messageOf(error)} (GITHUB_API_URL). The Yunxiao run is not affected.`
+      log.warning(`No commit status or deployment: ${why}`)
+      return side
+    }
     const targets = {
       statusContext: !restore || restore.statusPending ? github.statusContext : undefined,
       deploymentEnvironment:
         !restore || restore.deploymentId !== undefined ? github.deploymentEnvironment : undefined,
       deploymentUrl: github.deploymentUrl
     }
-    if (api)
-      side.reportOn = target =>
-        new githubModule.GithubReport(api, target, targets, log.logger, restore, progress =>
-          saveGithubReport(target.sha, progress, restore ? true : settings.wait)
-        )
+    side.reportOn = target =>
+      new githubModule.GithubReport(api, target, targets, log.logger, restore, progress =>
+        saveGithubReport(target.sha, progress, restore ? true : settings.wait)
+      )
     // The post step finishes on the commit main chose; main chooses in aimGithub.
     if (restore) side.report = side.reportOn?.(event)
   } else if (event.problem) log.warning(`This is a ${event.name} event, but ${event.problem}.`)
-  if (github.contextEnvs && !restore) side.contextEnvs = githubModule.contextEnvs(env, event)
   return side
-}
-
-/** The GitHub API client, or undefined (after a warning) when GITHUB_API_URL cannot be used. */
-function githubApi(
-  githubModule: typeof import('../../github/index.js'),
-  settings: Settings,
-  env: NodeJS.ProcessEnv,
-  event: GithubEvent,
-  tuning: typeof GITHUB_MAIN
-) {
-  const apiUrl = env.GITHUB_API_URL?.trim() || githubModule.DEFAULT_API_URL
-  try {
-    refuseClearText(apiUrl)
-    return new githubModule.GithubApi({
-      apiUrl,
-      token: settings.github?.token ?? '',
-      secrets: log.registeredSecrets(),
-      repository: event.repository,
-      userAgent: USER_AGENT,
-      send: sendGithubRequest,
-      onRetry: log.info,
-      ...tuning
-    })
-  } catch (error) {
-    log.warning(
-      `No commit status or deployment: ${messageOf(error)} (GITHUB_API_URL). The Yunxiao run is not affected.`
-    )
-    return undefined
-  }
-}
-
-/** The github-token never crosses a network in clear: http:// only to a loopback host. */
-function refuseClearText(apiUrl: string): void {
-  let url: URL
-  try {
-    url = new URL(apiUrl)
-  } catch {
-    return // GithubApi names the problem
-  }
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
-    throw new Error(
-      `the GitHub API address ${JSON.stringify(url.origin)} is http:// to a host that is not loopback, and the github-token would cross the network in clear; use https:// (http:// only for 127.x.x.x, [::1] or localhost)`
-    )
 }
 
 /**
@@ -158,16 +122,13 @@ export async function aimGithub(
 
 /** What a dry run would do on GitHub. */
 export function describeGithub(side: GithubSide, settings: Settings): string[] {
-  const lines: string[] = []
   const sha = side.event.sha.slice(0, 7)
-  const { statusContext, deploymentEnvironment } = settings.github ?? {}
-  if (side.report && statusContext)
-    lines.push(
-      `Would post commit status "${statusContext}" on ${sha}: pending, then the run's result.`
-    )
-  if (side.report && deploymentEnvironment)
-    lines.push(`Would create a GitHub deployment of ${sha} to "${deploymentEnvironment}".`)
-  return lines
+  const { statusContext: status, deploymentEnvironment: env } = settings.github ?? {}
+  if (!side.report) return []
+  return [
+    status && `Would post commit status "${status}" on ${sha}: pending, then the run's result.`,
+    env && `Would create a GitHub deployment of ${sha} to "${env}".`
+  ].filter(line => typeof line === 'string')
 }
 
 /** The run exists: pending status and in_progress deployment. Never throws. */
@@ -197,8 +158,7 @@ export async function githubRunEnded(
   run: RunFacts,
   outcome: RunOutcome
 ): Promise<void> {
-  // After a cancel the runner kills the step within seconds: keep the calls short (the post step
-  // finishes what they could not).
+  // After a cancel the runner kills the step within seconds: short calls (the post step finishes).
   const cancelled = outcome.kind === 'cancelled'
   await side?.report?.finished(
     run,

@@ -19,7 +19,6 @@ import {
   describeGithub,
   githubRunEnded,
   githubRunStarted,
-  githubSecrets,
   openGithub,
   pullRequestDefaultBranchWarning,
   type GithubSide
@@ -39,7 +38,6 @@ export async function run(): Promise<void> {
   }
 }
 
-/** What the step works with once the settings are read. */
 interface Step {
   settings: Settings
   client: FlowClient
@@ -53,31 +51,31 @@ interface Taken {
   /** Date.now() just before the run was created (or found). */
   startedAt: number
   params?: Record<string, unknown>
-  /** run-id: latest: this step did not start it and never stops it, nor does the post step. */
+  /** run-id: latest: never stopped, here or in the post step. */
   latest?: boolean
 }
 
 async function main(cancellation: Cancellation): Promise<void> {
   let settings = await getSettings(readInput)
   const client = new FlowClient(clientOptions(settings))
-  for (const secret of githubSecrets(settings)) log.addSecret(secret)
+  if (settings.github?.token) log.addSecret(settings.github.token)
   for (const line of settings.warnings ?? []) log.warning(line)
   // With a commit status or deployment, aimGithub's one warning says this and more.
   const prWarning = pullRequestDefaultBranchWarning(settings)
   if (prWarning && !settings.github?.statusContext && !settings.github?.deploymentEnvironment)
     log.warning(prWarning)
-  // Loads the GitHub side only when commit-status, deployment-environment or context-envs is set.
   let github = settings.github ? await openGithub(settings) : undefined
   const { signal } = cancellation
+  const control = () => import('./run-control.js')
   if (settings.pipelineName !== undefined) {
-    const { lookUpPipeline } = await import('./run-control.js')
+    const { lookUpPipeline } = await control()
     const pipelineId = await lookUpPipeline(client, settings.pipelineName, log.logger, signal)
     settings = { ...settings, pipelineId }
   }
   log.setOutput('pipeline-id', String(settings.pipelineId))
   let taken: Taken | undefined
   if (settings.follow) {
-    const { findRunToFollow } = await import('./run-control.js')
+    const { findRunToFollow } = await control()
     const { pipelineId, follow } = settings
     const found = await findRunToFollow(client, pipelineId, follow, log.logger, signal)
     taken = { runId: found.runId, startedAt: Date.now(), latest: found.latest }
@@ -98,20 +96,16 @@ async function pipelineRepos(
   settings: Settings
 ): Promise<string[] | undefined> {
   if (!needsPipelineSources(settings)) return undefined
-  let pipeline
-  try {
-    pipeline = await client.getPipeline(settings.pipelineId)
-  } catch (error) {
+  const pipeline = await client.getPipeline(settings.pipelineId).catch((error: unknown) => {
     throw new Error(
       `Reading the pipeline's code sources for "${settings.branch ? 'branch' : 'tag'}" failed, so no run was started. ${messageOf(error)}`,
       { cause: error }
     )
-  }
-  const repos: string[] = []
-  for (const source of pipeline.pipelineConfig?.sources ?? []) {
-    const repo = source.data?.repo
-    if (typeof repo === 'string' && repo && !repos.includes(repo)) repos.push(repo)
-  }
+  })
+  const sources = pipeline.pipelineConfig?.sources ?? []
+  const repos = [...new Set(sources.map(source => source.data?.repo))].filter(
+    (repo): repo is string => typeof repo === 'string' && repo !== ''
+  )
   log.info(
     repos.length
       ? `Pipeline ${settings.pipelineId} has ${repos.length} code source(s): ${repos.join(', ')}`
@@ -124,8 +118,7 @@ async function pipelineRepos(
 async function start(step: Step, params: Record<string, unknown>): Promise<Taken | undefined> {
   const { settings, client, cancellation } = step
   const paramsString = serializeParams(params)
-  // The token has no business in params, but a user may pass it in envs: log.ts removes it (and
-  // credentials of repository URLs).
+  // log.ts removes a token a user put in envs (and credentials of repository URLs).
   log.setOutput('params', paramsString ?? '')
   if (settings.dryRun) {
     const request = client.describeRequest(settings.pipelineId, paramsString)
@@ -142,8 +135,7 @@ async function start(step: Step, params: Record<string, unknown>): Promise<Taken
     throw new Error('The job was cancelled before the run was started; nothing was sent.')
   const startedAt = Date.now()
   const runsLink = pipelineUrl(settings.consoleUrl, settings.pipelineId)
-  // Should the create request still wait for its answer when the runner kills the step, say so
-  // before the process ends (the request cannot say it).
+  // Said should the runner kill the step while the create request waits for its answer.
   cancellation.setLastWords(() =>
     log.error(
       `The GitHub job was cancelled while the run was being started, and Yunxiao had not answered yet; the step ends now. A run may have started: check ${runsLink}`,
@@ -176,7 +168,7 @@ async function goOn(step: Step, taken: Taken): Promise<void> {
   const { pipelineId, consoleUrl } = settings
   const { runId, params } = taken
   const url = runUrl(consoleUrl, pipelineId, runId)
-  // Its id and link go to the log first (nothing can fail there), then to the state.
+  // The id and link go to the log first (nothing can fail there).
   log.notice(
     params
       ? `Yunxiao Flow run #${runId} of pipeline ${pipelineId} started: ${url}`

@@ -1,5 +1,5 @@
-// The post step's work, loaded by post.ts only when main left something undone: read the run and
-// stop it if it has not ended (settle.ts), then finish the GitHub report, within the step's bound.
+// The post step's work, loaded only when main left something undone: stop the run if it has not
+// ended (settle.ts), then finish the GitHub report, within the step's bound.
 import { formatDuration } from '../../common/duration.js'
 import { POST_FIRST_READ_MS, POST_READ_MARGIN_MS, POST_STEP_BOUND_MS } from '../../common/timing.js'
 import { FlowRunClient } from '../../flow/client.js'
@@ -13,7 +13,6 @@ import { endRun, RunSettler } from './settle.js'
 
 export interface PostWork {
   record: RunRecord
-  /** What the GitHub report left pending, if anything. */
   github?: SavedGithubReport
   env: NodeJS.ProcessEnv
   /** The step's bound: at it the step says so and ends (tests shorten it). */

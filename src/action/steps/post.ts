@@ -1,8 +1,6 @@
-// The post step: a backstop for a main step that ended without finishing the run it started, e.g.
-// killed outright or unable to stop it. It acts only on the run main recorded (run-record.ts) and
-// only ever stops it; then it finishes a GitHub commit status or deployment main left pending. It
-// cannot start a run. It runs in every job that uses the action, so it starts small: its work
-// (post-work.ts) is loaded only when there is some, and it writes plain workflow commands.
+// The post step: the backstop for a main step that did not finish its run (killed, or its stop
+// failed). It only ever stops the run main recorded, then finishes a commit status or deployment
+// main left pending. It runs in every job, so it starts small: post-work.ts loads only for work.
 import { debug, warning } from '../output/commands.js'
 import { secretInputs } from '../inputs/inputs.js'
 import { githubReportFromEnv, recordFromEnv } from './run-record.js'

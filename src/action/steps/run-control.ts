@@ -1,6 +1,5 @@
-// Run control (pipeline-name, run-id, on-manual-gate): checking those inputs, finding the pipeline
-// by its name and the run to follow, and the gate keeper. Imported lazily, only when one of those
-// applies: a plain trigger never runs it.
+// Run control (pipeline-name, run-id, on-manual-gate): the pipeline by its name, the run to follow
+// and the gate keeper. Imported lazily, only when one of those applies.
 import type { FlowClient } from '../../flow/client.js'
 import { FlowApiError } from '../../flow/errors.js'
 import { findPipelineByName } from '../../flow/find-pipeline.js'

@@ -1,13 +1,10 @@
-// What the main step records for the post step (state.ts writes it): the run, as one JSON value in
-// the step state (the `run` key), rewritten whenever the phase changes; and what the GitHub report
-// (commit status, deployment) left unfinished. The runner hands both back as STATE_<key>. Free of
-// @actions/core and of log.ts: the post step reads it at start.
+// What the main step leaves the post step in the step state (state.ts writes it, the runner hands
+// it back as STATE_<key>): the run, rewritten at each change of phase, and what the GitHub report
+// left unfinished. Free of log.ts: the post step reads it at start.
 
 /**
- * - `started`: the run exists and main has not decided yet what becomes of it (it was being
- *   started when the job was cancelled).
- * - `following`: main follows the run.
- * - `finished`: main is done with the run (it ended, was stopped, or is left on purpose).
+ * `started`: cancelled as it was being started, not yet settled; `following`; `finished`: main is
+ * done with it (it ended, was stopped, or is left on purpose).
  */
 export type Phase = 'started' | 'following' | 'finished'
 
@@ -27,13 +24,12 @@ export interface RunRecord {
   phase: Phase
   pipelineId: number
   runId: number
-  /** OpenAPI origin the run was started on, e.g. https://openapi-rdc.aliyuncs.com. */
+  /** The OpenAPI origin the run was started on. */
   baseUrl: string
-  /** Set for the center edition. */
+  /** The center edition's. */
   organizationId?: string
-  /** Console origin, for the run's link. */
   consoleUrl: string
-  /** When the main step does not finish the run, the post step stops it (stop-on-cancel). */
+  /** The post step stops the run main did not finish (stop-on-cancel). */
   stop: boolean
 }
 
@@ -76,7 +72,6 @@ export function decodeRecord(text: string | undefined): RunRecord | undefined {
   return { phase: phase as Phase, pipelineId, runId, baseUrl, ...org, consoleUrl, stop }
 }
 
-/** The record the post step got from the runner (STATE_run), if any. */
 export function recordFromEnv(env: NodeJS.ProcessEnv = process.env): RunRecord | undefined {
   return decodeRecord(env[`STATE_${RECORD_KEY}`])
 }
@@ -101,12 +96,9 @@ export function githubReportFromEnv(
 ): SavedGithubReport | undefined {
   const get = (key: string): string => env[`STATE_${key}`] ?? ''
   const sha = get(GITHUB_KEYS.sha)
-  const deploymentId = Number(get(GITHUB_KEYS.deploymentId) || NaN)
-  const report: SavedGithubReport = {
-    sha,
-    statusPending: get(GITHUB_KEYS.statusPending) === 'true',
-    deploymentId: Number.isSafeInteger(deploymentId) && deploymentId > 0 ? deploymentId : undefined
-  }
+  const deployment = Number(get(GITHUB_KEYS.deploymentId) || NaN)
+  const deploymentId = id(deployment) ? deployment : undefined
+  const statusPending = get(GITHUB_KEYS.statusPending) === 'true'
   if (!/^[0-9a-f]{40}(?:[0-9a-f]{24})?$/.test(sha)) return undefined
-  return report.statusPending || report.deploymentId !== undefined ? report : undefined
+  return statusPending || deploymentId ? { sha, statusPending, deploymentId } : undefined
 }

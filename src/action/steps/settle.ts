@@ -1,8 +1,6 @@
-// The end of a run, the one path for every step: stop the run or leave it, record the phase for
-// the post step, and tell how it ended to GitHub, in the outputs and in the step's result. The main
-// step (a cancel while the run was being started), follow.ts (the end, a cancel, the timeout, a
-// manual gate, a run it could not follow) and the post step all end a run here. A run that ended
-// on its own, even as it was being stopped, is told as it ended, never as stopped.
+// The one end of a run for every step (main, follow.ts, post): stop the run or leave it, record
+// the phase for the post step, and tell how it ended to GitHub, in the outputs and in the step's
+// result. A run that ended on its own, even as it was being stopped, is told as it ended.
 import { formatDuration } from '../../common/duration.js'
 import { messageOf } from '../../common/logger.js'
 import { CANCEL_CONFIRM_READ_MS, READ_TIMEOUT_MS } from '../../common/timing.js'
@@ -30,57 +28,37 @@ export function cancelOutcome(settled: Settlement): RunOutcome {
 }
 
 export class RunSettler {
-  private current: RunRecord
-
   /** `save` writes the record to the step state (the main step's; the post step writes none). */
   constructor(
     private readonly client: StopClient,
-    record: RunRecord,
+    public record: RunRecord,
     private readonly save?: (record: RunRecord) => void
-  ) {
-    this.current = { ...record }
-  }
-
-  get record(): RunRecord {
-    return this.current
-  }
-
-  get runId(): number {
-    return this.current.runId
-  }
+  ) {}
 
   get url(): string {
-    return runUrl(this.current.consoleUrl, this.current.pipelineId, this.current.runId)
+    return runUrl(this.record.consoleUrl, this.record.pipelineId, this.record.runId)
   }
 
   /** Records a new phase (and whether the post step should stop the run); saved at once. */
-  mark(phase: Phase, stop = this.current.stop): void {
-    if (this.current.phase === phase && this.current.stop === stop) return
-    this.current = { ...this.current, phase, stop }
+  mark(phase: Phase, stop = this.record.stop): void {
+    if (this.record.phase === phase && this.record.stop === stop) return
+    this.record = { ...this.record, phase, stop }
     this.save?.(this.record)
-  }
-
-  /** The run ended, or this step has no more business with it: the post step leaves it alone. */
-  finished(): void {
-    this.mark('finished')
   }
 
   /** Leaves the run going on purpose (`why`, e.g. "stop-on-cancel is false"). */
   leave(why: string): Settlement {
-    this.finished()
-    const message = `Yunxiao run #${this.runId} goes on (${why}): ${this.url}`
+    this.mark('finished')
+    const message = `Yunxiao run #${this.record.runId} goes on (${why}): ${this.url}`
     return { done: true, outcome: 'left', message }
   }
 
-  /**
-   * Stops the run and says what happened; never throws. When nothing is left running the phase
-   * becomes `finished`; when the stop failed the phase stays and the post step is told to try again.
-   */
+  /** Stops the run, never throws; a failed stop keeps the phase and asks the post step to stop it. */
   async stop(why: string, lastRun?: FlowRun, options?: StopRunOptions): Promise<Settlement> {
-    const { pipelineId, runId } = this.current
+    const { pipelineId, runId } = this.record
     try {
       const stopped = await stopFlowRun(this.client, pipelineId, runId, lastRun, options)
-      this.finished()
+      this.mark('finished')
       if (stopped.how === 'run')
         return { done: true, outcome: 'stopped', message: `Stopped Yunxiao run #${runId}: ${why}.` }
       if (stopped.how === 'jobs') {
@@ -91,7 +69,7 @@ export class RunSettler {
       const message = `Yunxiao run #${runId} had already ended${status ? ` (${status})` : ''}.`
       return { done: true, outcome: 'ended', status, run: stopped.run, message }
     } catch (error) {
-      this.mark(this.current.phase, true)
+      this.mark(this.record.phase, true)
       const message = `Could not stop Yunxiao run #${runId}: ${messageOf(error)} Stop it by hand: ${this.url}`
       return { done: false, outcome: 'failed', message }
     }
@@ -108,9 +86,7 @@ export type Cause =
   | (Letting & { kind: 'cancelled' })
   | (Letting & { kind: 'timeout' })
   /** The post step: main ended without finishing the run; `run` as read first, `token` to stop it. */
-  | { kind: 'orphaned'; stop: boolean; token: boolean; run?: FlowRun; read: StopReadOptions }
-
-type StopReadOptions = StopRunOptions['read']
+  | { kind: 'orphaned'; stop: boolean; token: boolean; run?: FlowRun; read: StopRunOptions['read'] }
 
 /** A cancel or the timeout: stopped when `stop`, else left (`leftBecause`). */
 interface Letting {
@@ -139,14 +115,13 @@ export interface RunEnd {
   run?: FlowRun
 }
 
-/** What a step does with a run's end: its lines and outputs, GitHub, then its result. */
+/** What a step does with a run's end: its lines, outputs and summary (main's), GitHub, its error. */
 export interface EndPort {
   say: (line: string) => void
-  /** The outputs and summary (the main step's). */
   publish?: (end: RunEnd) => void
-  /** The run's verdict on GitHub. Never throws. */
+  /** Never throws. */
   report: (outcome: RunOutcome) => Promise<void>
-  /** Ends the step with this error (the post step: a warning). */
+  /** The post step: a warning. */
   fail: (failure: string) => void
 }
 
@@ -160,10 +135,11 @@ export async function endRun(settler: RunSettler, cause: Cause, port: EndPort): 
 }
 
 async function conclude(settler: RunSettler, cause: Cause, say: EndPort['say']): Promise<RunEnd> {
-  const { runId, url } = settler
+  const { url } = settler
+  const { runId } = settler.record
   if (cause.kind === 'cancelled' || cause.kind === 'timeout') return settle(settler, cause, say)
   if (cause.kind === 'orphaned') return stopOrphan(settler, cause, say)
-  settler.finished()
+  settler.mark('finished')
   if (cause.kind === 'ended') {
     const took = formatDuration(cause.elapsedMs)
     if (cause.status === 'SUCCESS') say(`Yunxiao run #${runId} ended SUCCESS after ${took}: ${url}`)
@@ -193,7 +169,8 @@ async function settle(
   cause: Letting & { kind: 'cancelled' | 'timeout' },
   say: EndPort['say']
 ): Promise<RunEnd> {
-  const { runId, url } = settler
+  const { url } = settler
+  const { runId } = settler.record
   const timeout = cause.kind === 'timeout'
   const why = timeout ? 'the wait timed out' : `the GitHub job was cancelled (${cause.signal})`
   const read = { timeoutMs: timeout ? READ_TIMEOUT_MS : CANCEL_CONFIRM_READ_MS }
@@ -201,44 +178,41 @@ async function settle(
     ? await settler.stop(why, cause.run, { confirm: true, read })
     : settler.leave(cause.leftBecause)
   const run = settled.run ?? cause.run
+  const ended = settled.outcome === 'ended'
+  if (timeout && ended && settled.status) {
+    say(`Yunxiao run #${runId} ended ${settled.status} as the wait timed out: ${url}`)
+    return endedOnItsOwn(runId, url, settled.status, run)
+  }
+  const left = settled.outcome === 'left'
   if (timeout) {
-    if (settled.outcome === 'ended' && settled.status) {
-      say(`Yunxiao run #${runId} ended ${settled.status} as the wait timed out: ${url}`)
-      return endedOnItsOwn(runId, url, settled.status, run)
-    }
     const after = formatDuration(cause.elapsedMs ?? 0)
     const failed = cause.lastError
       ? ` The last status read failed: ${messageOf(cause.lastError)}`
       : ''
-    const stopped =
-      settled.outcome === 'left'
-        ? `The run was left running (${cause.leftBecause}).`
-        : settled.message
     return {
-      outcome: { kind: 'timeout', stopped: settled.outcome !== 'left' && settled.done, after },
+      outcome: { kind: 'timeout', stopped: !left && settled.done, after },
       status: cause.status,
       headline: `not finished after ${after}`,
-      failure: `Timed out after ${after} waiting for Yunxiao run #${runId} (last status ${cause.run?.status ?? 'unknown'}).${failed} ${stopped} ${url}`,
+      failure: `Timed out after ${after} waiting for Yunxiao run #${runId} (last status ${cause.run?.status ?? 'unknown'}).${failed} ${settled.message}${settled.done && !left ? ` ${url}` : ''}`,
       run
     }
   }
   const doing = `The GitHub job was cancelled while ${cause.starting ? 'starting' : 'following'} Yunxiao run #${runId}`
-  const end: RunEnd = { outcome: cancelOutcome(settled), status: cause.status, run }
-  if (settled.outcome === 'left') {
-    const headline = `left running: ${why} (${cause.leftBecause})`
-    return { ...end, headline, failure: `${doing}; the run goes on (${cause.leftBecause}): ${url}` }
-  }
-  const ended = settled.outcome === 'ended'
-  return {
-    ...end,
-    // A failed stop leaves the status as last seen (and the phase: the post step tries again).
-    status: settled.done ? (settled.status ?? 'CANCELED') : cause.status,
-    headline: ended
+  // A failed stop leaves the status as last seen (and the phase: the post step tries again).
+  const status = settled.done && !left ? (settled.status ?? 'CANCELED') : cause.status
+  const headline = left
+    ? `left running: ${why} (${cause.leftBecause})`
+    : ended
       ? `${why}; the run had already ended${settled.status ? ` ${settled.status}` : ''}`
       : settled.done
         ? `stopped: ${why}`
-        : `still running: ${why}, and stopping it failed`,
-    failure: `${doing}. ${settled.message}`
+        : `still running: ${why}, and stopping it failed`
+  return {
+    outcome: cancelOutcome(settled),
+    status,
+    headline,
+    failure: `${doing}. ${settled.message}`,
+    run
   }
 }
 
@@ -248,7 +222,8 @@ async function stopOrphan(
   cause: Extract<Cause, { kind: 'orphaned' }>,
   say: EndPort['say']
 ): Promise<RunEnd> {
-  const { runId, url } = settler
+  const { url } = settler
+  const { runId } = settler.record
   const notStopped: RunOutcome = { kind: 'cancelled', stopped: false }
   if (!cause.stop) {
     say(`Yunxiao run #${runId} may still be running (stop-on-cancel is false): ${url}`)

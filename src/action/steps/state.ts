@@ -1,5 +1,5 @@
-// Writing the run record and the GitHub report (run-record.ts) to the step state from the main
-// step, appended to the GITHUB_STATE file at once, so the record survives a main step killed outright.
+// The main step writes the run record and the GitHub report (run-record.ts) to the step state at
+// once, so that they survive a main step killed outright.
 import { fileCommand } from '../output/commands.js'
 import { messageOf } from '../../common/logger.js'
 import { warning } from '../output/log.js'
@@ -8,10 +8,7 @@ import type { ReportProgress } from '../../github/report.js'
 
 let warned = false
 
-/**
- * Saves the record; never throws. When the state cannot be written it warns once: the run id and
- * its link are in the log and the outputs, but the post step will not know the run.
- */
+/** Saves the record; never throws, warns once. */
 export function saveRecord(record: RunRecord, runUrl: string): void {
   try {
     fileCommand('STATE', RECORD_KEY, encodeRecord(record))
@@ -24,10 +21,7 @@ export function saveRecord(record: RunRecord, runUrl: string): void {
   }
 }
 
-/**
- * Saved at each change of the GitHub report, so that the post step finishes what a killed main
- * step left. Without wait the deployment is left in_progress on purpose: the post step leaves it.
- */
+/** At each change of the GitHub report. Without wait the deployment stays in_progress on purpose. */
 export function saveGithubReport(sha: string, progress: ReportProgress, following: boolean): void {
   fileCommand('STATE', GITHUB_KEYS.sha, sha)
   fileCommand('STATE', GITHUB_KEYS.statusPending, String(following && progress.statusPending))
