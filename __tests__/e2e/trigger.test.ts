@@ -196,7 +196,7 @@ describe.each(nodeBinaries())('trigger, $label', ({ path: node }) => {
     expect(result.outputs['run-id']).toBeUndefined()
     expectNoToken(result)
   })
-  it('over plain HTTP loads neither node:tls nor node:crypto, and its outputs still parse (README "Performance")', async () => {
+  it('over plain HTTP loads neither node:tls nor node:crypto, and its outputs still parse (docs/performance.md)', async () => {
     // What Node loaded by the end of a trigger with envs (YAML) and branches: over http:// the TLS
     // stack stays unloaded, and the outputs are written without node:crypto (commands.ts).
     const dir = mkdtempSync(join(tmpdir(), 'trigger-loads-'))

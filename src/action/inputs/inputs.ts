@@ -86,7 +86,7 @@ export function quote(value: string): string {
 }
 
 // Control characters (Unicode's Cc), as ranges: `\p{Cc}` has V8 ask ICU for the property each time
-// such an expression is compiled, about 0.1 MiB of peak memory on Node 24 (README "Performance").
+// such an expression is compiled, about 0.1 MiB of peak memory on Node 24 (docs/performance.md).
 // eslint-disable-next-line no-control-regex
 export const SPACE_OR_CONTROL = /[\s\u0000-\u001f\u007f-\u009f]/
 // eslint-disable-next-line no-control-regex
