@@ -28,6 +28,8 @@ export interface StepOptions {
   dir?: string
   onStdout?: (chunk: string) => void
   onStderr?: (chunk: string) => void
+  /** A runner slow to read the log: stdout is left unread this long at a time. */
+  stdoutPauseMs?: number
 }
 
 export interface StepResult {

@@ -196,6 +196,19 @@ export function startStep(options) {
     stderr += chunk
     options.onStderr?.(chunk)
   })
+  if (options.stdoutPauseMs) {
+    // A runner slow to read the step's log: stdout is left unread for stdoutPauseMs at a time.
+    const pause = () => {
+      child.stdout.pause()
+      timer = setTimeout(() => {
+        child.stdout.resume()
+        timer = setTimeout(pause, 50)
+      }, options.stdoutPauseMs)
+    }
+    let timer
+    pause()
+    child.on('close', () => clearTimeout(timer))
+  }
   const done = new Promise((resolve, reject) => {
     child.on('error', reject)
     child.on('close', (code, signal) => {

@@ -132,7 +132,12 @@ describe.each(nodeBinaries())('logs: live, $label', ({ path: node }) => {
     await sim.close()
   })
 
-  const run = (pipelineId: number, faults: SimFault[] = [], env?: Record<string, string>) => {
+  const run = (
+    pipelineId: number,
+    faults: SimFault[] = [],
+    env?: Record<string, string>,
+    stdoutPauseMs?: number
+  ) => {
     for (const fault of faults) sim.addFault(fault)
     const lines: Array<{ at: number; line: string }> = []
     const start = sim.requests.length
@@ -148,6 +153,7 @@ describe.each(nodeBinaries())('logs: live, $label', ({ path: node }) => {
         logs: 'live'
       },
       env,
+      stdoutPauseMs,
       onStdout: chunk => {
         for (const line of chunk.split('\n')) lines.push({ at: Date.now(), line })
       }
@@ -228,20 +234,27 @@ describe.each(nodeBinaries())('logs: live, $label', ({ path: node }) => {
     expect(reads).toBeLessThan(20)
   })
 
-  it('keeps peak RSS under 120 MiB while a step writes 20 MB, and says where the rest is', async () => {
-    const preload = join(ROOT, 'scripts', 'usage-preload.cjs')
-    const r = await run(4, [], { NODE_OPTIONS: `--require ${preload}` }).result
-    expect(r.code).toBe(0)
-    const maxRssKiB = Number(/usage maxrss=(\d+)/.exec(r.stderr)?.[1])
-    expect(maxRssKiB).toBeGreaterThan(0)
-    expect(maxRssKiB / 1024).toBeLessThan(120)
-    const printed = stepLines(r.stdout, 'S / J / dump')
-    expect(printed.length).toBeGreaterThan(50_000)
-    expect(printed[0]).toMatch(/^dump: line 1 \.+$/)
-    expect(r.stdout).toMatch(
-      /\[S \/ J\] \.\.\. the rest of this job's log is not copied here: https:/
-    )
-  }, 60_000)
+  it.each([
+    ['', undefined],
+    [' to a runner slow to read the log', 1500]
+  ])(
+    'keeps peak RSS under 120 MiB while a step writes 20 MB%s, and says where the rest is',
+    async (_, pauseMs) => {
+      const preload = join(ROOT, 'scripts', 'usage-preload.cjs')
+      const r = await run(4, [], { NODE_OPTIONS: `--require ${preload}` }, pauseMs).result
+      expect(r.code).toBe(0)
+      const maxRssKiB = Number(/usage maxrss=(\d+)/.exec(r.stderr)?.[1])
+      expect(maxRssKiB).toBeGreaterThan(0)
+      expect(maxRssKiB / 1024).toBeLessThan(120)
+      const printed = stepLines(r.stdout, 'S / J / dump')
+      expect(printed.length).toBeGreaterThan(50_000)
+      expect(printed[0]).toMatch(/^dump: line 1 \.+$/)
+      expect(r.stdout).toMatch(
+        /\[S \/ J\] \.\.\. the rest of this job's log is not copied here: https:/
+      )
+    },
+    60_000
+  )
   it('a cancel during a hung step-log read stops the run and ends the step at once', async () => {
     sim.addFault({ path: '/step/log', delayMs: 60_000 })
     const start = sim.requests.length

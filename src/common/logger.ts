@@ -14,6 +14,11 @@ export interface Logger {
   error?(line: string): void
   startGroup(name: string): void
   endGroup(): void
+  /**
+   * Resolves once what was written has left the process (or on `signal`): stdout to a pipe is
+   * asynchronous, so a reader that writes megabytes waits here rather than queue them in memory.
+   */
+  drained?(signal?: AbortSignal): Promise<void>
 }
 
 /** An error's message, on one line, to be put inside a line of ours. */

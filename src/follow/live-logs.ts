@@ -163,6 +163,7 @@ export class LiveLogs {
         if (advanced) {
           state.offset = last + 1
           this.print(job, prefix, state, log.logs)
+          await this.logger.drained?.(signal)
         }
         if (!advanced || log.more !== true || (short && !ends)) {
           if (ends) {

@@ -63,5 +63,24 @@ export function writeSummary(markdown: string): void {
   }
 }
 
+/**
+ * Resolves when stdout has taken what was written (at once when nothing waits), or on `signal`. The
+ * runner reads stdout through a pipe, which Node writes asynchronously: whatever the runner has
+ * not read yet is held in memory.
+ */
+export function drained(signal?: AbortSignal): Promise<void> {
+  const out = process.stdout
+  if (!out.writableNeedDrain || signal?.aborted) return Promise.resolve()
+  return new Promise(resolve => {
+    const done = () => {
+      out.off('drain', done).off('close', done)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    out.on('drain', done).on('close', done)
+    signal?.addEventListener('abort', done)
+  })
+}
+
 /** The Logger (common/logger.ts) of the follow engine, run control and the GitHub side. */
-export const logger: Logger = { info, verbatim, warning, error, startGroup, endGroup }
+export const logger: Logger = { info, verbatim, warning, error, startGroup, endGroup, drained }
