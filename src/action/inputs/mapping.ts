@@ -1,11 +1,10 @@
-// YAML or JSON mapping inputs (envs, running-branches, running-tags, the artifacts, params). The
-// reading itself is action/inputs/yaml-mapping.ts, with js-yaml's parser: it is imported only when such an
-// input is set (most triggers have none; in dist/index.js it is code that runs on first use). Its
-// errors say what is wrong and where (line and column); the parsers below add the input's name.
+// YAML or JSON mapping inputs (envs, running-branches, running-tags, the artifacts, params), read by
+// yaml-mapping.ts, imported only when such an input is set (most triggers have none). Its errors say
+// what is wrong and where; the parsers below add the input's name.
 import { messageOf } from '../../common/logger.js'
 import { setOwn } from '../../common/json.js'
 import { InputError, quote } from './inputs.js'
-import { checkParamsRefs, plainRefName, refProblem, type RefKind } from './ref-inputs.js'
+import { checkParamsRefs, refName, type RefKind } from './ref-inputs.js'
 
 const EXPECTED: Record<string, string> = {
   envs: ' of variable name to value, e.g. `VERSION: 1.2.3` lines or {"VERSION": "1.2.3"}',
@@ -17,9 +16,12 @@ const EXPECTED: Record<string, string> = {
   params: ' (e.g. {"releaseBranch": "release/1.0"})'
 }
 
-/** envs values may come from secrets: its error messages show keys and positions, never the text. */
-function given(name: string, value: string): string {
-  return name === 'envs' ? 'the value is not shown, as it may hold secrets' : `got ${quote(value)}`
+/** An error of input `name`: `why`, then what it takes; envs values may be secrets, so not shown. */
+function mappingError(name: string, value: string, why: string): InputError {
+  const given =
+    name === 'envs' ? 'the value is not shown, as it may hold secrets' : `got ${quote(value)}`
+  const expected = `a YAML or JSON mapping${EXPECTED[name]}; ${given}`
+  return new InputError(name, `Input "${name}": ${why}; expected ${expected}.`)
 }
 
 /** Input `name` read as a mapping by action/yaml-mapping.ts, loaded on first use. */
@@ -31,40 +33,27 @@ async function read<R extends 'readStringMapping' | 'readDataMapping'>(
   try {
     return (await import('./yaml-mapping.js'))[reader](value) as never
   } catch (error) {
-    const expected = `a YAML or JSON mapping${EXPECTED[name]}; ${given(name, value)}`
-    throw new InputError(name, `Input "${name}": ${messageOf(error)}; expected ${expected}.`)
+    throw mappingError(name, value, messageOf(error))
   }
 }
 
 /**
- * A string mapping input; undefined when empty. `values`: what each value names; a branch or tag
- * (`notes` gets a `refs/heads/x` taken as `x`) or another word (then it must not be empty).
+ * A string mapping input; undefined when empty. `what`: what each value names (then it must not be
+ * empty); with `notes`, a branch or tag (a `refs/heads/x` taken as `x` is said in `notes`).
  */
 export async function parseStringMappingInput(
   name: string,
   value: string,
-  values?: { ref: RefKind; notes: Set<string> } | string
+  what?: string,
+  notes?: Set<string>
 ): Promise<Record<string, string> | undefined> {
   if (!value) return undefined
   const mapping = await read(name, value, 'readStringMapping')
-  const ref = typeof values === 'object' ? values : undefined
-  const what = typeof values === 'object' ? values.ref : values
-  for (const [key, written] of Object.entries(mapping)) {
-    const item = ref ? plainRefName(name, written, ref.ref, ref.notes) : written
-    if (item !== written) setOwn(mapping, key, item)
-    if (what && item === '') {
-      throw new InputError(
-        name,
-        `Input "${name}": the ${what} for ${quote(key)} is empty; expected a YAML or JSON mapping${EXPECTED[name]}; ${given(name, value)}.`
-      )
-    }
-    const problem = ref && refProblem(item, ref.ref)
-    if (problem) {
-      throw new InputError(
-        name,
-        `Input "${name}": the ${ref.ref} for ${quote(key)} is not a ${ref.ref} name: ${quote(item)} ${problem}.`
-      )
-    }
+  for (const [key, item] of Object.entries(mapping)) {
+    if (what && item === '')
+      throw mappingError(name, value, `the ${what} for ${quote(key)} is empty`)
+    const lead = `the ${what} for ${quote(key)} is not a ${what} name:`
+    if (notes) setOwn(mapping, key, refName(name, item, what as RefKind, notes, lead))
   }
   return Object.keys(mapping).length > 0 ? mapping : undefined
 }

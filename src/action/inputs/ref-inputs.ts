@@ -4,44 +4,15 @@ import { InputError, quote, SPACE_OR_CONTROL } from './inputs.js'
 
 export type RefKind = 'branch' | 'tag'
 
-/**
- * A full git ref for a name: `refs/heads/x` for a branch (`refs/tags/v1` for a tag) is `x` (`v1`),
- * said in `notes`; any other `refs/...` but a pull request's is refused with a hint.
- */
-export function plainRefName(
-  input: string,
-  value: string,
-  kind: RefKind,
-  notes: Set<string>
-): string {
-  if (!value.startsWith('refs/') || value.startsWith('refs/pull/')) return value
-  const own = kind === 'branch' ? 'refs/heads/' : 'refs/tags/'
-  if (value.startsWith(own) && value.length > own.length) {
-    const name = value.slice(own.length)
-    notes.add(
-      `Input "${input}": ${quote(value)} is a full git ref; it is sent as the ${kind} name ${quote(name)} (Yunxiao takes names, e.g. \${{ github.${kind === 'branch' ? 'head_ref || github.ref_name' : 'ref_name'} }}).`
-    )
-    return name
-  }
-  const other = kind === 'branch' ? 'refs/tags/' : 'refs/heads/'
-  const hint = value.startsWith(other)
-    ? `it is a ${kind === 'branch' ? 'tag' : 'branch'}: give its name in ${kind === 'branch' ? 'tag (or running-tags)' : 'branch (or running-branches)'}`
-    : `give the ${kind} name alone, e.g. ${kind === 'branch' ? 'main' : 'v1.0.0'} (or ${own}<name>)`
-  throw new InputError(
-    input,
-    `Input "${input}": expected a ${kind} name; ${quote(value)} is a git ref that is not a ${kind}: ${hint}.`
-  )
-}
-
 /** Why `ref` is a pull request's ref (`github.ref_name` on a pull_request event), or undefined. */
-export function pullRequestRefProblem(ref: string): string | undefined {
+function pullRequestRefProblem(ref: string): string | undefined {
   const short = /^(\d+)\/(merge|head)$/.exec(ref)
   if (!short && !ref.startsWith('refs/pull/')) return undefined
   return `is a pull request's ref (what \${{ github.ref_name }} gives on a pull_request event), not a branch of your repository; use \${{ github.head_ref }} for the pull request's branch`
 }
 
 /** Why `ref` cannot be a branch or tag name (`git check-ref-format`, and no leading '-'), or undefined. */
-export function refNameProblem(ref: string): string | undefined {
+function refNameProblem(ref: string): string | undefined {
   if (SPACE_OR_CONTROL.test(ref)) return 'has a space, line break or control character in it'
   const bad = ref.match(/[~^:?*[\\]/)
   if (bad) return `has ${quote(bad[0])} in it, which git does not allow in a name`
@@ -58,46 +29,59 @@ export function refNameProblem(ref: string): string | undefined {
   return undefined
 }
 
-/** Why `name` cannot be a `kind` of a Yunxiao repository (a branch may not be a pull request's ref). */
-export function refProblem(name: string, kind: RefKind): string | undefined {
-  return (kind === 'branch' ? pullRequestRefProblem(name) : undefined) ?? refNameProblem(name)
+/**
+ * `value` as a `kind` name: a full git ref for a name (`refs/heads/x` for a branch, `refs/tags/v1`
+ * for a tag) is the name, said in `notes`; any other `refs/...` but a pull request's is refused with
+ * a hint, and so is a name git or Yunxiao refuses: `lead`, the name, and why.
+ */
+export function refName(
+  input: string,
+  value: string,
+  kind: RefKind,
+  notes: Set<string>,
+  lead: string
+): string {
+  const own = kind === 'branch' ? 'refs/heads/' : 'refs/tags/'
+  let name = value
+  if (value.startsWith(own) && value.length > own.length) {
+    name = value.slice(own.length)
+    notes.add(
+      `Input "${input}": ${quote(value)} is a full git ref; it is sent as the ${kind} name ${quote(name)} (Yunxiao takes names, e.g. \${{ github.${kind === 'branch' ? 'head_ref || github.ref_name' : 'ref_name'} }}).`
+    )
+  } else if (value.startsWith('refs/') && !value.startsWith('refs/pull/')) {
+    const other = kind === 'branch' ? 'refs/tags/' : 'refs/heads/'
+    const hint = value.startsWith(other)
+      ? `it is a ${kind === 'branch' ? 'tag' : 'branch'}: give its name in ${kind === 'branch' ? 'tag (or running-tags)' : 'branch (or running-branches)'}`
+      : `give the ${kind} name alone, e.g. ${kind === 'branch' ? 'main' : 'v1.0.0'} (or ${own}<name>)`
+    throw new InputError(
+      input,
+      `Input "${input}": expected a ${kind} name; ${quote(value)} is a git ref that is not a ${kind}: ${hint}.`
+    )
+  }
+  const problem =
+    (kind === 'branch' ? pullRequestRefProblem(name) : undefined) ?? refNameProblem(name)
+  if (problem) throw new InputError(input, `Input "${input}": ${lead} ${quote(name)} ${problem}.`)
+  return name
 }
 
 export function parseBranchList(value: string, notes: Set<string>): string[] {
-  const names = value
+  const lead = 'expected branch names, one per line or comma-separated;'
+  return value
     .split(/[\n,]/)
     .map(name => name.trim())
     .filter(name => name !== '')
-    .map(name => plainRefName('branches', name, 'branch', notes))
-  for (const name of names) {
-    const problem = refProblem(name, 'branch')
-    if (problem) {
-      throw new InputError(
-        'branches',
-        `Input "branches": expected branch names, one per line or comma-separated; ${quote(name)} ${problem}.`
-      )
-    }
-  }
-  return names
+    .map(name => refName('branches', name, 'branch', notes, lead))
 }
 
-export function parseRefName(name: RefKind, given: string, notes: Set<string>): string | undefined {
+export function parseRefName(kind: RefKind, given: string, notes: Set<string>): string | undefined {
   if (!given) return undefined
-  const value = plainRefName(name, given, name, notes)
-  if (value.includes(',')) {
+  if (given.includes(',')) {
     throw new InputError(
-      name,
-      `Input "${name}": expected one ${name} name${name === 'branch' ? ' (use `branches` for several)' : ''}; got ${quote(value)}, which has a comma in it.`
+      kind,
+      `Input "${kind}": expected one ${kind} name${kind === 'branch' ? ' (use `branches` for several)' : ''}; got ${quote(given)}, which has a comma in it.`
     )
   }
-  const problem = refProblem(value, name)
-  if (problem) {
-    throw new InputError(
-      name,
-      `Input "${name}": expected one ${name} name; ${quote(value)} ${problem}.`
-    )
-  }
-  return value
+  return refName(kind, given, kind, notes, `expected one ${kind} name;`)
 }
 
 /** Refuses a pull request's ref in params' branchModeBranchs, runningBranchs, runningTags, releaseBranch. */

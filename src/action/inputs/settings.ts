@@ -99,8 +99,8 @@ export async function getSettings(
   const bool = (name: string) => check(name, value => parseBooleanInput(name, value))
   // Notes on inputs taken other than as written, said once each (Settings.warnings).
   const notes = new Set<string>()
-  const mapping = (name: string, values?: Parameters<typeof parseStringMappingInput>[2]) =>
-    checkAsync(name, value => parseStringMappingInput(name, value, values))
+  const mapping = (name: string, what?: string, refs?: Set<string>) =>
+    checkAsync(name, value => parseStringMappingInput(name, value, what, refs))
 
   check('token', parseToken)
   const pipelineId = check('pipeline-id', value => parsePipelineId(value, get('pipeline-name')))
@@ -117,8 +117,8 @@ export async function getSettings(
     branch: check('branch', value => parseRefName('branch', value, notes)),
     tag: check('tag', value => parseRefName('tag', value, notes)),
     envs: await mapping('envs'),
-    runningBranches: await mapping('running-branches', { ref: 'branch', notes }),
-    runningTags: await mapping('running-tags', { ref: 'tag', notes }),
+    runningBranches: await mapping('running-branches', 'branch', notes),
+    runningTags: await mapping('running-tags', 'tag', notes),
     pipelineArtifacts: await mapping('pipeline-artifacts', 'version'),
     acrArtifacts: await mapping('acr-artifacts', 'tag'),
     packageArtifacts: await mapping('package-artifacts', 'version'),
