@@ -6,8 +6,7 @@ import {
   inputEnvName,
   parseBooleanInput,
   quote,
-  readInput,
-  withDefaults
+  readInput
 } from '../../src/action/inputs/inputs.js'
 import { InputError } from '../../src/action/inputs/settings.js'
 
@@ -81,17 +80,6 @@ describe('readInput', () => {
       if (before === undefined) delete process.env[name]
       else process.env[name] = before
     }
-  })
-})
-
-describe('withDefaults', () => {
-  it('applies the defaults over a reader that has none (e.g. core.getInput)', () => {
-    const raw: Record<string, string> = { wait: 'true', timeout: ' ' }
-    const read = withDefaults(name => raw[name] ?? '')
-    expect(read('wait')).toBe('true')
-    expect(read('timeout')).toBe('60m')
-    expect(read('poll-interval')).toBe('10s')
-    expect(read('token')).toBe('')
   })
 })
 

@@ -96,19 +96,6 @@ describe('getSettings with only the required inputs', () => {
     expect(settings.dryRun).toBe(true)
     expect(settings.pollIntervalMs).toBe(3000)
   })
-
-  it('applies the defaults over a reader that has none (such as core.getInput)', async () => {
-    const inputs: Record<string, string> = {
-      token: TOKEN,
-      'pipeline-id': '5',
-      'organization-id': ORG
-    }
-    const settings = await getSettings(name => inputs[name] ?? '', {})
-    expect(settings.baseUrl).toBe('https://openapi-rdc.aliyuncs.com')
-    expect(settings.timeoutMs).toBe(3_600_000)
-    expect(settings.stopOnCancel).toBe(true)
-    expect(settings.logs).toBe('failed')
-  })
 })
 
 describe('each input', () => {

@@ -60,11 +60,13 @@ export function parsePipelineId(value: string, pipelineName: string): number | u
   return id
 }
 
-/** `host[:port]` or `http(s)://host[:port][/]`, cut into its parts; a path, query, fragment or user is refused. */
-function splitOrigin(
-  text: string,
-  fail: (why: string) => InputError
-): { scheme: string; url: URL; rest: string } {
+/**
+ * Input `name`, `host[:port]` or `http(s)://host[:port]...`, cut into its parts; `fail` makes its
+ * InputError. A user or password is refused (and not repeated in the message).
+ */
+function splitOrigin(name: string, text: string, expected: string) {
+  const fail = (why: string) =>
+    new InputError(name, `Input "${name}": ${why}; ${expected}; got ${quote(hideUserInfo(text))}.`)
   if (SPACE_OR_CONTROL.test(text)) throw fail('spaces and line breaks are not allowed')
   const schemeMatch = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(text)
   const scheme = schemeMatch ? schemeMatch[1].toLowerCase() : 'https'
@@ -87,18 +89,15 @@ function splitOrigin(
   } catch {
     throw fail('not a valid host name')
   }
-  return { scheme, url, rest: rest.slice(authority.length) }
+  return { scheme, url, rest: rest.slice(authority.length), fail }
 }
 
 export function parseDomain(value: string): string {
-  const expected =
+  const { scheme, url, rest, fail } = splitOrigin(
+    'domain',
+    value,
     'expected the OpenAPI host (openapi-rdc.aliyuncs.com, host:port) or origin (https://host[:port]); http:// only for loopback: 127.x.x.x, [::1] or localhost'
-  const fail = (why: string) =>
-    new InputError(
-      'domain',
-      `Input "domain": ${why}; ${expected}; got ${quote(hideUserInfo(value))}.`
-    )
-  const { scheme, url, rest } = splitOrigin(value, fail)
+  )
   if (rest !== '' && rest !== '/') throw fail('a path, query or fragment is not allowed')
   // The web console (flow.aliyun.com, devops.aliyun.com, ...) is not the OpenAPI: say which host is.
   const host = url.hostname.toLowerCase().replace(/\.$/, '')
@@ -114,12 +113,8 @@ export function parseDomain(value: string): string {
 }
 
 export function parseConsoleUrl(value: string): string {
-  const fail = (why: string) =>
-    new InputError(
-      'console-url',
-      `Input "console-url": ${why}; expected the web console's http(s) address, e.g. https://flow.aliyun.com; got ${quote(hideUserInfo(value))}.`
-    )
-  const { url, rest } = splitOrigin(value, fail)
+  const expected = "expected the web console's http(s) address, e.g. https://flow.aliyun.com"
+  const { url, rest, fail } = splitOrigin('console-url', value, expected)
   // A path prefix is kept (a console served under a path); a query or fragment makes no sense before /pipelines.
   if (/[?#\\]/.test(rest)) throw fail('a query or fragment is not allowed')
   const path = rest.replace(/\/+$/, '')

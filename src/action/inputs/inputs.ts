@@ -1,7 +1,7 @@
 // Reads action inputs as the runner passes them, with action.yml's defaults applied here too (a local
 // run, `node dist/index.js`, gets none from the runner); the helpers every input parser shares.
 
-/** Reads one raw input by its action.yml name (e.g. 'pipeline-id'); returns '' when unset. */
+/** Reads one input by its action.yml name (e.g. 'pipeline-id') as readInput does, defaults applied. */
 export type InputReader = (name: string) => string
 
 /** A bad input: `input` names it, the message says what was expected and what was given. */
@@ -37,13 +37,9 @@ export function inputEnvName(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`
 }
 
-export function defaultOf(name: string): string {
-  return INPUT_DEFAULTS[name] ?? ''
-}
-
 /** One input, trimmed; action.yml's default when the variable is unset, empty or blank. */
 export function readInput(name: string, env: NodeJS.ProcessEnv = process.env): string {
-  return (env[inputEnvName(name)] ?? '').trim() || defaultOf(name)
+  return (env[inputEnvName(name)] ?? '').trim() || (INPUT_DEFAULTS[name] ?? '')
 }
 
 /** The tokens, to mask before anything can print them (not the unexpanded default github-token). */
@@ -56,11 +52,6 @@ export function secretInputs(env: NodeJS.ProcessEnv = process.env): string[] {
 export function githubSecret(get: InputReader): string {
   const value = get('github-token')
   return value.startsWith('${{') ? '' : value
-}
-
-/** Applies action.yml's defaults on top of any reader (e.g. @actions/core's getInput, which has none). */
-export function withDefaults(read: InputReader): InputReader {
-  return name => read(name).trim() || defaultOf(name)
 }
 
 /** Exactly the forms core.getBooleanInput accepts (YAML 1.2 core schema); anything else is an InputError. */
@@ -99,23 +90,21 @@ export function parseOneLine(name: string, value: string, what: string, limit: n
   return value || undefined
 }
 
-/** A problem with input `name`, as an InputError (one already is kept). */
-export function asInputError(name: string, error: unknown): InputError {
-  if (error instanceof InputError) return error
-  return new InputError(
-    name,
-    `Input "${name}": ${error instanceof Error ? error.message : String(error)}`
-  )
-}
-
-/** Parses one input; a problem is collected (naming the input) instead of thrown, so all are told at once. */
+/**
+ * Parses one input; its InputError (an async parser's too) is collected instead of thrown, so all
+ * are told at once. Any other error is a bug, and goes on.
+ */
 export function checker(get: (name: string) => string, problems: InputError[]) {
+  const keep = (error: unknown): undefined => {
+    if (!(error instanceof InputError)) throw error
+    problems.push(error)
+  }
   return <T>(name: string, parse: (value: string) => T): T | undefined => {
     try {
-      return parse(get(name))
+      const value = parse(get(name))
+      return value instanceof Promise ? (value.catch(keep) as T) : value
     } catch (error) {
-      problems.push(asInputError(name, error))
-      return undefined
+      return keep(error)
     }
   }
 }

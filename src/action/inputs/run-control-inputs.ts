@@ -1,6 +1,6 @@
 // The inputs of run control: pipeline-name, run-id and on-manual-gate, and what they rule out.
 import type { ManualGateMode } from '../../follow/gates.js'
-import { checker, defaultOf, InputError, invalid, parseOneLine, quote } from './inputs.js'
+import { checker, INPUT_DEFAULTS, InputError, invalid, parseOneLine, quote } from './inputs.js'
 
 /** run-id: the run to follow instead of starting one. */
 export type FollowTarget = { runId: number } | { latest: true }
@@ -33,7 +33,7 @@ function followConflicts(
   const runId = 'latest' in follow ? 'latest' : String(follow.runId)
   for (const name of START_ONLY_INPUTS) {
     const value = get(name)
-    if (value.toLowerCase() === defaultOf(name)) continue
+    if (value.toLowerCase() === (INPUT_DEFAULTS[name] ?? '')) continue
     // envs and params may hold secrets: name them, never quote them.
     const shown = name === 'envs' || name === 'params' ? 'set' : quote(value)
     fail(

@@ -14,14 +14,12 @@ import {
 } from './endpoint-inputs.js'
 import { checkGithubInputs, type GithubSettings } from './github-inputs.js'
 import {
-  asInputError,
   checker,
   githubSecret,
   InputError,
   invalid,
   parseBooleanInput,
   quote,
-  withDefaults,
   type InputReader
 } from './inputs.js'
 import { parseParamsInput, parseStringMappingInput } from './mapping.js'
@@ -83,24 +81,21 @@ export class InputErrors extends InputError {
 }
 
 /**
- * Every input, validated: one bad input throws its InputError, several an InputErrors listing each.
- * `env` supplies the GitHub variables for the default comment.
+ * Every input (`get`, with action.yml's defaults: readInput), validated: one bad input throws its
+ * InputError, several an InputErrors listing each. `env`: the GitHub variables of the default comment.
  */
 export async function getSettings(
-  read: InputReader,
+  get: InputReader,
   env: NodeJS.ProcessEnv = process.env
 ): Promise<Settings> {
-  const get = withDefaults(read)
   const token = get('token')
   const problems: InputError[] = []
   const check = checker(get, problems)
-  const checkAsync = <T>(name: string, parse: (value: string) => Promise<T>) =>
-    parse(get(name)).catch((error: unknown) => void problems.push(asInputError(name, error)))
   const bool = (name: string) => check(name, value => parseBooleanInput(name, value))
   // Notes on inputs taken other than as written, said once each (Settings.warnings).
   const notes = new Set<string>()
   const mapping = (name: string, what?: string, refs?: Set<string>) =>
-    checkAsync(name, value => parseStringMappingInput(name, value, what, refs))
+    check(name, value => parseStringMappingInput(name, value, what, refs))
 
   check('token', parseToken)
   const pipelineId = check('pipeline-id', value => parsePipelineId(value, get('pipeline-name')))
@@ -122,7 +117,7 @@ export async function getSettings(
     pipelineArtifacts: await mapping('pipeline-artifacts', 'version'),
     acrArtifacts: await mapping('acr-artifacts', 'tag'),
     packageArtifacts: await mapping('package-artifacts', 'version'),
-    rawParams: await checkAsync('params', parseParamsInput),
+    rawParams: await check('params', parseParamsInput),
     comment,
     commentIsDefault: comment !== undefined && !get('comment'),
     consoleUrl: check('console-url', parseConsoleUrl),
