@@ -7,8 +7,6 @@ import { setOwn } from '../../common/json.js'
 const { NOT_RESOLVED, defineScalarTag, defineMappingTag, defineSequenceTag } = jsYaml
 const YAML_TAGS = 'tag:yaml.org,2002:'
 const CORE_TAGS = [jsYaml.nullCoreTag, jsYaml.boolCoreTag, jsYaml.intCoreTag, jsYaml.floatCoreTag]
-/** The plain forms of null in YAML 1.2's core schema (an empty value among them). */
-const NULL_FORM = /^(?:~|null|Null|NULL|)$/
 /** Values a document may hold once its aliases are expanded: what an alias bomb runs into. */
 const MAX_VALUES = 100_000
 
@@ -44,8 +42,8 @@ const scalarTag = (name: string, resolve: (text: string) => unknown, prefix = fa
     }
   })
 
-/** Mappings and lists that check what js-yaml adds: `value` says what may be a mapping's value. */
-function schema(scalars: jsYaml.TagDefinition[], value: (v: unknown, key: string) => unknown) {
+/** Mappings and lists that check what js-yaml adds: `check` says why a mapping's value may not be. */
+function schema(scalars: jsYaml.TagDefinition[], check: (v: unknown, key: string) => string) {
   // The weight of a collection: the values it holds once its aliases are expanded.
   const weight = new WeakMap<object, number>()
   const add = (carrier: object, v: unknown): string => {
@@ -65,12 +63,8 @@ function schema(scalars: jsYaml.TagDefinition[], value: (v: unknown, key: string
       if (name === undefined) return `keys must be strings; found ${describe(key)} as a key`
       if (name === '') return 'keys must be non-empty strings; found an empty key'
       if (Object.hasOwn(carrier, name)) return `key "${name}" appears more than once`
-      try {
-        setOwn(carrier, name, value(v, name))
-      } catch (error) {
-        return (error as Error).message
-      }
-      return add(carrier, v)
+      setOwn(carrier, name, v instanceof Scalar ? v.value : v)
+      return check(v, name) || add(carrier, v)
     },
     has: never,
     keys: carrier => Object.keys(carrier),
@@ -106,7 +100,7 @@ function describe(v: unknown): string {
 }
 
 // Strings as written: a tag does not change the text; a null form is "" (plain, or tagged !!null).
-const orEmpty = (text: string) => (NULL_FORM.test(text) ? '' : text)
+const orEmpty = (text: string) => (core(text) === null ? '' : text)
 const STRINGS = schema(
   [
     scalarTag('plain', orEmpty),
@@ -114,11 +108,10 @@ const STRINGS = schema(
     scalarTag(`${YAML_TAGS}null`, orEmpty),
     scalarTag('', t => t, true)
   ],
-  (v, key) => {
-    if (v instanceof Scalar) return v.value
-    if (typeof v === 'string') return v
-    throw new Error(`the value of "${key}" is ${describe(v)}, not a single value`)
-  }
+  (v, key) =>
+    v instanceof Scalar || typeof v === 'string'
+      ? ''
+      : `the value of "${key}" is ${describe(v)}, not a single value`
 )
 // JSON data: plain scalars by the core schema; the core tags only, each on a value it fits.
 const DATA = schema(
@@ -127,25 +120,10 @@ const DATA = schema(
     scalarTag(`${YAML_TAGS}str`, text => text),
     ...CORE_TAGS.map(tag => scalarTag(tag.tagName, text => tag.resolve(text, true, tag.tagName)))
   ],
-  (v, key) => {
-    const error = nonFinite(v, `the value of "${key}"`)
-    if (error) throw new Error(error)
-    return v instanceof Scalar ? v.value : v
-  }
+  (v, key) => nonFinite(v, `the value of "${key}"`)
 )
 
-/** js-yaml's reasons as this action says them (`!!x` for a core tag), with line and column. */
-function message(text: string, e: jsYaml.YAMLException): string {
-  const at = e.mark ? ` at line ${e.mark.line + 1}, column ${e.mark.column + 1}` : ''
-  const line = text.split(/\r\n?|\n/)[e.mark?.line ?? -1] ?? ''
-  const hint = line.startsWith('\t')
-    ? ' (this line is indented with a tab: indent with spaces)'
-    : /^\s*[\]}]/.test(line.slice(e.mark?.column))
-      ? ' (a closing ] or } must be indented more than the key it belongs to)'
-      : ''
-  return `${reason(e)}${at}${hint}`
-}
-
+/** js-yaml's reason as this action says it (`!!x` for a core tag). */
 function reason({ reason }: jsYaml.YAMLException): string {
   const tag = /!<(.*)>/.exec(reason)?.[1] ?? ''
   const name = tag.startsWith(YAML_TAGS) ? `!!${tag.slice(YAML_TAGS.length)}` : tag
@@ -175,9 +153,16 @@ function read(text: string, schema: jsYaml.Schema): Record<string, unknown> {
   } catch (error) {
     if (!(error instanceof jsYaml.YAMLException)) throw error
     if (error.reason.startsWith('expected a document, but the input is empty')) return {}
+    const at = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : ''
+    const line = text.split(/\r\n?|\n/)[error.mark?.line ?? -1] ?? ''
+    const hint = line.startsWith('\t')
+      ? ' (this line is indented with a tab: indent with spaces)'
+      : /^\s*[\]}]/.test(line.slice(error.mark?.column))
+        ? ' (a closing ] or } must be indented more than the key it belongs to)'
+        : ''
     // No `cause`: js-yaml's error holds a code frame of the text, and envs values may be secrets.
     // eslint-disable-next-line preserve-caught-error
-    throw new Error(message(text, error))
+    throw new Error(`${reason(error)}${at}${hint}`)
   }
   if (typeof root !== 'object' || root === null || Array.isArray(root) || root instanceof Scalar)
     throw new Error(`it is ${describe(root)}, not a mapping (key: value lines, or a JSON object)`)
