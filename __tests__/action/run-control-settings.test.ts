@@ -1,7 +1,7 @@
 // The inputs of run control: pipeline-name, run-id and on-manual-gate, and their conflicts.
 import { describe, expect, it } from '@jest/globals'
 import { inputEnvName, readInput, InputError } from '../../src/action/inputs/inputs.js'
-import { getSettings, InputErrors, type Settings } from '../../src/action/inputs/settings.js'
+import { getSettings, type Settings } from '../../src/action/inputs/settings.js'
 
 const TOKEN = 'pt-runControlSecret0123456789'
 
@@ -21,7 +21,10 @@ async function errorsFrom(inputs: Record<string, string>): Promise<InputError[]>
   } catch (error) {
     expect(error).toBeInstanceOf(InputError)
     expect((error as Error).message).not.toContain(TOKEN)
-    return error instanceof InputErrors ? [...error.errors] : [error as InputError]
+    // A line a problem, naming its input (the second of `Inputs "run-id" and "x"`).
+    const named = /^Inputs? (?:"[^"]+" and )?"([^"]+)"/
+    const lines = (error as Error).message.split('\n')
+    return lines.map(line => new InputError(named.exec(line)?.[1] ?? '', line))
   }
   throw new Error(`expected an InputError for ${JSON.stringify(inputs)}`)
 }

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs'
 import { inputEnvName, quote, readInput } from '../../src/action/inputs/inputs.js'
 import {
   InputError,
-  InputErrors,
   defaultComment,
   getSettings,
   type Settings
@@ -26,6 +25,11 @@ function settingsFrom(
   // The default domain is the center host, which needs an organization id.
   const env = runnerEnv({ token: TOKEN, 'pipeline-id': '42', 'organization-id': ORG, ...inputs })
   return getSettings(name => readInput(name, env), github)
+}
+
+/** The input each line of an error message names (`Input "x" ...`). */
+function inputsNamed(error: InputError): string[] {
+  return error.message.split('\n').map(line => /^Input "([^"]+)"/.exec(line)?.[1] ?? line)
 }
 
 async function errorFrom(
@@ -525,7 +529,7 @@ const BAD: BadCase[] = [
 describe('bad input', () => {
   it.each(BAD)('$input = $value', async ({ input, value, expected, shows }) => {
     const error = await errorFrom({ [input]: value })
-    expect(error).not.toBeInstanceOf(InputErrors)
+    expect(error.message).not.toContain('\n')
     expect(error.input).toBe(input)
     expect(error.message).toMatch(new RegExp(`^Input "${input}"`))
     expect(error.message).toMatch(expected)
@@ -550,22 +554,15 @@ describe('bad input', () => {
     expect(error.message.length).toBeLessThan(300)
   })
 
-  it('reports every bad input at once, each an InputError naming its input', async () => {
+  it('reports every bad input at once, a line each naming its input', async () => {
     const error = await errorFrom({
       'pipeline-id': 'abc',
       domain: 'http://example.com',
       wait: 'maybe',
       logs: 'x'
     })
-    expect(error).toBeInstanceOf(InputErrors)
-    const errors = (error as InputErrors).errors
-    expect(errors.map(e => e.input)).toEqual(['pipeline-id', 'domain', 'wait', 'logs'])
+    expect(inputsNamed(error)).toEqual(['pipeline-id', 'domain', 'wait', 'logs'])
     expect(error.input).toBe('pipeline-id')
-    for (const each of errors) {
-      expect(each).toBeInstanceOf(InputError)
-      expect(error.message).toContain(each.message)
-    }
-    expect(error.message.split('\n')).toHaveLength(4)
   })
 
   it('never lets the token out, even when another input repeats it', async () => {
@@ -575,10 +572,8 @@ describe('bad input', () => {
       'organization-id': `x/${TOKEN}`,
       domain: `https://${TOKEN}@host.example.com`
     })
-    expect(error).toBeInstanceOf(InputErrors)
-    expect((error as InputErrors).errors).toHaveLength(4)
+    expect(error.message.split('\n')).toHaveLength(4)
     expect(error.message).not.toContain(TOKEN)
-    for (const each of (error as InputErrors).errors) expect(each.message).not.toContain(TOKEN)
     expect(error.message).toContain('***')
   })
 
@@ -587,12 +582,7 @@ describe('bad input', () => {
     const error = await getSettings(name => readInput(name, env), {}).catch(
       (caught: InputError) => caught
     )
-    expect(error).toBeInstanceOf(InputErrors)
-    expect((error as InputErrors).errors.map(e => e.input)).toEqual([
-      'token',
-      'pipeline-id',
-      'organization-id'
-    ])
+    expect(inputsNamed(error as InputError)).toEqual(['token', 'pipeline-id', 'organization-id'])
   })
 })
 

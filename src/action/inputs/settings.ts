@@ -72,17 +72,9 @@ export interface Settings {
   warnings?: string[]
 }
 
-/** Several bad inputs at once: one InputError per problem in `errors`; `input` names the first. */
-export class InputErrors extends InputError {
-  constructor(readonly errors: readonly InputError[]) {
-    super(errors[0]?.input ?? '', errors.map(error => error.message).join('\n'))
-    this.name = 'InputErrors'
-  }
-}
-
 /**
- * Every input (`get`, with action.yml's defaults: readInput), validated: one bad input throws its
- * InputError, several an InputErrors listing each. `env`: the GitHub variables of the default comment.
+ * Every input (`get`, with action.yml's defaults: readInput), validated: bad inputs throw one InputError,
+ * a line each, naming the first. `env`: the GitHub variables of the default comment.
  */
 export async function getSettings(
   get: InputReader,
@@ -139,10 +131,11 @@ export async function getSettings(
 
   if (problems.length > 0) {
     // Belt and braces: whatever an input echoed, the token does not leave this function.
-    const safe = problems.map(
-      problem => new InputError(problem.input, redact(problem.message, [token, githubSecret(get)]))
-    )
-    throw safe.length === 1 ? safe[0] : new InputErrors(safe)
+    const message = redact(problems.map(problem => problem.message).join('\n'), [
+      token,
+      githubSecret(get)
+    ])
+    throw new InputError(problems[0].input, message)
   }
   return {
     // Without problems, every input that has a default was read.
