@@ -173,11 +173,6 @@ describe('where this action differs from the official client, on purpose', () =>
       /^Input "tag": pipeline 42 has no code source .*"v1\.0\.0"/
     )
   })
-
-  it('refuses to build branch/tag params without the pipeline code sources', () => {
-    expect(() => buildParams(settings({ branch: 'dev' }))).toThrow(/need the pipeline code sources/)
-    expect(() => buildParams(settings({ tag: 'v1' }))).toThrow(/need the pipeline code sources/)
-  })
 })
 
 describe('the raw params input', () => {

@@ -58,11 +58,6 @@ export function buildParams(
   }
   let fallback = false
 
-  if (needsPipelineSources(settings) && pipelineRepos === undefined) {
-    throw new Error(
-      'buildParams: `branch` and `tag` need the pipeline code sources (pipelineRepos).'
-    )
-  }
   const repos = pipelineRepos ?? []
 
   if (settings.branches.length > 0) put('branchModeBranchs', [...settings.branches])

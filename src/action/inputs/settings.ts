@@ -131,11 +131,8 @@ export async function getSettings(
 
   if (problems.length > 0) {
     // Belt and braces: whatever an input echoed, the token does not leave this function.
-    const message = redact(problems.map(problem => problem.message).join('\n'), [
-      token,
-      githubSecret(get)
-    ])
-    throw new InputError(problems[0].input, message)
+    const message = problems.map(problem => problem.message).join('\n')
+    throw new InputError(problems[0].input, redact(message, [token, githubSecret(get)]))
   }
   return {
     // Without problems, every input that has a default was read.
