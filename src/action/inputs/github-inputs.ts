@@ -51,17 +51,10 @@ export function checkGithubInputs(
   const fail = (name: string, message: string) => problems.push(new InputError(name, message))
   const commitStatus = check('commit-status', v => parseBooleanInput('commit-status', v))
   const contextEnvs = check('context-envs', v => parseBooleanInput('context-envs', v))
-  const context = check('status-context', v =>
-    parseOneLine('status-context', v, 'a status context such as ci/yunxiao', GITHUB_NAME_LIMIT)
-  )
-  const environment = check('deployment-environment', v =>
-    parseOneLine(
-      'deployment-environment',
-      v,
-      'an environment name such as production',
-      GITHUB_NAME_LIMIT
-    )
-  )
+  const name = (input: string, what: string) =>
+    check(input, v => parseOneLine(input, v, what, GITHUB_NAME_LIMIT))
+  const context = name('status-context', 'a status context such as ci/yunxiao')
+  const environment = name('deployment-environment', 'an environment name such as production')
   const deploymentUrl = check('deployment-url', parseDeploymentUrl)
   if (problems.length > start) return undefined
 

@@ -43,24 +43,21 @@ function perRepository(
 }
 
 /**
- * The params object. `pipelineRepos`: the pipeline's code sources' repositories (GetPipeline), needed
+ * The params object. `repos`: the pipeline's code sources' repositories (GetPipeline), needed
  * for `branch` or `tag`; `contextEnvs`: the context-envs variables, under `envs`.
  */
 export function buildParams(
   settings: Settings,
-  pipelineRepos?: readonly string[],
+  repos: readonly string[] = [],
   contextEnvs?: Record<string, string>
 ): Record<string, unknown> {
   const given = new Map<string, unknown>()
-  const put = (key: string, value: unknown) => given.set(key, value)
   const putMapping = (key: string, value: object | undefined) => {
-    if (isNonEmpty(value)) put(key, value)
+    if (isNonEmpty(value)) given.set(key, value)
   }
   let fallback = false
 
-  const repos = pipelineRepos ?? []
-
-  if (settings.branches.length > 0) put('branchModeBranchs', [...settings.branches])
+  if (settings.branches.length > 0) given.set('branchModeBranchs', [...settings.branches])
   if (isNonEmpty(contextEnvs)) {
     // context-envs: the GitHub variables first; the `envs` input (or, without it, the raw params'
     // envs) wins for any name it also has.
@@ -69,7 +66,7 @@ export function buildParams(
     const envs: Record<string, unknown> = {}
     for (const [name, value] of Object.entries(contextEnvs)) setOwn(envs, name, value)
     for (const [name, value] of Object.entries(own)) setOwn(envs, name, value)
-    put('envs', envs)
+    given.set('envs', envs)
   } else putMapping('envs', settings.envs)
   putMapping('runningPipelineArtifacts', settings.pipelineArtifacts)
   putMapping('runningAcrArtifacts', settings.acrArtifacts)
@@ -91,7 +88,7 @@ export function buildParams(
     // set too the official client drops the branch without a word; refuse rather than send a run
     // without it (nothing has been started: GetPipeline only reads).
     if (settings.branches.length === 0) {
-      put('branchModeBranchs', [settings.branch])
+      given.set('branchModeBranchs', [settings.branch])
       fallback = true
     } else if (!settings.branches.includes(settings.branch)) {
       throw new InputError(
@@ -103,7 +100,7 @@ export function buildParams(
 
   const raw = settings.rawParams ?? {}
   if (settings.comment && !(settings.commentIsDefault && Object.hasOwn(raw, 'comment')))
-    put('comment', settings.comment)
+    given.set('comment', settings.comment)
 
   const rank = (key: string) =>
     fallback && key === 'branchModeBranchs' ? rankOf('fallback branchModeBranchs') : rankOf(key)
