@@ -44,8 +44,7 @@ export function readInput(name: string, env: NodeJS.ProcessEnv = process.env): s
 
 /** The tokens, to mask before anything can print them (not the unexpanded default github-token). */
 export function secretInputs(env: NodeJS.ProcessEnv = process.env): string[] {
-  const githubToken = githubSecret(name => readInput(name, env))
-  return [readInput('token', env), ...(githubToken ? [githubToken] : [])]
+  return [readInput('token', env), githubSecret(name => readInput(name, env))].filter(Boolean)
 }
 
 /** The github-token; '' when unexpanded (outside GitHub Actions, `node dist/index.js`). */

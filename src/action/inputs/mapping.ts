@@ -24,14 +24,11 @@ function mappingError(name: string, value: string, why: string): InputError {
   return new InputError(name, `Input "${name}": ${why}; expected ${expected}.`)
 }
 
-/** Input `name` read as a mapping by action/yaml-mapping.ts, loaded on first use. */
-async function read<R extends 'readStringMapping' | 'readDataMapping'>(
-  name: string,
-  value: string,
-  reader: R
-): Promise<ReturnType<(typeof import('./yaml-mapping.js'))[R]>> {
+/** Input `name` read by yaml-mapping.ts (loaded on first use): values as written, or JSON data. */
+async function read(name: string, value: string, strings: boolean) {
   try {
-    return (await import('./yaml-mapping.js'))[reader](value) as never
+    const yaml = await import('./yaml-mapping.js')
+    return strings ? yaml.readStringMapping(value) : yaml.readDataMapping(value)
   } catch (error) {
     throw mappingError(name, value, messageOf(error))
   }
@@ -48,7 +45,7 @@ export async function parseStringMappingInput(
   notes?: Set<string>
 ): Promise<Record<string, string> | undefined> {
   if (!value) return undefined
-  const mapping = await read(name, value, 'readStringMapping')
+  const mapping = (await read(name, value, true)) as Record<string, string>
   for (const [key, item] of Object.entries(mapping)) {
     if (what && item === '')
       throw mappingError(name, value, `the ${what} for ${quote(key)} is empty`)
@@ -62,7 +59,7 @@ export async function parseParamsInput(
   value: string
 ): Promise<Record<string, unknown> | undefined> {
   if (!value) return undefined
-  const params = await read('params', value, 'readDataMapping')
+  const params = await read('params', value, false)
   checkParamsRefs(params)
   return params
 }

@@ -73,8 +73,8 @@ export interface Settings {
 }
 
 /**
- * Every input (`get`, with action.yml's defaults: readInput), validated: bad inputs throw one InputError,
- * a line each, naming the first. `env`: the GitHub variables of the default comment.
+ * Every input (`get`, with action.yml's defaults: readInput), validated: bad inputs throw one
+ * InputError, a line each, naming the first. `env`: the GitHub variables of the default comment.
  */
 export async function getSettings(
   get: InputReader,
