@@ -212,16 +212,12 @@ describe('the raw params input', () => {
     )
   })
 
-  it('its comment wins over the default comment, but not over the comment input', () => {
-    expect(
-      paramsString({ rawParams: { comment: 'raw' }, comment: 'default', commentIsDefault: true })
-    ).toBe('{"comment":"raw"}')
-    expect(
-      paramsString({ rawParams: { comment: 'raw' }, comment: 'given', commentIsDefault: false })
-    ).toBe('{"comment":"given"}')
-    expect(paramsString({ comment: 'default', commentIsDefault: true })).toBe(
-      '{"comment":"default"}'
+  it('its comment is sent unless the settings have one (getSettings gives no default then)', () => {
+    expect(paramsString({ rawParams: { comment: 'raw' } })).toBe('{"comment":"raw"}')
+    expect(paramsString({ rawParams: { comment: 'raw' }, comment: 'given' })).toBe(
+      '{"comment":"given"}'
     )
+    expect(paramsString({ comment: 'default' })).toBe('{"comment":"default"}')
   })
 
   it('the branch fallback replaces a raw branchModeBranchs', () => {

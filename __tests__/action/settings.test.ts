@@ -73,7 +73,6 @@ describe('getSettings with only the required inputs', () => {
       acrArtifacts: undefined,
       packageArtifacts: undefined,
       comment: undefined,
-      commentIsDefault: false,
       rawParams: undefined,
       consoleUrl: 'https://flow.aliyun.com',
       dryRun: false,
@@ -232,7 +231,6 @@ describe('each input', () => {
   it('comment: the input when set', async () => {
     const settings = await settingsFrom({ comment: 'Deploy from CI' }, GITHUB)
     expect(settings.comment).toBe('Deploy from CI')
-    expect(settings.commentIsDefault).toBe(false)
   })
 
   it('comment: when empty, a default that links back to the GitHub run', async () => {
@@ -241,13 +239,17 @@ describe('each input', () => {
       'GitHub Actions: owner/repo@abc1234 on main (workflow "CI" run #12) https://github.com/owner/repo/actions/runs/123456'
     )
     expect(settings.comment).toContain('https://github.com/owner/repo/actions/runs/123456')
-    expect(settings.commentIsDefault).toBe(true)
+  })
+
+  it('comment: no default when the params input has a comment (that one is sent)', async () => {
+    expect((await settingsFrom({ params: 'comment: raw' }, GITHUB)).comment).toBeUndefined()
+    const given = await settingsFrom({ params: 'comment: raw', comment: 'given' }, GITHUB)
+    expect(given.comment).toBe('given')
   })
 
   it('comment: none on a local run (no GitHub variables)', async () => {
     const settings = await settingsFrom({}, {})
     expect(settings.comment).toBeUndefined()
-    expect(settings.commentIsDefault).toBe(false)
   })
 
   it.each([

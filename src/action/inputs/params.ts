@@ -99,8 +99,7 @@ export function buildParams(
   }
 
   const raw = settings.rawParams ?? {}
-  if (settings.comment && !(settings.commentIsDefault && Object.hasOwn(raw, 'comment')))
-    given.set('comment', settings.comment)
+  if (settings.comment) given.set('comment', settings.comment)
 
   const rank = (key: string) =>
     fallback && key === 'branchModeBranchs' ? rankOf('fallback branchModeBranchs') : rankOf(key)

@@ -52,10 +52,8 @@ export interface Settings {
   pipelineArtifacts?: Record<string, string>
   acrArtifacts?: Record<string, string>
   packageArtifacts?: Record<string, string>
-  /** The comment to send: the input, or the default that links back to the GitHub run (undefined when neither). */
+  /** The comment input; else one that links back to the GitHub run, unless raw params have a comment. */
   comment?: string
-  /** True when `comment` is the default (the input was empty): a `comment` key in raw params then wins. */
-  commentIsDefault?: boolean
   rawParams?: Record<string, unknown>
   /** Console origin and path prefix, no trailing slash. */
   consoleUrl: string
@@ -92,7 +90,6 @@ export async function getSettings(
   check('token', parseToken)
   const pipelineId = check('pipeline-id', value => parsePipelineId(value, get('pipeline-name')))
   const baseUrl = check('domain', parseDomain)
-  const comment = get('comment') || defaultComment(env)
   // `wait` is decided here, once: following a run given by run-id is waiting for it.
   const decideWait = (input: boolean | undefined) => (get('run-id') ? true : input)
   // In the order problems are told.
@@ -110,8 +107,6 @@ export async function getSettings(
     acrArtifacts: await mapping('acr-artifacts', 'tag'),
     packageArtifacts: await mapping('package-artifacts', 'version'),
     rawParams: await check('params', parseParamsInput),
-    comment,
-    commentIsDefault: comment !== undefined && !get('comment'),
     consoleUrl: check('console-url', parseConsoleUrl),
     dryRun: bool('dry-run'),
     wait: decideWait(bool('wait')),
@@ -134,9 +129,13 @@ export async function getSettings(
     const message = problems.map(problem => problem.message).join('\n')
     throw new InputError(problems[0].input, redact(message, [token, githubSecret(get)]))
   }
+  const { rawParams } = fields
   return {
     // Without problems, every input that has a default was read.
     ...(fields as Omit<Settings, 'pipelineId' | 'onManualGate'>),
+    comment:
+      get('comment') ||
+      (rawParams && Object.hasOwn(rawParams, 'comment') ? undefined : defaultComment(env)),
     pipelineId: pipelineId ?? 0,
     ...(control.pipelineName !== undefined ? { pipelineName: control.pipelineName } : {}),
     ...(control.follow ? { follow: control.follow } : {}),
