@@ -6,8 +6,7 @@ export type RefKind = 'branch' | 'tag'
 
 /** Why `ref` is a pull request's ref (`github.ref_name` on a pull_request event), or undefined. */
 function pullRequestRefProblem(ref: string): string | undefined {
-  const short = /^(\d+)\/(merge|head)$/.exec(ref)
-  if (!short && !ref.startsWith('refs/pull/')) return undefined
+  if (!/^\d+\/(?:merge|head)$/.test(ref) && !ref.startsWith('refs/pull/')) return undefined
   return `is a pull request's ref (what \${{ github.ref_name }} gives on a pull_request event), not a branch of your repository; use \${{ github.head_ref }} for the pull request's branch`
 }
 
