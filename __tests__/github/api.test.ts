@@ -16,7 +16,7 @@ const answer = (
   body: typeof body === 'string' ? body : JSON.stringify(body)
 })
 const networkError = (code: string) =>
-  Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code })
+  Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code, preSend: true })
 
 function makeApi(
   replies: Reply[],
@@ -263,7 +263,7 @@ describe('GithubApi retries', () => {
 
   it('refuses an API address that is not http(s)', () => {
     expect(() => makeApi([], { apiUrl: 'ftp://x' })).toThrow(/not http\(s\)/)
-    expect(() => makeApi([], { apiUrl: 'nope' })).toThrow(/not a URL/)
+    expect(() => makeApi([], { apiUrl: 'nope' })).toThrow(/not http\(s\)/)
   })
 })
 

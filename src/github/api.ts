@@ -21,7 +21,6 @@ import {
 } from './http.js'
 import { fitDescription, type CommitState, type DeploymentState } from './outcome.js'
 
-export const API_VERSION = '2022-11-28'
 export const DEFAULT_API_URL = 'https://api.github.com'
 
 /** As written in a workflow's `permissions:` block. */
@@ -74,13 +73,6 @@ export interface DeploymentBody {
   payload: Record<string, unknown>
 }
 
-export interface DeploymentStatusBody {
-  state: DeploymentState
-  log_url?: string
-  environment_url?: string
-  description: string
-}
-
 export interface CallOptions {
   /** Gives the call up, a request in flight included (e.g. when the job is cancelled). */
   signal?: AbortSignal
@@ -90,50 +82,37 @@ export interface CallOptions {
 interface Call<T> extends CallOptions {
   what: string
   path: string
-  body: unknown
+  /** Its description is fitted to GitHub's limit once the secrets are removed. */
+  body: { description: string; [field: string]: unknown }
   permission: Permission
   /** Whether this failure may be tried again (a create only when it certainly did not happen). */
-  retry: (failure: Failure) => boolean
-  parse: (answer: HttpAnswer) => T | string
+  retry?: (failure: Failure) => boolean
+  /** The value of a 2xx answer, or why it is none; by default none is wanted. */
+  parse?: (answer: HttpAnswer) => T | string
 }
 
 export class GithubApi {
+  private readonly options: GithubApiOptions & GithubTiming
   private readonly apiUrl: string
-  private readonly attempts: number
-  private readonly timeoutMs: number
-  private readonly deadlineMs: number
-  private readonly budgetMs: number
   /** Time spent in calls so far, and since when one is in flight (while `busy` > 0). */
   private spent = 0
   private busy = 0
   private busySince = 0
-  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
-  private readonly random: () => number
   private readonly now: () => number
   private readonly repo: string
   private readonly secrets: readonly string[]
 
-  constructor(private readonly options: GithubApiOptions) {
-    let url: URL
-    try {
-      url = new URL(options.apiUrl)
-    } catch {
-      throw new TypeError(`the GitHub API address ${JSON.stringify(options.apiUrl)} is not a URL`)
-    }
-    if (url.protocol !== 'https:' && url.protocol !== 'http:')
+  constructor(options: GithubApiOptions) {
+    const url = URL.canParse(options.apiUrl) ? new URL(options.apiUrl) : undefined
+    if (url?.protocol !== 'https:' && url?.protocol !== 'http:')
       throw new TypeError(`the GitHub API address ${JSON.stringify(options.apiUrl)} is not http(s)`)
     // The github-token never crosses a network in clear.
     if (url.protocol === 'http:' && !isLoopbackHost(url.hostname))
       throw new TypeError(
         `the GitHub API address ${JSON.stringify(url.origin)} is http:// to a host that is not loopback, and the github-token would cross the network in clear; use https:// (http:// only for 127.x.x.x, [::1] or localhost)`
       )
+    this.options = { ...GITHUB_MAIN, budgetMs: Infinity, ...options }
     this.apiUrl = options.apiUrl.replace(/\/+$/, '')
-    this.attempts = Math.max(1, options.attempts ?? GITHUB_MAIN.attempts)
-    this.timeoutMs = options.timeoutMs ?? GITHUB_MAIN.timeoutMs
-    this.deadlineMs = options.deadlineMs ?? GITHUB_MAIN.deadlineMs
-    this.budgetMs = options.budgetMs ?? Infinity
-    this.sleep = options.sleep ?? abortableSleep
-    this.random = options.random ?? Math.random
     this.now = options.now ?? Date.now
     const [owner, name] = options.repository.split('/')
     this.repo = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`
@@ -150,10 +129,8 @@ export class GithubApi {
       ...opts,
       what: `create the commit status "${body.context}"`,
       path: `${this.repo}/statuses/${encodeURIComponent(sha)}`,
-      body: { ...body, description: this.description(body.description) },
-      permission: 'statuses: write',
-      retry: transient,
-      parse: () => undefined
+      body,
+      permission: 'statuses: write'
     })
   }
 
@@ -170,7 +147,7 @@ export class GithubApi {
         required_contexts: [],
         payload: body.payload,
         environment: body.environment,
-        description: this.description(body.description)
+        description: body.description
       },
       permission: 'deployments: write',
       retry: notDone,
@@ -186,30 +163,35 @@ export class GithubApi {
   /** A deployment status; adding the same one twice is harmless. */
   async createDeploymentStatus(
     deploymentId: number,
-    body: DeploymentStatusBody,
+    body: {
+      state: DeploymentState
+      log_url?: string
+      environment_url?: string
+      description: string
+    },
     opts: CallOptions = {}
   ): Promise<void> {
     await this.call({
       ...opts,
       what: `set deployment ${deploymentId} to ${body.state}`,
       path: `${this.repo}/deployments/${deploymentId}/statuses`,
-      body: { ...body, description: this.description(body.description) },
-      permission: 'deployments: write',
-      retry: transient,
-      parse: () => undefined
+      body,
+      permission: 'deployments: write'
     })
   }
 
   private async call<T>(call: Call<T>): Promise<T> {
-    const left = this.budgetMs - this.spent - (this.busy > 0 ? this.now() - this.busySince : 0)
-    const spent = `not tried: the GitHub calls have had their ${this.budgetMs / 1000} s`
+    const left =
+      this.options.budgetMs - this.spent - (this.busy > 0 ? this.now() - this.busySince : 0)
+    const spent = `not tried: the GitHub calls have had their ${this.options.budgetMs / 1000} s`
     if (left <= 0) throw this.error(call, spent, { transient: true })
     if (this.busy++ === 0) this.busySince = this.now()
-    const deadline = this.now() + Math.min(this.deadlineMs, call.deadlineMs ?? Infinity, left)
+    const deadline =
+      this.now() + Math.min(this.options.deadlineMs, call.deadlineMs ?? Infinity, left)
     return retrying<T, Failure>({
-      attempts: this.attempts,
+      attempts: this.options.attempts,
       once: () => this.once(call, deadline),
-      retry: call.retry,
+      retry: call.retry ?? transient,
       pause: (failure, attempt) => {
         const pause = this.pause(failure, attempt)
         return this.now() + pause < deadline ? pause : undefined
@@ -221,7 +203,7 @@ export class GithubApi {
             `GitHub API: could not ${call.what} (${shortReason(failure)}); trying again in ${Math.ceil(pause / 100) / 10} s.`
           )
         ),
-      sleep: ms => this.sleep(ms, call.signal)
+      sleep: ms => (this.options.sleep ?? abortableSleep)(ms, call.signal)
     }).finally(() => {
       if (--this.busy === 0) this.spent += this.now() - this.busySince
     })
@@ -243,15 +225,18 @@ export class GithubApi {
           Accept: 'application/vnd.github+json',
           Authorization: `Bearer ${this.options.token}`,
           'Content-Type': 'application/json',
-          'X-GitHub-Api-Version': API_VERSION,
+          'X-GitHub-Api-Version': '2022-11-28',
           'User-Agent': this.options.userAgent
         },
-        body: JSON.stringify(call.body),
-        timeoutMs: Math.max(1, Math.min(this.timeoutMs, deadline - this.now())),
+        body: JSON.stringify({
+          ...call.body,
+          description: fitDescription(this.hide(call.body.description))
+        }),
+        timeoutMs: Math.max(1, Math.min(this.options.timeoutMs, deadline - this.now())),
         signal: call.signal
       })
       if (answer.status < 200 || answer.status >= 300) return { failure: { kind: 'http', answer } }
-      const parsed = call.parse(answer)
+      const parsed = call.parse?.(answer) as T | string
       if (typeof parsed !== 'string') return { value: parsed }
       throw this.error(call, parsed, { transient: false })
     } catch (error) {
@@ -264,26 +249,18 @@ export class GithubApi {
   /** Retry-After or the rate-limit reset when GitHub names one, else a jittered backoff. */
   private pause(failure: Failure, attempt: number): number {
     if (failure.kind === 'http') {
-      const retryAfter = parseRetryAfter(header(failure.answer.headers, 'retry-after'), this.now())
+      const { headers } = failure.answer
+      const retryAfter = parseRetryAfter(header(headers, 'retry-after'), this.now())
       if (retryAfter !== undefined) return retryAfter
-      const reset = header(failure.answer.headers, 'x-ratelimit-reset')
-      if (
-        header(failure.answer.headers, 'x-ratelimit-remaining') === '0' &&
-        reset &&
-        /^\d+$/.test(reset)
-      )
+      const reset = header(headers, 'x-ratelimit-reset') ?? ''
+      if (header(headers, 'x-ratelimit-remaining') === '0' && /^\d+$/.test(reset))
         return Math.max(0, Number(reset) * 1000 - this.now())
     }
-    return backoff(attempt, GITHUB_BACKOFF_CAP_MS, this.random)
+    return backoff(attempt, GITHUB_BACKOFF_CAP_MS, this.options.random ?? Math.random)
   }
 
   private hide(text: string): string {
     return redact(text, this.secrets)
-  }
-
-  /** Secrets removed first, then fitted to GitHub's limit. */
-  private description(text: string): string {
-    return fitDescription(this.hide(text))
   }
 
   private error(
@@ -293,7 +270,6 @@ export class GithubApi {
   ): GithubApiError {
     return new GithubApiError(this.hide(`Could not ${call.what}: ${what}.`), {
       ...details,
-      githubMessage: details.githubMessage && this.hide(details.githubMessage),
       permission: call.permission
     })
   }

@@ -19,16 +19,14 @@ export interface GithubEvent {
   name: string
   /** GITHUB_REPOSITORY */
   repository: string
-  /** GITHUB_SHA, or the pull request's head. */
+  /** GITHUB_SHA (on pull_request, GitHub's merge commit); in a report, the commit chosen. */
   sha: string
-  /** GITHUB_SHA (on pull_request, GitHub's merge commit). */
-  eventSha?: string
   /** GITHUB_REF */
   ref?: string
   /** GITHUB_SERVER_URL */
   serverUrl?: string
   pullRequest?: PullRequestFacts
-  /** Why a pull-request event's payload could not be read (`sha` is then GITHUB_SHA). */
+  /** Why a pull-request event's payload could not be read. */
   problem?: string
 }
 
@@ -90,7 +88,7 @@ export function readEvent(
     )
   const ref = env.GITHUB_REF?.trim() || undefined
   const serverUrl = env.GITHUB_SERVER_URL?.trim() || undefined
-  const event: GithubEvent = { name, repository, sha, eventSha: sha, ref, serverUrl }
+  const event: GithubEvent = { name, repository, sha, ref, serverUrl }
   if (!isPullRequestEvent(name)) return event
 
   const path = env.GITHUB_EVENT_PATH?.trim()
@@ -107,7 +105,7 @@ export function readEvent(
     }
   }
   if (typeof found === 'string') return { ...event, problem: found }
-  return { ...event, sha: found.headSha, pullRequest: found }
+  return { ...event, pullRequest: found }
 }
 
 export function shortSha(sha: string): string {

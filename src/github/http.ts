@@ -1,5 +1,5 @@
 // HTTP as the GitHub calls (api.ts) see it: what `send` takes and gives, and what a failure means.
-import { PRE_SEND_CODES, header, type Headers } from '../common/http.js'
+import { header, type Headers } from '../common/http.js'
 import { jsonObject } from '../common/json.js'
 import { oneLine } from '../common/logger.js'
 import { redact } from '../common/redact.js'
@@ -85,10 +85,7 @@ export function classify(error: unknown): Failure {
   if (err?.timeout === true) return { kind: 'timeout' }
   const code = typeof err?.code === 'string' ? err.code : undefined
   const detail = typeof err?.message === 'string' ? err.message : String(error)
-  // The transport says whether any byte can have reached GitHub; else judge by the error code.
-  const preSend =
-    typeof err?.preSend === 'boolean' ? err.preSend : code !== undefined && PRE_SEND_CODES.has(code)
-  return { kind: 'network', code, detail, preSend }
+  return { kind: 'network', code, detail, preSend: err?.preSend === true }
 }
 
 export function shortReason(failure: Failure): string {
