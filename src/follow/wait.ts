@@ -34,7 +34,6 @@ export interface WaitOptions {
    * the deadline or the abort: then `signal` aborts, and it should print nothing more.
    */
   onJobEnded?: (stage: FlowStage, job: FlowJob, signal: AbortSignal, name: string) => Promise<void>
-  onRun?: (run: FlowRun) => void
   /**
    * After every read of a run not yet final: 'halt' ends the wait ('halted'). Awaited to its end,
    * a cancel included, so that a gate pass is never left half done; a cancel then wins over a
@@ -110,20 +109,17 @@ function newlyEndedJobs(run: FlowRun, reported: Set<string>) {
   return ended
 }
 
-/** A signal that aborts at the deadline or with `signal`; `timer` ends then; `done()` frees both. */
+/** A signal that aborts at the deadline or with `signal`; `done()` frees both. */
 function bounded(clock: Clock, deadline: number, signal?: AbortSignal) {
   const stop = new AbortController()
   const forward = () => stop.abort()
   signal?.addEventListener('abort', forward, { once: true })
-  const timer = clock.sleep(deadline - clock.now(), stop.signal).then(() => {
-    stop.abort()
-    return 'deadline' as const
-  })
+  void clock.sleep(deadline - clock.now(), stop.signal).then(forward)
   const done = () => {
     stop.abort()
     signal?.removeEventListener('abort', forward)
   }
-  return { signal: stop.signal, timer, done }
+  return { signal: stop.signal, done }
 }
 
 /** Waits for `call` up to the deadline or the abort, when its signal aborts and it goes unheard. */
@@ -136,10 +132,8 @@ async function untilDeadline(
   if (signal?.aborted) return ABORTED
   const bound = bounded(clock, deadline, signal)
   try {
-    const work = call(bound.signal)
-    work.catch(() => undefined)
-    const outcome = await Promise.race([work.then(() => 'done' as const), bound.timer])
-    return outcome === 'deadline' && signal?.aborted ? ABORTED : outcome
+    if ((await unlessAborted(call(bound.signal), bound.signal)) !== ABORTED) return 'done'
+    return signal?.aborted ? ABORTED : 'deadline'
   } finally {
     bound.done()
   }
@@ -302,7 +296,6 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
 
     failures.recovered()
     lastRun = run
-    options.onRun?.(run)
 
     const status = String(run.status ?? '')
     for (const line of progress.update(run, clock.now())) logger.info(line)
