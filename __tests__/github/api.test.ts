@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
 import { GithubApi, GithubApiError } from '../../src/github/api.js'
-import type { HttpAnswer, HttpRequest } from '../../src/github/http.js'
+import type { HttpAnswer, HttpRequest } from '../../src/github/api.js'
 
 const TOKEN = 'ghs_unitTestToken0123456789'
 const SHA = 'a'.repeat(40)

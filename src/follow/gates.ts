@@ -1,12 +1,6 @@
-// Manual gates (人工卡点): which jobs wait at one, and what on-manual-gate does about it.
-// - A job not ended whose `actions` hold PassPipelineValidate waits at a gate, whatever its status;
-//   `disable: true` there (the token's user may not pass it) counts only on a WAITING job.
-// - A gate is known by its job id and by its place, so a job whose id comes later is the same gate.
-// - `wait`: say so once per gate. `fail`: the first gate ends the wait, the run left waiting.
-//   `approve`: pass each gate once, only those reached while this step follows; one the token may
-//   not pass fails with nothing sent; nothing that cannot succeed is tried again.
-// - A cancel never cuts a pass short, none is sent after it, and one that fails then never halts
-//   the wait (the cancel goes on).
+// Manual gates (人工卡点): which jobs wait at one, and what on-manual-gate does about it
+// (docs/run-control.md, "Manual gates"). A gate is known by its job id and by its place, so a job
+// whose id comes later is the same gate.
 import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun } from '../flow/types.js'
 import { isJsonObject } from '../common/json.js'
@@ -52,6 +46,7 @@ export function waitingGates(run: FlowRun): Gate[] {
     jobsOf(stage).forEach((job, j) => {
       if (isFinalStatus(String(job.status))) return
       const action = passAction(job)
+      // `disable: true` (the token's user may not pass it) counts only on a WAITING job.
       if (!action || (job.status !== 'WAITING' && action.disable === true)) return
       const id = job.id as unknown
       const name = jobName(job, j)

@@ -1,11 +1,7 @@
 // Which commit a commit status or a deployment may go on: only one whose branch the run builds, so
-// that a green check never stands on code that was not built.
-// - Pull-request events: the head when the branch sent for its repository is the head branch; else
-//   GITHUB_SHA when the branch sent is GITHUB_REF's (pull_request_target: the base); else none.
-// - Other events: GITHUB_SHA when the ref sent is GITHUB_REF's, or when none is sent (the pipeline
-//   then builds the pushed branch, as the docs say); else none.
-// The branch sent for a repository: its runningBranchs (runningTags) entry in the params sent; else
-// the one name all entries not for a GitHub repository and branchModeBranchs agree on (a mirror).
+// that a green check never stands on code that was not built (docs/github-feedback.md, "Which
+// commit gets a status or a deployment"). The branch sent for a repository: its runningBranchs
+// (runningTags) entry in the params sent; else the one name all other entries agree on (a mirror).
 import { isJsonObject } from '../common/json.js'
 import { isPullRequestEvent, shortSha, type GithubEvent } from './event.js'
 
