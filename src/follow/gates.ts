@@ -5,8 +5,8 @@ import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun } from '../flow/types.js'
 import { isJsonObject } from '../common/json.js'
 import { messageOf, type Logger } from '../common/logger.js'
-import { jobsOf, stagesOf } from '../flow/names.js'
-import { jobIdentity, jobName, stageName } from './progress.js'
+import { jobName, jobsOf, stageName, stagesOf } from '../flow/names.js'
+import { jobIdentity } from './progress.js'
 
 export type ManualGateMode = 'wait' | 'fail' | 'approve'
 

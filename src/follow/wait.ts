@@ -2,7 +2,8 @@
 import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
-import { formatElapsed, jobIdentity, ProgressTracker } from './progress.js'
+import { formatElapsed } from '../common/duration.js'
+import { jobIdentity, ProgressTracker } from './progress.js'
 import { FIRST_READ_DELAY_MS, HEARTBEAT_MS, MAX_BACKOFF_MS } from '../common/timing.js'
 import { jobName, jobsOf, stageName, stagesOf } from '../flow/names.js'
 import { abortableSleep } from '../common/sleep.js'
@@ -122,23 +123,6 @@ function bounded(clock: Clock, deadline: number, signal?: AbortSignal) {
   return { signal: stop.signal, done }
 }
 
-/** Waits for `call` up to the deadline or the abort, when its signal aborts and it goes unheard. */
-async function untilDeadline(
-  call: (signal: AbortSignal) => Promise<void>,
-  clock: Clock,
-  deadline: number,
-  signal?: AbortSignal
-): Promise<'done' | 'deadline' | typeof ABORTED> {
-  if (signal?.aborted) return ABORTED
-  const bound = bounded(clock, deadline, signal)
-  try {
-    if ((await unlessAborted(call(bound.signal), bound.signal)) !== ABORTED) return 'done'
-    return signal?.aborted ? ABORTED : 'deadline'
-  } finally {
-    bound.done()
-  }
-}
-
 /** Status reads failing in a row: a warning at the first, then a line now and then. */
 class ReadFailures {
   count = 0
@@ -204,20 +188,19 @@ async function jobsEnded(
       )
       return false
     }
+    if (signal?.aborted) return true
+    // Waited for up to the deadline or the abort; then its signal aborts and it goes unheard.
+    const bound = bounded(clock, deadline, signal)
     try {
-      const outcome = await untilDeadline(
-        s => onJobEnded(stage, job, s, name),
-        clock,
-        deadline,
-        signal
-      )
-      if (outcome === ABORTED) return true
-      if (outcome === 'deadline') {
-        logger.warning(`Gave up on the log of job "${name}" at the timeout; it was not copied.`)
-        deadline = -Infinity // the others are not looked at
-      }
+      const work = onJobEnded(stage, job, bound.signal, name)
+      if ((await unlessAborted(work, bound.signal)) !== ABORTED) continue
+      if (signal?.aborted) return true
+      logger.warning(`Gave up on the log of job "${name}" at the timeout; it was not copied.`)
+      deadline = -Infinity // the others are not looked at
     } catch (err) {
       logger.warning(`Could not report the end of job "${name}": ${messageOf(err)}`)
+    } finally {
+      bound.done()
     }
   }
   return false

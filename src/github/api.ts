@@ -159,15 +159,7 @@ export class GithubApi {
       ...opts,
       what: `create a deployment in "${body.environment}"`,
       path: `${this.repo}/deployments`,
-      body: {
-        ref: body.ref,
-        task: 'deploy',
-        auto_merge: false,
-        required_contexts: [],
-        payload: body.payload,
-        environment: body.environment,
-        description: body.description
-      },
+      body: { ...body, task: 'deploy', auto_merge: false, required_contexts: [] },
       permission: 'deployments: write',
       retry: notDone,
       parse: answer => {
