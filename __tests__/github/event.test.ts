@@ -1,5 +1,10 @@
 import { describe, it, expect } from '@jest/globals'
-import { contextEnvs, isPullRequestEvent, pullRequestOf, readEvent } from '../../src/github/event.js'
+import {
+  contextEnvs,
+  isPullRequestEvent,
+  pullRequestOf,
+  readEvent
+} from '../../src/github/event.js'
 
 const SHA = '3f786850e387550fdab836ed7e6dc881de23001b'
 const HEAD = 'a'.repeat(40)
