@@ -76,27 +76,14 @@ export interface GateKeeperOptions {
   signal?: AbortSignal
 }
 
-/** Gates by key and by place: the same gate at one place unless both reads have differing ids. */
-class GateSet {
-  private readonly keys = new Set<string>()
-  private readonly places = new Map<string, number | undefined>()
-
-  add(gate: Gate): void {
-    this.keys.add(gate.key)
-    if (!this.places.has(gate.place) || gate.jobId === undefined)
-      this.places.set(gate.place, gate.jobId)
-  }
-
-  has(gate: Gate): boolean {
-    if (this.keys.has(gate.key)) return true
-    if (!this.places.has(gate.place)) return false
-    const id = this.places.get(gate.place)
-    return id === undefined || gate.jobId === undefined
-  }
+/** The same gate: the same key, or the same place unless both have ids and they differ. */
+function sameGate(a: Gate, b: Gate): boolean {
+  if (a.key === b.key) return true
+  return a.place === b.place && (a.jobId === undefined || b.jobId === undefined)
 }
 
 export class GateKeeper {
-  private readonly handled = new GateSet()
+  private readonly handled: Gate[] = []
   private reads = 0
   private last: Gate | undefined
 
@@ -113,8 +100,8 @@ export class GateKeeper {
     const { mode, logger, runUrl } = this.options
     for (const gate of waitingGates(run)) {
       this.last = gate
-      if (this.handled.has(gate)) continue
-      this.handled.add(gate)
+      if (this.handled.some(seen => sameGate(seen, gate))) continue
+      this.handled.push(gate)
       if (mode === 'fail')
         return `Job "${gate.label}" waits at a manual gate, and on-manual-gate is fail: the step ends here; the run is left waiting for a person to pass or refuse it: ${runUrl}`
       if (mode === 'wait') {

@@ -210,8 +210,9 @@ export class GithubApi {
       failed: (failure, attempts) => this.failed(call, failure, attempts),
       beforePause: (failure, _attempt, pause) =>
         this.options.onRetry?.(
-          this.hide(
-            `GitHub API: could not ${call.what} (${shortReason(failure)}); trying again in ${Math.ceil(pause / 100) / 10} s.`
+          redact(
+            `GitHub API: could not ${call.what} (${shortReason(failure)}); trying again in ${Math.ceil(pause / 100) / 10} s.`,
+            this.secrets
           )
         ),
       sleep: ms => (this.options.sleep ?? abortableSleep)(ms, call.signal)
@@ -241,7 +242,7 @@ export class GithubApi {
         },
         body: JSON.stringify({
           ...call.body,
-          description: fitDescription(this.hide(call.body.description))
+          description: fitDescription(redact(call.body.description, this.secrets))
         }),
         timeoutMs: Math.max(1, Math.min(this.options.timeoutMs, deadline - this.now())),
         signal: call.signal
@@ -270,16 +271,12 @@ export class GithubApi {
     return backoff(attempt, GITHUB_BACKOFF_CAP_MS, this.options.random ?? Math.random)
   }
 
-  private hide(text: string): string {
-    return redact(text, this.secrets)
-  }
-
   private error(
     call: Call<unknown>,
     what: string,
     details: Omit<GithubApiErrorDetails, 'permission'>
   ): GithubApiError {
-    return new GithubApiError(this.hide(`Could not ${call.what}: ${what}.`), {
+    return new GithubApiError(redact(`Could not ${call.what}: ${what}.`, this.secrets), {
       ...details,
       permission: call.permission
     })
