@@ -85,13 +85,10 @@ function sameGate(a: Gate, b: Gate): boolean {
 export class GateKeeper {
   private readonly handled: Gate[] = []
   private reads = 0
-  private last: Gate | undefined
+  /** The job of the last gate seen (the gate-job output). */
+  lastGateJob: string | undefined
 
   constructor(private readonly options: GateKeeperOptions) {}
-
-  get lastGateJob(): string | undefined {
-    return this.last?.job
-  }
 
   /** The message the step fails with, the run left waiting; undefined: the wait goes on. */
   async inspect(run: FlowRun): Promise<string | undefined> {
@@ -99,7 +96,7 @@ export class GateKeeper {
     if (isFinalStatus(String(run.status))) return undefined
     const { mode, logger, runUrl } = this.options
     for (const gate of waitingGates(run)) {
-      this.last = gate
+      this.lastGateJob = gate.job
       if (this.handled.some(seen => sameGate(seen, gate))) continue
       this.handled.push(gate)
       if (mode === 'fail')

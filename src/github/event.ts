@@ -92,17 +92,13 @@ export function readEvent(
   if (!isPullRequestEvent(name)) return event
 
   const path = env.GITHUB_EVENT_PATH?.trim()
+  if (!path) return { ...event, problem: 'GITHUB_EVENT_PATH is not set' }
   let found: PullRequestFacts | string
-  if (!path) {
-    found = 'GITHUB_EVENT_PATH is not set'
-  } else {
-    try {
-      found = pullRequestOf(JSON.parse(readFile(path)))
-      if (typeof found === 'string')
-        found = `the event payload (GITHUB_EVENT_PATH) is odd: ${found}`
-    } catch (error) {
-      found = `the event payload (GITHUB_EVENT_PATH) could not be read: ${messageOf(error)}`
-    }
+  try {
+    found = pullRequestOf(JSON.parse(readFile(path)))
+    if (typeof found === 'string') found = `the event payload (GITHUB_EVENT_PATH) is odd: ${found}`
+  } catch (error) {
+    found = `the event payload (GITHUB_EVENT_PATH) could not be read: ${messageOf(error)}`
   }
   if (typeof found === 'string') return { ...event, problem: found }
   return { ...event, pullRequest: found }
