@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import type { FlowJob, FlowRun, FlowStage } from '../../src/flow/types.js'
-import { formatElapsed, jobName, ProgressTracker, stageName } from '../../src/follow/progress.js'
+import { formatElapsed } from '../../src/common/duration.js'
+import { jobName, stageName } from '../../src/flow/names.js'
+import { ProgressTracker } from '../../src/follow/progress.js'
 
 const SEC = 1000
 const MIN = 60 * SEC

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals'
 import { GithubApi, GithubApiError } from '../../src/github/api.js'
-import type { HttpAnswer, HttpRequest } from '../../src/github/http.js'
+import type { HttpAnswer, HttpRequest } from '../../src/github/api.js'
 
 const TOKEN = 'ghs_unitTestToken0123456789'
 const SHA = 'a'.repeat(40)
@@ -16,7 +16,7 @@ const answer = (
   body: typeof body === 'string' ? body : JSON.stringify(body)
 })
 const networkError = (code: string) =>
-  Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code })
+  Object.assign(new Error(`connect ${code} 127.0.0.1:1`), { code, preSend: true })
 
 function makeApi(
   replies: Reply[],
@@ -263,7 +263,7 @@ describe('GithubApi retries', () => {
 
   it('refuses an API address that is not http(s)', () => {
     expect(() => makeApi([], { apiUrl: 'ftp://x' })).toThrow(/not http\(s\)/)
-    expect(() => makeApi([], { apiUrl: 'nope' })).toThrow(/not a URL/)
+    expect(() => makeApi([], { apiUrl: 'nope' })).toThrow(/not http\(s\)/)
   })
 })
 

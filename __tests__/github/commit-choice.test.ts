@@ -12,15 +12,13 @@ const push: GithubEvent = {
   name: 'push',
   repository: 'octo-org/shop',
   sha: BASE,
-  eventSha: BASE,
   ref: 'refs/heads/main',
   serverUrl: 'https://github.com'
 }
 const pr = (name: string, fork = false): GithubEvent => ({
   name,
   repository: 'octo-org/shop',
-  sha: HEAD,
-  eventSha: name === 'pull_request' ? MERGE : BASE,
+  sha: name === 'pull_request' ? MERGE : BASE,
   ref: name === 'pull_request' ? 'refs/pull/7/merge' : 'refs/heads/main',
   serverUrl: 'https://github.com',
   pullRequest: {

@@ -1,6 +1,10 @@
 import { describe, it, expect } from '@jest/globals'
-import { isPullRequestEvent, pullRequestOf, readEvent } from '../../src/github/event.js'
-import { contextEnvs } from '../../src/github/context-envs.js'
+import {
+  contextEnvs,
+  isPullRequestEvent,
+  pullRequestOf,
+  readEvent
+} from '../../src/github/event.js'
 
 const SHA = '3f786850e387550fdab836ed7e6dc881de23001b'
 const HEAD = 'a'.repeat(40)
@@ -42,20 +46,19 @@ describe('readEvent: which commit GitHub built', () => {
       name: 'push',
       repository: 'octo-org/shop',
       sha: SHA,
-      eventSha: SHA,
       serverUrl: 'https://github.com'
     })
     expect(readEvent(env({ GITHUB_REF: 'refs/heads/main' })).ref).toBe('refs/heads/main')
   })
 
   it.each(['pull_request', 'pull_request_target'])(
-    '%s: the head of the pull request from the payload, not the merge commit',
+    '%s: GITHUB_SHA, and the pull request with its head from the payload',
     name => {
       const event = readEvent(
         env({ GITHUB_EVENT_NAME: name, GITHUB_SHA: MERGE }),
         fileOf(prPayload())
       )
-      expect(event.sha).toBe(HEAD)
+      expect(event.sha).toBe(MERGE)
       expect(event.pullRequest).toEqual({
         number: 7,
         headSha: HEAD,
@@ -63,7 +66,6 @@ describe('readEvent: which commit GitHub built', () => {
         headRepository: 'octo-org/shop',
         fromFork: false
       })
-      expect(event.eventSha).toBe(MERGE)
       expect(event.problem).toBeUndefined()
     }
   )
@@ -86,7 +88,6 @@ describe('readEvent: which commit GitHub built', () => {
       fileOf(prPayload({ head: { sha: HEAD.toUpperCase(), ref: 'feature/x' } }))
     )
     expect(event.problem).toBeUndefined()
-    expect(event.sha).toBe(HEAD)
     expect(event.pullRequest?.headSha).toBe(HEAD)
   })
 

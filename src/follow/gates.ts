@@ -1,18 +1,12 @@
-// Manual gates (人工卡点): which jobs wait at one, and what on-manual-gate does about it.
-// - A job not ended whose `actions` hold PassPipelineValidate waits at a gate, whatever its status;
-//   `disable: true` there (the token's user may not pass it) counts only on a WAITING job.
-// - A gate is known by its job id and by its place, so a job whose id comes later is the same gate.
-// - `wait`: say so once per gate. `fail`: the first gate ends the wait, the run left waiting.
-//   `approve`: pass each gate once, only those reached while this step follows; one the token may
-//   not pass fails with nothing sent; nothing that cannot succeed is tried again.
-// - A cancel never cuts a pass short, none is sent after it, and one that fails then never halts
-//   the wait (the cancel goes on).
+// Manual gates (人工卡点): which jobs wait at one, and what on-manual-gate does about it
+// (docs/run-control.md, "Manual gates"). A gate is known by its job id and by its place, so a job
+// whose id comes later is the same gate.
 import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun } from '../flow/types.js'
 import { isJsonObject } from '../common/json.js'
 import { messageOf, type Logger } from '../common/logger.js'
-import { jobsOf, stagesOf } from '../flow/names.js'
-import { jobIdentity, jobName, stageName } from './progress.js'
+import { jobName, jobsOf, stageName, stagesOf } from '../flow/names.js'
+import { jobIdentity } from './progress.js'
 
 export type ManualGateMode = 'wait' | 'fail' | 'approve'
 
@@ -27,11 +21,6 @@ export interface Gate {
   passable: boolean
   validators: string[]
 }
-
-export type GateVerdict =
-  | { kind: 'continue' }
-  /** The step fails with this message; the run is left waiting. */
-  | { kind: 'halt'; gate: Gate; message: string }
 
 function passAction(job: FlowJob): Record<string, unknown> | undefined {
   const actions: unknown = job.actions
@@ -57,6 +46,7 @@ export function waitingGates(run: FlowRun): Gate[] {
     jobsOf(stage).forEach((job, j) => {
       if (isFinalStatus(String(job.status))) return
       const action = passAction(job)
+      // `disable: true` (the token's user may not pass it) counts only on a WAITING job.
       if (!action || (job.status !== 'WAITING' && action.disable === true)) return
       const id = job.id as unknown
       const name = jobName(job, j)
@@ -86,96 +76,63 @@ export interface GateKeeperOptions {
   signal?: AbortSignal
 }
 
-/** Gates by key and by place: the same gate at one place unless both reads have differing ids. */
-class GateSet {
-  private readonly keys = new Set<string>()
-  private readonly places = new Map<string, number | undefined>()
-
-  add(gate: Gate): void {
-    this.keys.add(gate.key)
-    if (!this.places.has(gate.place) || gate.jobId === undefined)
-      this.places.set(gate.place, gate.jobId)
-  }
-
-  has(gate: Gate): boolean {
-    if (this.keys.has(gate.key)) return true
-    if (!this.places.has(gate.place)) return false
-    const id = this.places.get(gate.place)
-    return id === undefined || gate.jobId === undefined
-  }
+/** The same gate: the same key, or the same place unless both have ids and they differ. */
+function sameGate(a: Gate, b: Gate): boolean {
+  if (a.key === b.key) return true
+  return a.place === b.place && (a.jobId === undefined || b.jobId === undefined)
 }
 
 export class GateKeeper {
-  private readonly options: GateKeeperOptions
-  private readonly handled = new GateSet()
-  private readonly waitingAtStart = new GateSet()
+  private readonly handled: Gate[] = []
   private reads = 0
-  private last: Gate | undefined
+  /** The job of the last gate seen (the gate-job output). */
+  lastGateJob: string | undefined
 
-  constructor(options: GateKeeperOptions) {
-    this.options = options
-  }
+  constructor(private readonly options: GateKeeperOptions) {}
 
-  get lastGateJob(): string | undefined {
-    return this.last?.job
-  }
-
-  async inspect(run: FlowRun): Promise<GateVerdict> {
+  /** The message the step fails with, the run left waiting; undefined: the wait goes on. */
+  async inspect(run: FlowRun): Promise<string | undefined> {
     const first = this.reads++ === 0
-    if (isFinalStatus(String(run.status))) return { kind: 'continue' }
+    if (isFinalStatus(String(run.status))) return undefined
     const { mode, logger, runUrl } = this.options
     for (const gate of waitingGates(run)) {
-      this.last = gate
-      if (first && !this.options.startedByStep) this.waitingAtStart.add(gate)
-      if (this.handled.has(gate)) continue
-      this.handled.add(gate)
-      if (mode === 'fail') {
-        return {
-          kind: 'halt',
-          gate,
-          message: `Job "${gate.label}" waits at a manual gate, and on-manual-gate is fail: the step ends here; the run is left waiting for a person to pass or refuse it: ${runUrl}`
-        }
-      }
+      this.lastGateJob = gate.job
+      if (this.handled.some(seen => sameGate(seen, gate))) continue
+      this.handled.push(gate)
+      if (mode === 'fail')
+        return `Job "${gate.label}" waits at a manual gate, and on-manual-gate is fail: the step ends here; the run is left waiting for a person to pass or refuse it: ${runUrl}`
       if (mode === 'wait') {
         logger.info(
           `Job "${gate.label}" waits at a manual gate: pass or refuse it in Yunxiao (${runUrl}); waiting on until the timeout (on-manual-gate: wait).`
         )
         continue
       }
-      const verdict = await this.approve(gate)
-      if (verdict.kind === 'halt') return verdict
+      // A gate is handled at its first sight: one seen then was already waiting when the step began.
+      const halt = await this.approve(gate, first && !this.options.startedByStep)
+      if (halt !== undefined) return halt
     }
-    return { kind: 'continue' }
+    return undefined
   }
 
-  private async approve(gate: Gate): Promise<GateVerdict> {
+  private async approve(gate: Gate, waitingAtStart: boolean): Promise<string | undefined> {
     const { logger, runUrl, signal } = this.options
-    if (this.waitingAtStart.has(gate)) {
+    if (waitingAtStart) {
       logger.info(
         `Job "${gate.label}" was already waiting at a manual gate when this step began following the run; on-manual-gate: approve passes only gates reached while it follows, so this one is left to a person: ${runUrl}`
       )
-      return { kind: 'continue' }
+      return undefined
     }
     if (!gate.passable) {
       const who = gate.validators.length ? ` (validators: ${gate.validators.join(', ')})` : ''
-      return {
-        kind: 'halt',
-        gate,
-        message: `Cannot pass the manual gate of job "${gate.label}": Yunxiao marks passing it as not allowed for the token's user (its PassPipelineValidate action has disable: true), so nothing was sent. The token's user must be one of the gate's validators${who}. The run is left waiting: ${runUrl}`
-      }
+      return `Cannot pass the manual gate of job "${gate.label}": Yunxiao marks passing it as not allowed for the token's user (its PassPipelineValidate action has disable: true), so nothing was sent. The token's user must be one of the gate's validators${who}. The run is left waiting: ${runUrl}`
     }
-    if (gate.jobId === undefined) {
-      return {
-        kind: 'halt',
-        gate,
-        message: `Cannot pass the manual gate of job "${gate.label}": Yunxiao's answer gives the job no id, so nothing was sent. The run is left waiting: ${runUrl}`
-      }
-    }
+    if (gate.jobId === undefined)
+      return `Cannot pass the manual gate of job "${gate.label}": Yunxiao's answer gives the job no id, so nothing was sent. The run is left waiting: ${runUrl}`
     if (signal?.aborted) {
       logger.info(
         `Not passing the manual gate of job "${gate.label}": the GitHub job is being cancelled (nothing was sent).`
       )
-      return { kind: 'continue' }
+      return undefined
     }
     logger.info(`Passing the manual gate of job "${gate.label}" (on-manual-gate: approve)…`)
     try {
@@ -187,10 +144,10 @@ export class GateKeeper {
       ? ' The GitHub job was cancelled while the request was under way; Yunxiao had taken it, so the gate is passed.'
       : ''
     logger.info(`Passed the manual gate of job "${gate.label}".${during}`)
-    return { kind: 'continue' }
+    return undefined
   }
 
-  private passFailed(gate: Gate, error: unknown): GateVerdict {
+  private passFailed(gate: Gate, error: unknown): string | undefined {
     const { logger, runUrl, signal } = this.options
     const failure: Partial<FlowApiError> = error instanceof FlowApiError ? error : {}
     if (signal?.aborted) {
@@ -200,30 +157,21 @@ export class GateKeeper {
       logger.warning(
         `Passing the manual gate of job "${gate.label}" did not succeed while the GitHub job was being cancelled: ${messageOf(error)}${maybe} It was not sent again; the cancel goes on.`
       )
-      return { kind: 'continue' }
+      return undefined
     }
-    if (failure.mayHaveStarted) {
-      return {
-        kind: 'halt',
-        gate,
-        message: `Passing the manual gate of job "${gate.label}" failed, and Yunxiao may have passed it all the same: ${messageOf(error)} It was not sent again. Check the run: ${runUrl}`
-      }
-    }
+    if (failure.mayHaveStarted)
+      return `Passing the manual gate of job "${gate.label}" failed, and Yunxiao may have passed it all the same: ${messageOf(error)} It was not sent again. Check the run: ${runUrl}`
     if (failure.kind === 'http' && (failure.status === 400 || failure.status === 409)) {
       // The job no longer waits there (someone passed or refused it meanwhile): the next read tells.
       logger.warning(
         `Yunxiao did not take the pass of job "${gate.label}": ${messageOf(error)} It may have been passed or refused meanwhile; following on (it is not sent again).`
       )
-      return { kind: 'continue' }
+      return undefined
     }
     const hint =
       failure.status === 403
         ? ` The token's user must be one of the gate's validators${gate.validators.length ? ` (${gate.validators.join(', ')})` : ''}, and the token needs the "Pipeline run: read/write" permission.`
         : ''
-    return {
-      kind: 'halt',
-      gate,
-      message: `Could not pass the manual gate of job "${gate.label}": ${messageOf(error)}${hint} The gate was not passed, and the run is left waiting: ${runUrl}`
-    }
+    return `Could not pass the manual gate of job "${gate.label}": ${messageOf(error)}${hint} The gate was not passed, and the run is left waiting: ${runUrl}`
   }
 }

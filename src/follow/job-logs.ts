@@ -21,14 +21,8 @@ export interface JobLogPrinterOptions {
 
 export const DEFAULT_MAX_LOG_BYTES = 64 * 1024
 
-export interface LogTail {
-  text: string
-  cutBytes: number
-  cutLines: number
-}
-
 /** The last `maxBytes` bytes at most, from a line start when it has one, else a character's. */
-export function tailOfLog(content: string, maxBytes: number): LogTail {
+export function tailOfLog(content: string, maxBytes: number) {
   const buf = Buffer.from(content, 'utf8')
   if (buf.length <= maxBytes) return { text: content, cutBytes: 0, cutLines: 0 }
   let start = buf.length - Math.max(0, maxBytes)

@@ -6,11 +6,6 @@ import { oneLine } from '../common/logger.js'
 import { HEARTBEAT_MS } from '../common/timing.js'
 import { jobName, jobsOf, label, stageName, stagesOf } from '../flow/names.js'
 
-export { formatElapsed, jobName, stageName }
-
-/** Not started yet: a line for each would be noise. */
-const NOT_STARTED: ReadonlySet<string> = new Set(['INIT'])
-
 function stageKey(stage: FlowStage, position: number): string {
   const index = stage.index
   return typeof index === 'string' && index !== ''
@@ -60,15 +55,16 @@ export class ProgressTracker {
     const at = `[${formatElapsed(now - this.startedAt)}]`
     const before = this.seen
     this.seen = new Map()
-    const change = (key: string, status: string | undefined, what: string, quiet = NOT_STARTED) => {
+    // A stage or a job not started (INIT) gets no line: one for each would be noise.
+    const change = (key: string, status: string | undefined, what: string, isRun = false) => {
       if (status === undefined) return undefined
       this.seen.set(key, status)
-      if (quiet.has(status) || before.get(key) === status) return undefined
+      if ((status === 'INIT' && !isRun) || before.get(key) === status) return undefined
       return oneLine(`${at} ${what} ${status}`)
     }
     const lines: string[] = []
     const runStatus = label(run.status)
-    const runLine = change('run', runStatus, 'run', new Set())
+    const runLine = change('run', runStatus, 'run', true)
     if (runLine && !isFinalStatus(runStatus)) lines.push(runLine)
     stagesOf(run).forEach((stage, i) => {
       const name = stageName(stage, i)

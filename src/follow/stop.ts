@@ -28,17 +28,11 @@ export interface StopOutcome {
 }
 
 /** Jobs that can be stopped: those under way. Jobs not yet started end with the run. */
-const ACTIVE = new Set(['RUNNING', 'WAITING'])
-
 export function activeJobIds(run: FlowRun | undefined): number[] {
-  const ids: number[] = []
-  for (const stage of stagesOf(run)) {
-    for (const job of jobsOf(stage)) {
-      if (typeof job.id === 'number' && job.status !== undefined && ACTIVE.has(job.status))
-        ids.push(job.id)
-    }
-  }
-  return ids
+  return stagesOf(run)
+    .flatMap(stage => jobsOf(stage))
+    .filter(job => job.status === 'RUNNING' || job.status === 'WAITING')
+    .flatMap(job => (typeof job.id === 'number' ? [job.id] : []))
 }
 
 /**

@@ -2,7 +2,8 @@
 import { FlowApiError } from '../flow/errors.js'
 import { isFinalStatus, type FlowJob, type FlowRun, type FlowStage } from '../flow/types.js'
 import { messageOf, oneLine, type Logger } from '../common/logger.js'
-import { formatElapsed, jobIdentity, ProgressTracker } from './progress.js'
+import { formatElapsed } from '../common/duration.js'
+import { jobIdentity, ProgressTracker } from './progress.js'
 import { FIRST_READ_DELAY_MS, HEARTBEAT_MS, MAX_BACKOFF_MS } from '../common/timing.js'
 import { jobName, jobsOf, stageName, stagesOf } from '../flow/names.js'
 import { abortableSleep } from '../common/sleep.js'
@@ -34,7 +35,6 @@ export interface WaitOptions {
    * the deadline or the abort: then `signal` aborts, and it should print nothing more.
    */
   onJobEnded?: (stage: FlowStage, job: FlowJob, signal: AbortSignal, name: string) => Promise<void>
-  onRun?: (run: FlowRun) => void
   /**
    * After every read of a run not yet final: 'halt' ends the wait ('halted'). Awaited to its end,
    * a cancel included, so that a gate pass is never left half done; a cancel then wins over a
@@ -110,39 +110,17 @@ function newlyEndedJobs(run: FlowRun, reported: Set<string>) {
   return ended
 }
 
-/** A signal that aborts at the deadline or with `signal`; `timer` ends then; `done()` frees both. */
+/** A signal that aborts at the deadline or with `signal`; `done()` frees both. */
 function bounded(clock: Clock, deadline: number, signal?: AbortSignal) {
   const stop = new AbortController()
   const forward = () => stop.abort()
   signal?.addEventListener('abort', forward, { once: true })
-  const timer = clock.sleep(deadline - clock.now(), stop.signal).then(() => {
-    stop.abort()
-    return 'deadline' as const
-  })
+  void clock.sleep(deadline - clock.now(), stop.signal).then(forward)
   const done = () => {
     stop.abort()
     signal?.removeEventListener('abort', forward)
   }
-  return { signal: stop.signal, timer, done }
-}
-
-/** Waits for `call` up to the deadline or the abort, when its signal aborts and it goes unheard. */
-async function untilDeadline(
-  call: (signal: AbortSignal) => Promise<void>,
-  clock: Clock,
-  deadline: number,
-  signal?: AbortSignal
-): Promise<'done' | 'deadline' | typeof ABORTED> {
-  if (signal?.aborted) return ABORTED
-  const bound = bounded(clock, deadline, signal)
-  try {
-    const work = call(bound.signal)
-    work.catch(() => undefined)
-    const outcome = await Promise.race([work.then(() => 'done' as const), bound.timer])
-    return outcome === 'deadline' && signal?.aborted ? ABORTED : outcome
-  } finally {
-    bound.done()
-  }
+  return { signal: stop.signal, done }
 }
 
 /** Status reads failing in a row: a warning at the first, then a line now and then. */
@@ -210,20 +188,19 @@ async function jobsEnded(
       )
       return false
     }
+    if (signal?.aborted) return true
+    // Waited for up to the deadline or the abort; then its signal aborts and it goes unheard.
+    const bound = bounded(clock, deadline, signal)
     try {
-      const outcome = await untilDeadline(
-        s => onJobEnded(stage, job, s, name),
-        clock,
-        deadline,
-        signal
-      )
-      if (outcome === ABORTED) return true
-      if (outcome === 'deadline') {
-        logger.warning(`Gave up on the log of job "${name}" at the timeout; it was not copied.`)
-        deadline = -Infinity // the others are not looked at
-      }
+      const work = onJobEnded(stage, job, bound.signal, name)
+      if ((await unlessAborted(work, bound.signal)) !== ABORTED) continue
+      if (signal?.aborted) return true
+      logger.warning(`Gave up on the log of job "${name}" at the timeout; it was not copied.`)
+      deadline = -Infinity // the others are not looked at
     } catch (err) {
       logger.warning(`Could not report the end of job "${name}": ${messageOf(err)}`)
+    } finally {
+      bound.done()
     }
   }
   return false
@@ -302,7 +279,6 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
 
     failures.recovered()
     lastRun = run
-    options.onRun?.(run)
 
     const status = String(run.status ?? '')
     for (const line of progress.update(run, clock.now())) logger.info(line)

@@ -1,11 +1,7 @@
 // Which commit a commit status or a deployment may go on: only one whose branch the run builds, so
-// that a green check never stands on code that was not built.
-// - Pull-request events: the head when the branch sent for its repository is the head branch; else
-//   GITHUB_SHA when the branch sent is GITHUB_REF's (pull_request_target: the base); else none.
-// - Other events: GITHUB_SHA when the ref sent is GITHUB_REF's, or when none is sent (the pipeline
-//   then builds the pushed branch, as the docs say); else none.
-// The branch sent for a repository: its runningBranchs (runningTags) entry in the params sent; else
-// the one name all entries not for a GitHub repository and branchModeBranchs agree on (a mirror).
+// that a green check never stands on code that was not built (docs/github-feedback.md, "Which
+// commit gets a status or a deployment"). The branch sent for a repository: its runningBranchs
+// (runningTags) entry in the params sent; else the one name all other entries agree on (a mirror).
 import { isJsonObject } from '../common/json.js'
 import { isPullRequestEvent, shortSha, type GithubEvent } from './event.js'
 
@@ -18,8 +14,11 @@ export interface SentRefs {
 
 export type CommitChoice = { sha: string } | { sha?: undefined; warning: string }
 
-type Built =
-  { kind: 'none' } | { kind: 'branch' | 'tag'; name: string } | { kind: 'unclear'; names: string[] }
+/**
+ * What a run builds, as told: `branch "main"`, `tag "v1"`, `several refs (...)`; undefined when
+ * no ref is sent (the pipeline's own branch). Two refs are the same when their texts are.
+ */
+type Built = string | undefined
 
 const HEAD_HINT = 'set branch: ${{ github.head_ref }}'
 
@@ -63,43 +62,30 @@ function builtFor(sent: SentRefs, repository: string, host: string, fallback: bo
   const own = (list: Array<[string, string]>) =>
     list.find(([url]) => githubRepositoryOf(url, host) === wanted)?.[1]
   const ownTag = own(tags)
-  if (ownTag !== undefined) return { kind: 'tag', name: ownTag }
+  if (ownTag !== undefined) return `tag "${ownTag}"`
   const ownBranch = own(branches)
-  if (ownBranch !== undefined) return { kind: 'branch', name: ownBranch }
-  if (!fallback) return { kind: 'none' }
+  if (ownBranch !== undefined) return `branch "${ownBranch}"`
+  if (!fallback) return undefined
   // Entries for other GitHub repositories say nothing of this one.
   const others = (list: Array<[string, string]>) =>
     list.filter(([url]) => githubRepositoryOf(url, host) === undefined).map(([, name]) => name)
   const modeBranches = Array.isArray(sent.branchModeBranchs)
     ? sent.branchModeBranchs.filter((b): b is string => typeof b === 'string')
     : []
-  const branchNames = [...new Set([...others(branches), ...modeBranches])]
-  const tagNames = [...new Set(others(tags))]
-  if (branchNames.length === 0 && tagNames.length === 0) return { kind: 'none' }
-  if (tagNames.length === 0 && branchNames.length === 1)
-    return { kind: 'branch', name: branchNames[0] }
-  if (branchNames.length === 0 && tagNames.length === 1) return { kind: 'tag', name: tagNames[0] }
-  return {
-    kind: 'unclear',
-    names: [...branchNames.map(b => `branch "${b}"`), ...tagNames.map(t => `tag "${t}"`)]
-  }
+  const names = [
+    ...new Set([...others(branches), ...modeBranches].map(b => `branch "${b}"`)),
+    ...new Set(others(tags).map(t => `tag "${t}"`))
+  ]
+  if (names.length <= 1) return names[0]
+  return `several refs (${names.join(', ')})`
 }
 
-function describe(built: Built): string {
-  if (built.kind === 'none') return 'the branch set in the pipeline (no branch is sent)'
-  if (built.kind === 'unclear') return `several refs (${built.names.join(', ')})`
-  return `${built.kind} "${built.name}"`
-}
+const told = (built: Built) => built ?? 'the branch set in the pipeline (no branch is sent)'
 
 /** GITHUB_REF as what a run would build. */
 function eventRef(ref: string | undefined): Built {
   const match = /^refs\/(heads|tags)\/(.+)$/.exec(ref ?? '')
-  if (!match) return { kind: 'none' }
-  return { kind: match[1] === 'heads' ? 'branch' : 'tag', name: match[2] }
-}
-
-function same(a: Built, b: Built): boolean {
-  return (a.kind === 'branch' || a.kind === 'tag') && describe(a) === describe(b)
+  return match ? `${match[1] === 'heads' ? 'branch' : 'tag'} "${match[2]}"` : undefined
 }
 
 const NONE =
@@ -108,15 +94,14 @@ const NONE =
 function pullRequestChoice(event: GithubEvent, sent: SentRefs, followed: boolean): CommitChoice {
   const host = hostOf(event.serverUrl)
   const pr = event.pullRequest
-  const eventSha = event.eventSha ?? event.sha
   if (pr?.headRef !== undefined) {
     const headRepo = pr.headRepository ?? event.repository
     const forHead = builtFor(sent, headRepo, host, !pr.fromFork)
-    if (same(forHead, { kind: 'branch', name: pr.headRef })) return { sha: pr.headSha }
+    if (forHead === `branch "${pr.headRef}"`) return { sha: pr.headSha }
   }
   const built = builtFor(sent, event.repository, host, true)
   const base = eventRef(event.ref)
-  if (same(built, base)) return { sha: eventSha }
+  if (built !== undefined && built === base) return { sha: event.sha }
 
   const what = `This is a ${event.name} event`
   if (followed)
@@ -125,26 +110,23 @@ function pullRequestChoice(event: GithubEvent, sent: SentRefs, followed: boolean
     }
   if (!pr)
     return {
-      warning: `${what}, but ${event.problem ?? 'its pull request could not be read'}: the pull request's branch is not known, and the run builds ${describe(built)}, not the branch of GITHUB_SHA (${shortSha(eventSha)}), ${NONE}.`
+      warning: `${what}, but ${event.problem ?? 'its pull request could not be read'}: the pull request's branch is not known, and the run builds ${told(built)}, not the branch of GITHUB_SHA (${shortSha(event.sha)}), ${NONE}.`
     }
   const fork = pr.fromFork
     ? ` The pull request comes from the fork ${pr.headRepository ?? 'of another repository'}: its branch "${pr.headRef ?? ''}" is not a branch of ${event.repository}, and only a runningBranchs entry for the fork's URL would build it.`
     : ''
   return {
-    warning: `${what} and the run builds ${describe(built)}, not the pull request's branch "${pr.headRef ?? '?'}"${base.kind === 'branch' ? ` nor the branch "${base.name}" of GITHUB_SHA` : ''}, ${NONE}.${fork} To build and mark the pull request, ${HEAD_HINT}.`
+    warning: `${what} and the run builds ${told(built)}, not the pull request's branch "${pr.headRef ?? '?'}"${base ? ` nor the ${base} of GITHUB_SHA` : ''}, ${NONE}.${fork} To build and mark the pull request, ${HEAD_HINT}.`
   }
 }
 
 /** The commit, or a warning saying why none and what to set. `followed`: a run-id run. */
 export function chooseCommit(event: GithubEvent, sent: SentRefs, followed = false): CommitChoice {
   if (isPullRequestEvent(event.name)) return pullRequestChoice(event, sent, followed)
-  const eventSha = event.eventSha ?? event.sha
   const built = builtFor(sent, event.repository, hostOf(event.serverUrl), true)
   const ref = eventRef(event.ref)
-  if (built.kind === 'none' || same(built, ref)) return { sha: eventSha }
-  const of =
-    ref.kind === 'branch' || ref.kind === 'tag' ? `${ref.kind} "${ref.name}"` : 'GITHUB_REF'
+  if (built === undefined || built === ref) return { sha: event.sha }
   return {
-    warning: `The run builds ${describe(built)}, not the ${of} of this ${event.name || 'workflow'} run (GITHUB_SHA ${shortSha(eventSha)}), ${NONE}. Send the ref this workflow runs on (branch: \${{ github.ref_name }}), or no branch at all.`
+    warning: `The run builds ${built}, not the ${ref ?? 'GITHUB_REF'} of this ${event.name || 'workflow'} run (GITHUB_SHA ${shortSha(event.sha)}), ${NONE}. Send the ref this workflow runs on (branch: \${{ github.ref_name }}), or no branch at all.`
   }
 }

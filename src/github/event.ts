@@ -19,16 +19,14 @@ export interface GithubEvent {
   name: string
   /** GITHUB_REPOSITORY */
   repository: string
-  /** GITHUB_SHA, or the pull request's head. */
+  /** GITHUB_SHA (on pull_request, GitHub's merge commit); in a report, the commit chosen. */
   sha: string
-  /** GITHUB_SHA (on pull_request, GitHub's merge commit). */
-  eventSha?: string
   /** GITHUB_REF */
   ref?: string
   /** GITHUB_SERVER_URL */
   serverUrl?: string
   pullRequest?: PullRequestFacts
-  /** Why a pull-request event's payload could not be read (`sha` is then GITHUB_SHA). */
+  /** Why a pull-request event's payload could not be read. */
   problem?: string
 }
 
@@ -90,24 +88,48 @@ export function readEvent(
     )
   const ref = env.GITHUB_REF?.trim() || undefined
   const serverUrl = env.GITHUB_SERVER_URL?.trim() || undefined
-  const event: GithubEvent = { name, repository, sha, eventSha: sha, ref, serverUrl }
+  const event: GithubEvent = { name, repository, sha, ref, serverUrl }
   if (!isPullRequestEvent(name)) return event
 
   const path = env.GITHUB_EVENT_PATH?.trim()
+  if (!path) return { ...event, problem: 'GITHUB_EVENT_PATH is not set' }
   let found: PullRequestFacts | string
-  if (!path) {
-    found = 'GITHUB_EVENT_PATH is not set'
-  } else {
-    try {
-      found = pullRequestOf(JSON.parse(readFile(path)))
-      if (typeof found === 'string')
-        found = `the event payload (GITHUB_EVENT_PATH) is odd: ${found}`
-    } catch (error) {
-      found = `the event payload (GITHUB_EVENT_PATH) could not be read: ${messageOf(error)}`
-    }
+  try {
+    found = pullRequestOf(JSON.parse(readFile(path)))
+    if (typeof found === 'string') found = `the event payload (GITHUB_EVENT_PATH) is odd: ${found}`
+  } catch (error) {
+    found = `the event payload (GITHUB_EVENT_PATH) could not be read: ${messageOf(error)}`
   }
   if (typeof found === 'string') return { ...event, problem: found }
-  return { ...event, sha: found.headSha, pullRequest: found }
+  return { ...event, pullRequest: found }
+}
+
+/**
+ * context-envs: the GitHub context as Yunxiao run variables, so a pipeline can check or record what
+ * GitHub meant (Yunxiao builds the head of the branch when the run starts; it takes no commit).
+ * One whose value is unknown is left out.
+ */
+export function contextEnvs(env: NodeJS.ProcessEnv, event: GithubEvent): Record<string, string> {
+  const server = env.GITHUB_SERVER_URL?.trim().replace(/\/+$/, '')
+  const runId = env.GITHUB_RUN_ID?.trim()
+  const attempt = env.GITHUB_RUN_ATTEMPT?.trim()
+  const runUrl =
+    server && runId
+      ? `${server}/${event.repository}/actions/runs/${runId}${attempt && attempt !== '1' ? `/attempts/${attempt}` : ''}`
+      : undefined
+  const values: Record<string, string | undefined> = {
+    GITHUB_SHA: env.GITHUB_SHA?.trim(),
+    GITHUB_REF_NAME: env.GITHUB_REF_NAME?.trim(),
+    GITHUB_REPOSITORY: event.repository,
+    GITHUB_RUN_URL: runUrl,
+    GITHUB_ACTOR: env.GITHUB_ACTOR?.trim(),
+    GITHUB_EVENT_NAME: event.name || undefined,
+    GITHUB_PR_NUMBER: event.pullRequest ? String(event.pullRequest.number) : undefined,
+    GITHUB_PR_HEAD_SHA: event.pullRequest?.headSha
+  }
+  return Object.fromEntries(
+    Object.entries(values).filter((e): e is [string, string] => Boolean(e[1]))
+  )
 }
 
 export function shortSha(sha: string): string {

@@ -25,10 +25,6 @@ export function fitDescription(text: string): string {
     : `${chars.slice(0, DESCRIPTION_LIMIT - 1).join('')}…`
 }
 
-export function runningDescription(runId: number): string {
-  return `Yunxiao run #${runId} is running`
-}
-
 function describe(outcome: RunOutcome, runId: number): string {
   const run = `Yunxiao run #${runId}`
   switch (outcome.kind) {

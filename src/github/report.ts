@@ -6,7 +6,6 @@ import { shortSha, type GithubEvent } from './event.js'
 import {
   commitStatusFor,
   deploymentStatusFor,
-  runningDescription,
   type CommitState,
   type DeploymentState,
   type Reported,
@@ -65,7 +64,7 @@ export class GithubReport {
   /** Never throws. */
   async started(run: RunFacts, signal?: AbortSignal): Promise<ReportProgress> {
     const opts = { signal }
-    const description = runningDescription(run.runId)
+    const description = `Yunxiao run #${run.runId} is running`
     await Promise.all([
       this.attempt('status', context =>
         this.status(context, run, { state: 'pending', description }, opts)

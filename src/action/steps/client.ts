@@ -6,7 +6,7 @@ import { formatPause } from '../../common/duration.js'
 import type { FlowClientOptions } from '../../flow/client.js'
 import { exchange } from '../../flow/exchange.js'
 import { ExchangeError } from '../../flow/exchange-error.js'
-import type { HttpAnswer, HttpRequest } from '../../github/http.js'
+import type { HttpAnswer, HttpRequest } from '../../github/api.js'
 import { USER_AGENT } from '../../common/version.js'
 
 export function clientOptions(where: {

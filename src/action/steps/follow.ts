@@ -47,7 +47,6 @@ export async function follow(ctx: FollowContext): Promise<void> {
   log.info(
     `Following run #${runId} until it ends (timeout ${formatDuration(settings.timeoutMs)}, a status read every ${formatDuration(settings.pollIntervalMs)}).`
   )
-  let lastRun: FlowRun | undefined
   let halt = ''
   let cause: Cause
   let elapsedMs: number | undefined
@@ -60,20 +59,15 @@ export async function follow(ctx: FollowContext): Promise<void> {
       startedAt: ctx.startedAt,
       signal: cancellation.signal,
       logger: log.logger,
-      onRun: run => {
-        lastRun = run
-      },
       onSnapshot: async (run, signal) => {
         await live?.poll(run, signal)
-        const verdict = await gates.inspect(run)
-        if (verdict.kind === 'continue') return 'continue'
-        halt = verdict.message
-        return 'halt'
+        halt = (await gates.inspect(run)) ?? ''
+        return halt ? 'halt' : 'continue'
       },
       onJobEnded
     })
     elapsedMs = result.elapsedMs
-    cause = causeOf(ctx, result, result.run ?? lastRun, halt)
+    cause = causeOf(ctx, result, result.run, halt)
   } catch (error) {
     // Reading the run failed for good (401/403/404): the run goes on without this step.
     cause = { kind: 'unfollowed', error, startedByStep: ctx.startedByStep }
