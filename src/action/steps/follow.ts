@@ -6,33 +6,30 @@ import { formatDuration } from '../../common/duration.js'
 import { cleanDeep } from '../../common/foreign-text.js'
 import { READ_TIMEOUT_MS } from '../../common/timing.js'
 import type { FlowClient } from '../../flow/client.js'
-import type { FlowRun } from '../../flow/types.js'
 import { createJobLogPrinter } from '../../follow/job-logs.js'
 import { LiveLogs } from '../../follow/live-logs.js'
 import { waitForRun, type WaitOptions, type WaitResult } from '../../follow/wait.js'
-import type { RunFacts } from '../../github/report.js'
 import { capRunJson } from '../output/run-json.js'
 import type { Settings } from '../inputs/settings.js'
-import { endRun, type Cause, type EndPort, type RunEnd, type RunSettler } from './settle.js'
+import type { Cause, RunEnd, RunSettler } from './settle.js'
 import { resultSummary } from '../output/summary.js'
 
 export interface FollowContext {
   settings: Settings
   client: FlowClient
-  run: RunFacts
   startedAt: number
   cancellation: Cancellation
   settler: RunSettler
-  /** False for run-id: latest, never stopped. */
-  mayStop: boolean
+  /** run-id: latest, never stopped. */
+  latest?: boolean
   /** on-manual-gate: approve may pass every gate of a run this step started. */
   startedByStep: boolean
-  report: EndPort['report']
 }
 
 export async function follow(ctx: FollowContext): Promise<void> {
-  const { settings, client, cancellation } = ctx
-  const { pipelineId, runId, runUrl } = ctx.run
+  const { settings, client, cancellation, settler } = ctx
+  const { pipelineId, runId } = settler.record
+  const runUrl = settler.url
   const { GateKeeper } = await import('./run-control.js')
   const gates = new GateKeeper({
     mode: settings.onManualGate,
@@ -47,7 +44,6 @@ export async function follow(ctx: FollowContext): Promise<void> {
   log.info(
     `Following run #${runId} until it ends (timeout ${formatDuration(settings.timeoutMs)}, a status read every ${formatDuration(settings.pollIntervalMs)}).`
   )
-  let lastRun: FlowRun | undefined
   let halt = ''
   let cause: Cause
   let elapsedMs: number | undefined
@@ -60,9 +56,6 @@ export async function follow(ctx: FollowContext): Promise<void> {
       startedAt: ctx.startedAt,
       signal: cancellation.signal,
       logger: log.logger,
-      onRun: run => {
-        lastRun = run
-      },
       onSnapshot: async (run, signal) => {
         await live?.poll(run, signal)
         const verdict = await gates.inspect(run)
@@ -73,17 +66,12 @@ export async function follow(ctx: FollowContext): Promise<void> {
       onJobEnded
     })
     elapsedMs = result.elapsedMs
-    cause = causeOf(ctx, result, result.run ?? lastRun, halt)
+    cause = causeOf(ctx, result, halt)
   } catch (error) {
     // Reading the run failed for good (401/403/404): the run goes on without this step.
     cause = { kind: 'unfollowed', error, startedByStep: ctx.startedByStep }
   }
-  await endRun(ctx.settler, cause, {
-    say: log.info,
-    publish: end => publish(end, runUrl, elapsedMs, gates.lastGateJob),
-    report: ctx.report,
-    fail: log.setFailed
-  })
+  await settler.end(cause, end => publish(end, runUrl, elapsedMs, gates.lastGateJob))
 }
 
 /** Job logs as each job ends, or (`logs: live`) as they are written. */
@@ -92,12 +80,12 @@ function jobLogs(ctx: FollowContext): {
   live?: LiveLogs
 } {
   const { client, settings } = ctx
-  const { pipelineId, runId, runUrl } = ctx.run
+  const { pipelineId, runId } = ctx.settler.record
   const printer = {
     getJobLog: (jobId: number, signal?: AbortSignal) =>
       client.getJobLog({ pipelineId, runId, jobId }, { signal }),
     logger: log.logger,
-    runUrl,
+    runUrl: ctx.settler.url,
     redact: log.hide
   }
   if (settings.logs !== 'live')
@@ -109,34 +97,18 @@ function jobLogs(ctx: FollowContext): {
       client.getStepLog({ pipelineId, runId, jobId }, page, { signal }),
     pollIntervalMs: settings.pollIntervalMs
   })
-  return {
-    onJobEnded: (stage, job, signal, name) => live.onJobEnded(stage, job, signal, name),
-    live
-  }
+  return { onJobEnded: live.onJobEnded.bind(live), live }
 }
 
-function causeOf(
-  ctx: FollowContext,
-  result: WaitResult,
-  run: FlowRun | undefined,
-  halt: string
-): Cause {
-  const { settings, mayStop } = ctx
-  const { runId, runUrl } = ctx.run
-  const { status, elapsedMs } = result
+function causeOf(ctx: FollowContext, result: WaitResult, halt: string): Cause {
+  const { settings, latest } = ctx
+  const { status, elapsedMs, run } = result
   if (result.outcome === 'final') return { kind: 'ended', status, elapsedMs, run }
-  if (result.outcome === 'halted')
-    return {
-      kind: 'halted',
-      message: halt || `Yunxiao run #${runId} waits at a manual gate: ${runUrl}`,
-      run
-    }
+  // Only a gate's verdict halts the wait, and it says why.
+  if (result.outcome === 'halted') return { kind: 'halted', message: halt, run }
   const timeout = result.outcome === 'timeout'
-  const stop = (timeout ? settings.stopOnTimeout : settings.stopOnCancel) && mayStop
-  const leftBecause = mayStop
-    ? `stop-on-${timeout ? 'timeout' : 'cancel'} is false`
-    : 'it was not started by this step (run-id: latest), so it is never stopped'
-  const letting = { stop, leftBecause, status, run, elapsedMs }
+  const stop = timeout ? settings.stopOnTimeout : settings.stopOnCancel
+  const letting = { stop, latest, run, elapsedMs }
   if (timeout) return { kind: 'timeout', ...letting, lastError: result.lastError }
   return { kind: 'cancelled', ...letting, signal: ctx.cancellation.received() ?? 'signal' }
 }

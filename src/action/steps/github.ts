@@ -24,7 +24,7 @@ export interface GithubSide {
 
 /**
  * On a pull-request event with no ref at all, Yunxiao runs its configured default branch: say so
- * (once). Undefined when a ref is given or the event is not a pull request.
+ * (once; with a commit status or deployment, aimGithub's one warning says this and more).
  */
 export function pullRequestDefaultBranchWarning(
   settings: Settings,
@@ -32,6 +32,7 @@ export function pullRequestDefaultBranchWarning(
 ): string | undefined {
   const event = env.GITHUB_EVENT_NAME?.trim() ?? ''
   if (!['pull_request', 'pull_request_target'].includes(event)) return undefined
+  if (settings.github?.statusContext || settings.github?.deploymentEnvironment) return undefined
   const raw = settings.rawParams ?? {}
   const refGiven =
     settings.branch ||

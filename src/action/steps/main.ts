@@ -11,7 +11,7 @@ import { readInput, secretInputs } from '../inputs/inputs.js'
 import { buildParams, needsPipelineSources, serializeParams } from '../inputs/params.js'
 import { getSettings, type Settings } from '../inputs/settings.js'
 import { pipelineUrl, runUrl } from './run-record.js'
-import { endRun, RunSettler } from './settle.js'
+import { RunSettler } from './settle.js'
 import { saveRecord } from './state.js'
 import { triggerSummary } from '../output/summary.js'
 import {
@@ -60,11 +60,9 @@ async function main(cancellation: Cancellation): Promise<void> {
   const client = new FlowClient(clientOptions(settings))
   if (settings.github?.token) log.addSecret(settings.github.token)
   for (const line of settings.warnings ?? []) log.warning(line)
-  // With a commit status or deployment, aimGithub's one warning says this and more.
   const prWarning = pullRequestDefaultBranchWarning(settings)
-  if (prWarning && !settings.github?.statusContext && !settings.github?.deploymentEnvironment)
-    log.warning(prWarning)
-  let github = settings.github ? await openGithub(settings) : undefined
+  if (prWarning) log.warning(prWarning)
+  let github = await openGithub(settings)
   const { signal } = cancellation
   const control = () => import('./run-control.js')
   if (settings.pipelineName !== undefined) {
@@ -181,7 +179,9 @@ async function goOn(step: Step, taken: Taken): Promise<void> {
   const phase = cancelled ? 'started' : settings.wait ? 'following' : 'finished'
   const stop = settings.stopOnCancel && !taken.latest
   const record = { phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop } as const
-  const settler = new RunSettler(step.client, record, saved => saveRecord(saved, url))
+  const run = { pipelineId, runId, runUrl: url }
+  const report = (outcome: RunOutcome) => githubRunEnded(github, run, outcome)
+  const settler = new RunSettler(step.client, record, report, saved => saveRecord(saved, url))
   saveRecord(record, url)
   cancellation.setLastWords(() => {
     const left = settler.record.phase !== 'finished' && settler.record.stop
@@ -192,20 +192,14 @@ async function goOn(step: Step, taken: Taken): Promise<void> {
   log.setOutput('run-id', String(runId))
   log.setOutput('run-url', url)
   if (params) log.writeSummary(triggerSummary({ settings, params, runId, runUrl: url }))
-  const run = { pipelineId, runId, runUrl: url }
-  const report = (outcome: RunOutcome) => githubRunEnded(github, run, outcome)
   if (cancelled) {
     const signal = cancellation.received() ?? 'signal'
-    const cause = { kind: 'cancelled', starting: true, stop, signal } as const
-    const leftBecause = 'stop-on-cancel is false'
-    await endRun(settler, { ...cause, leftBecause }, { say: log.info, report, fail: log.setFailed })
-    return
+    return settler.end({ kind: 'cancelled', starting: true, stop: settings.stopOnCancel, signal })
   }
   // A cancel gives these calls up: stopping the Yunxiao run comes first.
   if (github) await githubRunStarted(github, settings, run, cancellation.signal)
   if (!settings.wait) return
   const { follow } = await import('./follow.js')
   const { startedAt, latest } = taken
-  const startedByStep = Boolean(params)
-  await follow({ ...step, run, startedAt, settler, mayStop: !latest, startedByStep, report })
+  await follow({ ...step, startedAt, settler, latest, startedByStep: Boolean(params) })
 }

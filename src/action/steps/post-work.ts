@@ -9,7 +9,7 @@ import { clientOptions } from './client.js'
 import { readInput, secretInputs } from '../inputs/inputs.js'
 import * as log from '../output/log.js'
 import type { RunRecord, SavedGithubReport } from './run-record.js'
-import { endRun, RunSettler } from './settle.js'
+import { RunSettler } from './settle.js'
 
 export interface PostWork {
   record: RunRecord
@@ -27,7 +27,13 @@ export async function finishInPost(work: PostWork): Promise<void> {
   for (const secret of secretInputs(env)) log.addSecret(secret)
   const token = readInput('token', env)
   const client = new FlowRunClient(clientOptions({ ...record, token }))
-  const settler = new RunSettler(client, record)
+  const report = async (outcome: RunOutcome): Promise<void> => {
+    if (!github) return
+    const { finishGithubInPost } = await import('./github.js')
+    const run = { pipelineId: record.pipelineId, runId: record.runId, runUrl: settler.url }
+    await finishGithubInPost(github, run, outcome, env)
+  }
+  const settler = new RunSettler(client, record, report)
   // A hung request cannot hold the step past its bound: the timer ends the process.
   const bound = setTimeout(() => {
     log.warning(
@@ -41,12 +47,6 @@ export async function finishInPost(work: PostWork): Promise<void> {
     client
       .getRun(record.pipelineId, record.runId, { attempts: 1, signal: reads.signal, timeoutMs })
       .catch(() => undefined)
-  const report = async (outcome: RunOutcome): Promise<void> => {
-    if (!github) return
-    const { finishGithubInPost } = await import('./github.js')
-    const run = { pipelineId: record.pipelineId, runId: record.runId, runUrl: settler.url }
-    await finishGithubInPost(github, run, outcome, env)
-  }
   try {
     if (record.phase === 'finished') {
       // Main was done with the run but not with GitHub: say how the run stands now.
@@ -59,14 +59,7 @@ export async function finishInPost(work: PostWork): Promise<void> {
     }
     // Only a run that has not ended is stopped: it is read first, briefly.
     const run = record.stop && token ? await read(POST_FIRST_READ_MS) : undefined
-    const cause = {
-      kind: 'orphaned',
-      stop: record.stop,
-      token: !!token,
-      run,
-      read: { signal: reads.signal }
-    } as const
-    await endRun(settler, cause, { say: log.info, report, fail: log.warning })
+    await settler.end({ kind: 'orphaned', token: !!token, run, read: { signal: reads.signal } })
   } finally {
     clearTimeout(bound)
     clearTimeout(readsEnd)
