@@ -153,20 +153,14 @@ export async function githubRunStarted(
   }
 }
 
-/** The run's verdict on GitHub. Never throws. */
-export async function githubRunEnded(
-  side: GithubSide | undefined,
-  run: RunFacts,
-  outcome: RunOutcome
-): Promise<void> {
-  // After a cancel the runner kills the step within seconds: short calls (the post step finishes).
-  const cancelled = outcome.kind === 'cancelled'
-  await side?.report?.finished(
-    run,
-    outcome,
-    cancelled ? { deadlineMs: GITHUB_CANCEL_DEADLINE_MS } : {}
-  )
-}
+/** How the main step tells GitHub the run's verdict. Never throws. */
+export const githubRunEnded =
+  (side: GithubSide | undefined, run: RunFacts) =>
+  async (outcome: RunOutcome): Promise<void> => {
+    // After a cancel the runner kills the step within seconds: short calls (the post step finishes).
+    const deadline = outcome.kind === 'cancelled' ? { deadlineMs: GITHUB_CANCEL_DEADLINE_MS } : {}
+    await side?.report?.finished(run, outcome, deadline)
+  }
 
 /** Post step: finishes what main left (a pending status, an in_progress deployment). Never throws. */
 export async function finishGithubInPost(

@@ -6,7 +6,6 @@ import { clientOptions } from './client.js'
 import { FlowClient } from '../../flow/client.js'
 import { FlowApiError } from '../../flow/errors.js'
 import { messageOf } from '../../common/logger.js'
-import type { RunOutcome } from '../../github/outcome.js'
 import { readInput, secretInputs } from '../inputs/inputs.js'
 import { buildParams, needsPipelineSources, serializeParams } from '../inputs/params.js'
 import { getSettings, type Settings } from '../inputs/settings.js'
@@ -72,20 +71,19 @@ async function main(cancellation: Cancellation): Promise<void> {
   }
   log.setOutput('pipeline-id', String(settings.pipelineId))
   let taken: Taken | undefined
+  let params: Record<string, unknown> | undefined
   if (settings.follow) {
     const { findRunToFollow } = await control()
     const { pipelineId, follow } = settings
     const found = await findRunToFollow(client, pipelineId, follow, log.logger, signal)
     taken = { runId: found.runId, startedAt: Date.now(), latest: found.latest }
-    // Not started here: what the run builds is not known (a push keeps GITHUB_SHA).
-    github = github && (await aimGithub(github, undefined))
-  } else {
-    const params = buildParams(settings, await pipelineRepos(client, settings), github?.contextEnvs)
-    // The status and the deployment go only on a commit whose branch the run builds.
-    if (github) github = await aimGithub(github, params)
-    taken = await start({ settings, client, github, cancellation }, params)
-  }
-  if (taken) await goOn({ settings, client, github, cancellation }, taken)
+  } else params = buildParams(settings, await pipelineRepos(client, settings), github?.contextEnvs)
+  // The status and the deployment go only on a commit whose branch the run builds (params);
+  // of a followed run that is not known (a push keeps GITHUB_SHA).
+  if (github) github = await aimGithub(github, params)
+  const step = { settings, client, github, cancellation }
+  if (params) taken = await start(step, params)
+  if (taken) await goOn(step, taken)
 }
 
 /** Repositories of the pipeline's code sources, for `branch` / `tag`; undefined when not needed. */
@@ -180,7 +178,7 @@ async function goOn(step: Step, taken: Taken): Promise<void> {
   const stop = settings.stopOnCancel && !taken.latest
   const record = { phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop } as const
   const run = { pipelineId, runId, runUrl: url }
-  const report = (outcome: RunOutcome) => githubRunEnded(github, run, outcome)
+  const report = githubRunEnded(github, run)
   const settler = new RunSettler(step.client, record, report, saved => saveRecord(saved, url))
   saveRecord(record, url)
   cancellation.setLastWords(() => {

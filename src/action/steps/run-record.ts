@@ -35,10 +35,7 @@ export interface RunRecord {
 
 export const RECORD_KEY = 'run'
 
-export function encodeRecord(record: RunRecord): string {
-  const { phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop } = record
-  return JSON.stringify({ phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop })
-}
+export const encodeRecord = (record: RunRecord): string => JSON.stringify(record)
 
 const id = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value > 0
@@ -68,8 +65,7 @@ export function decodeRecord(text: string | undefined): RunRecord | undefined {
   if (!id(pipelineId) || !id(runId) || !origin(baseUrl) || !origin(consoleUrl)) return undefined
   if (organizationId !== undefined && (typeof organizationId !== 'string' || !organizationId))
     return undefined
-  const org = organizationId !== undefined ? { organizationId } : {}
-  return { phase: phase as Phase, pipelineId, runId, baseUrl, ...org, consoleUrl, stop }
+  return { phase: phase as Phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop }
 }
 
 export function recordFromEnv(env: NodeJS.ProcessEnv = process.env): RunRecord | undefined {
