@@ -5,7 +5,6 @@ import { appendFileSync } from 'node:fs'
 import { clean, safeLine, safeMessage } from '../../common/foreign-text.js'
 import { messageOf, type Logger } from '../../common/logger.js'
 import * as commands from './commands.js'
-import type { AnnotationProperties } from './commands.js'
 
 const secrets: string[] = []
 
@@ -35,10 +34,9 @@ export const verbatim = (line: string): void => commands.info(line)
 // broken up (common/foreign-text.ts).
 const message = (text: string): string => safeMessage(text, secrets)
 
-type Annotate = (text: string, properties?: AnnotationProperties) => void
-export const warning: Annotate = (text, props) => commands.warning(message(text), props)
-export const error: Annotate = (text, props) => commands.error(message(text), props)
-export const notice: Annotate = (text, props) => commands.notice(message(text), props)
+export const warning: commands.Annotate = (text, props) => commands.warning(message(text), props)
+export const error: commands.Annotate = (text, props) => commands.error(message(text), props)
+export const notice: commands.Annotate = (text, props) => commands.notice(message(text), props)
 
 export function setFailed(text: string): void {
   commands.error(message(text))

@@ -11,20 +11,29 @@ import { LiveLogs } from '../../follow/live-logs.js'
 import { waitForRun, type WaitOptions, type WaitResult } from '../../follow/wait.js'
 import { capRunJson } from '../output/run-json.js'
 import type { Settings } from '../inputs/settings.js'
+import type { GithubSide } from './github.js'
 import type { Cause, RunEnd, RunSettler } from './settle.js'
 import { resultSummary } from '../output/summary.js'
 
-export interface FollowContext {
+/** What the main step works with. */
+export interface Step {
   settings: Settings
   client: FlowClient
-  startedAt: number
+  github?: GithubSide
   cancellation: Cancellation
-  settler: RunSettler
-  /** run-id: latest, never stopped. */
-  latest?: boolean
-  /** on-manual-gate: approve may pass every gate of a run this step started. */
-  startedByStep: boolean
 }
+
+/** The run the step goes on with: one it started (with the params sent), or one run-id names. */
+export interface Taken {
+  runId: number
+  /** Date.now() just before the run was created (or found). */
+  startedAt: number
+  params?: Record<string, unknown>
+  /** run-id: latest: never stopped, here or in the post step. */
+  latest?: boolean
+}
+
+type FollowContext = Step & Taken & { settler: RunSettler }
 
 export async function follow(ctx: FollowContext): Promise<void> {
   const { settings, client, cancellation, settler } = ctx
@@ -35,7 +44,8 @@ export async function follow(ctx: FollowContext): Promise<void> {
     mode: settings.onManualGate,
     runUrl,
     logger: log.logger,
-    startedByStep: ctx.startedByStep,
+    // approve may pass every gate of a run this step started.
+    startedByStep: Boolean(ctx.params),
     signal: cancellation.signal,
     pass: jobId =>
       client.passValidate({ pipelineId, runId, jobId }, { signal: cancellation.signal })
@@ -69,7 +79,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
     cause = causeOf(ctx, result, halt)
   } catch (error) {
     // Reading the run failed for good (401/403/404): the run goes on without this step.
-    cause = { kind: 'unfollowed', error, startedByStep: ctx.startedByStep }
+    cause = { kind: 'unfollowed', error, startedByStep: Boolean(ctx.params) }
   }
   await settler.end(cause, end => publish(end, runUrl, elapsedMs, gates.lastGateJob))
 }

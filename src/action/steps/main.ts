@@ -19,9 +19,9 @@ import {
   githubRunEnded,
   githubRunStarted,
   openGithub,
-  pullRequestDefaultBranchWarning,
-  type GithubSide
+  pullRequestDefaultBranchWarning
 } from './github.js'
+import type { Step, Taken } from './follow.js'
 
 export async function run(): Promise<void> {
   // Mask the tokens before anything can print them.
@@ -35,23 +35,6 @@ export async function run(): Promise<void> {
   } finally {
     cancellation.dispose()
   }
-}
-
-interface Step {
-  settings: Settings
-  client: FlowClient
-  github?: GithubSide
-  cancellation: Cancellation
-}
-
-/** The run the step goes on with: one it started (with the params sent), or one run-id names. */
-interface Taken {
-  runId: number
-  /** Date.now() just before the run was created (or found). */
-  startedAt: number
-  params?: Record<string, unknown>
-  /** run-id: latest: never stopped, here or in the post step. */
-  latest?: boolean
 }
 
 async function main(cancellation: Cancellation): Promise<void> {
@@ -127,8 +110,6 @@ async function start(step: Step, params: Record<string, unknown>): Promise<Taken
     log.writeSummary(triggerSummary({ settings, params }))
     return undefined
   }
-  if (cancellation.signal.aborted)
-    throw new Error('The job was cancelled before the run was started; nothing was sent.')
   const startedAt = Date.now()
   const runsLink = pipelineUrl(settings.consoleUrl, settings.pipelineId)
   // Said should the runner kill the step while the create request waits for its answer.
@@ -198,6 +179,5 @@ async function goOn(step: Step, taken: Taken): Promise<void> {
   if (github) await githubRunStarted(github, settings, run, cancellation.signal)
   if (!settings.wait) return
   const { follow } = await import('./follow.js')
-  const { startedAt, latest } = taken
-  await follow({ ...step, startedAt, settler, latest, startedByStep: Boolean(params) })
+  await follow({ ...step, ...taken, settler })
 }

@@ -192,14 +192,12 @@ async function settle(
   const doing = `The GitHub job was cancelled while ${cause.starting ? 'starting' : 'following'} Yunxiao run #${runId}`
   // A failed stop leaves the status as last seen (and the phase: the post step tries again).
   const status = gone ? (settled.status ?? 'CANCELED') : String(run?.status ?? 'UNKNOWN')
-  const headline =
-    settled.outcome === 'left'
-      ? `left running: ${why} (${leftBecause})`
-      : ended
-        ? `${why}; the run had already ended${settled.status ? ` ${settled.status}` : ''}`
-        : gone
-          ? `stopped: ${why}`
-          : `still running: ${why}, and stopping it failed`
+  const headline = {
+    stopped: `stopped: ${why}`,
+    ended: `${why}; the run had already ended${settled.status ? ` ${settled.status}` : ''}`,
+    left: `left running: ${why} (${leftBecause})`,
+    failed: `still running: ${why}, and stopping it failed`
+  }[settled.outcome]
   return {
     outcome: cancelOutcome(settled),
     status,
