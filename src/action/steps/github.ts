@@ -9,8 +9,7 @@ import { USER_AGENT } from '../../common/version.js'
 import { messageOf } from '../../common/logger.js'
 import { GITHUB_CANCEL_DEADLINE_MS, GITHUB_MAIN, GITHUB_POST } from '../../common/timing.js'
 import { sendGithubRequest } from './client.js'
-import { readInput } from '../inputs/inputs.js'
-import { getSettings, type Settings } from '../inputs/settings.js'
+import type { Settings } from '../inputs/settings.js'
 import type { SavedGithubReport } from './run-record.js'
 import { saveGithubReport } from './state.js'
 
@@ -49,7 +48,6 @@ export function pullRequestDefaultBranchWarning(
 export async function openGithub(
   settings: Settings,
   env: NodeJS.ProcessEnv = process.env,
-  tuning = GITHUB_MAIN,
   restore?: SavedGithubReport
 ): Promise<GithubSide | undefined> {
   const github = settings.github
@@ -78,7 +76,7 @@ export async function openGithub(
         userAgent: USER_AGENT,
         send: sendGithubRequest,
         onRetry: log.info,
-        ...tuning
+        ...(restore ? GITHUB_POST : GITHUB_MAIN)
       })
     } catch (error) {
       const why = `${messageOf(error)} (GITHUB_API_URL). The Yunxiao run is not affected.`
@@ -161,20 +159,3 @@ export const githubRunEnded =
     const deadline = outcome.kind === 'cancelled' ? { deadlineMs: GITHUB_CANCEL_DEADLINE_MS } : {}
     await side?.report?.finished(run, outcome, deadline)
   }
-
-/** Post step: finishes what main left (a pending status, an in_progress deployment). Never throws. */
-export async function finishGithubInPost(
-  saved: SavedGithubReport,
-  run: RunFacts,
-  outcome: RunOutcome,
-  env: NodeJS.ProcessEnv
-): Promise<void> {
-  try {
-    // It reads all the inputs, as the main step did (the tokens are known to log.ts already).
-    const settings = await getSettings(name => readInput(name, env), env)
-    const side = await openGithub(settings, env, GITHUB_POST, saved)
-    await side?.report?.finished(run, outcome)
-  } catch (error) {
-    log.warning(`Could not finish the GitHub commit status or deployment: ${messageOf(error)}`)
-  }
-}

@@ -50,11 +50,11 @@ const origin = (value: unknown): value is string => {
   }
 }
 
-/** The record, or undefined when there is none or it is not one this version wrote. Never throws. */
-export function decodeRecord(text: string | undefined): RunRecord | undefined {
+/** The record main left, or undefined when there is none or not one this version wrote. Never throws. */
+export function recordFromEnv(env: NodeJS.ProcessEnv = process.env): RunRecord | undefined {
   let o: Record<string, unknown>
   try {
-    o = JSON.parse(text ?? '') as Record<string, unknown>
+    o = JSON.parse(env[`STATE_${RECORD_KEY}`] ?? '') as Record<string, unknown>
   } catch {
     return undefined
   }
@@ -66,10 +66,6 @@ export function decodeRecord(text: string | undefined): RunRecord | undefined {
   if (organizationId !== undefined && (typeof organizationId !== 'string' || !organizationId))
     return undefined
   return { phase: phase as Phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop }
-}
-
-export function recordFromEnv(env: NodeJS.ProcessEnv = process.env): RunRecord | undefined {
-  return decodeRecord(env[`STATE_${RECORD_KEY}`])
 }
 
 /** What the GitHub report (commit status, deployment) left unfinished; no secret in it. */

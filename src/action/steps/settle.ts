@@ -126,9 +126,8 @@ async function conclude(settler: RunSettler, cause: Cause): Promise<RunEnd> {
   if (cause.kind === 'orphaned') return stopOrphan(settler, cause)
   settler.mark('finished')
   if (cause.kind === 'ended') {
-    const took = formatDuration(cause.elapsedMs)
     if (cause.status === 'SUCCESS')
-      info(`Yunxiao run #${runId} ended SUCCESS after ${took}: ${url}`)
+      info(`Yunxiao run #${runId} ended SUCCESS after ${formatDuration(cause.elapsedMs)}: ${url}`)
     return endedOnItsOwn(runId, url, cause.status, cause.run)
   }
   if (cause.kind === 'halted') {
