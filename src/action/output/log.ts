@@ -24,10 +24,7 @@ export const hide = (text: string): string => clean(text, secrets)
 /** A log line: one line, cleaned, never a workflow command. */
 export const info = (line: string): void => commands.info(safeLine(line, secrets))
 
-/**
- * A line written exactly as given: only for the job-log printer's own `::stop-commands::` and
- * resume lines, and for log text between them (already cleaned, and inert while commands are stopped).
- */
+/** As given: only the job-log printer's stop-commands pair and the cleaned, inert text between. */
 export const verbatim = (line: string): void => commands.info(line)
 
 // Annotations and group names are a command's data, which commands.ts escapes: cleaned, `##[`

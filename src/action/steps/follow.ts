@@ -85,10 +85,7 @@ export async function follow(ctx: FollowContext): Promise<void> {
 }
 
 /** Job logs as each job ends, or (`logs: live`) as they are written. */
-function jobLogs(ctx: FollowContext): {
-  onJobEnded: WaitOptions['onJobEnded']
-  live?: LiveLogs
-} {
+function jobLogs(ctx: FollowContext): Pick<WaitOptions, 'onJobEnded'> & { live?: LiveLogs } {
   const { client, settings } = ctx
   const { pipelineId, runId } = ctx.settler.record
   const printer = {
@@ -133,7 +130,6 @@ function publish(end: RunEnd, runUrl: string, elapsedMs?: number, gateJob?: stri
     const runJson = run ? capRunJson(run) : { json: '', cut: undefined }
     if (runJson.cut) log.warning(`run-json: ${runJson.cut} The whole run: ${runUrl}`)
     log.setOutput('run-json', runJson.json)
-    const { status, headline } = end
-    log.writeSummary(resultSummary({ status, headline, durationMs: elapsedMs, run, runUrl }))
+    log.writeSummary(resultSummary({ ...end, status: end.status, run }, elapsedMs, runUrl))
   }
 }

@@ -40,7 +40,6 @@ export async function run(): Promise<void> {
 async function main(cancellation: Cancellation): Promise<void> {
   let settings = await getSettings(readInput)
   const client = new FlowClient(clientOptions(settings))
-  if (settings.github?.token) log.addSecret(settings.github.token)
   for (const line of settings.warnings ?? []) log.warning(line)
   const prWarning = pullRequestDefaultBranchWarning(settings)
   if (prWarning) log.warning(prWarning)
@@ -107,7 +106,7 @@ async function start(step: Step, params: Record<string, unknown>): Promise<Taken
     log.info('')
     log.info(request.body)
     if (step.github) for (const line of describeGithub(step.github, settings)) log.info(line)
-    log.writeSummary(triggerSummary({ settings, params }))
+    log.writeSummary(triggerSummary(settings, params))
     return undefined
   }
   const startedAt = Date.now()
@@ -142,7 +141,7 @@ async function start(step: Step, params: Record<string, unknown>): Promise<Taken
 /** The run exists: the log, the state for the post step, the outputs; then GitHub and `wait`. */
 async function goOn(step: Step, taken: Taken): Promise<void> {
   const { settings, github, cancellation } = step
-  const { pipelineId, consoleUrl } = settings
+  const { pipelineId, consoleUrl, baseUrl, organizationId } = settings
   const { runId, params } = taken
   const url = runUrl(consoleUrl, pipelineId, runId)
   // The id and link go to the log first (nothing can fail there).
@@ -154,7 +153,6 @@ async function goOn(step: Step, taken: Taken): Promise<void> {
   )
   // Cancelled while the create request was in flight: the run exists, the job does not want it.
   const cancelled = Boolean(params) && cancellation.signal.aborted
-  const { baseUrl, organizationId } = settings
   const phase = cancelled ? 'started' : settings.wait ? 'following' : 'finished'
   const stop = settings.stopOnCancel && !taken.latest
   const record = { phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop } as const
@@ -170,7 +168,7 @@ async function goOn(step: Step, taken: Taken): Promise<void> {
   })
   log.setOutput('run-id', String(runId))
   log.setOutput('run-url', url)
-  if (params) log.writeSummary(triggerSummary({ settings, params, runId, runUrl: url }))
+  if (params) log.writeSummary(triggerSummary(settings, params, run))
   if (cancelled) {
     const signal = cancellation.received() ?? 'signal'
     return settler.end({ kind: 'cancelled', starting: true, stop: settings.stopOnCancel, signal })

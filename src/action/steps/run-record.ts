@@ -50,7 +50,7 @@ const origin = (value: unknown): value is string => {
   }
 }
 
-/** The record main left, or undefined when there is none or not one this version wrote. Never throws. */
+/** The record main left; undefined if none, or not one this version wrote. Never throws. */
 export function recordFromEnv(env: NodeJS.ProcessEnv = process.env): RunRecord | undefined {
   let o: Record<string, unknown>
   try {

@@ -10,7 +10,7 @@ import { stopFlowRun, type StopClient, type StopRunOptions } from '../../follow/
 import { info, setFailed, warning } from '../output/log.js'
 import { runUrl, type Phase, type RunRecord } from './run-record.js'
 
-/** What became of a stop: `ended` when the run had ended on its own (its status and run, when known). */
+/** What became of a stop; `ended`: the run had ended on its own (its status and run, if known). */
 export interface Settlement {
   outcome: 'stopped' | 'ended' | 'left' | 'failed'
   status?: string
