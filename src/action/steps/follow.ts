@@ -44,7 +44,6 @@ export async function follow(ctx: FollowContext): Promise<void> {
     mode: settings.onManualGate,
     runUrl,
     logger: log.logger,
-    // approve may pass every gate of a run this step started.
     startedByStep: Boolean(ctx.params),
     signal: cancellation.signal,
     pass: jobId =>
