@@ -21,7 +21,10 @@ describe('pullRequestDefaultBranchWarning', () => {
       makeSettings({ branches: ['feature/x'] }),
       makeSettings({ runningBranches: { 'https://r.git': 'x' } }),
       makeSettings({ runningTags: { 'https://r.git': 'v1' } }),
-      makeSettings({ rawParams: { runningBranchs: { 'https://r.git': 'x' } } })
+      makeSettings({ rawParams: { runningBranchs: { 'https://r.git': 'x' } } }),
+      // The commit choice's one warning says it then.
+      makeSettings({ github: { token: 't', statusContext: 'ci', contextEnvs: false } }),
+      makeSettings({ github: { token: 't', deploymentEnvironment: 'prod', contextEnvs: false } })
     ])
       expect(pullRequestDefaultBranchWarning(settings, pr)).toBeUndefined()
     expect(

@@ -1,9 +1,10 @@
 // Settling a run (stop it or leave it, record the phase, say what happened), against the Flow
 // simulator over loopback with the real client, as main, follow and the post step use it.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { FlowClient } from '../../src/flow/client.js'
 import { RunSettler, cancelOutcome } from '../../src/action/steps/settle.js'
 import type { RunRecord } from '../../src/action/steps/run-record.js'
+import type { RunOutcome } from '../../src/github/outcome.js'
 import { USER_AGENT } from '../../src/common/version.js'
 import {
   DEFAULT_ORGANIZATION_ID,
@@ -16,6 +17,7 @@ const PIPELINE = 9
 let sim: FlowSimulator
 let client: FlowClient
 let saved: RunRecord[]
+let reported: RunOutcome[]
 
 beforeEach(async () => {
   sim = await startFlowSimulator({
@@ -32,6 +34,7 @@ beforeEach(async () => {
     random: () => 0
   })
   saved = []
+  reported = []
 })
 
 afterEach(async () => {
@@ -49,7 +52,8 @@ async function settler(phase: RunRecord['phase'] = 'following', stop = true) {
     consoleUrl: 'https://flow.example',
     stop
   }
-  return new RunSettler(client, record, r => void saved.push(r))
+  const report = async (outcome: RunOutcome) => void reported.push(outcome)
+  return new RunSettler(client, record, report, r => void saved.push(r))
 }
 
 const runOf = (runId: number) => sim.runs(PIPELINE).find(r => r.id === runId)!
@@ -59,7 +63,6 @@ describe('RunSettler', () => {
     const s = await settler()
     const settled = await s.stop('the GitHub job was cancelled (SIGINT)')
     expect(settled).toEqual({
-      done: true,
       outcome: 'stopped',
       message: `Stopped Yunxiao run #${s.record.runId}: the GitHub job was cancelled (SIGINT).`
     })
@@ -72,7 +75,6 @@ describe('RunSettler', () => {
     const s = await settler('following', false)
     sim.addFault({ method: 'PUT', path: `/runs/${s.record.runId}`, status: 500, times: 5 })
     const settled = await s.stop('the wait timed out')
-    expect(settled.done).toBe(false)
     expect(settled.outcome).toBe('failed')
     expect(settled.message).toMatch(
       new RegExp(`^Could not stop Yunxiao run #${s.record.runId}: .*500`)
@@ -84,15 +86,22 @@ describe('RunSettler', () => {
     expect(runOf(s.record.runId).status).toBe('RUNNING')
   })
 
-  it('leaves the run on purpose: finished, and nothing sent', async () => {
+  it('leaves the run on a cancel with stop-on-cancel false: finished, nothing sent, says so', async () => {
     const s = await settler()
     const before = sim.requests.length
-    const settled = s.leave('stop-on-cancel is false')
-    expect(settled).toEqual({
-      done: true,
-      outcome: 'left',
-      message: `Yunxiao run #${s.record.runId} goes on (stop-on-cancel is false): https://flow.example/pipelines/9/builds/${s.record.runId}`
-    })
+    const out: string[] = []
+    jest.spyOn(process.stdout, 'write').mockImplementation(chunk => !!out.push(String(chunk)))
+    try {
+      await s.end({ kind: 'cancelled', stop: false, signal: 'SIGINT' })
+      expect(process.exitCode).toBe(1)
+    } finally {
+      jest.restoreAllMocks()
+      process.exitCode = undefined
+    }
+    expect(out.join('')).toContain(
+      `::error::The GitHub job was cancelled while following Yunxiao run #${s.record.runId}. Yunxiao run #${s.record.runId} goes on (stop-on-cancel is false): https://flow.example/pipelines/9/builds/${s.record.runId}`
+    )
+    expect(reported).toEqual([{ kind: 'cancelled', stopped: false }])
     expect(sim.requests.length).toBe(before)
     expect(saved.map(r => r.phase)).toEqual(['finished'])
   })
@@ -117,7 +126,7 @@ describe('RunSettler', () => {
       body: { status: 'SUCCESS', stages: [] }
     })
     const settled = await s.stop('cancelled')
-    expect(settled).toMatchObject({ done: true, outcome: 'ended', status: 'SUCCESS' })
+    expect(settled).toMatchObject({ outcome: 'ended', status: 'SUCCESS' })
     expect(settled.message).toBe(`Yunxiao run #${s.record.runId} had already ended (SUCCESS).`)
     // On GitHub it shows as it ended, not as cancelled.
     expect(cancelOutcome(settled)).toEqual({ kind: 'ended', status: 'SUCCESS' })
@@ -125,30 +134,14 @@ describe('RunSettler', () => {
 
   // Ended with no status known (the last run seen had none) is still only "cancelled".
   it.each([
+    [{ outcome: 'stopped' }, { kind: 'cancelled', stopped: true }],
+    [{ outcome: 'left' }, { kind: 'cancelled', stopped: false }],
+    [{ outcome: 'failed' }, { kind: 'cancelled', stopped: false }],
     [
-      { done: true, outcome: 'stopped' },
-      { kind: 'cancelled', stopped: true }
-    ],
-    [
-      { done: true, outcome: 'jobs' },
-      { kind: 'cancelled', stopped: true }
-    ],
-    [
-      { done: true, outcome: 'left' },
-      { kind: 'cancelled', stopped: false }
-    ],
-    [
-      { done: false, outcome: 'failed' },
-      { kind: 'cancelled', stopped: false }
-    ],
-    [
-      { done: true, outcome: 'ended', status: 'FAIL' },
+      { outcome: 'ended', status: 'FAIL' },
       { kind: 'ended', status: 'FAIL' }
     ],
-    [
-      { done: true, outcome: 'ended' },
-      { kind: 'cancelled', stopped: true }
-    ]
+    [{ outcome: 'ended' }, { kind: 'cancelled', stopped: true }]
   ] as const)('cancelOutcome(%j) is %j', (settled, expected) => {
     expect(cancelOutcome({ message: 'm', ...settled })).toEqual(expected)
   })

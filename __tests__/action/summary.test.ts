@@ -14,6 +14,10 @@ function settings(overrides: Partial<Settings> = {}): Settings {
   return makeSettings({ token: TOKEN, organizationId: 'org-1', ...overrides })
 }
 
+/** resultSummary with its facts in one object, as the tests read best. */
+const summarize = (f: { status: string; durationMs: number; runUrl: string; run?: FlowRun }) =>
+  resultSummary(f, f.durationMs, f.runUrl)
+
 /** CommonMark line endings: LF, CRLF and a lone CR. */
 const lines = (markdown: string): string[] => markdown.split(/\r\n|\r|\n/)
 
@@ -98,12 +102,11 @@ describe('code', () => {
 
 describe('triggerSummary', () => {
   it('names run variables but never shows their values, nor the token', () => {
-    const text = triggerSummary({
-      settings: settings({ envs: { DEPLOY_KEY: 'value-one-secret', REGION: 'value-two-hz' } }),
-      params: { envs: { DEPLOY_KEY: 'value-one-secret', REGION: 'value-two-hz' } },
-      runId: 7,
-      runUrl: RUN_URL
-    })
+    const text = triggerSummary(
+      settings({ envs: { DEPLOY_KEY: 'value-one-secret', REGION: 'value-two-hz' } }),
+      { envs: { DEPLOY_KEY: 'value-one-secret', REGION: 'value-two-hz' } },
+      { runId: 7, runUrl: RUN_URL }
+    )
     expect(text).toContain('| Run variables | `DEPLOY_KEY`, `REGION` (values not shown) |')
     expect(text).not.toContain('value-one-secret')
     expect(text).not.toContain('value-two-hz')
@@ -111,14 +114,14 @@ describe('triggerSummary', () => {
   })
 
   it('titles a started run with a link to it', () => {
-    const text = triggerSummary({ settings: settings(), params: {}, runId: 7, runUrl: RUN_URL })
+    const text = triggerSummary(settings(), {}, { runId: 7, runUrl: RUN_URL })
     expect(lines(text)[0]).toBe(`### Yunxiao Flow run [#7](${RUN_URL}) started`)
     expect(text).toContain('| Pipeline | 42 |')
     expect(text).toContain('| OpenAPI | https://openapi-rdc.aliyuncs.com |')
   })
 
   it('says a dry run started nothing, with no link', () => {
-    const text = triggerSummary({ settings: settings({ dryRun: true }), params: {} })
+    const text = triggerSummary(settings({ dryRun: true }), {})
     expect(lines(text)[0]).toBe('### Yunxiao Flow run (dry run: nothing started)')
     expect(text).not.toContain('](')
     expect(text).not.toContain('undefined')
@@ -126,32 +129,30 @@ describe('triggerSummary', () => {
   })
 
   it('names the center edition with its organization', () => {
-    const text = triggerSummary({ settings: settings(), params: {}, runId: 1, runUrl: RUN_URL })
+    const text = triggerSummary(settings(), {}, { runId: 1, runUrl: RUN_URL })
     expect(text).toContain('| Edition | center (organization org-1) |')
   })
 
   it('names the Region edition when no organization is set', () => {
-    const text = triggerSummary({
-      settings: settings({ organizationId: undefined, baseUrl: 'https://flow.example.com' }),
-      params: {},
-      runId: 1,
-      runUrl: RUN_URL
-    })
+    const text = triggerSummary(
+      settings({ organizationId: undefined, baseUrl: 'https://flow.example.com' }),
+      {},
+      { runId: 1, runUrl: RUN_URL }
+    )
     expect(text).toContain('| Edition | Region |')
     expect(text).not.toContain('organization')
   })
 
   it('lists branch-mode branches, running branches and tags per repository', () => {
-    const text = triggerSummary({
-      settings: settings(),
-      params: {
+    const text = triggerSummary(
+      settings(),
+      {
         branchModeBranchs: ['feature/a', 'feature/b'],
         runningBranchs: { 'https://codeup.aliyun.com/o/backend.git': 'main' },
         runningTags: { 'https://codeup.aliyun.com/o/frontend.git': 'v1.2.3' }
       },
-      runId: 1,
-      runUrl: RUN_URL
-    })
+      { runId: 1, runUrl: RUN_URL }
+    )
     expect(text).toContain('| Branches | `feature/a`, `feature/b` |')
     expect(text).toContain('| Branch of https://codeup.aliyun.com/o/backend.git | `main` |')
     expect(text).toContain('| Tag of https://codeup.aliyun.com/o/frontend.git | `v1.2.3` |')
@@ -159,16 +160,15 @@ describe('triggerSummary', () => {
   })
 
   it('lists pipeline artifacts, images and packages with their versions', () => {
-    const text = triggerSummary({
-      settings: settings(),
-      params: {
+    const text = triggerSummary(
+      settings(),
+      {
         runningPipelineArtifacts: { '3184679': '12' },
         runningAcrArtifacts: { 'registry.cn-hangzhou.aliyuncs.com/o/app': '2.0.1' },
         runningPackagesArtifacts: { 'generic/repo/app': '1.0.0' }
       },
-      runId: 1,
-      runUrl: RUN_URL
-    })
+      { runId: 1, runUrl: RUN_URL }
+    )
     expect(text).toContain('| Pipeline artifact 3184679 | `12` |')
     expect(text).toContain('| Image registry.cn-hangzhou.aliyuncs.com/o/app | `2.0.1` |')
     expect(text).toContain('| Package generic/repo/app | `1.0.0` |')
@@ -176,12 +176,11 @@ describe('triggerSummary', () => {
   })
 
   it('leaves out rows for what was not sent', () => {
-    const text = triggerSummary({
-      settings: settings(),
-      params: { branchModeBranchs: [], envs: {} },
-      runId: 1,
-      runUrl: RUN_URL
-    })
+    const text = triggerSummary(
+      settings(),
+      { branchModeBranchs: [], envs: {} },
+      { runId: 1, runUrl: RUN_URL }
+    )
     const labels = expectWellFormedTable(text, 2)
       .slice(2)
       .map(row => row[0])
@@ -190,17 +189,16 @@ describe('triggerSummary', () => {
 
   it('keeps the table whole when names hold pipes, backticks, stars or line breaks', () => {
     const repo = 'https://codeup.aliyun.com/o/a|b.git'
-    const text = triggerSummary({
-      settings: settings(),
-      params: {
+    const text = triggerSummary(
+      settings(),
+      {
         branchModeBranchs: ['feat|x', 'we`ird'],
         runningBranchs: { [repo]: 'fix|*1*' },
         envs: { 'NAME|ONE': 'v', 'TWO`\nLINES': 'v' },
         runningAcrArtifacts: { 'img|*x*\nnext': 'tag|1' }
       },
-      runId: 1,
-      runUrl: RUN_URL
-    })
+      { runId: 1, runUrl: RUN_URL }
+    )
     const rows = expectWellFormedTable(text, 2)
     const byLabel = new Map(rows.map(([label, value]) => [shown(label), value]))
     expect(shown(byLabel.get('Branches') ?? '')).toBe("feat|x`, `we'ird")
@@ -228,7 +226,7 @@ describe('resultSummary', () => {
   }
 
   it('heads with the status, the duration and the link', () => {
-    const text = resultSummary({ status: 'FAIL', durationMs: 125_000, run, runUrl: RUN_URL })
+    const text = summarize({ status: 'FAIL', durationMs: 125_000, run, runUrl: RUN_URL })
     const [title, blank, duration] = lines(text)
     expect(title).toBe('### ❌ Yunxiao Flow run FAIL')
     expect(blank).toBe('')
@@ -236,7 +234,7 @@ describe('resultSummary', () => {
   })
 
   it('tables every job by stage with its status and duration', () => {
-    const text = resultSummary({ status: 'FAIL', durationMs: 125_000, run, runUrl: RUN_URL })
+    const text = summarize({ status: 'FAIL', durationMs: 125_000, run, runUrl: RUN_URL })
     const rows = expectWellFormedTable(text, 4)
     expect(rows[0]).toEqual(['Stage', 'Job', 'Status', 'Duration'])
     expect(rows.slice(2)).toEqual([
@@ -248,7 +246,7 @@ describe('resultSummary', () => {
   })
 
   it('shows no duration for a job without both times, or with times out of order', () => {
-    const text = resultSummary({
+    const text = summarize({
       status: 'CANCELED',
       durationMs: 1000,
       runUrl: RUN_URL,
@@ -272,7 +270,7 @@ describe('resultSummary', () => {
   })
 
   it('gives a stage without jobs one row with the stage status', () => {
-    const text = resultSummary({
+    const text = summarize({
       status: 'SUCCESS',
       durationMs: 0,
       runUrl: RUN_URL,
@@ -290,7 +288,7 @@ describe('resultSummary', () => {
 
   it('has no table for a run without stages, or when no run was read', () => {
     for (const r of [{ status: 'SUCCESS', stages: [] }, { status: 'SUCCESS' }, undefined]) {
-      const text = resultSummary({ status: 'SUCCESS', durationMs: 5000, run: r, runUrl: RUN_URL })
+      const text = summarize({ status: 'SUCCESS', durationMs: 5000, run: r, runUrl: RUN_URL })
       expect(lines(text)[0]).toBe('### ✅ Yunxiao Flow run SUCCESS')
       expect(text).toContain(`Duration 5s. [Open the run](${RUN_URL})`)
       expect(tableRows(text)).toEqual([])
@@ -298,10 +296,10 @@ describe('resultSummary', () => {
   })
 
   it('marks a timeout and an unknown status', () => {
-    expect(lines(resultSummary({ status: 'TIMEOUT', durationMs: 0, runUrl: RUN_URL }))[0]).toBe(
+    expect(lines(summarize({ status: 'TIMEOUT', durationMs: 0, runUrl: RUN_URL }))[0]).toBe(
       '### ⌛ Yunxiao Flow run TIMEOUT'
     )
-    expect(lines(resultSummary({ status: 'PAUSED', durationMs: 0, runUrl: RUN_URL }))[0]).toBe(
+    expect(lines(summarize({ status: 'PAUSED', durationMs: 0, runUrl: RUN_URL }))[0]).toBe(
       '### • Yunxiao Flow run PAUSED'
     )
   })
@@ -309,7 +307,7 @@ describe('resultSummary', () => {
   it('keeps the table whole when Yunxiao names hold pipes, stars, backticks or line breaks', () => {
     const stageName = 'Build | *fast* `x`'
     const jobName = 'step|1\n**two** _under_ [link](u) <b> back\\slash'
-    const text = resultSummary({
+    const text = summarize({
       status: 'SUCCESS',
       durationMs: 1000,
       runUrl: RUN_URL,
@@ -339,7 +337,7 @@ describe('resultSummary', () => {
   // A lone CR is a line ending in CommonMark, so it ends the table row in the middle of a cell.
   // md() and code() only replace \n and \r\n (src/summary.ts, md() and code()).
   it('keeps the table whole when a name holds a lone carriage return', () => {
-    const text = resultSummary({
+    const text = summarize({
       status: 'SUCCESS',
       durationMs: 1000,
       runUrl: RUN_URL,
@@ -357,16 +355,11 @@ describe('triggerSummary: the GitHub side', () => {
       deploymentEnvironment: 'prod|eu',
       contextEnvs: false
     }
-    const text = triggerSummary({
-      settings: makeSettings({ github }),
-      params: {},
-      runId: 1,
-      runUrl: 'u'
-    })
+    const text = triggerSummary(makeSettings({ github }), {}, { runId: 1, runUrl: 'u' })
     expect(text).toContain("| GitHub commit status | `ci/yun'xiao` |")
     expect(text).toContain('| GitHub deployment | `prod\\|eu` |')
     expect(text).not.toContain('ghs_secret')
-    const off = triggerSummary({ settings: makeSettings(), params: {}, runId: 1, runUrl: 'u' })
+    const off = triggerSummary(makeSettings(), {}, { runId: 1, runUrl: 'u' })
     expect(off).not.toContain('GitHub')
   })
 })

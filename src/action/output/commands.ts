@@ -38,7 +38,7 @@ export const addMask = (secret: string): void => command('add-mask', secret)
 export const startGroup = (name: string): void => command('group', name)
 export const endGroup = (): void => command('endgroup')
 
-type Annotate = (message: string, properties?: AnnotationProperties) => void
+export type Annotate = (message: string, properties?: AnnotationProperties) => void
 export const notice: Annotate = (message, properties) => command('notice', message, properties)
 export const warning: Annotate = (message, properties) => command('warning', message, properties)
 export const error: Annotate = (message, properties) => command('error', message, properties)

@@ -5,7 +5,6 @@ import { appendFileSync } from 'node:fs'
 import { clean, safeLine, safeMessage } from '../../common/foreign-text.js'
 import { messageOf, type Logger } from '../../common/logger.js'
 import * as commands from './commands.js'
-import type { AnnotationProperties } from './commands.js'
 
 const secrets: string[] = []
 
@@ -25,20 +24,16 @@ export const hide = (text: string): string => clean(text, secrets)
 /** A log line: one line, cleaned, never a workflow command. */
 export const info = (line: string): void => commands.info(safeLine(line, secrets))
 
-/**
- * A line written exactly as given: only for the job-log printer's own `::stop-commands::` and
- * resume lines, and for log text between them (already cleaned, and inert while commands are stopped).
- */
+/** As given: only the job-log printer's stop-commands pair and the cleaned, inert text between. */
 export const verbatim = (line: string): void => commands.info(line)
 
 // Annotations and group names are a command's data, which commands.ts escapes: cleaned, `##[`
 // broken up (common/foreign-text.ts).
 const message = (text: string): string => safeMessage(text, secrets)
 
-type Annotate = (text: string, properties?: AnnotationProperties) => void
-export const warning: Annotate = (text, props) => commands.warning(message(text), props)
-export const error: Annotate = (text, props) => commands.error(message(text), props)
-export const notice: Annotate = (text, props) => commands.notice(message(text), props)
+export const warning: commands.Annotate = (text, props) => commands.warning(message(text), props)
+export const error: commands.Annotate = (text, props) => commands.error(message(text), props)
+export const notice: commands.Annotate = (text, props) => commands.notice(message(text), props)
 
 export function setFailed(text: string): void {
   commands.error(message(text))

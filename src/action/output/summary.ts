@@ -5,22 +5,6 @@ import { jobName, jobsOf, label, stageName, stagesOf } from '../../flow/names.js
 import type { FlowRun } from '../../flow/types.js'
 import type { Settings } from '../inputs/settings.js'
 
-export interface TriggerFacts {
-  settings: Settings
-  params: Record<string, unknown>
-  runId?: number
-  runUrl?: string
-}
-
-export interface ResultFacts {
-  status: string
-  /** An end that is not the run's own, e.g. 'stopped: the GitHub job was cancelled (SIGINT)'. */
-  headline?: string
-  durationMs: number
-  run?: FlowRun
-  runUrl: string
-}
-
 /** Escapes text for a Markdown table cell or a line: names come from Yunxiao and from inputs. */
 export function md(text: string): string {
   return text.replace(/[\\`*_[\]<>|]/g, c => `\\${c}`).replace(/\r\n?|\n/g, ' ')
@@ -48,12 +32,15 @@ const icon = (status: string | undefined): string => (status && STATUS_ICON[stat
 const entries = (obj: unknown): Array<[string, string]> =>
   Object.entries(obj && typeof obj === 'object' ? obj : {}).map(([k, v]) => [k, String(v)])
 
-export function triggerSummary(facts: TriggerFacts): string {
-  const { settings, params } = facts
-  const title =
-    facts.runId !== undefined
-      ? `Yunxiao Flow run [#${facts.runId}](${facts.runUrl}) started`
-      : 'Yunxiao Flow run (dry run: nothing started)'
+/** What was sent; `run` once started (a dry run starts none). */
+export function triggerSummary(
+  settings: Settings,
+  params: Record<string, unknown>,
+  run?: { runId: number; runUrl: string }
+): string {
+  const title = run
+    ? `Yunxiao Flow run [#${run.runId}](${run.runUrl}) started`
+    : 'Yunxiao Flow run (dry run: nothing started)'
   const org = settings.organizationId
   const rows: Array<[string, string]> = [
     ['Pipeline', String(settings.pipelineId)],
@@ -86,12 +73,17 @@ const ARTIFACTS = [
   ['runningPackagesArtifacts', 'Package']
 ] as const
 
-export function resultSummary(facts: ResultFacts): string {
+/** The run's end: its status, and a headline when the end is not the run's own (settle.ts). */
+export function resultSummary(
+  facts: { status: string; headline?: string; run?: FlowRun },
+  durationMs: number,
+  runUrl: string
+): string {
   const lines: string[] = []
   lines.push(`### ${icon(facts.status)} Yunxiao Flow run ${md(facts.status)}`, '')
   if (facts.headline)
     lines.push(`**${md(facts.headline.charAt(0).toUpperCase() + facts.headline.slice(1))}.**`, '')
-  lines.push(`Duration ${formatDuration(facts.durationMs)}. [Open the run](${facts.runUrl})`, '')
+  lines.push(`Duration ${formatDuration(durationMs)}. [Open the run](${runUrl})`, '')
   // Names and statuses as the log shows them (flow/names.ts), whatever shape the server sent.
   const stages = stagesOf(facts.run)
   if (stages.length) {

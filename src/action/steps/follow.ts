@@ -6,39 +6,45 @@ import { formatDuration } from '../../common/duration.js'
 import { cleanDeep } from '../../common/foreign-text.js'
 import { READ_TIMEOUT_MS } from '../../common/timing.js'
 import type { FlowClient } from '../../flow/client.js'
-import type { FlowRun } from '../../flow/types.js'
 import { createJobLogPrinter } from '../../follow/job-logs.js'
 import { LiveLogs } from '../../follow/live-logs.js'
 import { waitForRun, type WaitOptions, type WaitResult } from '../../follow/wait.js'
-import type { RunFacts } from '../../github/report.js'
 import { capRunJson } from '../output/run-json.js'
 import type { Settings } from '../inputs/settings.js'
-import { endRun, type Cause, type EndPort, type RunEnd, type RunSettler } from './settle.js'
+import type { GithubSide } from './github.js'
+import type { Cause, RunEnd, RunSettler } from './settle.js'
 import { resultSummary } from '../output/summary.js'
 
-export interface FollowContext {
+/** What the main step works with. */
+export interface Step {
   settings: Settings
   client: FlowClient
-  run: RunFacts
-  startedAt: number
+  github?: GithubSide
   cancellation: Cancellation
-  settler: RunSettler
-  /** False for run-id: latest, never stopped. */
-  mayStop: boolean
-  /** on-manual-gate: approve may pass every gate of a run this step started. */
-  startedByStep: boolean
-  report: EndPort['report']
 }
 
+/** The run the step goes on with: one it started (with the params sent), or one run-id names. */
+export interface Taken {
+  runId: number
+  /** Date.now() just before the run was created (or found). */
+  startedAt: number
+  params?: Record<string, unknown>
+  /** run-id: latest: never stopped, here or in the post step. */
+  latest?: boolean
+}
+
+type FollowContext = Step & Taken & { settler: RunSettler }
+
 export async function follow(ctx: FollowContext): Promise<void> {
-  const { settings, client, cancellation } = ctx
-  const { pipelineId, runId, runUrl } = ctx.run
+  const { settings, client, cancellation, settler } = ctx
+  const { pipelineId, runId } = settler.record
+  const runUrl = settler.url
   const { GateKeeper } = await import('./run-control.js')
   const gates = new GateKeeper({
     mode: settings.onManualGate,
     runUrl,
     logger: log.logger,
-    startedByStep: ctx.startedByStep,
+    startedByStep: Boolean(ctx.params),
     signal: cancellation.signal,
     pass: jobId =>
       client.passValidate({ pipelineId, runId, jobId }, { signal: cancellation.signal })
@@ -67,31 +73,23 @@ export async function follow(ctx: FollowContext): Promise<void> {
       onJobEnded
     })
     elapsedMs = result.elapsedMs
-    cause = causeOf(ctx, result, result.run, halt)
+    cause = causeOf(ctx, result, halt)
   } catch (error) {
     // Reading the run failed for good (401/403/404): the run goes on without this step.
-    cause = { kind: 'unfollowed', error, startedByStep: ctx.startedByStep }
+    cause = { kind: 'unfollowed', error, startedByStep: Boolean(ctx.params) }
   }
-  await endRun(ctx.settler, cause, {
-    say: log.info,
-    publish: end => publish(end, runUrl, elapsedMs, gates.lastGateJob),
-    report: ctx.report,
-    fail: log.setFailed
-  })
+  await settler.end(cause, end => publish(end, runUrl, elapsedMs, gates.lastGateJob))
 }
 
 /** Job logs as each job ends, or (`logs: live`) as they are written. */
-function jobLogs(ctx: FollowContext): {
-  onJobEnded: WaitOptions['onJobEnded']
-  live?: LiveLogs
-} {
+function jobLogs(ctx: FollowContext): Pick<WaitOptions, 'onJobEnded'> & { live?: LiveLogs } {
   const { client, settings } = ctx
-  const { pipelineId, runId, runUrl } = ctx.run
+  const { pipelineId, runId } = ctx.settler.record
   const printer = {
     getJobLog: (jobId: number, signal?: AbortSignal) =>
       client.getJobLog({ pipelineId, runId, jobId }, { signal }),
     logger: log.logger,
-    runUrl,
+    runUrl: ctx.settler.url,
     redact: log.hide
   }
   if (settings.logs !== 'live')
@@ -103,34 +101,18 @@ function jobLogs(ctx: FollowContext): {
       client.getStepLog({ pipelineId, runId, jobId }, page, { signal }),
     pollIntervalMs: settings.pollIntervalMs
   })
-  return {
-    onJobEnded: (stage, job, signal, name) => live.onJobEnded(stage, job, signal, name),
-    live
-  }
+  return { onJobEnded: live.onJobEnded.bind(live), live }
 }
 
-function causeOf(
-  ctx: FollowContext,
-  result: WaitResult,
-  run: FlowRun | undefined,
-  halt: string
-): Cause {
-  const { settings, mayStop } = ctx
-  const { runId, runUrl } = ctx.run
-  const { status, elapsedMs } = result
+function causeOf(ctx: FollowContext, result: WaitResult, halt: string): Cause {
+  const { settings, latest } = ctx
+  const { status, elapsedMs, run } = result
   if (result.outcome === 'final') return { kind: 'ended', status, elapsedMs, run }
-  if (result.outcome === 'halted')
-    return {
-      kind: 'halted',
-      message: halt || `Yunxiao run #${runId} waits at a manual gate: ${runUrl}`,
-      run
-    }
+  // Only a gate's verdict halts the wait, and it says why.
+  if (result.outcome === 'halted') return { kind: 'halted', message: halt, run }
   const timeout = result.outcome === 'timeout'
-  const stop = (timeout ? settings.stopOnTimeout : settings.stopOnCancel) && mayStop
-  const leftBecause = mayStop
-    ? `stop-on-${timeout ? 'timeout' : 'cancel'} is false`
-    : 'it was not started by this step (run-id: latest), so it is never stopped'
-  const letting = { stop, leftBecause, status, run, elapsedMs }
+  const stop = timeout ? settings.stopOnTimeout : settings.stopOnCancel
+  const letting = { stop, latest, run, elapsedMs }
   if (timeout) return { kind: 'timeout', ...letting, lastError: result.lastError }
   return { kind: 'cancelled', ...letting, signal: ctx.cancellation.received() ?? 'signal' }
 }
@@ -145,7 +127,6 @@ function publish(end: RunEnd, runUrl: string, elapsedMs?: number, gateJob?: stri
     const runJson = run ? capRunJson(run) : { json: '', cut: undefined }
     if (runJson.cut) log.warning(`run-json: ${runJson.cut} The whole run: ${runUrl}`)
     log.setOutput('run-json', runJson.json)
-    const { status, headline } = end
-    log.writeSummary(resultSummary({ status, headline, durationMs: elapsedMs, run, runUrl }))
+    log.writeSummary(resultSummary({ ...end, status: end.status, run }, elapsedMs, runUrl))
   }
 }

@@ -9,8 +9,7 @@ import { USER_AGENT } from '../../common/version.js'
 import { messageOf } from '../../common/logger.js'
 import { GITHUB_CANCEL_DEADLINE_MS, GITHUB_MAIN, GITHUB_POST } from '../../common/timing.js'
 import { sendGithubRequest } from './client.js'
-import { readInput } from '../inputs/inputs.js'
-import { getSettings, type Settings } from '../inputs/settings.js'
+import type { Settings } from '../inputs/settings.js'
 import type { SavedGithubReport } from './run-record.js'
 import { saveGithubReport } from './state.js'
 
@@ -24,7 +23,7 @@ export interface GithubSide {
 
 /**
  * On a pull-request event with no ref at all, Yunxiao runs its configured default branch: say so
- * (once). Undefined when a ref is given or the event is not a pull request.
+ * (once; with a commit status or deployment, aimGithub's one warning says this and more).
  */
 export function pullRequestDefaultBranchWarning(
   settings: Settings,
@@ -32,6 +31,7 @@ export function pullRequestDefaultBranchWarning(
 ): string | undefined {
   const event = env.GITHUB_EVENT_NAME?.trim() ?? ''
   if (!['pull_request', 'pull_request_target'].includes(event)) return undefined
+  if (settings.github?.statusContext || settings.github?.deploymentEnvironment) return undefined
   const raw = settings.rawParams ?? {}
   const refGiven =
     settings.branch ||
@@ -48,7 +48,6 @@ export function pullRequestDefaultBranchWarning(
 export async function openGithub(
   settings: Settings,
   env: NodeJS.ProcessEnv = process.env,
-  tuning = GITHUB_MAIN,
   restore?: SavedGithubReport
 ): Promise<GithubSide | undefined> {
   const github = settings.github
@@ -77,7 +76,7 @@ export async function openGithub(
         userAgent: USER_AGENT,
         send: sendGithubRequest,
         onRetry: log.info,
-        ...tuning
+        ...(restore ? GITHUB_POST : GITHUB_MAIN)
       })
     } catch (error) {
       const why = `${messageOf(error)} (GITHUB_API_URL). The Yunxiao run is not affected.`
@@ -152,34 +151,11 @@ export async function githubRunStarted(
   }
 }
 
-/** The run's verdict on GitHub. Never throws. */
-export async function githubRunEnded(
-  side: GithubSide | undefined,
-  run: RunFacts,
-  outcome: RunOutcome
-): Promise<void> {
-  // After a cancel the runner kills the step within seconds: short calls (the post step finishes).
-  const cancelled = outcome.kind === 'cancelled'
-  await side?.report?.finished(
-    run,
-    outcome,
-    cancelled ? { deadlineMs: GITHUB_CANCEL_DEADLINE_MS } : {}
-  )
-}
-
-/** Post step: finishes what main left (a pending status, an in_progress deployment). Never throws. */
-export async function finishGithubInPost(
-  saved: SavedGithubReport,
-  run: RunFacts,
-  outcome: RunOutcome,
-  env: NodeJS.ProcessEnv
-): Promise<void> {
-  try {
-    // It reads all the inputs, as the main step did (the tokens are known to log.ts already).
-    const settings = await getSettings(name => readInput(name, env), env)
-    const side = await openGithub(settings, env, GITHUB_POST, saved)
-    await side?.report?.finished(run, outcome)
-  } catch (error) {
-    log.warning(`Could not finish the GitHub commit status or deployment: ${messageOf(error)}`)
+/** How the main step tells GitHub the run's verdict. Never throws. */
+export const githubRunEnded =
+  (side: GithubSide | undefined, run: RunFacts) =>
+  async (outcome: RunOutcome): Promise<void> => {
+    // After a cancel the runner kills the step within seconds: short calls (the post step finishes).
+    const deadline = outcome.kind === 'cancelled' ? { deadlineMs: GITHUB_CANCEL_DEADLINE_MS } : {}
+    await side?.report?.finished(run, outcome, deadline)
   }
-}

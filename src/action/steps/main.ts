@@ -6,12 +6,11 @@ import { clientOptions } from './client.js'
 import { FlowClient } from '../../flow/client.js'
 import { FlowApiError } from '../../flow/errors.js'
 import { messageOf } from '../../common/logger.js'
-import type { RunOutcome } from '../../github/outcome.js'
 import { readInput, secretInputs } from '../inputs/inputs.js'
 import { buildParams, needsPipelineSources, serializeParams } from '../inputs/params.js'
 import { getSettings, type Settings } from '../inputs/settings.js'
 import { pipelineUrl, runUrl } from './run-record.js'
-import { endRun, RunSettler } from './settle.js'
+import { RunSettler } from './settle.js'
 import { saveRecord } from './state.js'
 import { triggerSummary } from '../output/summary.js'
 import {
@@ -20,9 +19,9 @@ import {
   githubRunEnded,
   githubRunStarted,
   openGithub,
-  pullRequestDefaultBranchWarning,
-  type GithubSide
+  pullRequestDefaultBranchWarning
 } from './github.js'
+import type { Step, Taken } from './follow.js'
 
 export async function run(): Promise<void> {
   // Mask the tokens before anything can print them.
@@ -38,33 +37,13 @@ export async function run(): Promise<void> {
   }
 }
 
-interface Step {
-  settings: Settings
-  client: FlowClient
-  github?: GithubSide
-  cancellation: Cancellation
-}
-
-/** The run the step goes on with: one it started (with the params sent), or one run-id names. */
-interface Taken {
-  runId: number
-  /** Date.now() just before the run was created (or found). */
-  startedAt: number
-  params?: Record<string, unknown>
-  /** run-id: latest: never stopped, here or in the post step. */
-  latest?: boolean
-}
-
 async function main(cancellation: Cancellation): Promise<void> {
   let settings = await getSettings(readInput)
   const client = new FlowClient(clientOptions(settings))
-  if (settings.github?.token) log.addSecret(settings.github.token)
   for (const line of settings.warnings ?? []) log.warning(line)
-  // With a commit status or deployment, aimGithub's one warning says this and more.
   const prWarning = pullRequestDefaultBranchWarning(settings)
-  if (prWarning && !settings.github?.statusContext && !settings.github?.deploymentEnvironment)
-    log.warning(prWarning)
-  let github = settings.github ? await openGithub(settings) : undefined
+  if (prWarning) log.warning(prWarning)
+  let github = await openGithub(settings)
   const { signal } = cancellation
   const control = () => import('./run-control.js')
   if (settings.pipelineName !== undefined) {
@@ -74,20 +53,19 @@ async function main(cancellation: Cancellation): Promise<void> {
   }
   log.setOutput('pipeline-id', String(settings.pipelineId))
   let taken: Taken | undefined
+  let params: Record<string, unknown> | undefined
   if (settings.follow) {
     const { findRunToFollow } = await control()
     const { pipelineId, follow } = settings
     const found = await findRunToFollow(client, pipelineId, follow, log.logger, signal)
     taken = { runId: found.runId, startedAt: Date.now(), latest: found.latest }
-    // Not started here: what the run builds is not known (a push keeps GITHUB_SHA).
-    github = github && (await aimGithub(github, undefined))
-  } else {
-    const params = buildParams(settings, await pipelineRepos(client, settings), github?.contextEnvs)
-    // The status and the deployment go only on a commit whose branch the run builds.
-    if (github) github = await aimGithub(github, params)
-    taken = await start({ settings, client, github, cancellation }, params)
-  }
-  if (taken) await goOn({ settings, client, github, cancellation }, taken)
+  } else params = buildParams(settings, await pipelineRepos(client, settings), github?.contextEnvs)
+  // The status and the deployment go only on a commit whose branch the run builds (params);
+  // of a followed run that is not known (a push keeps GITHUB_SHA).
+  if (github) github = await aimGithub(github, params)
+  const step = { settings, client, github, cancellation }
+  if (params) taken = await start(step, params)
+  if (taken) await goOn(step, taken)
 }
 
 /** Repositories of the pipeline's code sources, for `branch` / `tag`; undefined when not needed. */
@@ -128,11 +106,9 @@ async function start(step: Step, params: Record<string, unknown>): Promise<Taken
     log.info('')
     log.info(request.body)
     if (step.github) for (const line of describeGithub(step.github, settings)) log.info(line)
-    log.writeSummary(triggerSummary({ settings, params }))
+    log.writeSummary(triggerSummary(settings, params))
     return undefined
   }
-  if (cancellation.signal.aborted)
-    throw new Error('The job was cancelled before the run was started; nothing was sent.')
   const startedAt = Date.now()
   const runsLink = pipelineUrl(settings.consoleUrl, settings.pipelineId)
   // Said should the runner kill the step while the create request waits for its answer.
@@ -165,7 +141,7 @@ async function start(step: Step, params: Record<string, unknown>): Promise<Taken
 /** The run exists: the log, the state for the post step, the outputs; then GitHub and `wait`. */
 async function goOn(step: Step, taken: Taken): Promise<void> {
   const { settings, github, cancellation } = step
-  const { pipelineId, consoleUrl } = settings
+  const { pipelineId, consoleUrl, baseUrl, organizationId } = settings
   const { runId, params } = taken
   const url = runUrl(consoleUrl, pipelineId, runId)
   // The id and link go to the log first (nothing can fail there).
@@ -177,11 +153,12 @@ async function goOn(step: Step, taken: Taken): Promise<void> {
   )
   // Cancelled while the create request was in flight: the run exists, the job does not want it.
   const cancelled = Boolean(params) && cancellation.signal.aborted
-  const { baseUrl, organizationId } = settings
   const phase = cancelled ? 'started' : settings.wait ? 'following' : 'finished'
   const stop = settings.stopOnCancel && !taken.latest
   const record = { phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop } as const
-  const settler = new RunSettler(step.client, record, saved => saveRecord(saved, url))
+  const run = { pipelineId, runId, runUrl: url }
+  const report = githubRunEnded(github, run)
+  const settler = new RunSettler(step.client, record, report, saved => saveRecord(saved, url))
   saveRecord(record, url)
   cancellation.setLastWords(() => {
     const left = settler.record.phase !== 'finished' && settler.record.stop
@@ -191,21 +168,14 @@ async function goOn(step: Step, taken: Taken): Promise<void> {
   })
   log.setOutput('run-id', String(runId))
   log.setOutput('run-url', url)
-  if (params) log.writeSummary(triggerSummary({ settings, params, runId, runUrl: url }))
-  const run = { pipelineId, runId, runUrl: url }
-  const report = (outcome: RunOutcome) => githubRunEnded(github, run, outcome)
+  if (params) log.writeSummary(triggerSummary(settings, params, run))
   if (cancelled) {
     const signal = cancellation.received() ?? 'signal'
-    const cause = { kind: 'cancelled', starting: true, stop, signal } as const
-    const leftBecause = 'stop-on-cancel is false'
-    await endRun(settler, { ...cause, leftBecause }, { say: log.info, report, fail: log.setFailed })
-    return
+    return settler.end({ kind: 'cancelled', starting: true, stop: settings.stopOnCancel, signal })
   }
   // A cancel gives these calls up: stopping the Yunxiao run comes first.
   if (github) await githubRunStarted(github, settings, run, cancellation.signal)
   if (!settings.wait) return
   const { follow } = await import('./follow.js')
-  const { startedAt, latest } = taken
-  const startedByStep = Boolean(params)
-  await follow({ ...step, run, startedAt, settler, mayStop: !latest, startedByStep, report })
+  await follow({ ...step, ...taken, settler })
 }

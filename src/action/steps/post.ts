@@ -20,7 +20,7 @@ export async function run(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   } catch (error) {
     // Not expected (each part says what went wrong itself); said without the tokens all the same.
     let text = error instanceof Error ? error.message : String(error)
-    for (const secret of secretInputs(env)) if (secret) text = text.split(secret).join('***')
+    for (const secret of secretInputs(env)) text = text.split(secret).join('***')
     warning(`The post step failed: ${text}`)
   }
 }

@@ -61,17 +61,13 @@ export async function lookUpPipeline(
   )
 }
 
-const is404 = (error: unknown): boolean =>
-  error instanceof FlowApiError && error.kind === 'http' && error.status === 404
-
 /** Reads the run run-id names (the pipeline's latest for `latest`), and says which it is. */
 export async function findRunToFollow(
   client: Client,
   pipelineId: number,
   target: FollowTarget,
   logger: Logger,
-  signal?: AbortSignal,
-  now: number = Date.now()
+  signal?: AbortSignal
 ): Promise<{ runId: number; latest: boolean }> {
   let run: FlowRun
   let runId: number
@@ -87,7 +83,8 @@ export async function findRunToFollow(
         'The GitHub job was cancelled before the run could be followed; nothing was started or stopped.',
         { cause: error }
       )
-    if (!is404(error)) throw error
+    if (!(error instanceof FlowApiError && error.kind === 'http' && error.status === 404))
+      throw error
     const why = messageOf(error)
     throw new Error(
       latest
@@ -103,7 +100,7 @@ export async function findRunToFollow(
   }
   const created =
     typeof run.createTime === 'number' && run.createTime > 0
-      ? `, created ${formatDuration(Math.max(0, now - run.createTime))} ago`
+      ? `, created ${formatDuration(Math.max(0, Date.now() - run.createTime))} ago`
       : ''
   const status = oneLine(String(run.status))
   logger.info(

@@ -35,10 +35,7 @@ export interface RunRecord {
 
 export const RECORD_KEY = 'run'
 
-export function encodeRecord(record: RunRecord): string {
-  const { phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop } = record
-  return JSON.stringify({ phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop })
-}
+export const encodeRecord = (record: RunRecord): string => JSON.stringify(record)
 
 const id = (value: unknown): value is number =>
   typeof value === 'number' && Number.isSafeInteger(value) && value > 0
@@ -53,11 +50,11 @@ const origin = (value: unknown): value is string => {
   }
 }
 
-/** The record, or undefined when there is none or it is not one this version wrote. Never throws. */
-export function decodeRecord(text: string | undefined): RunRecord | undefined {
+/** The record main left; undefined if none, or not one this version wrote. Never throws. */
+export function recordFromEnv(env: NodeJS.ProcessEnv = process.env): RunRecord | undefined {
   let o: Record<string, unknown>
   try {
-    o = JSON.parse(text ?? '') as Record<string, unknown>
+    o = JSON.parse(env[`STATE_${RECORD_KEY}`] ?? '') as Record<string, unknown>
   } catch {
     return undefined
   }
@@ -68,12 +65,7 @@ export function decodeRecord(text: string | undefined): RunRecord | undefined {
   if (!id(pipelineId) || !id(runId) || !origin(baseUrl) || !origin(consoleUrl)) return undefined
   if (organizationId !== undefined && (typeof organizationId !== 'string' || !organizationId))
     return undefined
-  const org = organizationId !== undefined ? { organizationId } : {}
-  return { phase: phase as Phase, pipelineId, runId, baseUrl, ...org, consoleUrl, stop }
-}
-
-export function recordFromEnv(env: NodeJS.ProcessEnv = process.env): RunRecord | undefined {
-  return decodeRecord(env[`STATE_${RECORD_KEY}`])
+  return { phase: phase as Phase, pipelineId, runId, baseUrl, organizationId, consoleUrl, stop }
 }
 
 /** What the GitHub report (commit status, deployment) left unfinished; no secret in it. */

@@ -7,14 +7,12 @@ import { CANCEL_CONFIRM_READ_MS, READ_TIMEOUT_MS } from '../../common/timing.js'
 import { isFinalStatus, type FlowRun } from '../../flow/types.js'
 import type { RunOutcome } from '../../github/outcome.js'
 import { stopFlowRun, type StopClient, type StopRunOptions } from '../../follow/stop.js'
+import { info, setFailed, warning } from '../output/log.js'
 import { runUrl, type Phase, type RunRecord } from './run-record.js'
 
-/** What became of a stop: `done` when nothing this step meant to stop is left running. */
+/** What became of a stop; `ended`: the run had ended on its own (its status and run, if known). */
 export interface Settlement {
-  done: boolean
-  /** `jobs`: its running jobs were stopped one by one; `ended`: it had ended on its own. */
-  outcome: 'stopped' | 'jobs' | 'ended' | 'left' | 'failed'
-  /** With `ended`: its status and the run as then read, when known. */
+  outcome: 'stopped' | 'ended' | 'left' | 'failed'
   status?: string
   run?: FlowRun
   message: string
@@ -24,16 +22,29 @@ export interface Settlement {
 export function cancelOutcome(settled: Settlement): RunOutcome {
   if (settled.outcome === 'ended' && settled.status)
     return { kind: 'ended', status: settled.status }
-  return { kind: 'cancelled', stopped: settled.outcome !== 'left' && settled.done }
+  return { kind: 'cancelled', stopped: ['stopped', 'ended'].includes(settled.outcome) }
 }
 
 export class RunSettler {
-  /** `save` writes the record to the step state (the main step's; the post step writes none). */
+  /**
+   * `report` tells GitHub how the run ended and never throws; `save` writes the record to the step
+   * state (the main step's; the post step writes none).
+   */
   constructor(
     private readonly client: StopClient,
     public record: RunRecord,
+    readonly report: (outcome: RunOutcome) => Promise<void>,
     private readonly save?: (record: RunRecord) => void
   ) {}
+
+  /** The one end of a run: settle it as `cause` says, publish it, report it, fail the step or pass. */
+  async end(cause: Cause, publish?: (end: RunEnd) => void): Promise<void> {
+    const end = await conclude(this, cause)
+    publish?.(end)
+    await this.report(end.outcome)
+    // The post step only warns.
+    if (end.failure) (cause.kind === 'orphaned' ? warning : setFailed)(end.failure)
+  }
 
   get url(): string {
     return runUrl(this.record.consoleUrl, this.record.pipelineId, this.record.runId)
@@ -46,13 +57,6 @@ export class RunSettler {
     this.save?.(this.record)
   }
 
-  /** Leaves the run going on purpose (`why`, e.g. "stop-on-cancel is false"). */
-  leave(why: string): Settlement {
-    this.mark('finished')
-    const message = `Yunxiao run #${this.record.runId} goes on (${why}): ${this.url}`
-    return { done: true, outcome: 'left', message }
-  }
-
   /** Stops the run, never throws; a failed stop keeps the phase and asks the post step to stop it. */
   async stop(why: string, lastRun?: FlowRun, options?: StopRunOptions): Promise<Settlement> {
     const { pipelineId, runId } = this.record
@@ -60,18 +64,18 @@ export class RunSettler {
       const stopped = await stopFlowRun(this.client, pipelineId, runId, lastRun, options)
       this.mark('finished')
       if (stopped.how === 'run')
-        return { done: true, outcome: 'stopped', message: `Stopped Yunxiao run #${runId}: ${why}.` }
+        return { outcome: 'stopped', message: `Stopped Yunxiao run #${runId}: ${why}.` }
       if (stopped.how === 'jobs') {
         const message = `Stopped the ${stopped.jobs} running job(s) of Yunxiao run #${runId}: ${why} (the run itself could not be stopped).`
-        return { done: true, outcome: 'jobs', message }
+        return { outcome: 'stopped', message }
       }
-      const status = stopped.status
+      const { status, run } = stopped
       const message = `Yunxiao run #${runId} had already ended${status ? ` (${status})` : ''}.`
-      return { done: true, outcome: 'ended', status, run: stopped.run, message }
+      return { outcome: 'ended', status, run, message }
     } catch (error) {
       this.mark(this.record.phase, true)
       const message = `Could not stop Yunxiao run #${runId}: ${messageOf(error)} Stop it by hand: ${this.url}`
-      return { done: false, outcome: 'failed', message }
+      return { outcome: 'failed', message }
     }
   }
 }
@@ -86,16 +90,16 @@ export type Cause =
   | (Letting & { kind: 'cancelled' })
   | (Letting & { kind: 'timeout' })
   /** The post step: main ended without finishing the run; `run` as read first, `token` to stop it. */
-  | { kind: 'orphaned'; stop: boolean; token: boolean; run?: FlowRun; read: StopRunOptions['read'] }
+  | { kind: 'orphaned'; token: boolean; run?: FlowRun; read: StopRunOptions['read'] }
 
-/** A cancel or the timeout: stopped when `stop`, else left (`leftBecause`). */
+/** A cancel or the timeout: stopped as `stop` (stop-on-cancel, stop-on-timeout) says, else left. */
 interface Letting {
   stop: boolean
-  leftBecause: string
+  /** run-id: latest: a run this step did not start is never stopped. */
+  latest?: boolean
   /** The first signal, of a cancel. */
   signal?: string
-  /** The last status seen. */
-  status?: string
+  /** The run as last read. */
   run?: FlowRun
   elapsedMs?: number
   /** The error of the status reads, when they were failing at the timeout. */
@@ -115,34 +119,15 @@ export interface RunEnd {
   run?: FlowRun
 }
 
-/** What a step does with a run's end: its lines, outputs and summary (main's), GitHub, its error. */
-export interface EndPort {
-  say: (line: string) => void
-  publish?: (end: RunEnd) => void
-  /** Never throws. */
-  report: (outcome: RunOutcome) => Promise<void>
-  /** The post step: a warning. */
-  fail: (failure: string) => void
-}
-
-/** The one end of a run: settle it as `cause` says, publish it, report it on GitHub, fail or pass. */
-export async function endRun(settler: RunSettler, cause: Cause, port: EndPort): Promise<RunEnd> {
-  const end = await conclude(settler, cause, port.say)
-  port.publish?.(end)
-  await port.report(end.outcome)
-  if (end.failure) port.fail(end.failure)
-  return end
-}
-
-async function conclude(settler: RunSettler, cause: Cause, say: EndPort['say']): Promise<RunEnd> {
+async function conclude(settler: RunSettler, cause: Cause): Promise<RunEnd> {
   const { url } = settler
   const { runId } = settler.record
-  if (cause.kind === 'cancelled' || cause.kind === 'timeout') return settle(settler, cause, say)
-  if (cause.kind === 'orphaned') return stopOrphan(settler, cause, say)
+  if (cause.kind === 'cancelled' || cause.kind === 'timeout') return settle(settler, cause)
+  if (cause.kind === 'orphaned') return stopOrphan(settler, cause)
   settler.mark('finished')
   if (cause.kind === 'ended') {
-    const took = formatDuration(cause.elapsedMs)
-    if (cause.status === 'SUCCESS') say(`Yunxiao run #${runId} ended SUCCESS after ${took}: ${url}`)
+    if (cause.status === 'SUCCESS')
+      info(`Yunxiao run #${runId} ended SUCCESS after ${formatDuration(cause.elapsedMs)}: ${url}`)
     return endedOnItsOwn(runId, url, cause.status, cause.run)
   }
   if (cause.kind === 'halted') {
@@ -166,47 +151,52 @@ function endedOnItsOwn(runId: number, url: string, status: string, run?: FlowRun
 /** A cancel or the timeout: stop or leave the run; a read after the stop tells one that ended. */
 async function settle(
   settler: RunSettler,
-  cause: Letting & { kind: 'cancelled' | 'timeout' },
-  say: EndPort['say']
+  cause: Letting & { kind: 'cancelled' | 'timeout' }
 ): Promise<RunEnd> {
   const { url } = settler
   const { runId } = settler.record
   const timeout = cause.kind === 'timeout'
   const why = timeout ? 'the wait timed out' : `the GitHub job was cancelled (${cause.signal})`
-  const read = { timeoutMs: timeout ? READ_TIMEOUT_MS : CANCEL_CONFIRM_READ_MS }
-  const settled = cause.stop
-    ? await settler.stop(why, cause.run, { confirm: true, read })
-    : settler.leave(cause.leftBecause)
+  const leftBecause = cause.latest
+    ? 'it was not started by this step (run-id: latest), so it is never stopped'
+    : `stop-on-${timeout ? 'timeout' : 'cancel'} is false`
+  let settled: Settlement
+  if (cause.stop && !cause.latest) {
+    const read = { timeoutMs: timeout ? READ_TIMEOUT_MS : CANCEL_CONFIRM_READ_MS }
+    settled = await settler.stop(why, cause.run, { confirm: true, read })
+  } else {
+    settler.mark('finished')
+    settled = { outcome: 'left', message: `Yunxiao run #${runId} goes on (${leftBecause}): ${url}` }
+  }
   const run = settled.run ?? cause.run
   const ended = settled.outcome === 'ended'
+  const gone = ended || settled.outcome === 'stopped'
   if (timeout && ended && settled.status) {
-    say(`Yunxiao run #${runId} ended ${settled.status} as the wait timed out: ${url}`)
+    info(`Yunxiao run #${runId} ended ${settled.status} as the wait timed out: ${url}`)
     return endedOnItsOwn(runId, url, settled.status, run)
   }
-  const left = settled.outcome === 'left'
   if (timeout) {
     const after = formatDuration(cause.elapsedMs ?? 0)
     const failed = cause.lastError
       ? ` The last status read failed: ${messageOf(cause.lastError)}`
       : ''
     return {
-      outcome: { kind: 'timeout', stopped: !left && settled.done, after },
-      status: cause.status,
+      outcome: { kind: 'timeout', stopped: gone, after },
+      status: 'TIMEOUT',
       headline: `not finished after ${after}`,
-      failure: `Timed out after ${after} waiting for Yunxiao run #${runId} (last status ${cause.run?.status ?? 'unknown'}).${failed} ${settled.message}${settled.done && !left ? ` ${url}` : ''}`,
+      failure: `Timed out after ${after} waiting for Yunxiao run #${runId} (last status ${cause.run?.status ?? 'unknown'}).${failed} ${settled.message}${gone ? ` ${url}` : ''}`,
       run
     }
   }
   const doing = `The GitHub job was cancelled while ${cause.starting ? 'starting' : 'following'} Yunxiao run #${runId}`
   // A failed stop leaves the status as last seen (and the phase: the post step tries again).
-  const status = settled.done && !left ? (settled.status ?? 'CANCELED') : cause.status
-  const headline = left
-    ? `left running: ${why} (${cause.leftBecause})`
-    : ended
-      ? `${why}; the run had already ended${settled.status ? ` ${settled.status}` : ''}`
-      : settled.done
-        ? `stopped: ${why}`
-        : `still running: ${why}, and stopping it failed`
+  const status = gone ? (settled.status ?? 'CANCELED') : String(run?.status ?? 'UNKNOWN')
+  const headline = {
+    stopped: `stopped: ${why}`,
+    ended: `${why}; the run had already ended${settled.status ? ` ${settled.status}` : ''}`,
+    left: `left running: ${why} (${leftBecause})`,
+    failed: `still running: ${why}, and stopping it failed`
+  }[settled.outcome]
   return {
     outcome: cancelOutcome(settled),
     status,
@@ -219,14 +209,13 @@ async function settle(
 /** The post step stops only a run that has not ended, with stop-on-cancel and a token. */
 async function stopOrphan(
   settler: RunSettler,
-  cause: Extract<Cause, { kind: 'orphaned' }>,
-  say: EndPort['say']
+  cause: Extract<Cause, { kind: 'orphaned' }>
 ): Promise<RunEnd> {
   const { url } = settler
-  const { runId } = settler.record
+  const { runId, stop } = settler.record
   const notStopped: RunOutcome = { kind: 'cancelled', stopped: false }
-  if (!cause.stop) {
-    say(`Yunxiao run #${runId} may still be running (stop-on-cancel is false): ${url}`)
+  if (!stop) {
+    info(`Yunxiao run #${runId} may still be running (stop-on-cancel is false): ${url}`)
     return { outcome: notStopped }
   }
   if (!cause.token) {
@@ -236,13 +225,14 @@ async function stopOrphan(
   // A server may answer `true` to the stop of an ended run: GitHub must hear how it really ended.
   const status = cause.run?.status
   if (status && isFinalStatus(status)) {
-    say(`Yunxiao run #${runId} had already ended (${status}).`)
+    info(`Yunxiao run #${runId} had already ended (${status}).`)
     return { outcome: { kind: 'ended', status } }
   }
-  say(`The main step ended without finishing Yunxiao run #${runId}; stopping it.`)
+  info(`The main step ended without finishing Yunxiao run #${runId}; stopping it.`)
   const settled = await settler.stop('the main step did not finish it', cause.run, {
     read: cause.read
   })
-  if (settled.done) say(settled.message)
-  return { outcome: cancelOutcome(settled), failure: settled.done ? undefined : settled.message }
+  const done = settled.outcome !== 'failed'
+  if (done) info(settled.message)
+  return { outcome: cancelOutcome(settled), failure: done ? undefined : settled.message }
 }
