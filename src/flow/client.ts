@@ -196,7 +196,6 @@ export class FlowRunClient {
       timeoutMs: opts.timeoutMs ?? Math.min(this.timeoutMs, READ_TIMEOUT_MS),
       maxBytes: MAX_ANSWER_BYTES.read,
       sink: opts.sink,
-      waitCapMs: this.transport.retryAfterCap,
       parse
     })
   }
@@ -208,7 +207,7 @@ export class FlowRunClient {
       attempts: Math.max(1, opts.attempts ?? FLOW_ATTEMPTS.stop),
       timeoutMs: opts.timeoutMs ?? STOP_TIMEOUT_MS,
       maxBytes: MAX_ANSWER_BYTES.write,
-      waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
+      waitCapMs: STOP_WAIT_CAP_MS,
       parse: answer => parseDoneAnswer(answer, 'nothing was stopped')
     })
   }
@@ -229,7 +228,6 @@ export class FlowClient extends FlowRunClient {
       attempts: FLOW_ATTEMPTS.create,
       timeoutMs: this.timeoutMs,
       maxBytes: MAX_ANSWER_BYTES.write,
-      waitCapMs: this.transport.retryAfterCap,
       parse: parseRunId
     })
   }
@@ -270,7 +268,7 @@ export class FlowClient extends FlowRunClient {
       attempts: Math.max(1, opts.attempts ?? FLOW_ATTEMPTS.pass),
       timeoutMs: opts.timeoutMs ?? PASS_TIMEOUT_MS,
       maxBytes: MAX_ANSWER_BYTES.write,
-      waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
+      waitCapMs: STOP_WAIT_CAP_MS,
       parse: answer => parseDoneAnswer(answer, 'the gate was not passed')
     }
     await this.transport.call('POST', this.jobPath(job, '/pass'), '', policy)
@@ -279,14 +277,10 @@ export class FlowClient extends FlowRunClient {
   /** The CreatePipelineRun request createRun would send, token redacted, for a dry run's log. */
   describeRequest(pipelineId: number, params: string | undefined) {
     const secrets = [this.transport.token]
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(this.transport.headers())) {
-      headers[name] = name === 'x-yunxiao-token' ? REDACTED : redact(value, secrets)
-    }
     return {
       method: 'POST',
       url: redact(this.transport.url(this.pipelinePath(pipelineId, '/runs')), secrets),
-      headers,
+      headers: { ...this.transport.headers(), 'x-yunxiao-token': REDACTED },
       body: redact(createBody(params), secrets)
     }
   }

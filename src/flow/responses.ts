@@ -3,7 +3,8 @@
 // (`the answer is not ...`); odd parts of a good one become a safe default, not a TypeError later.
 import { header } from '../common/http.js'
 import { isJsonObject, jsonObject, parseJson, setOwn } from '../common/json.js'
-import { isHtml, type Answer, type Parsed } from './transport.js'
+import { isHtml, type Parsed } from './errors.js'
+import type { Answer } from './exchange.js'
 import type {
   FlowJobLog,
   FlowJobStep,

@@ -1,19 +1,16 @@
 // The HTTP side of the Flow client: the retries around one exchange (exchange.ts), and each failure
 // as a FlowApiError that says whether anything was sent. Knows nothing of GitHub.
 import { exchange, type Answer } from './exchange.js'
-import { ExchangeError, type Stage } from './exchange-error.js'
+import { ExchangeError } from './exchange-error.js'
 import {
   FlowApiError,
-  HTML_HINT,
-  describeYunxiaoError,
-  excerpt,
-  NETWORK_HINTS,
-  hintForStatus,
-  looksLikeHtml,
-  parseErrorBody,
-  statusLine,
+  explain,
+  isHtml,
+  shortReason,
+  type Failure,
   type FlowOperation,
-  type HintContext
+  type Parsed,
+  type Setup
 } from './errors.js'
 import { PRE_SEND_CODES, backoff, header, parseRetryAfter, retrying } from '../common/http.js'
 import { redact } from '../common/redact.js'
@@ -50,18 +47,7 @@ export interface TransportOptions {
 }
 
 export type { Answer } from './exchange.js'
-
-export type Failure =
-  | { kind: 'http'; answer: Answer; retryAfterMs?: number }
-  /** `preSend`: no byte of the request can have reached the server. */
-  | { kind: 'network' | 'timeout'; error: ExchangeError; preSend: boolean }
-  /** A 2xx answer that is not what the call returns: never tried again. */
-  | ({ kind: 'bad-answer'; answer: Answer } & Extract<Parsed<never>, { ok: false }>)
-
-export type Parsed<T> =
-  | { ok: true; value: T }
-  /** `quote: false` when `what` already says all the answer held. */
-  | { ok: false; what: string; html: boolean; quote?: boolean }
+export type { Parsed } from './errors.js'
 
 export interface Policy<T> {
   operation: FlowOperation
@@ -78,8 +64,8 @@ export interface Policy<T> {
   maxBytes: number
   /** Takes a 2xx body as it streams in, and gives the (bounded) text to parse. */
   sink?: () => { write(chunk: Buffer): void; result(): string }
-  /** Longest pause between attempts, Retry-After included. */
-  waitCapMs: number
+  /** Longest pause between attempts, Retry-After included, when shorter than the client's cap. */
+  waitCapMs?: number
   parse: (answer: Answer) => Parsed<T>
 }
 
@@ -103,15 +89,15 @@ function permanent({ error }: { error: ExchangeError }): boolean {
 }
 
 export class Transport {
-  /** Everything removed from error texts: the token first. */
-  private readonly secrets: readonly string[]
-  readonly retryAfterCap: number
+  /** The secrets (the token first) are removed from every error text. */
+  private readonly setup: Setup
+  private readonly retryAfterCap: number
 
   constructor(
     private readonly options: TransportOptions,
-    private readonly hintContext: HintContext
+    context: Omit<Setup, 'secrets'>
   ) {
-    this.secrets = [options.token, ...(options.secrets ?? [])]
+    this.setup = { ...context, secrets: [options.token, ...(options.secrets ?? [])] }
     this.retryAfterCap = options.retryAfterCapMs ?? RETRY_AFTER_CAP_MS
   }
 
@@ -140,8 +126,9 @@ export class Transport {
   ): Promise<T> {
     const signal = policy.write?.signal
     if (signal?.aborted) throw this.cancelled(policy, 0)
-    const reason = (failure: Failure) =>
-      redact(shortReason(failure, policy.timeoutMs), this.secrets)
+    const { secrets } = this.setup
+    const reason = (failure: Failure) => redact(shortReason(failure, policy.timeoutMs), secrets)
+    const waitCapMs = Math.min(this.retryAfterCap, policy.waitCapMs ?? Infinity)
     const { sleep = abortableSleep, random = Math.random, onRetry } = this.options
     return retrying<T, Failure>({
       attempts: policy.attempts,
@@ -149,8 +136,8 @@ export class Transport {
       retry: policy.write ? certainlyNotDone : transient,
       pause: (failure, attempt) =>
         failure.kind === 'http' && failure.retryAfterMs !== undefined
-          ? Math.min(failure.retryAfterMs, policy.waitCapMs)
-          : backoff(attempt, Math.min(policy.waitCapMs, BACKOFF_CAP_MS), random),
+          ? Math.min(failure.retryAfterMs, waitCapMs)
+          : backoff(attempt, Math.min(waitCapMs, BACKOFF_CAP_MS), random),
       failed: (failure, attempts, retryable) => this.failed(policy, failure, attempts, retryable),
       beforePause: (failure, attempt, delayMs) => {
         if (signal?.aborted) throw this.cancelled(policy, attempt, reason(failure))
@@ -214,15 +201,19 @@ export class Transport {
         : `before trying again after ${lastReason ?? 'a failed request'}: ${none} ` +
           `(the ${attempts === 1 ? 'one request sent was' : `${attempts} requests sent were`} ` +
           'refused or never reached the server)'
-    return new FlowApiError(redact(`${policy.operation} was cancelled ${what}.`, this.secrets), {
-      operation: policy.operation,
-      kind: 'cancelled',
-      retryable: false,
-      mayHaveStarted: false,
-      attempts
-    })
+    return new FlowApiError(
+      redact(`${policy.operation} was cancelled ${what}.`, this.setup.secrets),
+      {
+        operation: policy.operation,
+        kind: 'cancelled',
+        retryable: false,
+        mayHaveStarted: false,
+        attempts
+      }
+    )
   }
 
+  /** `Operation failed[ after N tries]: what. Hint.`, secrets removed from all of it. */
   private failed<T>(
     policy: Policy<T>,
     failure: Failure,
@@ -230,63 +221,23 @@ export class Transport {
     retryable: boolean
   ): FlowApiError {
     const { operation } = policy
-    const origin = new URL(this.options.baseUrl).host
-    // `Operation failed[ after N tries]: what. Hint.`, secrets removed from all of it.
-    const error = (what: string, hint: string | undefined, fields: Partial<FlowApiError>) => {
-      const tries = attempts > 1 ? ` after ${attempts} tries` : ''
-      const sentence = /[.!?\u2026]$/.test(what) ? what : `${what}.`
-      const message = `${operation} failed${tries}: ${sentence}${hint ? ` ${hint}` : ''}`
-      return new FlowApiError(redact(message, this.secrets), {
-        operation,
-        kind: failure.kind,
-        retryable,
-        mayHaveStarted: mayHaveStarted(policy, failure),
-        attempts,
-        ...fields
-      })
-    }
-    if ('error' in failure) {
-      const { code, hint, stage } = failure.error
-      if (failure.kind === 'timeout') {
-        const within = formatSeconds(policy.timeoutMs)
-        return error(`no answer from ${origin} within ${within}: ${STALLED[stage]}`, undefined, {})
-      }
-      const detail = excerpt(failure.error.message, this.secrets)
-      const withCode =
-        code !== 'ERROR' && !code.startsWith('EPROXY') && !detail.includes(code)
-          ? `${detail} (${code})`
-          : detail
-      const what = failure.preSend
-        ? `could not reach ${origin}: ${withCode}; nothing was sent`
-        : `could not talk to ${origin}: ${withCode}`
-      return error(what, hint ?? NETWORK_HINTS.get(code), { networkCode: code })
-    }
-    const { answer } = failure
-    if (failure.kind === 'bad-answer') {
-      const shown = answer.body.trim() === '' ? undefined : excerpt(answer.body, this.secrets)
-      const status = statusLine(answer.status, answer.statusMessage)
-      let what = `${failure.what} (${status})`
-      if (!shown) what = `${failure.what} (${status}, empty answer)`
-      else if (failure.quote !== false) what += `: "${shown}"`
-      const hint = failure.html ? HTML_HINT : undefined
-      return error(what, hint, { status: answer.status })
-    }
-    const secrets = this.secrets
-    const parsed = parseErrorBody(answer.body, secrets, header(answer.headers, 'content-type'))
-    // Alibaba Cloud gateways name the request in a header when the body does not.
-    const headerId = header(answer.headers, 'x-acs-request-id')
-    const requestId = parsed.requestId ?? (headerId ? excerpt(headerId, secrets) : undefined)
-    let what = `${statusLine(answer.status, answer.statusMessage)}${describeYunxiaoError({ ...parsed, requestId })}`
-    if (parsed.excerpt) what += `, answer: "${parsed.excerpt}"`
-    const location = answer.status < 400 ? header(answer.headers, 'location') : undefined
-    if (location) what += `, redirect to ${excerpt(location, secrets)}`
-    // Gateways serve HTML pages for their own 5xx errors: only below 500 does HTML point at a wrong host.
-    const htmlHint = parsed.html && answer.status < 500 ? HTML_HINT : undefined
-    const hint = [hintForStatus(answer.status, this.hintContext), htmlHint].filter(Boolean)
-    return error(what, hint.join(' '), {
-      status: answer.status,
+    const { what, hint } = explain(failure, policy.timeoutMs, this.setup)
+    const tries = attempts > 1 ? ` after ${attempts} tries` : ''
+    const sentence = /[.!?\u2026]$/.test(what) ? what : `${what}.`
+    const message = `${operation} failed${tries}: ${sentence}${hint ? ` ${hint}` : ''}`
+    return new FlowApiError(redact(message, this.setup.secrets), {
+      operation,
+      kind: failure.kind,
+      retryable,
+      mayHaveStarted: mayHaveStarted(policy, failure),
+      attempts,
+      status: 'answer' in failure ? failure.answer.status : undefined,
+      networkCode: failure.kind === 'network' ? failure.error.code : undefined,
       // A Retry-After of 0 asks for no wait: left out.
-      retryAfterMs: failure.retryAfterMs && Math.min(failure.retryAfterMs, this.retryAfterCap)
+      retryAfterMs:
+        failure.kind === 'http' && failure.retryAfterMs
+          ? Math.min(failure.retryAfterMs, this.retryAfterCap)
+          : undefined
     })
   }
 }
@@ -308,43 +259,13 @@ function certainlyNotDone(f: Failure): boolean {
 }
 
 /** Reads may be repeated freely, and stopping twice is harmless. */
-export function transient(failure: Failure): boolean {
+function transient(failure: Failure): boolean {
   if ('error' in failure) return failure.kind === 'timeout' || !permanent(failure)
   // A 2xx that cannot be read (bad-answer) is not tried again.
   const status = failure.answer.status
   return status === 408 || status === 429 || status >= 500
 }
 
-function shortReason(failure: Failure, timeoutMs: number): string {
-  if (failure.kind === 'http' || failure.kind === 'bad-answer') {
-    return statusLine(failure.answer.status, failure.answer.statusMessage)
-  }
-  if (failure.kind === 'timeout') return `no answer within ${formatSeconds(timeoutMs)}`
-  const { code } = failure.error
-  if (code === 'EPROXY') return 'proxy connection failed'
-  return code === 'ERROR' ? 'network error' : code
-}
-
-/** What a request that ran out of time was waiting for, and so whether anything was sent. */
-const STALLED: Record<Stage, string> = {
-  dns: 'the DNS lookup did not finish; nothing was sent',
-  connect: 'the connection was not accepted; nothing was sent',
-  proxy: 'the proxy did not open the tunnel; nothing was sent',
-  tls: 'the TLS handshake did not finish; nothing was sent',
-  sent: 'the request was sent and no answer came',
-  answer: 'the answer did not finish coming'
-}
-
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`
-}
-
-function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))} s`
-}
-
-export function isHtml(answer: Answer): boolean {
-  return (
-    answer.body.trim() !== '' && looksLikeHtml(answer.body, header(answer.headers, 'content-type'))
-  )
 }
