@@ -84,7 +84,7 @@ function notA(answer: Answer, noun: string): Parsed<never> {
 }
 
 /** CreatePipelineRun: the run id, a bare positive integer or the same in quotes. */
-export function parseRunId(answer: Answer): Parsed<number> {
+export function runId(answer: Answer): Parsed<number> {
   const match = /^(?:(\d+)|"(\d+)")$/.exec(answer.body.trim())
   const id = match ? Number(match[1] ?? match[2]) : NaN
   if (Number.isSafeInteger(id) && id > 0) return { ok: true, value: id }
@@ -92,24 +92,24 @@ export function parseRunId(answer: Answer): Parsed<number> {
 }
 
 /** GetPipelineRun. */
-export function parseRun(answer: Answer): Parsed<FlowRun> {
+export function run(answer: Answer): Parsed<FlowRun> {
   const run = readRun(jsonObject(answer.body))
   return run ? { ok: true, value: run } : notA(answer, 'a pipeline run (an object with a status)')
 }
 
 /** GetPipeline. */
-export function parsePipeline(answer: Answer): Parsed<FlowPipeline> {
+export function pipeline(answer: Answer): Parsed<FlowPipeline> {
   const o = jsonObject(answer.body)
   return o ? { ok: true, value: readPipeline(o) } : notA(answer, 'a pipeline object')
 }
 
 /** GetPipelineJobRunLog: `content` a string (or missing or null: an empty log). */
-export function parseJobLog(answer: Answer): Parsed<FlowJobLog> {
+export function jobLog(answer: Answer): Parsed<FlowJobLog> {
   return logPage(answer, 'content', 'a job log') as Parsed<FlowJobLog>
 }
 
 /** GetPipelineJobStepLog: `logs` a string (or missing or null: nothing new). */
-export function parseStepLog(answer: Answer): Parsed<FlowStepLog> {
+export function stepLog(answer: Answer): Parsed<FlowStepLog> {
   return logPage(answer, 'logs', 'a step log') as Parsed<FlowStepLog>
 }
 
@@ -131,7 +131,7 @@ function logPage(answer: Answer, field: string, noun: string): Parsed<Record<str
  * GetPipelineJobSteps: an array of builds, each with `buildId` and its steps in `buildProcessNodes`
  * (older answers: `steps`). Steps without an integer `stepIndex`, builds without an id, are skipped.
  */
-export function parseJobSteps(answer: Answer): Parsed<FlowJobStep[]> {
+export function jobSteps(answer: Answer): Parsed<FlowJobStep[]> {
   const value = jsonArray(answer.body)
   if (!value) return notA(answer, 'a list of job steps (an array of builds)')
   const steps: FlowJobStep[] = []
@@ -149,7 +149,7 @@ export function parseJobSteps(answer: Answer): Parsed<FlowJobStep[]> {
 }
 
 /** GetLatestPipelineRun: a run object that names its run id. */
-export function parseLatestRun(answer: Answer): Parsed<FlowRun> {
+export function latestRun(answer: Answer): Parsed<FlowRun> {
   const run = readRun(jsonObject(answer.body))
   return run && run.pipelineRunId !== undefined
     ? { ok: true, value: run }
@@ -171,7 +171,7 @@ function pipelineIdOf(value: unknown): number | undefined {
  * ListPipelines: an array; entries without a pipeline id or a string name are dropped (no name can
  * match them), `size` counts them all for paging. `x-total` when readable.
  */
-export function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
+export function pipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
   const value = jsonArray(answer.body)
   if (!value) {
     return notA(
@@ -198,7 +198,7 @@ export function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
  * page, or an object with `success: false` or an error code (a 200 that reports a failure) says it
  * did not happen (`notDone`).
  */
-export function parseDoneAnswer(answer: Answer, notDone: string): Parsed<void> {
+export function done(answer: Answer, notDone: string): Parsed<void> {
   if (answer.body.trim() === 'false') {
     return { ok: false, what: `the server answered false: ${notDone}`, html: false, quote: false }
   }

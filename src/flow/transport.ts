@@ -52,22 +52,24 @@ export type { Parsed } from './errors.js'
 export interface Policy<T> {
   operation: FlowOperation
   /**
-   * A write: tried again only where it certainly did not happen (429, a connection never opened).
-   * `signal` ends the waits, never an attempt in flight. `badAnswerMayBeDone`: an unreadable 2xx.
+   * A write: tried again only where it certainly did not happen (429, a connection never opened),
+   * `signal` ends its waits, never an attempt in flight. `badAnswerMayBeDone`: an unreadable 2xx.
    */
-  write?: { signal?: AbortSignal; notDone: string; badAnswerMayBeDone: boolean }
-  /** Reads and stops (safe to repeat): abandons the call, the request in flight included. */
-  abort?: AbortSignal
+  write?: { notDone: string; badAnswerMayBeDone: boolean }
+  /** Abandons a read or a stop (safe to repeat), the request in flight included. */
+  signal?: AbortSignal
   attempts: number
   /** Deadline of each request. */
   timeoutMs: number
-  maxBytes: number
   /** Takes a 2xx body as it streams in, and gives the (bounded) text to parse. */
   sink?: () => { write(chunk: Buffer): void; result(): string }
   /** Longest pause between attempts, Retry-After included, when shorter than the client's cap. */
   waitCapMs?: number
   parse: (answer: Answer) => Parsed<T>
 }
+
+/** The most of an answer read: a run id or `true` is a few bytes, a run a few KiB. */
+const MAX_ANSWER_BYTES = { write: 64 * 1024, read: 4 * 1024 * 1024 }
 
 /** PRE_SEND_CODES only come before a connection exists, whatever stage the socket reported. */
 function classify(thrown: unknown): Failure {
@@ -124,7 +126,8 @@ export class Transport {
     body: string | null,
     policy: Policy<T>
   ): Promise<T> {
-    const signal = policy.write?.signal
+    const signal = policy.write && policy.signal
+    const abort = policy.write ? undefined : policy.signal
     if (signal?.aborted) throw this.cancelled(policy, 0)
     const { secrets } = this.setup
     const reason = (failure: Failure) => redact(shortReason(failure, policy.timeoutMs), secrets)
@@ -132,7 +135,7 @@ export class Transport {
     const { sleep = abortableSleep, random = Math.random, onRetry } = this.options
     return retrying<T, Failure>({
       attempts: policy.attempts,
-      once: () => this.once(method, path, body, policy),
+      once: () => this.once(method, path, body, policy, abort),
       retry: policy.write ? certainlyNotDone : transient,
       pause: (failure, attempt) =>
         failure.kind === 'http' && failure.retryAfterMs !== undefined
@@ -143,10 +146,10 @@ export class Transport {
         if (signal?.aborted) throw this.cancelled(policy, attempt, reason(failure))
         onRetry?.({ operation: policy.operation, attempt, delayMs, reason: reason(failure) })
       },
-      sleep: ms => sleep(ms, signal ?? policy.abort),
+      sleep: ms => sleep(ms, policy.signal),
       afterPause: (failure, attempt) => {
         if (signal?.aborted) throw this.cancelled(policy, attempt, reason(failure))
-        if (policy.abort?.aborted) throw this.failed(policy, failure, attempt, true)
+        if (abort?.aborted) throw this.failed(policy, failure, attempt, true)
       }
     })
   }
@@ -156,9 +159,11 @@ export class Transport {
     method: string,
     path: string,
     body: string | null,
-    policy: Policy<T>
+    policy: Policy<T>,
+    signal: AbortSignal | undefined
   ): Promise<{ value: T } | { failure: Failure }> {
     const sink = policy.sink?.()
+    const maxBytes = MAX_ANSWER_BYTES[method === 'GET' ? 'read' : 'write']
     let answer: Answer
     try {
       answer = await exchange({
@@ -167,8 +172,8 @@ export class Transport {
         headers: this.headers(),
         body,
         deadlineMs: policy.timeoutMs,
-        signal: policy.abort,
-        maxBytes: policy.maxBytes,
+        signal,
+        maxBytes,
         sink: sink && (chunk => sink.write(chunk))
       })
     } catch (error) {
@@ -183,7 +188,7 @@ export class Transport {
     const parsed: Parsed<T> = answer.oversize
       ? {
           ok: false,
-          what: `the answer is larger than ${formatBytes(policy.maxBytes)}, more than this call ever gets (the rest was not read)`,
+          what: `the answer is larger than ${formatBytes(maxBytes)}, more than this call ever gets (the rest was not read)`,
           html: isHtml(answer)
         }
       : policy.parse(answer)
