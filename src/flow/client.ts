@@ -215,7 +215,7 @@ export class FlowClient extends FlowRunClient {
   /** GetLatestPipelineRun: the pipeline's newest run (404 when it has none). */
   async getLatestRun(pipelineId: number, opts: CallOptions = {}): Promise<FlowRun> {
     const path = this.pipelinePath(pipelineId, '/runs/latestPipelineRun')
-    return this.read('GetLatestPipelineRun', path, opts, parse.latestRun)
+    return this.read('GetLatestPipelineRun', path, opts, answer => parse.run(answer, true))
   }
 
   /**

@@ -91,10 +91,12 @@ export function runId(answer: Answer): Parsed<number> {
   return notA(answer, 'a run id')
 }
 
-/** GetPipelineRun. */
-export function run(answer: Answer): Parsed<FlowRun> {
-  const run = readRun(jsonObject(answer.body))
-  return run ? { ok: true, value: run } : notA(answer, 'a pipeline run (an object with a status)')
+/** GetPipelineRun; GetLatestPipelineRun's must also name its run id. */
+export function run(answer: Answer, latest = false): Parsed<FlowRun> {
+  const value = readRun(jsonObject(answer.body))
+  if (value && (!latest || value.pipelineRunId !== undefined)) return { ok: true, value }
+  const idToo = latest ? ' and a pipelineRunId' : ''
+  return notA(answer, `a pipeline run (an object with a status${idToo})`)
 }
 
 /** GetPipeline. */
@@ -148,23 +150,10 @@ export function jobSteps(answer: Answer): Parsed<FlowJobStep[]> {
   return { ok: true, value: steps }
 }
 
-/** GetLatestPipelineRun: a run object that names its run id. */
-export function latestRun(answer: Answer): Parsed<FlowRun> {
-  const run = readRun(jsonObject(answer.body))
-  return run && run.pipelineRunId !== undefined
-    ? { ok: true, value: run }
-    : notA(answer, 'a pipeline run (an object with a status and a pipelineRunId)')
-}
-
 /** A pipeline id: a positive integer, or the same as a string of digits. */
 function pipelineIdOf(value: unknown): number | undefined {
-  const id =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\d+$/.test(value)
-        ? Number(value)
-        : NaN
-  return Number.isSafeInteger(id) && id > 0 ? id : undefined
+  const id = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
+  return isId(id) ? (id as number) : undefined
 }
 
 /**
