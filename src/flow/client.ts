@@ -23,7 +23,6 @@ import {
   CREATE_TIMEOUT_MS,
   FLOW_ATTEMPTS,
   LOG_TIMEOUT_MS,
-  PASS_TIMEOUT_MS,
   READ_TIMEOUT_MS,
   STOP_TIMEOUT_MS,
   STOP_WAIT_CAP_MS
@@ -38,11 +37,7 @@ export interface FlowClientOptions extends TransportOptions {
   timeoutMs?: number
 }
 
-/**
- * Defaults in common/timing.ts. `signal` abandons a read, the request in flight included; a write
- * in flight is never abandoned (its answer says what happened), only its waits and unsent attempts
- * (kind `cancelled`). `attempts`: retries included; `timeoutMs`: each request's deadline.
- */
+/** Over the defaults in common/timing.ts; `signal` as in a transport Policy. */
 export interface CallOptions {
   attempts?: number
   timeoutMs?: number
@@ -59,7 +54,7 @@ export interface JobRef {
   jobId: number
 }
 
-/** How much of the end of a job log is kept, however long the log (the printer shows less). */
+/** How much of the end of a job log is kept as it streams in (the printer shows less). */
 const JOB_LOG_TAIL_BYTES = 1024 * 1024
 
 function id(name: string, value: number): number {
@@ -105,7 +100,6 @@ export class FlowRunClient {
   /** GetPipelineJobRunLog: one short try by default (a log must not hold the wait loop up). */
   async getJobLog(job: JobRef, opts: CallOptions = {}): Promise<FlowJobLog> {
     const path = this.runPath(job.pipelineId, job.runId, `/job/${id('jobId', job.jobId)}/log`)
-    // Only the end of a log is kept, as it streams in.
     const sink = () => new JobLogTail(JOB_LOG_TAIL_BYTES)
     return this.read('GetPipelineJobRunLog', path, { ...this.logOptions(opts), sink }, parse.jobLog)
   }
@@ -218,10 +212,7 @@ export class FlowClient extends FlowRunClient {
     return this.read('GetLatestPipelineRun', path, opts, answer => parse.run(answer, true))
   }
 
-  /**
-   * ListPipelines: one page of the pipelines whose name contains `name` (the server's filter is
-   * fuzzy: match the exact name yourself), PIPELINES_PER_PAGE to a page.
-   */
+  /** ListPipelines: a page of the pipelines whose name contains `name` (a fuzzy filter). */
   async listPipelines(
     name: string,
     page: number,
@@ -236,18 +227,14 @@ export class FlowClient extends FlowRunClient {
     return this.read('ListPipelines', path, opts, parse.pipelinePage)
   }
 
-  /**
-   * PassPipelineValidate: passes the manual gate (人工卡点) job `jobId` waits at. POST, no body;
-   * a write, retried as createRun is. `false`, a gateway's HTML page, or an answer that reports a
-   * failure: not passed.
-   */
+  /** PassPipelineValidate: passes the manual gate (人工卡点) job `jobId` waits at; a write. */
   async passValidate(job: JobRef, opts: CallOptions = {}): Promise<void> {
     const policy: Policy<void> = {
       operation: 'PassPipelineValidate',
       write: { notDone: 'the gate was not passed', badAnswerMayBeDone: false },
       signal: opts.signal,
       attempts: opts.attempts ?? FLOW_ATTEMPTS.pass,
-      timeoutMs: opts.timeoutMs ?? PASS_TIMEOUT_MS,
+      timeoutMs: opts.timeoutMs ?? STOP_TIMEOUT_MS,
       waitCapMs: STOP_WAIT_CAP_MS,
       parse: answer => parse.done(answer, 'the gate was not passed')
     }

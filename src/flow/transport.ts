@@ -38,10 +38,6 @@ export interface TransportOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** In [0, 1): the jitter of backoff waits. */
   random?: () => number
-  /** Longest wait a Retry-After can ask for. Default 60 s. */
-  retryAfterCapMs?: number
-  /** Clock for Retry-After HTTP dates. */
-  now?: () => number
   /** Told before each wait between attempts, e.g. to log it. */
   onRetry?: (event: RetryEvent) => void
 }
@@ -63,7 +59,7 @@ export interface Policy<T> {
   timeoutMs: number
   /** Takes a 2xx body as it streams in, and gives the (bounded) text to parse. */
   sink?: () => { write(chunk: Buffer): void; result(): string }
-  /** Longest pause between attempts, Retry-After included, when shorter than the client's cap. */
+  /** Longest pause between attempts, Retry-After included: RETRY_AFTER_CAP_MS unless shorter. */
   waitCapMs?: number
   parse: (answer: Answer) => Parsed<T>
 }
@@ -93,14 +89,12 @@ function permanent({ error }: { error: ExchangeError }): boolean {
 export class Transport {
   /** The secrets (the token first) are removed from every error text. */
   private readonly setup: Setup
-  private readonly retryAfterCap: number
 
   constructor(
     private readonly options: TransportOptions,
     context: Omit<Setup, 'secrets'>
   ) {
     this.setup = { ...context, secrets: [options.token, ...(options.secrets ?? [])] }
-    this.retryAfterCap = options.retryAfterCapMs ?? RETRY_AFTER_CAP_MS
   }
 
   get token(): string {
@@ -131,7 +125,7 @@ export class Transport {
     if (signal?.aborted) throw this.cancelled(policy, 0)
     const { secrets } = this.setup
     const reason = (failure: Failure) => redact(shortReason(failure, policy.timeoutMs), secrets)
-    const waitCapMs = Math.min(this.retryAfterCap, policy.waitCapMs ?? Infinity)
+    const waitCapMs = policy.waitCapMs ?? RETRY_AFTER_CAP_MS
     const { sleep = abortableSleep, random = Math.random, onRetry } = this.options
     return retrying<T, Failure>({
       attempts: policy.attempts,
@@ -181,8 +175,7 @@ export class Transport {
     }
     if (sink && answer.status >= 200 && answer.status < 300) answer.body = sink.result()
     if (answer.status < 200 || answer.status >= 300) {
-      const now = (this.options.now ?? Date.now)()
-      const retryAfterMs = parseRetryAfter(header(answer.headers, 'retry-after'), now)
+      const retryAfterMs = parseRetryAfter(header(answer.headers, 'retry-after'), Date.now())
       return { failure: { kind: 'http', answer, retryAfterMs } }
     }
     const parsed: Parsed<T> = answer.oversize
@@ -241,7 +234,7 @@ export class Transport {
       // A Retry-After of 0 asks for no wait: left out.
       retryAfterMs:
         failure.kind === 'http' && failure.retryAfterMs
-          ? Math.min(failure.retryAfterMs, this.retryAfterCap)
+          ? Math.min(failure.retryAfterMs, RETRY_AFTER_CAP_MS)
           : undefined
     })
   }
