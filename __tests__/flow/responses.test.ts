@@ -83,15 +83,14 @@ describe('readRun', () => {
 })
 
 describe('parse', () => {
+  // The hint for an HTML page: client.test.ts, 'a run answer without a status, or an HTML page'.
   it('says an answer is not a run, HTML or not', () => {
     expect(parse.run(answer('{}'))).toEqual({
       ok: false,
-      what: 'the answer is not a pipeline run (an object with a status)',
-      html: false
+      what: 'the answer is not a pipeline run (an object with a status)'
     })
     expect(parse.run(answer('<html><body>login</body></html>', 'text/html'))).toMatchObject({
-      ok: false,
-      html: true
+      ok: false
     })
   })
 

@@ -31,7 +31,7 @@ export type Failure =
 export type Parsed<T> =
   | { ok: true; value: T }
   /** `quote: false` when `what` already says all the answer held. */
-  | { ok: false; what: string; html: boolean; quote?: boolean }
+  | { ok: false; what: string; quote?: boolean }
 
 /** `cancelled`: a write that certainly did not happen, its signal fired before a request or a retry. */
 export type FlowErrorKind = Failure['kind'] | 'cancelled'
@@ -130,22 +130,19 @@ function editionHint({ host, organizationIdSet }: Setup): string {
   return `the center edition (${CENTER_HOST}) needs the organization id, a Region-edition host must not get one.`
 }
 
+const STATUS_HINTS: Record<number, string> = {
+  401: 'The token is invalid or expired: create a new personal access token in Yunxiao and update it where it is stored.',
+  403: 'The token lacks the "pipeline run: read/write" permission, or its user is not a member of the organization.',
+  429: 'Rate limited by Yunxiao: too many requests with this token.'
+}
+
 function hintForStatus(status: number, setup: Setup): string | undefined {
-  if (status === 401) {
-    return 'The token is invalid or expired: create a new personal access token in Yunxiao and update it where it is stored.'
-  }
-  if (status === 403) {
-    return 'The token lacks the "pipeline run: read/write" permission, or its user is not a member of the organization.'
-  }
   if (status === 404) {
     return `Wrong pipeline id or organization id, or an edition mismatch: ${editionHint(setup)}`
   }
-  if (status === 429) return 'Rate limited by Yunxiao: too many requests with this token.'
   if (status >= 500) return 'Yunxiao had a server error.'
-  if (status >= 300 && status < 400) {
-    return 'The host answered with a redirect, which is not followed (the token would go with it): check the domain.'
-  }
-  return undefined
+  if (status < 300 || status >= 400) return STATUS_HINTS[status]
+  return 'The host answered with a redirect, which is not followed (the token would go with it): check the domain.'
 }
 
 const NETWORK_HINTS = new Map([
@@ -199,7 +196,7 @@ export function explain(failure: Failure, timeoutMs: number, setup: Setup) {
     let what = `${failure.what} (${statusLine(answer)})`
     if (!shown) what = `${failure.what} (${statusLine(answer)}, empty answer)`
     else if (failure.quote !== false) what += `: "${shown}"`
-    return { what, hint: failure.html ? HTML_HINT : undefined }
+    return { what, hint: isHtml(answer) ? HTML_HINT : undefined }
   }
   let what = statusLine(answer) + yunxiaoSaid(answer, secrets)
   const location = answer.status < 400 ? header(answer.headers, 'location') : undefined

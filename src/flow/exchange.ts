@@ -1,6 +1,5 @@
 // One HTTP exchange: one deadline over every stage (DNS, connect, proxy CONNECT, TLS, body), an
-// abort that ends it at once, a cap on what is read. A failure says its stage and whether any byte
-// can have reached the server. Idle connections are reused (pool.ts), never through a proxy.
+// abort, a cap on what is read; a failure says its stage and whether a byte can have been sent.
 // Named imports of built-ins: esbuild copies a whole module object for a namespace import.
 import { request as httpRequest } from 'node:http'
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http'
@@ -25,7 +24,6 @@ export interface Answer {
   body: string
   /** The answer was longer than the cap: `body` is its start. */
   oversize?: boolean
-  /** Bytes of the body received in all. */
   bytes: number
 }
 
@@ -47,7 +45,6 @@ export async function exchange(options: ExchangeOptions): Promise<Answer> {
   return new Exchange(options, proxyFor(options.url)).run()
 }
 
-/** One exchange under way: where it is, whether anything was sent, and how to end it at once. */
 class Exchange {
   private readonly secure: boolean
   private readonly host: string
@@ -139,7 +136,6 @@ class Exchange {
     })
   }
 
-  /** Straight to the server, on a pooled connection when one fits. */
   private async direct(): Promise<Answer> {
     try {
       return await this.race(this.send(undefined))
@@ -147,9 +143,8 @@ class Exchange {
       // A read failing on a reused connection before any answer, as one the server closed while
       // idle fails: once more, on a new connection (as Go's net/http).
       const code = (error as NodeJS.ErrnoException)?.code ?? ''
-      if (!this.reused || this.settled || this.answered || !READS.has(this.options.method))
-        throw error
-      if (!CLOSED.has(code)) throw error
+      const stale = this.reused && !this.settled && !this.answered && CLOSED.has(code)
+      if (!stale || !READS.has(this.options.method)) throw error
       this.reused = false
       this.stage = isIP(this.host) ? 'connect' : 'dns'
       prune(agentFor(this.secure), -1)
@@ -157,7 +152,7 @@ class Exchange {
     }
   }
 
-  /** Writes the request (on `tunnel`, else on a pooled connection) and reads the answer. */
+  /** On `tunnel`, else on a pooled connection (pool.ts). */
   private send(tunnel: Socket | undefined): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
       const request = tunnel ? this.tunnelled(tunnel) : this.pooled()

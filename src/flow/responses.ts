@@ -79,8 +79,8 @@ function jsonArray(text: string): unknown[] | undefined {
   return Array.isArray(value) ? value : undefined
 }
 
-function notA(answer: Answer, noun: string): Parsed<never> {
-  return { ok: false, what: `the answer is not ${noun}`, html: isHtml(answer) }
+function notA(noun: string): Parsed<never> {
+  return { ok: false, what: `the answer is not ${noun}` }
 }
 
 /** CreatePipelineRun: the run id, a bare positive integer or the same in quotes. */
@@ -88,7 +88,7 @@ export function runId(answer: Answer): Parsed<number> {
   const match = /^(?:(\d+)|"(\d+)")$/.exec(answer.body.trim())
   const id = match ? Number(match[1] ?? match[2]) : NaN
   if (Number.isSafeInteger(id) && id > 0) return { ok: true, value: id }
-  return notA(answer, 'a run id')
+  return notA('a run id')
 }
 
 /** GetPipelineRun; GetLatestPipelineRun's must also name its run id. */
@@ -96,13 +96,13 @@ export function run(answer: Answer, latest = false): Parsed<FlowRun> {
   const value = readRun(jsonObject(answer.body))
   if (value && (!latest || value.pipelineRunId !== undefined)) return { ok: true, value }
   const idToo = latest ? ' and a pipelineRunId' : ''
-  return notA(answer, `a pipeline run (an object with a status${idToo})`)
+  return notA(`a pipeline run (an object with a status${idToo})`)
 }
 
 /** GetPipeline. */
 export function pipeline(answer: Answer): Parsed<FlowPipeline> {
   const o = jsonObject(answer.body)
-  return o ? { ok: true, value: readPipeline(o) } : notA(answer, 'a pipeline object')
+  return o ? { ok: true, value: readPipeline(o) } : notA('a pipeline object')
 }
 
 /** GetPipelineJobRunLog: `content` a string (or missing or null: an empty log). */
@@ -120,7 +120,7 @@ function logPage(answer: Answer, field: string, noun: string): Parsed<Record<str
   const o = jsonObject(answer.body)
   const text = o?.[field]
   if (!o || (text !== undefined && text !== null && typeof text !== 'string')) {
-    return notA(answer, `${noun} (an object with a ${field} string)`)
+    return notA(`${noun} (an object with a ${field} string)`)
   }
   const value: Record<string, unknown> = { [field]: text ?? '' }
   if (Number.isSafeInteger(o.last)) value.last = o.last
@@ -135,7 +135,7 @@ function logPage(answer: Answer, field: string, noun: string): Parsed<Record<str
  */
 export function jobSteps(answer: Answer): Parsed<FlowJobStep[]> {
   const value = jsonArray(answer.body)
-  if (!value) return notA(answer, 'a list of job steps (an array of builds)')
+  if (!value) return notA('a list of job steps (an array of builds)')
   const steps: FlowJobStep[] = []
   for (const build of value.filter(isJsonObject)) {
     if (!isId(build.buildId)) continue
@@ -163,10 +163,7 @@ function pipelineIdOf(value: unknown): number | undefined {
 export function pipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
   const value = jsonArray(answer.body)
   if (!value) {
-    return notA(
-      answer,
-      'a list of pipelines (an array of objects with pipelineId and pipelineName)'
-    )
+    return notA('a list of pipelines (an array of objects with pipelineId and pipelineName)')
   }
   const pipelines: FlowPipelineSummary[] = []
   for (const item of value) {
@@ -189,12 +186,12 @@ export function pipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
  */
 export function done(answer: Answer, notDone: string): Parsed<void> {
   if (answer.body.trim() === 'false') {
-    return { ok: false, what: `the server answered false: ${notDone}`, html: false, quote: false }
+    return { ok: false, what: `the server answered false: ${notDone}`, quote: false }
   }
-  if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page', html: true }
+  if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page' }
   const o = jsonObject(answer.body)
   if (o && (o.success === false || hasErrorCode(o))) {
-    return { ok: false, what: `the answer reports a failure: ${notDone}`, html: false }
+    return { ok: false, what: `the answer reports a failure: ${notDone}` }
   }
   return { ok: true, value: undefined }
 }

@@ -5,7 +5,6 @@ import { ExchangeError } from './exchange-error.js'
 import {
   FlowApiError,
   explain,
-  isHtml,
   shortReason,
   type Failure,
   type FlowOperation,
@@ -178,12 +177,9 @@ export class Transport {
       const retryAfterMs = parseRetryAfter(header(answer.headers, 'retry-after'), Date.now())
       return { failure: { kind: 'http', answer, retryAfterMs } }
     }
+    const larger = `the answer is larger than ${formatBytes(maxBytes)}, more than this call ever gets`
     const parsed: Parsed<T> = answer.oversize
-      ? {
-          ok: false,
-          what: `the answer is larger than ${formatBytes(maxBytes)}, more than this call ever gets (the rest was not read)`,
-          html: isHtml(answer)
-        }
+      ? { ok: false, what: `${larger} (the rest was not read)` }
       : policy.parse(answer)
     return parsed.ok
       ? { value: parsed.value }
