@@ -78,17 +78,12 @@ export function similarNames(
   candidates: FlowPipelineSummary[]
 ): FlowPipelineSummary[] {
   const target = normal(name).toLowerCase()
-  return candidates
-    .map(pipeline => ({
-      pipeline,
-      distance: editDistance(target, normal(pipeline.pipelineName).toLowerCase())
-    }))
-    .sort(
-      (a, b) =>
-        a.distance - b.distance || a.pipeline.pipelineName.localeCompare(b.pipeline.pipelineName)
-    )
-    .slice(0, MAX_SIMILAR)
-    .map(entry => entry.pipeline)
+  const ranked = candidates.map(pipeline => {
+    const theirs = normal(pipeline.pipelineName).toLowerCase()
+    return { pipeline, name: pipeline.pipelineName, distance: editDistance(target, theirs) }
+  })
+  ranked.sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+  return ranked.slice(0, MAX_SIMILAR).map(entry => entry.pipeline)
 }
 
 /**

@@ -67,15 +67,7 @@ export interface Policy<T> {
 const MAX_ANSWER_BYTES = { write: 64 * 1024, read: 4 * 1024 * 1024 }
 
 /** PRE_SEND_CODES only come before a connection exists, whatever stage the socket reported. */
-function classify(thrown: unknown): Failure {
-  const error =
-    thrown instanceof ExchangeError
-      ? thrown
-      : new ExchangeError(thrown instanceof Error ? thrown.message : String(thrown), {
-          code: 'ERROR',
-          stage: 'sent',
-          sent: true
-        })
+function classify(error: ExchangeError): Failure {
   const preSend = !error.sent || PRE_SEND_CODES.has(error.code)
   return { kind: error.code === 'EDEADLINE' ? 'timeout' : 'network', error, preSend }
 }
@@ -170,6 +162,7 @@ export class Transport {
         sink: sink && (chunk => sink.write(chunk))
       })
     } catch (error) {
+      if (!(error instanceof ExchangeError)) throw error
       return { failure: classify(error) }
     }
     if (sink && answer.status >= 200 && answer.status < 300) answer.body = sink.result()
@@ -187,24 +180,23 @@ export class Transport {
   }
 
   /** Only reached before a first attempt or after one that certainly did nothing. */
-  private cancelled<T>(policy: Policy<T>, attempts: number, lastReason?: string): FlowApiError {
+  private cancelled<T>(policy: Policy<T>, attempts: number, lastReason = ''): FlowApiError {
+    const { operation } = policy
     const none = policy.write?.notDone
     const what =
       attempts === 0
         ? `before the first request: ${none} (nothing was sent)`
-        : `before trying again after ${lastReason ?? 'a failed request'}: ${none} ` +
+        : `before trying again after ${lastReason}: ${none} ` +
           `(the ${attempts === 1 ? 'one request sent was' : `${attempts} requests sent were`} ` +
           'refused or never reached the server)'
-    return new FlowApiError(
-      redact(`${policy.operation} was cancelled ${what}.`, this.setup.secrets),
-      {
-        operation: policy.operation,
-        kind: 'cancelled',
-        retryable: false,
-        mayHaveStarted: false,
-        attempts
-      }
-    )
+    const message = redact(`${operation} was cancelled ${what}.`, this.setup.secrets)
+    return new FlowApiError(message, {
+      operation,
+      kind: 'cancelled',
+      retryable: false,
+      mayHaveStarted: false,
+      attempts
+    })
   }
 
   /** `Operation failed[ after N tries]: what. Hint.`, secrets removed from all of it. */
