@@ -155,7 +155,10 @@ class Exchange {
   /** On `tunnel`, else on a pooled connection (pool.ts). */
   private send(tunnel: Socket | undefined): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
-      const request = tunnel ? this.tunnelled(tunnel) : this.pooled()
+      const request = tunnel
+        ? httpRequest({ ...this.requestOptions(), createConnection: () => tunnel })
+        : this.pooled()
+      if (tunnel) this.writing()
       this.destroyers.push(() => request.destroy())
       request.on('error', reject)
       request.once('response', (message: IncomingMessage) => {
@@ -183,13 +186,6 @@ class Exchange {
     }
   }
 
-  private tunnelled(socket: Socket): ClientRequest {
-    const request = httpRequest({ ...this.requestOptions(), createConnection: () => socket })
-    this.stage = 'sent'
-    this.sent = true
-    return request
-  }
-
   private pooled(): ClientRequest {
     const { secure, host } = this
     const agent = agentFor(secure)
@@ -211,30 +207,30 @@ class Exchange {
     if (request.reusedSocket) {
       // Written at once. Its listeners were added when it was new (a reused socket gathers none).
       this.reused = true
-      this.stage = 'sent'
-      this.sent = true
-      return
+      return this.writing()
     }
     // Reported through the request; a late one must not go unheard.
     socket.on('error', () => undefined)
     const onLookup = () => {
       if (this.stage === 'dns') this.stage = 'connect'
     }
-    const onSecure = () => {
-      this.stage = 'sent'
-      this.sent = true
-    }
     socket.once('lookup', onLookup)
     socket.once('connect', () => {
       // What cannot come any more is not left on a socket that may serve other requests.
       socket.removeListener('lookup', onLookup)
-      this.stage = this.secure ? 'tls' : 'sent'
       if (!this.secure) {
-        this.sent = true
-        socket.removeListener('secureConnect', onSecure)
+        this.writing()
+        return socket.removeListener('secureConnect', this.writing)
       }
+      this.stage = 'tls'
     })
-    socket.once('secureConnect', onSecure)
+    socket.once('secureConnect', this.writing)
+  }
+
+  /** From now on a byte of the request can have reached the server. */
+  private readonly writing = (): void => {
+    this.stage = 'sent'
+    this.sent = true
   }
 }
 

@@ -84,20 +84,13 @@ export function parseProxy(variable: string, raw: string): ProxySetting {
 
 /** @actions/http-client's checkBypass, with loopback meaning all of 127.0.0.0/8 and ::1. */
 function bypass(target: URL, env: Env): boolean {
-  if (!target.hostname) return false
   if (isLoopbackHost(target.hostname)) return true
   const noProxy = env.no_proxy || env.NO_PROXY || ''
-  if (!noProxy) return false
   const port = target.port ? Number(target.port) : target.protocol === 'http:' ? 80 : 443
   const host = target.hostname.toUpperCase()
   const hosts = [host, `${host}:${port}`]
   const items = noProxy.split(',').map(x => x.trim().toUpperCase())
-  return items.some(
-    item =>
-      item === '*' ||
-      (item !== '' &&
-        hosts.some(
-          x => x === item || x.endsWith(`.${item}`) || (item.startsWith('.') && x.endsWith(item))
-        ))
-  )
+  const under = (x: string, item: string) =>
+    x === item || x.endsWith(`.${item}`) || (item.startsWith('.') && x.endsWith(item))
+  return items.some(item => item === '*' || (item !== '' && hosts.some(x => under(x, item))))
 }
