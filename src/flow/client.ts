@@ -104,16 +104,13 @@ export class FlowRunClient {
     return this.read('GetPipelineJobRunLog', path, { ...this.logOptions(opts), sink }, parse.jobLog)
   }
 
-  /** GetPipelineJobSteps: the steps of a job, whose logs getStepLog reads. One try by default. */
+  /** GetPipelineJobSteps: the steps of a job, whose logs getStepLog reads. One try. */
   async getJobSteps(job: JobRef, opts: CallOptions = {}): Promise<FlowJobStep[]> {
     const path = this.jobPath(job, '/steps')
     return this.read('GetPipelineJobSteps', path, this.logOptions(opts), parse.jobSteps)
   }
 
-  /**
-   * GetPipelineJobStepLog: lines `offset` (from 1) to at most `offset + limit - 1` of a step's
-   * log; the query as the official client writes it. One try by default.
-   */
+  /** GetPipelineJobStepLog: `limit` lines of a step's log from line `offset` (from 1). One try. */
   async getStepLog(
     job: JobRef,
     step: { stepIndex: number; buildId: number; offset: number; limit: number },

@@ -88,9 +88,8 @@ function text(value: unknown): string | undefined {
 
 /**
  * What a Yunxiao error answer said, redacted: ` (errorCode X: message; requestId R)` from the seen
- * shapes `{errorCode, errorMessage, requestId}` and `{traceId, code, errorCode, errorMessage,
- * errorDescription}` (the request id from Alibaba Cloud's x-acs-request-id header where the body
- * has none); for any other body (text, a gateway's HTML page), `, answer: "its start"`.
+ * shapes (docs/flow-openapi.md), the request id from the x-acs-request-id header where the body has
+ * none; for any other body (text, a gateway's HTML page), `, answer: "its start"`.
  */
 function yunxiaoSaid(answer: Answer, secrets: readonly string[]): string {
   const o = isHtml(answer) ? undefined : jsonObject(answer.body)

@@ -34,25 +34,21 @@ async function listAll(
   maxPages: number,
   opts: CallOptions
 ): Promise<{ pipelines: FlowPipelineSummary[]; cappedAt?: number; total?: number }> {
-  const all: FlowPipelineSummary[] = []
-  const seen = new Set<number>()
+  const found = new Map<number, FlowPipelineSummary>()
   let total: number | undefined
   for (let page = 1; ; page++) {
     const answer = await client.listPipelines(filter, page, opts)
     total = answer.total ?? total
-    let fresh = 0
+    const before = found.size
     for (const pipeline of answer.pipelines) {
-      if (seen.has(pipeline.pipelineId)) continue
-      seen.add(pipeline.pipelineId)
-      all.push(pipeline)
-      fresh++
+      if (!found.has(pipeline.pipelineId)) found.set(pipeline.pipelineId, pipeline)
     }
     // Empty, or nothing new (a server that ignores `page`): the last.
-    if (answer.size === 0 || fresh === 0) break
-    if (total !== undefined ? all.length >= total : answer.size < PIPELINES_PER_PAGE) break
-    if (page >= maxPages) return { pipelines: all, cappedAt: page, total }
+    if (answer.size === 0 || found.size === before) break
+    if (total !== undefined ? found.size >= total : answer.size < PIPELINES_PER_PAGE) break
+    if (page >= maxPages) return { pipelines: [...found.values()], cappedAt: page, total }
   }
-  return { pipelines: all, total }
+  return { pipelines: [...found.values()], total }
 }
 
 const normal = (text: string): string => text.normalize('NFC')
@@ -87,9 +83,8 @@ export function similarNames(
 }
 
 /**
- * Looks `name` up. Reads are retried as the client retries reads; `opts.signal` abandons them.
- * With no exact match the fuzzy matches are the similar names; when the filter found nothing at all
- * (a typo), the first SIMILAR_PAGES pages of all pipelines are ranked instead.
+ * Looks `name` up. With no exact match the fuzzy matches are the similar names; when the filter
+ * found nothing at all (a typo), the first SIMILAR_PAGES pages of all pipelines are ranked instead.
  */
 export async function findPipelineByName(
   client: PipelineLister,

@@ -1,6 +1,5 @@
-// Every Flow answer is checked here into the types of types.ts: a typed field has its type or is
-// left out, lists hold objects only. An answer that is not what the call returns is a clear error
-// (`the answer is not ...`); odd parts of a good one become a safe default, not a TypeError later.
+// Every Flow answer is checked here into the types of types.ts. An answer that is not what the call
+// returns is a clear error; odd parts of a good one become a safe default, not a TypeError later.
 import { header } from '../common/http.js'
 import { isJsonObject, jsonObject, parseJson, setOwn } from '../common/json.js'
 import { isHtml, type Parsed } from './errors.js'
