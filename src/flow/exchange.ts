@@ -71,7 +71,6 @@ class Exchange {
     this.stage = proxy ? 'proxy' : isIP(this.host) ? 'connect' : 'dns'
     this.ended = new Promise<never>((_resolve, rejectEnded) => {
       this.reject = error => {
-        if (this.settled) return
         this.settled = true
         rejectEnded(error)
       }

@@ -1,8 +1,6 @@
-// Which proxy a request goes through, read from the environment as @actions/http-client reads it:
-// `https_proxy`/`HTTPS_PROXY` for https targets, `http_proxy`/`HTTP_PROXY` for http (lower case
-// first); `no_proxy`/`NO_PROXY` lists hosts to reach directly (`*`, `host`, `host:port`, `.suffix`,
-// `suffix`, any case); loopback never uses a proxy. Unlike http-client, a value that is not a usable
-// proxy URL is an error naming the variable, never silently ignored (the request would go direct).
+// Which proxy a request goes through, read from the environment as @actions/http-client reads it
+// (the variables: docs/editions.md); loopback never uses one. Unlike http-client, a value that is not
+// a usable proxy URL is an error naming the variable, never ignored (the request would go direct).
 import { isLoopbackHost } from '../common/loopback.js'
 import { ExchangeError } from './exchange-error.js'
 
