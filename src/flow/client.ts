@@ -240,11 +240,12 @@ export class FlowClient extends FlowRunClient {
 
   /** The CreatePipelineRun request createRun would send, token redacted, for a dry run's log. */
   describeRequest(pipelineId: number, params: string | undefined) {
-    const secrets = [this.transport.token]
+    const headers = this.transport.headers()
+    const secrets = [headers['x-yunxiao-token']]
     return {
       method: 'POST',
       url: redact(this.transport.url(this.pipelinePath(pipelineId, '/runs')), secrets),
-      headers: { ...this.transport.headers(), 'x-yunxiao-token': REDACTED },
+      headers: { ...headers, 'x-yunxiao-token': REDACTED },
       body: redact(createBody(params), secrets)
     }
   }

@@ -88,10 +88,6 @@ export class Transport {
     this.setup = { ...context, secrets: [options.token, ...(options.secrets ?? [])] }
   }
 
-  get token(): string {
-    return this.options.token
-  }
-
   url(path: string): string {
     return `${this.options.baseUrl}${path}`
   }
