@@ -66,13 +66,6 @@ export function readRun(value: unknown): FlowRun | undefined {
   return read<FlowRun>(value, RUN)
 }
 
-export function readPipeline(o: Record<string, unknown>): FlowPipeline {
-  const pipeline = read<FlowPipeline>(o, { name: isString, pipelineConfig: objectOf(CONFIG) })
-  // Sources are always a list in a config.
-  if (pipeline.pipelineConfig) pipeline.pipelineConfig.sources ??= []
-  return pipeline
-}
-
 function jsonArray(text: string): unknown[] | undefined {
   const value = parseJson(text)
   return Array.isArray(value) ? value : undefined
@@ -98,10 +91,13 @@ export function run(answer: Answer, latest = false): Parsed<FlowRun> {
   return notA(`a pipeline run (an object with a status${idToo})`)
 }
 
-/** GetPipeline. */
+/** GetPipeline: a config's sources always a list. */
 export function pipeline(answer: Answer): Parsed<FlowPipeline> {
   const o = jsonObject(answer.body)
-  return o ? { ok: true, value: readPipeline(o) } : notA('a pipeline object')
+  if (!o) return notA('a pipeline object')
+  const value = read<FlowPipeline>(o, { name: isString, pipelineConfig: objectOf(CONFIG) })
+  if (value.pipelineConfig) value.pipelineConfig.sources ??= []
+  return { ok: true, value }
 }
 
 /** GetPipelineJobRunLog: `content` a string (or missing or null: an empty log). */
