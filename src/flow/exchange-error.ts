@@ -1,10 +1,7 @@
 // What went wrong in one exchange: its stage, whether any byte can have reached the server, and
 // for a TLS failure, what to do about it.
 
-/**
- * Where an exchange was: `dns`, `connect` (TCP), `proxy` (CONNECT), `tls` (handshake), `sent`
- * (request written, no answer yet), `answer` (headers in, reading the body).
- */
+/** Where an exchange was, in order (what each means for a request: STALLED in errors.ts). */
 export type Stage = 'dns' | 'connect' | 'proxy' | 'tls' | 'sent' | 'answer'
 
 export class ExchangeError extends Error {

@@ -1,12 +1,10 @@
 // Finding a pipeline by its exact name with ListPipelines. The server's filter is fuzzy (contains,
 // any case): every page is read and the name matched here, in Unicode NFC. When the page cap leaves
 // pipelines unread, it says so rather than guess.
-import { PIPELINES_PER_PAGE, type CallOptions } from './client.js'
-import type { FlowPipelinePage, FlowPipelineSummary } from './types.js'
+import { PIPELINES_PER_PAGE, type CallOptions, type FlowClient } from './client.js'
+import type { FlowPipelineSummary } from './types.js'
 
-export interface PipelineLister {
-  listPipelines(name: string, page: number, opts?: CallOptions): Promise<FlowPipelinePage>
-}
+export type PipelineLister = Pick<FlowClient, 'listPipelines'>
 
 export type PipelineSearch =
   | { kind: 'found'; pipeline: FlowPipelineSummary }
