@@ -191,10 +191,10 @@ export function explain(failure: Failure, timeoutMs: number, setup: Setup) {
   }
   const { answer } = failure
   if (failure.kind === 'bad-answer') {
-    const shown = answer.body.trim() === '' ? undefined : excerpt(answer.body, secrets)
-    let what = `${failure.what} (${statusLine(answer)})`
-    if (!shown) what = `${failure.what} (${statusLine(answer)}, empty answer)`
-    else if (failure.quote !== false) what += `: "${shown}"`
+    const shown = excerpt(answer.body, secrets)
+    if (!shown) return { what: `${failure.what} (${statusLine(answer)}, empty answer)` }
+    const quoted = failure.quote === false ? '' : `: "${shown}"`
+    const what = `${failure.what} (${statusLine(answer)})${quoted}`
     return { what, hint: isHtml(answer) ? HTML_HINT : undefined }
   }
   let what = statusLine(answer) + yunxiaoSaid(answer, secrets)
