@@ -19,14 +19,6 @@ export interface ProxySetting {
 
 type Env = Record<string, string | undefined>
 
-/** The value with any `user:password@` replaced, so a message can quote it. */
-function withoutCredentials(value: string): string {
-  return value.replace(
-    /^([^/]*\/\/)?[^/@]*@/,
-    (_all, scheme: string | undefined) => `${scheme ?? ''}***@`
-  )
-}
-
 /** The proxy for `target`, or undefined for a direct connection. Throws `EPROXYENV`. */
 export function proxyFor(target: URL, env: Env = process.env): ProxySetting | undefined {
   if (bypass(target, env)) return undefined
@@ -39,9 +31,11 @@ export function proxyFor(target: URL, env: Env = process.env): ProxySetting | un
 
 export function parseProxy(variable: string, raw: string): ProxySetting {
   const value = raw.trim()
+  // Quoted with any `user:password@` replaced.
+  const shown = value.replace(/^([^/]*\/\/)?[^/@]*@/, (_all, scheme = '') => `${scheme}***@`)
   const fail = (why: string) =>
     new ExchangeError(
-      `The environment variable ${variable} is not a usable proxy URL: ${why}; expected http://[user:password@]host[:port]; got ${JSON.stringify(withoutCredentials(value))}.`,
+      `The environment variable ${variable} is not a usable proxy URL: ${why}; expected http://[user:password@]host[:port]; got ${JSON.stringify(shown)}.`,
       { code: 'EPROXYENV', stage: 'dns', sent: false, permanent: true }
     )
   // Like http-client (and curl), a value without a scheme is taken as http://.
