@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { excerpt, parseErrorBody } from '../../src/flow/errors.js'
+import { excerpt, explain } from '../../src/flow/errors.js'
 import { REDACTED, redact } from '../../src/common/redact.js'
 
 const TOKEN = 'pt-0123456789abcdefABCDEF'
@@ -46,56 +46,46 @@ describe('excerpt', () => {
   })
 })
 
-describe('parseErrorBody redacts what a server echoes', () => {
+// What a failed call says of the answer, before the whole message is redacted once more.
+function said(status: number, body: string, headers: Record<string, string> = {}): string {
+  const answer = { status, headers, body, bytes: body.length }
+  const setup = { host: 'h', organizationIdSet: true, secrets: [TOKEN] }
+  return explain({ kind: 'http', answer }, 1000, setup).what
+}
+
+describe('a failed answer is described with what a server echoes redacted', () => {
   it('in JSON error fields', () => {
-    const parsed = parseErrorBody(
-      JSON.stringify({
-        errorCode: 'InvalidTokenError',
-        errorMessage: `token ${TOKEN} is invalid`,
-        requestId: 'R1'
-      }),
-      [TOKEN]
-    )
-    expect(parsed).toEqual({
+    const body = {
       errorCode: 'InvalidTokenError',
-      errorMessage: 'token *** is invalid',
-      requestId: 'R1',
-      html: false
-    })
+      errorMessage: `token ${TOKEN} is invalid`,
+      requestId: 'R1'
+    }
+    expect(said(401, JSON.stringify(body))).toBe(
+      'HTTP 401 Unauthorized (errorCode InvalidTokenError: token *** is invalid; requestId R1)'
+    )
   })
 
   it('in an HTML page', () => {
-    const parsed = parseErrorBody(
-      `<!DOCTYPE html><html><body>Login required for ${TOKEN}</body></html>`,
-      [TOKEN]
-    )
-    expect(parsed.html).toBe(true)
-    expect(parsed.excerpt).toContain('Login required for ***')
-    expect(parsed.excerpt).not.toContain(TOKEN)
+    const page = `<!DOCTYPE html><html><body>Login required for ${TOKEN}</body></html>`
+    const what = said(403, page)
+    expect(what).toContain('Login required for ***')
+    expect(what).not.toContain(TOKEN)
   })
 
   it('reads the other seen shapes: traceId/code/errorDescription and message', () => {
-    expect(
-      parseErrorBody(
-        JSON.stringify({ traceId: 'T9', code: 'Forbidden', errorDescription: 'no access' }),
-        []
-      )
-    ).toEqual({ errorCode: 'Forbidden', errorMessage: 'no access', requestId: 'T9', html: false })
-    expect(parseErrorBody(JSON.stringify({ message: 'm' }), [])).toEqual({
-      errorCode: undefined,
-      errorMessage: 'm',
-      requestId: undefined,
-      html: false
-    })
+    const body = { traceId: 'T9', code: 'Forbidden', errorDescription: 'no access' }
+    expect(said(403, JSON.stringify(body))).toBe(
+      'HTTP 403 Forbidden (errorCode Forbidden: no access; requestId T9)'
+    )
+    expect(said(400, JSON.stringify({ message: 'm' }))).toBe('HTTP 400 Bad Request (m)')
   })
 
   it('quotes plain text and JSON without error fields, and says nothing about an empty body', () => {
-    expect(parseErrorBody('upstream connect error', [])).toEqual({
-      html: false,
-      excerpt: 'upstream connect error'
-    })
-    expect(parseErrorBody('{"foo":1}', [])).toEqual({ html: false, excerpt: '{"foo":1}' })
-    expect(parseErrorBody('  ', [])).toEqual({ html: false })
+    expect(said(502, 'upstream connect error')).toBe(
+      'HTTP 502 Bad Gateway, answer: "upstream connect error"'
+    )
+    expect(said(400, '{"foo":1}')).toBe('HTTP 400 Bad Request, answer: "{"foo":1}"')
+    expect(said(400, '  ')).toBe('HTTP 400 Bad Request')
   })
 })
 

@@ -1,13 +1,8 @@
 // Answers checked at the edge: the types say what was checked, odd parts become safe defaults.
 import { describe, expect, it } from '@jest/globals'
 import { isJsonObject } from '../../src/common/json.js'
-import {
-  parseJobLog,
-  parsePipeline,
-  parseRun,
-  parseRunId,
-  readRun
-} from '../../src/flow/responses.js'
+import * as parse from '../../src/flow/responses.js'
+import { readRun } from '../../src/flow/responses.js'
 
 const answer = (body: string, contentType = 'application/json') => ({
   status: 200,
@@ -88,27 +83,26 @@ describe('readRun', () => {
 })
 
 describe('parse', () => {
+  // The hint for an HTML page: client.test.ts, 'a run answer without a status, or an HTML page'.
   it('says an answer is not a run, HTML or not', () => {
-    expect(parseRun(answer('{}'))).toEqual({
+    expect(parse.run(answer('{}'))).toEqual({
       ok: false,
-      what: 'the answer is not a pipeline run (an object with a status)',
-      html: false
+      what: 'the answer is not a pipeline run (an object with a status)'
     })
-    expect(parseRun(answer('<html><body>login</body></html>', 'text/html'))).toMatchObject({
-      ok: false,
-      html: true
+    expect(parse.run(answer('<html><body>login</body></html>', 'text/html'))).toMatchObject({
+      ok: false
     })
   })
 
   it('reads run ids as the API writes them, nothing else', () => {
-    expect(parseRunId(answer('42'))).toEqual({ ok: true, value: 42 })
-    expect(parseRunId(answer('"42"'))).toEqual({ ok: true, value: 42 })
+    expect(parse.runId(answer('42'))).toEqual({ ok: true, value: 42 })
+    expect(parse.runId(answer('"42"'))).toEqual({ ok: true, value: 42 })
     for (const body of ['0', '-1', '4.2', '{"id":1}', '9007199254740993', ''])
-      expect(parseRunId(answer(body)).ok).toBe(false)
+      expect(parse.runId(answer(body)).ok).toBe(false)
   })
 
   it('keeps sources that are objects, and repos that are text', () => {
-    const parsed = parsePipeline(
+    const parsed = parse.pipeline(
       answer(
         JSON.stringify({
           pipelineConfig: {
@@ -131,10 +125,10 @@ describe('parse', () => {
   })
 
   it('takes a job log with no content as empty, and refuses content that is not text', () => {
-    expect(parseJobLog(answer('{"content":null,"more":true}'))).toEqual({
+    expect(parse.jobLog(answer('{"content":null,"more":true}'))).toEqual({
       ok: true,
       value: { content: '', more: true }
     })
-    expect(parseJobLog(answer('{"content":{"a":1}}')).ok).toBe(false)
+    expect(parse.jobLog(answer('{"content":{"a":1}}')).ok).toBe(false)
   })
 })

@@ -28,17 +28,17 @@ function checked(ms: number, text: string): number {
   return ms
 }
 
-/** '1h 2m 3s', '45s', '2h', '0s': whole seconds (rounded down), zero parts left out. */
-export function formatDuration(ms: number): string {
+/** Whole seconds (rounded down, none below 0) as hours, minutes and seconds. */
+function hms(ms: number): [number, number, number] {
   const total = Number.isFinite(ms) && ms > 0 ? Math.floor(ms / 1000) : 0
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = total % 60
-  const parts: string[] = []
-  if (h) parts.push(`${h}h`)
-  if (m) parts.push(`${m}m`)
-  if (s || parts.length === 0) parts.push(`${s}s`)
-  return parts.join(' ')
+  return [Math.floor(total / 3600), Math.floor((total % 3600) / 60), total % 60]
+}
+
+/** '1h 2m 3s', '45s', '2h', '0s': zero parts left out. */
+export function formatDuration(ms: number): string {
+  const [h, m, s] = hms(ms)
+  const parts = [h && `${h}h`, m && `${m}m`, (s || (!h && !m)) && `${s}s`]
+  return parts.filter(Boolean).join(' ')
 }
 
 /** A pause, for a retry line: '250 ms' below a second, else whole seconds ('2s', '1m 5s'); never '0s'. */
@@ -50,11 +50,8 @@ export function formatPause(ms: number): string {
 
 /** Time since the run started, padded so progress lines line up: '45s', '1m 05s', '1h 02m 05s'. */
 export function formatElapsed(ms: number): string {
-  const total = Math.max(0, Math.floor(ms / 1000))
-  const h = Math.floor(total / 3600)
-  const m = Math.floor((total % 3600) / 60)
-  const s = String(total % 60).padStart(2, '0')
-  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m ${s}s`
-  if (m > 0) return `${m}m ${s}s`
-  return `${total}s`
+  const [h, m, s] = hms(ms)
+  const ss = String(s).padStart(2, '0')
+  if (h > 0) return `${h}h ${String(m).padStart(2, '0')}m ${ss}s`
+  return m > 0 ? `${m}m ${ss}s` : `${s}s`
 }

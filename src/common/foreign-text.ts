@@ -14,23 +14,20 @@ export function clean(text: string, secrets: readonly string[]): string {
 }
 
 /**
- * `text` as one line the runner will only show: cleaned, control characters (line breaks among
- * them) folded to spaces, and nothing it would take for a workflow command. The runner reads a line
- * as a command when it starts with `::` (after leading spaces), and anywhere it holds `##[` (the
- * old form, still read for every command, stop-commands included): both are broken up.
- */
-export function safeLine(text: string, secrets: readonly string[]): string {
-  return oneLine(clean(text, secrets))
-    .replace(/##\[/g, '## [')
-    .replace(/^(\s*):(?=:)/, '$1: ')
-}
-
-/**
- * Text for a command's data (an annotation, a group name): cleaned, and `##[` broken up as in
- * safeLine. Line breaks may stay: the command writer escapes them, so they cannot start a line.
+ * Text for a command's data (an annotation, a group name): cleaned, and `##[` broken up (the old
+ * command form, read anywhere in a line, stop-commands included). Line breaks may stay: the command
+ * writer escapes them, so they cannot start a line.
  */
 export function safeMessage(text: string, secrets: readonly string[]): string {
   return clean(text, secrets).replace(/##\[/g, '## [')
+}
+
+/**
+ * `text` as one line the runner will only show: a safeMessage with its control characters (line
+ * breaks among them) folded to spaces, and no `::` (after leading spaces) to start a command.
+ */
+export function safeLine(text: string, secrets: readonly string[]): string {
+  return oneLine(safeMessage(text, secrets)).replace(/^(\s*):(?=:)/, '$1: ')
 }
 
 /** `value` with every string in it cleaned (keys too), for outputs such as run-json. */

@@ -27,11 +27,9 @@ export const PRE_SEND_CODES = new Set([
   'EHOSTUNREACH'
 ])
 
-const BACKOFF_BASE_MS = 1_000
-
 /** Full jitter: a random pause up to 1 s, 2 s, 4 s... for attempt 1, 2, 3..., at most `capMs`. */
 export function backoff(attempt: number, capMs: number, random: () => number): number {
-  return Math.floor(random() * Math.min(capMs, BACKOFF_BASE_MS * 2 ** (attempt - 1)))
+  return Math.floor(random() * Math.min(capMs, 1000 * 2 ** (attempt - 1)))
 }
 
 export interface Retrying<T, F> {

@@ -1,5 +1,4 @@
-// JSON helpers: the one "is this a JSON object" test (an object that is neither null nor a list),
-// and setting a key as an own property whatever its name.
+// JSON helpers of every reader of server and input text.
 
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value)

@@ -37,20 +37,15 @@ function charForms(ch: string): string {
   return `(?:${[...forms].join('|')})`
 }
 
-const cache = new Map<string, RegExp | null>()
+const cache = new Map<string, RegExp>()
 
-function patternFor(secrets: readonly string[]): RegExp | null {
-  const usable = [
-    ...new Set(secrets.filter(secret => typeof secret === 'string' && secret.trim() !== ''))
-  ]
-    // Longest first, so that a secret containing another is replaced whole.
-    .sort((a, b) => b.length - a.length)
-  const key = usable.join('\u0000')
+/** The pattern of the (non-blank) secrets, longest first: a secret containing another goes whole. */
+function patternFor(secrets: readonly string[]): RegExp {
+  const sorted = [...new Set(secrets)].sort((a, b) => b.length - a.length)
+  const key = sorted.join('\u0000')
   let re = cache.get(key)
   if (re === undefined) {
-    re = usable.length
-      ? new RegExp(usable.map(secret => [...secret].map(charForms).join('')).join('|'), 'g')
-      : null
+    re = new RegExp(sorted.map(secret => [...secret].map(charForms).join('')).join('|'), 'g')
     cache.set(key, re)
   }
   return re
@@ -61,9 +56,8 @@ function patternFor(secrets: readonly string[]): RegExp | null {
  * occurrence. Redact before escaping: an escape this does not know would hide the secret.
  */
 export function redact(text: string, secrets: readonly string[]): string {
-  if (!mayHold(text, secrets)) return text
-  const re = patternFor(secrets)
-  return re ? text.replace(re, REDACTED) : text
+  const usable = secrets.filter(secret => typeof secret === 'string' && secret.trim() !== '')
+  return mayHold(text, usable) ? text.replace(patternFor(usable), REDACTED) : text
 }
 
 // Any form of a character other than itself and a backslash escape holds one of these.
@@ -77,12 +71,8 @@ const PUNCTUATION_ESCAPES = /\\+(?=[!-/:-@[-`{-~])/g
  * secret with some punctuation backslash-escaped: the text without those backslashes holds it as is.
  */
 function mayHold(text: string, secrets: readonly string[]): boolean {
+  if (secrets.length === 0) return false
   if (ENCODED.test(text)) return true
   const plain = text.includes('\\') ? text.replace(PUNCTUATION_ESCAPES, '') : text
-  return secrets.some(
-    secret =>
-      typeof secret === 'string' &&
-      secret.trim() !== '' &&
-      (secret.includes('\\') || plain.includes(secret))
-  )
+  return secrets.some(secret => secret.includes('\\') || plain.includes(secret))
 }

@@ -1,9 +1,6 @@
 // A sleep that a cancellation can cut short: used by the client's retries and the wait loop.
 
-/**
- * Resolves after `ms`, or as soon as `signal` aborts; never rejects. The timer is cleared on abort
- * so that a cancelled wait does not keep the process alive.
- */
+/** Resolves after `ms` or on abort, never rejects; an abort clears the timer (no process held). */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise(resolve => {
     if (signal?.aborted) return resolve()

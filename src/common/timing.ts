@@ -19,7 +19,6 @@ export const READ_TIMEOUT_MS = 15_000
 export const LOG_TIMEOUT_MS = 10_000
 /** Deadline of each stop and gate pass: a cancelled job has seconds before the runner kills it. */
 export const STOP_TIMEOUT_MS = 5_000
-export const PASS_TIMEOUT_MS = 5_000
 /** Requests in all per call, retries included. */
 export const FLOW_ATTEMPTS = { create: 3, read: 3, log: 1, stop: 2, pass: 2 } as const
 /** Longest backoff pause (full jitter up to 1 s, 2 s, 4 s...). */

@@ -1,6 +1,5 @@
-// The name and version sent in the User-Agent header. The version is package.json's "version",
-// written into the bundle at build time (scripts/build.mjs, esbuild `define`), so it cannot drift.
-// Run from source (the unit tests), there is no build: the version is then "dev".
+// The User-Agent's name and version: package.json's, written in at build time (scripts/build.mjs,
+// esbuild `define`) so it cannot drift; "dev" when run from source (the unit tests).
 declare const __ACTION_VERSION__: string
 
 export const ACTION_NAME = 'yunxiao-flow-action'

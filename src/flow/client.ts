@@ -16,24 +16,13 @@ import type {
   FlowRun,
   FlowStepLog
 } from './types.js'
-import {
-  parseDoneAnswer,
-  parseJobLog,
-  parseJobSteps,
-  parseLatestRun,
-  parsePipeline,
-  parsePipelinePage,
-  parseRun,
-  parseRunId,
-  parseStepLog
-} from './responses.js'
+import * as parse from './responses.js'
 import { JobLogTail } from './log-tail.js'
 import { REDACTED, redact } from '../common/redact.js'
 import {
   CREATE_TIMEOUT_MS,
   FLOW_ATTEMPTS,
   LOG_TIMEOUT_MS,
-  PASS_TIMEOUT_MS,
   READ_TIMEOUT_MS,
   STOP_TIMEOUT_MS,
   STOP_WAIT_CAP_MS
@@ -48,11 +37,7 @@ export interface FlowClientOptions extends TransportOptions {
   timeoutMs?: number
 }
 
-/**
- * Defaults in common/timing.ts. `signal` abandons a read, the request in flight included; a write
- * in flight is never abandoned (its answer says what happened), only its waits and unsent attempts
- * (kind `cancelled`). `attempts`: retries included; `timeoutMs`: each request's deadline.
- */
+/** Over the defaults in common/timing.ts; `signal` as in a transport Policy. */
 export interface CallOptions {
   attempts?: number
   timeoutMs?: number
@@ -69,9 +54,7 @@ export interface JobRef {
   jobId: number
 }
 
-/** The most of an answer read: a run id or `true` is a few bytes, a run a few KiB. */
-const MAX_ANSWER_BYTES = { write: 64 * 1024, read: 4 * 1024 * 1024 }
-/** How much of the end of a job log is kept, however long the log (the printer shows less). */
+/** How much of the end of a job log is kept as it streams in (the printer shows less). */
 const JOB_LOG_TAIL_BYTES = 1024 * 1024
 
 function id(name: string, value: number): number {
@@ -86,52 +69,48 @@ function id(name: string, value: number): number {
  * alone, so its bundle holds no way to start a run (a test checks dist/post.js).
  */
 export class FlowRunClient {
-  protected readonly organizationId?: string
+  /** Where every path starts: in the center edition, under the organization. */
+  protected readonly organizationPath: string
   protected readonly timeoutMs: number
   protected readonly transport: Transport
 
   constructor(options: FlowClientOptions) {
-    const url = URL.canParse(options.baseUrl) ? new URL(options.baseUrl) : undefined
-    if (url?.protocol !== 'https:' && url?.protocol !== 'http:') {
-      throw new TypeError('baseUrl must be an absolute http(s) URL')
-    }
-    this.organizationId = options.organizationId || undefined
+    const { organizationId } = options
+    this.organizationPath = organizationId
+      ? `/oapi/v1/flow/organizations/${encodeURIComponent(organizationId)}`
+      : '/oapi/v1/flow'
     this.timeoutMs = options.timeoutMs ?? CREATE_TIMEOUT_MS
     this.transport = new Transport(
       { ...options, baseUrl: options.baseUrl.replace(/\/+$/, '') },
-      { host: url.host, organizationIdSet: this.organizationId !== undefined }
+      { host: new URL(options.baseUrl).host, organizationIdSet: Boolean(organizationId) }
     )
   }
 
   /** GetPipelineRun. */
   async getRun(pipelineId: number, runId: number, opts: CallOptions = {}): Promise<FlowRun> {
     const path = this.runPath(pipelineId, runId, '')
-    return this.read('GetPipelineRun', path, opts, parseRun)
+    return this.read('GetPipelineRun', path, opts, parse.run)
   }
 
   /** GetPipeline. */
   async getPipeline(pipelineId: number, opts: CallOptions = {}): Promise<FlowPipeline> {
-    return this.read('GetPipeline', this.pipelinePath(pipelineId, ''), opts, parsePipeline)
+    return this.read('GetPipeline', this.pipelinePath(pipelineId, ''), opts, parse.pipeline)
   }
 
   /** GetPipelineJobRunLog: one short try by default (a log must not hold the wait loop up). */
   async getJobLog(job: JobRef, opts: CallOptions = {}): Promise<FlowJobLog> {
     const path = this.runPath(job.pipelineId, job.runId, `/job/${id('jobId', job.jobId)}/log`)
-    // Only the end of a log is kept, as it streams in.
     const sink = () => new JobLogTail(JOB_LOG_TAIL_BYTES)
-    return this.read('GetPipelineJobRunLog', path, { ...this.logOptions(opts), sink }, parseJobLog)
+    return this.read('GetPipelineJobRunLog', path, { ...this.logOptions(opts), sink }, parse.jobLog)
   }
 
-  /** GetPipelineJobSteps: the steps of a job, whose logs getStepLog reads. One try by default. */
+  /** GetPipelineJobSteps: the steps of a job, whose logs getStepLog reads. One try. */
   async getJobSteps(job: JobRef, opts: CallOptions = {}): Promise<FlowJobStep[]> {
     const path = this.jobPath(job, '/steps')
-    return this.read('GetPipelineJobSteps', path, this.logOptions(opts), parseJobSteps)
+    return this.read('GetPipelineJobSteps', path, this.logOptions(opts), parse.jobSteps)
   }
 
-  /**
-   * GetPipelineJobStepLog: lines `offset` (from 1) to at most `offset + limit - 1` of a step's
-   * log; the query as the official client writes it. One try by default.
-   */
+  /** GetPipelineJobStepLog: `limit` lines of a step's log from line `offset` (from 1). One try. */
   async getStepLog(
     job: JobRef,
     step: { stepIndex: number; buildId: number; offset: number; limit: number },
@@ -144,7 +123,7 @@ export class FlowRunClient {
       buildId: String(id('buildId', step.buildId))
     })
     const path = this.jobPath(job, `/step/log?${query.toString()}`)
-    return this.read('GetPipelineJobStepLog', path, this.logOptions(opts), parseStepLog)
+    return this.read('GetPipelineJobStepLog', path, this.logOptions(opts), parse.stepLog)
   }
 
   /** UpdatePipelineRun: stops the run. PUT with an empty body. */
@@ -157,14 +136,8 @@ export class FlowRunClient {
     await this.stop('StopPipelineJobRun', this.jobPath(job, '/stop'), opts)
   }
 
-  protected organizationPath(): string {
-    return this.organizationId
-      ? `/oapi/v1/flow/organizations/${encodeURIComponent(this.organizationId)}`
-      : '/oapi/v1/flow'
-  }
-
   protected pipelinePath(pipelineId: number, rest: string): string {
-    return `${this.organizationPath()}/pipelines/${id('pipelineId', pipelineId)}${rest}`
+    return `${this.organizationPath}/pipelines/${id('pipelineId', pipelineId)}${rest}`
   }
 
   /** Reads and the stop of a run say `runs`; the job calls say `pipelineRuns`. */
@@ -191,12 +164,10 @@ export class FlowRunClient {
   ): Promise<T> {
     return this.transport.call('GET', path, null, {
       operation,
-      abort: opts.signal,
-      attempts: Math.max(1, opts.attempts ?? FLOW_ATTEMPTS.read),
+      signal: opts.signal,
+      attempts: opts.attempts ?? FLOW_ATTEMPTS.read,
       timeoutMs: opts.timeoutMs ?? Math.min(this.timeoutMs, READ_TIMEOUT_MS),
-      maxBytes: MAX_ANSWER_BYTES.read,
       sink: opts.sink,
-      waitCapMs: this.transport.retryAfterCap,
       parse
     })
   }
@@ -205,11 +176,10 @@ export class FlowRunClient {
   private stop(operation: FlowOperation, path: string, opts: CallOptions): Promise<void> {
     return this.transport.call('PUT', path, '', {
       operation,
-      attempts: Math.max(1, opts.attempts ?? FLOW_ATTEMPTS.stop),
+      attempts: opts.attempts ?? FLOW_ATTEMPTS.stop,
       timeoutMs: opts.timeoutMs ?? STOP_TIMEOUT_MS,
-      maxBytes: MAX_ANSWER_BYTES.write,
-      waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
-      parse: answer => parseDoneAnswer(answer, 'nothing was stopped')
+      waitCapMs: STOP_WAIT_CAP_MS,
+      parse: answer => parse.done(answer, 'nothing was stopped')
     })
   }
 }
@@ -225,25 +195,21 @@ export class FlowClient extends FlowRunClient {
     const path = this.pipelinePath(pipelineId, '/runs')
     return this.transport.call('POST', path, createBody(params), {
       operation: 'CreatePipelineRun',
-      write: { signal: opts.signal, notDone: 'no run was started', badAnswerMayBeDone: true },
+      write: { notDone: 'no run was started', badAnswerMayBeDone: true },
+      signal: opts.signal,
       attempts: FLOW_ATTEMPTS.create,
       timeoutMs: this.timeoutMs,
-      maxBytes: MAX_ANSWER_BYTES.write,
-      waitCapMs: this.transport.retryAfterCap,
-      parse: parseRunId
+      parse: parse.runId
     })
   }
 
   /** GetLatestPipelineRun: the pipeline's newest run (404 when it has none). */
   async getLatestRun(pipelineId: number, opts: CallOptions = {}): Promise<FlowRun> {
     const path = this.pipelinePath(pipelineId, '/runs/latestPipelineRun')
-    return this.read('GetLatestPipelineRun', path, opts, parseLatestRun)
+    return this.read('GetLatestPipelineRun', path, opts, answer => parse.run(answer, true))
   }
 
-  /**
-   * ListPipelines: one page of the pipelines whose name contains `name` (the server's filter is
-   * fuzzy: match the exact name yourself), PIPELINES_PER_PAGE to a page.
-   */
+  /** ListPipelines: a page of the pipelines whose name contains `name` (a fuzzy filter). */
   async listPipelines(
     name: string,
     page: number,
@@ -254,39 +220,32 @@ export class FlowClient extends FlowRunClient {
       page: String(id('page', page)),
       perPage: String(PIPELINES_PER_PAGE)
     })
-    const path = `${this.organizationPath()}/pipelines?${query.toString()}`
-    return this.read('ListPipelines', path, opts, parsePipelinePage)
+    const path = `${this.organizationPath}/pipelines?${query.toString()}`
+    return this.read('ListPipelines', path, opts, parse.pipelinePage)
   }
 
-  /**
-   * PassPipelineValidate: passes the manual gate (人工卡点) job `jobId` waits at. POST, no body;
-   * a write, retried as createRun is. `false`, a gateway's HTML page, or an answer that reports a
-   * failure: not passed.
-   */
+  /** PassPipelineValidate: passes the manual gate (人工卡点) job `jobId` waits at; a write. */
   async passValidate(job: JobRef, opts: CallOptions = {}): Promise<void> {
     const policy: Policy<void> = {
       operation: 'PassPipelineValidate',
-      write: { signal: opts.signal, notDone: 'the gate was not passed', badAnswerMayBeDone: false },
-      attempts: Math.max(1, opts.attempts ?? FLOW_ATTEMPTS.pass),
-      timeoutMs: opts.timeoutMs ?? PASS_TIMEOUT_MS,
-      maxBytes: MAX_ANSWER_BYTES.write,
-      waitCapMs: Math.min(this.transport.retryAfterCap, STOP_WAIT_CAP_MS),
-      parse: answer => parseDoneAnswer(answer, 'the gate was not passed')
+      write: { notDone: 'the gate was not passed', badAnswerMayBeDone: false },
+      signal: opts.signal,
+      attempts: opts.attempts ?? FLOW_ATTEMPTS.pass,
+      timeoutMs: opts.timeoutMs ?? STOP_TIMEOUT_MS,
+      waitCapMs: STOP_WAIT_CAP_MS,
+      parse: answer => parse.done(answer, 'the gate was not passed')
     }
     await this.transport.call('POST', this.jobPath(job, '/pass'), '', policy)
   }
 
   /** The CreatePipelineRun request createRun would send, token redacted, for a dry run's log. */
   describeRequest(pipelineId: number, params: string | undefined) {
-    const secrets = [this.transport.token]
-    const headers: Record<string, string> = {}
-    for (const [name, value] of Object.entries(this.transport.headers())) {
-      headers[name] = name === 'x-yunxiao-token' ? REDACTED : redact(value, secrets)
-    }
+    const headers = this.transport.headers()
+    const secrets = [headers['x-yunxiao-token']]
     return {
       method: 'POST',
       url: redact(this.transport.url(this.pipelinePath(pipelineId, '/runs')), secrets),
-      headers,
+      headers: { ...headers, 'x-yunxiao-token': REDACTED },
       body: redact(createBody(params), secrets)
     }
   }

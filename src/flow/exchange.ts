@@ -1,6 +1,5 @@
 // One HTTP exchange: one deadline over every stage (DNS, connect, proxy CONNECT, TLS, body), an
-// abort that ends it at once, a cap on what is read. A failure says its stage and whether any byte
-// can have reached the server. Idle connections are reused (pool.ts), never through a proxy.
+// abort, a cap on what is read; a failure says its stage and whether a byte can have been sent.
 // Named imports of built-ins: esbuild copies a whole module object for a namespace import.
 import { request as httpRequest } from 'node:http'
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http'
@@ -25,7 +24,6 @@ export interface Answer {
   body: string
   /** The answer was longer than the cap: `body` is its start. */
   oversize?: boolean
-  /** Bytes of the body received in all. */
   bytes: number
 }
 
@@ -47,7 +45,6 @@ export async function exchange(options: ExchangeOptions): Promise<Answer> {
   return new Exchange(options, proxyFor(options.url)).run()
 }
 
-/** One exchange under way: where it is, whether anything was sent, and how to end it at once. */
 class Exchange {
   private readonly secure: boolean
   private readonly host: string
@@ -74,7 +71,6 @@ class Exchange {
     this.stage = proxy ? 'proxy' : isIP(this.host) ? 'connect' : 'dns'
     this.ended = new Promise<never>((_resolve, rejectEnded) => {
       this.reject = error => {
-        if (this.settled) return
         this.settled = true
         rejectEnded(error)
       }
@@ -139,7 +135,6 @@ class Exchange {
     })
   }
 
-  /** Straight to the server, on a pooled connection when one fits. */
   private async direct(): Promise<Answer> {
     try {
       return await this.race(this.send(undefined))
@@ -147,9 +142,8 @@ class Exchange {
       // A read failing on a reused connection before any answer, as one the server closed while
       // idle fails: once more, on a new connection (as Go's net/http).
       const code = (error as NodeJS.ErrnoException)?.code ?? ''
-      if (!this.reused || this.settled || this.answered || !READS.has(this.options.method))
-        throw error
-      if (!CLOSED.has(code)) throw error
+      const stale = this.reused && !this.settled && !this.answered && CLOSED.has(code)
+      if (!stale || !READS.has(this.options.method)) throw error
       this.reused = false
       this.stage = isIP(this.host) ? 'connect' : 'dns'
       prune(agentFor(this.secure), -1)
@@ -157,10 +151,13 @@ class Exchange {
     }
   }
 
-  /** Writes the request (on `tunnel`, else on a pooled connection) and reads the answer. */
+  /** On `tunnel`, else on a pooled connection (pool.ts). */
   private send(tunnel: Socket | undefined): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
-      const request = tunnel ? this.tunnelled(tunnel) : this.pooled()
+      const request = tunnel
+        ? httpRequest({ ...this.requestOptions(), createConnection: () => tunnel })
+        : this.pooled()
+      if (tunnel) this.writing()
       this.destroyers.push(() => request.destroy())
       request.on('error', reject)
       request.once('response', (message: IncomingMessage) => {
@@ -188,13 +185,6 @@ class Exchange {
     }
   }
 
-  private tunnelled(socket: Socket): ClientRequest {
-    const request = httpRequest({ ...this.requestOptions(), createConnection: () => socket })
-    this.stage = 'sent'
-    this.sent = true
-    return request
-  }
-
   private pooled(): ClientRequest {
     const { secure, host } = this
     const agent = agentFor(secure)
@@ -216,30 +206,30 @@ class Exchange {
     if (request.reusedSocket) {
       // Written at once. Its listeners were added when it was new (a reused socket gathers none).
       this.reused = true
-      this.stage = 'sent'
-      this.sent = true
-      return
+      return this.writing()
     }
     // Reported through the request; a late one must not go unheard.
     socket.on('error', () => undefined)
     const onLookup = () => {
       if (this.stage === 'dns') this.stage = 'connect'
     }
-    const onSecure = () => {
-      this.stage = 'sent'
-      this.sent = true
-    }
     socket.once('lookup', onLookup)
     socket.once('connect', () => {
       // What cannot come any more is not left on a socket that may serve other requests.
       socket.removeListener('lookup', onLookup)
-      this.stage = this.secure ? 'tls' : 'sent'
       if (!this.secure) {
-        this.sent = true
-        socket.removeListener('secureConnect', onSecure)
+        this.writing()
+        return socket.removeListener('secureConnect', this.writing)
       }
+      this.stage = 'tls'
     })
-    socket.once('secureConnect', onSecure)
+    socket.once('secureConnect', this.writing)
+  }
+
+  /** From now on a byte of the request can have reached the server. */
+  private readonly writing = (): void => {
+    this.stage = 'sent'
+    this.sent = true
   }
 }
 

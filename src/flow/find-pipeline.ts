@@ -1,12 +1,10 @@
 // Finding a pipeline by its exact name with ListPipelines. The server's filter is fuzzy (contains,
 // any case): every page is read and the name matched here, in Unicode NFC. When the page cap leaves
 // pipelines unread, it says so rather than guess.
-import { PIPELINES_PER_PAGE, type CallOptions } from './client.js'
-import type { FlowPipelinePage, FlowPipelineSummary } from './types.js'
+import { PIPELINES_PER_PAGE, type CallOptions, type FlowClient } from './client.js'
+import type { FlowPipelineSummary } from './types.js'
 
-export interface PipelineLister {
-  listPipelines(name: string, page: number, opts?: CallOptions): Promise<FlowPipelinePage>
-}
+export type PipelineLister = Pick<FlowClient, 'listPipelines'>
 
 export type PipelineSearch =
   | { kind: 'found'; pipeline: FlowPipelineSummary }
@@ -34,25 +32,21 @@ async function listAll(
   maxPages: number,
   opts: CallOptions
 ): Promise<{ pipelines: FlowPipelineSummary[]; cappedAt?: number; total?: number }> {
-  const all: FlowPipelineSummary[] = []
-  const seen = new Set<number>()
+  const found = new Map<number, FlowPipelineSummary>()
   let total: number | undefined
   for (let page = 1; ; page++) {
     const answer = await client.listPipelines(filter, page, opts)
     total = answer.total ?? total
-    let fresh = 0
+    const before = found.size
     for (const pipeline of answer.pipelines) {
-      if (seen.has(pipeline.pipelineId)) continue
-      seen.add(pipeline.pipelineId)
-      all.push(pipeline)
-      fresh++
+      if (!found.has(pipeline.pipelineId)) found.set(pipeline.pipelineId, pipeline)
     }
     // Empty, or nothing new (a server that ignores `page`): the last.
-    if (answer.size === 0 || fresh === 0) break
-    if (total !== undefined ? all.length >= total : answer.size < PIPELINES_PER_PAGE) break
-    if (page >= maxPages) return { pipelines: all, cappedAt: page, total }
+    if (answer.size === 0 || found.size === before) break
+    if (total !== undefined ? found.size >= total : answer.size < PIPELINES_PER_PAGE) break
+    if (page >= maxPages) return { pipelines: [...found.values()], cappedAt: page, total }
   }
-  return { pipelines: all, total }
+  return { pipelines: [...found.values()], total }
 }
 
 const normal = (text: string): string => text.normalize('NFC')
@@ -78,23 +72,17 @@ export function similarNames(
   candidates: FlowPipelineSummary[]
 ): FlowPipelineSummary[] {
   const target = normal(name).toLowerCase()
-  return candidates
-    .map(pipeline => ({
-      pipeline,
-      distance: editDistance(target, normal(pipeline.pipelineName).toLowerCase())
-    }))
-    .sort(
-      (a, b) =>
-        a.distance - b.distance || a.pipeline.pipelineName.localeCompare(b.pipeline.pipelineName)
-    )
-    .slice(0, MAX_SIMILAR)
-    .map(entry => entry.pipeline)
+  const ranked = candidates.map(pipeline => {
+    const theirs = normal(pipeline.pipelineName).toLowerCase()
+    return { pipeline, name: pipeline.pipelineName, distance: editDistance(target, theirs) }
+  })
+  ranked.sort((a, b) => a.distance - b.distance || a.name.localeCompare(b.name))
+  return ranked.slice(0, MAX_SIMILAR).map(entry => entry.pipeline)
 }
 
 /**
- * Looks `name` up. Reads are retried as the client retries reads; `opts.signal` abandons them.
- * With no exact match the fuzzy matches are the similar names; when the filter found nothing at all
- * (a typo), the first SIMILAR_PAGES pages of all pipelines are ranked instead.
+ * Looks `name` up. With no exact match the fuzzy matches are the similar names; when the filter
+ * found nothing at all (a typo), the first SIMILAR_PAGES pages of all pipelines are ranked instead.
  */
 export async function findPipelineByName(
   client: PipelineLister,

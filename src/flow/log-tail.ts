@@ -1,17 +1,15 @@
 // Reads a GetPipelineJobRunLog answer as it streams in, keeping its first HEAD_BYTES and about its
-// last `limit` bytes. A longer answer is put back together: the fields before `content` from the
-// start, the end of `content` and what follows from the end, `cutBytes` the bytes of `content` left
-// out (escapes counted). Anything else comes back as its start, for the error message.
+// last `limit` bytes. A longer answer is put back together: the fields around `content` and its end,
+// `cutBytes` the bytes of `content` left out. Anything else comes back as its start, for the error.
 
-import { jsonObject } from '../common/json.js'
+import { jsonObject, parseJson } from '../common/json.js'
 
 const HEAD_BYTES = 64 * 1024
 const QUOTE = 0x22
 const BACKSLASH = 0x5c
 
 export class JobLogTail {
-  private readonly head: Buffer[] = []
-  private headBytes = 0
+  private head = Buffer.alloc(0)
   private readonly tail: Buffer[] = []
   private tailBytes = 0
   /** Bytes that left the tail. */
@@ -24,10 +22,8 @@ export class JobLogTail {
   constructor(private readonly limit: number) {}
 
   write(chunk: Buffer): void {
-    if (this.headBytes < HEAD_BYTES) {
-      const part = chunk.subarray(0, HEAD_BYTES - this.headBytes)
-      this.head.push(part)
-      this.headBytes += part.length
+    if (this.head.length < HEAD_BYTES) {
+      this.head = Buffer.concat([this.head, chunk.subarray(0, HEAD_BYTES - this.head.length)])
     }
     this.count(chunk)
     this.tail.push(chunk)
@@ -55,7 +51,7 @@ export class JobLogTail {
   result(): string {
     const end = Buffer.concat(this.tail)
     if (this.dropped === 0) return end.toString('utf8')
-    const head = Buffer.concat(this.head).toString('utf8')
+    const head = this.head.toString('utf8')
     // The tail may start inside a character: from the next whole one.
     let skip = 0
     while (skip < end.length && (end[skip] & 0xc0) === 0x80) skip++
@@ -75,8 +71,8 @@ function join(head: string, end: string) {
   const answer = jsonObject(`${start.before}"content":""${close.rest}`)
   // The end may start inside an escape: from the first place it reads as a JSON string.
   for (let from = 0; answer && from < 7; from++) {
-    const content = stringIn(end.slice(from, close.at))
-    if (content === undefined) continue
+    const content = parseJson(`"${end.slice(from, close.at)}"`)
+    if (typeof content !== 'string') continue
     answer.content = content
     const keptFrom = Buffer.byteLength(end.slice(0, from))
     const quotes = quotesIn(start.upTo) + quotesIn(close.rest)
@@ -124,12 +120,4 @@ function quotesIn(text: string): number {
   let n = 0
   for (let at = unescapedQuote(text, 0); at !== undefined; at = unescapedQuote(text, at + 1)) n++
   return n
-}
-
-function stringIn(quoted: string): string | undefined {
-  try {
-    return JSON.parse(`"${quoted}"`) as string
-  } catch {
-    return undefined
-  }
 }

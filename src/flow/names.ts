@@ -1,6 +1,5 @@
-// How stages, jobs and statuses of a run are named wherever they are shown: one rule, safe for any
-// shape the server sends. Names come out on one line; one without a usable name is named by its
-// place, counted from 1 as the server listed it.
+// How stages, jobs and statuses are named wherever they are shown, safe for any shape the server
+// sends: on one line; without a usable name, by their place (from 1, as the server listed them).
 import { isJsonObject } from '../common/json.js'
 import { oneLine } from '../common/logger.js'
 import type { FlowJob, FlowRun, FlowStage } from './types.js'

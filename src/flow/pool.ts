@@ -1,8 +1,7 @@
-// Reuse of idle connections to one origin (never through a proxy): a second request saves a TCP
-// and a TLS handshake. Node's keep-alive Agent pools; added here is when each socket went idle, and
-// `prune` before each request: a POST (never repeated) goes only on a connection idle under
-// FRESH_MS, which all but rules out the race with a server closing it; a read on one idle under
-// READ_IDLE_MS, sent once more on a new connection should it meet that race (exchange.ts).
+// Reuse of idle connections to one origin (never through a proxy) saves a TCP and a TLS handshake.
+// Node's keep-alive Agent pools; added here: `prune` by idle time before each request. A POST (never
+// repeated) goes only on a connection idle under FRESH_MS, which all but rules out the race with a
+// server closing it; a read under READ_IDLE_MS, sent again on a new one should it meet that race.
 import { Agent } from 'node:http'
 import type { AgentOptions } from 'node:http'
 import type { Socket } from 'node:net'

@@ -1,8 +1,6 @@
-// Which proxy a request goes through, read from the environment as @actions/http-client reads it:
-// `https_proxy`/`HTTPS_PROXY` for https targets, `http_proxy`/`HTTP_PROXY` for http (lower case
-// first); `no_proxy`/`NO_PROXY` lists hosts to reach directly (`*`, `host`, `host:port`, `.suffix`,
-// `suffix`, any case); loopback never uses a proxy. Unlike http-client, a value that is not a usable
-// proxy URL is an error naming the variable, never silently ignored (the request would go direct).
+// Which proxy a request goes through, read from the environment as @actions/http-client reads it
+// (the variables: docs/editions.md); loopback never uses one. Unlike http-client, a value that is not
+// a usable proxy URL is an error naming the variable, never ignored (the request would go direct).
 import { isLoopbackHost } from '../common/loopback.js'
 import { ExchangeError } from './exchange-error.js'
 
@@ -21,14 +19,6 @@ export interface ProxySetting {
 
 type Env = Record<string, string | undefined>
 
-/** The value with any `user:password@` replaced, so a message can quote it. */
-function withoutCredentials(value: string): string {
-  return value.replace(
-    /^([^/]*\/\/)?[^/@]*@/,
-    (_all, scheme: string | undefined) => `${scheme ?? ''}***@`
-  )
-}
-
 /** The proxy for `target`, or undefined for a direct connection. Throws `EPROXYENV`. */
 export function proxyFor(target: URL, env: Env = process.env): ProxySetting | undefined {
   if (bypass(target, env)) return undefined
@@ -41,9 +31,11 @@ export function proxyFor(target: URL, env: Env = process.env): ProxySetting | un
 
 export function parseProxy(variable: string, raw: string): ProxySetting {
   const value = raw.trim()
+  // Quoted with any `user:password@` replaced.
+  const shown = value.replace(/^([^/]*\/\/)?[^/@]*@/, (_all, scheme = '') => `${scheme}***@`)
   const fail = (why: string) =>
     new ExchangeError(
-      `The environment variable ${variable} is not a usable proxy URL: ${why}; expected http://[user:password@]host[:port]; got ${JSON.stringify(withoutCredentials(value))}.`,
+      `The environment variable ${variable} is not a usable proxy URL: ${why}; expected http://[user:password@]host[:port]; got ${JSON.stringify(shown)}.`,
       { code: 'EPROXYENV', stage: 'dns', sent: false, permanent: true }
     )
   // Like http-client (and curl), a value without a scheme is taken as http://.
@@ -84,20 +76,13 @@ export function parseProxy(variable: string, raw: string): ProxySetting {
 
 /** @actions/http-client's checkBypass, with loopback meaning all of 127.0.0.0/8 and ::1. */
 function bypass(target: URL, env: Env): boolean {
-  if (!target.hostname) return false
   if (isLoopbackHost(target.hostname)) return true
   const noProxy = env.no_proxy || env.NO_PROXY || ''
-  if (!noProxy) return false
   const port = target.port ? Number(target.port) : target.protocol === 'http:' ? 80 : 443
   const host = target.hostname.toUpperCase()
   const hosts = [host, `${host}:${port}`]
   const items = noProxy.split(',').map(x => x.trim().toUpperCase())
-  return items.some(
-    item =>
-      item === '*' ||
-      (item !== '' &&
-        hosts.some(
-          x => x === item || x.endsWith(`.${item}`) || (item.startsWith('.') && x.endsWith(item))
-        ))
-  )
+  const under = (x: string, item: string) =>
+    x === item || x.endsWith(`.${item}`) || (item.startsWith('.') && x.endsWith(item))
+  return items.some(item => item === '*' || (item !== '' && hosts.some(x => under(x, item))))
 }

@@ -1,9 +1,9 @@
-// Every Flow answer is checked here into the types of types.ts: a typed field has its type or is
-// left out, lists hold objects only. An answer that is not what the call returns is a clear error
-// (`the answer is not ...`); odd parts of a good one become a safe default, not a TypeError later.
+// Every Flow answer is checked here into the types of types.ts. An answer that is not what the call
+// returns is a clear error; odd parts of a good one become a safe default, not a TypeError later.
 import { header } from '../common/http.js'
 import { isJsonObject, jsonObject, parseJson, setOwn } from '../common/json.js'
-import { isHtml, type Answer, type Parsed } from './transport.js'
+import { isHtml, type Parsed } from './errors.js'
+import type { Answer } from './exchange.js'
 import type {
   FlowJobLog,
   FlowJobStep,
@@ -66,49 +66,47 @@ export function readRun(value: unknown): FlowRun | undefined {
   return read<FlowRun>(value, RUN)
 }
 
-export function readPipeline(o: Record<string, unknown>): FlowPipeline {
-  const pipeline = read<FlowPipeline>(o, { name: isString, pipelineConfig: objectOf(CONFIG) })
-  // Sources are always a list in a config.
-  if (pipeline.pipelineConfig) pipeline.pipelineConfig.sources ??= []
-  return pipeline
-}
-
 function jsonArray(text: string): unknown[] | undefined {
   const value = parseJson(text)
   return Array.isArray(value) ? value : undefined
 }
 
-function notA(answer: Answer, noun: string): Parsed<never> {
-  return { ok: false, what: `the answer is not ${noun}`, html: isHtml(answer) }
+function notA(noun: string): Parsed<never> {
+  return { ok: false, what: `the answer is not ${noun}` }
 }
 
 /** CreatePipelineRun: the run id, a bare positive integer or the same in quotes. */
-export function parseRunId(answer: Answer): Parsed<number> {
+export function runId(answer: Answer): Parsed<number> {
   const match = /^(?:(\d+)|"(\d+)")$/.exec(answer.body.trim())
   const id = match ? Number(match[1] ?? match[2]) : NaN
   if (Number.isSafeInteger(id) && id > 0) return { ok: true, value: id }
-  return notA(answer, 'a run id')
+  return notA('a run id')
 }
 
-/** GetPipelineRun. */
-export function parseRun(answer: Answer): Parsed<FlowRun> {
-  const run = readRun(jsonObject(answer.body))
-  return run ? { ok: true, value: run } : notA(answer, 'a pipeline run (an object with a status)')
+/** GetPipelineRun; GetLatestPipelineRun's must also name its run id. */
+export function run(answer: Answer, latest = false): Parsed<FlowRun> {
+  const value = readRun(jsonObject(answer.body))
+  if (value && (!latest || value.pipelineRunId !== undefined)) return { ok: true, value }
+  const idToo = latest ? ' and a pipelineRunId' : ''
+  return notA(`a pipeline run (an object with a status${idToo})`)
 }
 
-/** GetPipeline. */
-export function parsePipeline(answer: Answer): Parsed<FlowPipeline> {
+/** GetPipeline: a config's sources always a list. */
+export function pipeline(answer: Answer): Parsed<FlowPipeline> {
   const o = jsonObject(answer.body)
-  return o ? { ok: true, value: readPipeline(o) } : notA(answer, 'a pipeline object')
+  if (!o) return notA('a pipeline object')
+  const value = read<FlowPipeline>(o, { name: isString, pipelineConfig: objectOf(CONFIG) })
+  if (value.pipelineConfig) value.pipelineConfig.sources ??= []
+  return { ok: true, value }
 }
 
 /** GetPipelineJobRunLog: `content` a string (or missing or null: an empty log). */
-export function parseJobLog(answer: Answer): Parsed<FlowJobLog> {
+export function jobLog(answer: Answer): Parsed<FlowJobLog> {
   return logPage(answer, 'content', 'a job log') as Parsed<FlowJobLog>
 }
 
 /** GetPipelineJobStepLog: `logs` a string (or missing or null: nothing new). */
-export function parseStepLog(answer: Answer): Parsed<FlowStepLog> {
+export function stepLog(answer: Answer): Parsed<FlowStepLog> {
   return logPage(answer, 'logs', 'a step log') as Parsed<FlowStepLog>
 }
 
@@ -117,7 +115,7 @@ function logPage(answer: Answer, field: string, noun: string): Parsed<Record<str
   const o = jsonObject(answer.body)
   const text = o?.[field]
   if (!o || (text !== undefined && text !== null && typeof text !== 'string')) {
-    return notA(answer, `${noun} (an object with a ${field} string)`)
+    return notA(`${noun} (an object with a ${field} string)`)
   }
   const value: Record<string, unknown> = { [field]: text ?? '' }
   if (Number.isSafeInteger(o.last)) value.last = o.last
@@ -130,9 +128,9 @@ function logPage(answer: Answer, field: string, noun: string): Parsed<Record<str
  * GetPipelineJobSteps: an array of builds, each with `buildId` and its steps in `buildProcessNodes`
  * (older answers: `steps`). Steps without an integer `stepIndex`, builds without an id, are skipped.
  */
-export function parseJobSteps(answer: Answer): Parsed<FlowJobStep[]> {
+export function jobSteps(answer: Answer): Parsed<FlowJobStep[]> {
   const value = jsonArray(answer.body)
-  if (!value) return notA(answer, 'a list of job steps (an array of builds)')
+  if (!value) return notA('a list of job steps (an array of builds)')
   const steps: FlowJobStep[] = []
   for (const build of value.filter(isJsonObject)) {
     if (!isId(build.buildId)) continue
@@ -147,36 +145,20 @@ export function parseJobSteps(answer: Answer): Parsed<FlowJobStep[]> {
   return { ok: true, value: steps }
 }
 
-/** GetLatestPipelineRun: a run object that names its run id. */
-export function parseLatestRun(answer: Answer): Parsed<FlowRun> {
-  const run = readRun(jsonObject(answer.body))
-  return run && run.pipelineRunId !== undefined
-    ? { ok: true, value: run }
-    : notA(answer, 'a pipeline run (an object with a status and a pipelineRunId)')
-}
-
 /** A pipeline id: a positive integer, or the same as a string of digits. */
 function pipelineIdOf(value: unknown): number | undefined {
-  const id =
-    typeof value === 'number'
-      ? value
-      : typeof value === 'string' && /^\d+$/.test(value)
-        ? Number(value)
-        : NaN
-  return Number.isSafeInteger(id) && id > 0 ? id : undefined
+  const id = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value
+  return isId(id) ? (id as number) : undefined
 }
 
 /**
  * ListPipelines: an array; entries without a pipeline id or a string name are dropped (no name can
  * match them), `size` counts them all for paging. `x-total` when readable.
  */
-export function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
+export function pipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
   const value = jsonArray(answer.body)
   if (!value) {
-    return notA(
-      answer,
-      'a list of pipelines (an array of objects with pipelineId and pipelineName)'
-    )
+    return notA('a list of pipelines (an array of objects with pipelineId and pipelineName)')
   }
   const pipelines: FlowPipelineSummary[] = []
   for (const item of value) {
@@ -197,14 +179,14 @@ export function parsePipelinePage(answer: Answer): Parsed<FlowPipelinePage> {
  * page, or an object with `success: false` or an error code (a 200 that reports a failure) says it
  * did not happen (`notDone`).
  */
-export function parseDoneAnswer(answer: Answer, notDone: string): Parsed<void> {
+export function done(answer: Answer, notDone: string): Parsed<void> {
   if (answer.body.trim() === 'false') {
-    return { ok: false, what: `the server answered false: ${notDone}`, html: false, quote: false }
+    return { ok: false, what: `the server answered false: ${notDone}`, quote: false }
   }
-  if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page', html: true }
+  if (isHtml(answer)) return { ok: false, what: 'the answer is an HTML page' }
   const o = jsonObject(answer.body)
   if (o && (o.success === false || hasErrorCode(o))) {
-    return { ok: false, what: `the answer reports a failure: ${notDone}`, html: false }
+    return { ok: false, what: `the answer reports a failure: ${notDone}` }
   }
   return { ok: true, value: undefined }
 }

@@ -1,19 +1,15 @@
 // The HTTP side of the Flow client: the retries around one exchange (exchange.ts), and each failure
 // as a FlowApiError that says whether anything was sent. Knows nothing of GitHub.
 import { exchange, type Answer } from './exchange.js'
-import { ExchangeError, type Stage } from './exchange-error.js'
+import { ExchangeError } from './exchange-error.js'
 import {
   FlowApiError,
-  HTML_HINT,
-  describeYunxiaoError,
-  excerpt,
-  NETWORK_HINTS,
-  hintForStatus,
-  looksLikeHtml,
-  parseErrorBody,
-  statusLine,
+  explain,
+  shortReason,
+  type Failure,
   type FlowOperation,
-  type HintContext
+  type Parsed,
+  type Setup
 } from './errors.js'
 import { PRE_SEND_CODES, backoff, header, parseRetryAfter, retrying } from '../common/http.js'
 import { redact } from '../common/redact.js'
@@ -41,58 +37,37 @@ export interface TransportOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   /** In [0, 1): the jitter of backoff waits. */
   random?: () => number
-  /** Longest wait a Retry-After can ask for. Default 60 s. */
-  retryAfterCapMs?: number
-  /** Clock for Retry-After HTTP dates. */
-  now?: () => number
   /** Told before each wait between attempts, e.g. to log it. */
   onRetry?: (event: RetryEvent) => void
 }
 
 export type { Answer } from './exchange.js'
-
-export type Failure =
-  | { kind: 'http'; answer: Answer; retryAfterMs?: number }
-  /** `preSend`: no byte of the request can have reached the server. */
-  | { kind: 'network' | 'timeout'; error: ExchangeError; preSend: boolean }
-  /** A 2xx answer that is not what the call returns: never tried again. */
-  | ({ kind: 'bad-answer'; answer: Answer } & Extract<Parsed<never>, { ok: false }>)
-
-export type Parsed<T> =
-  | { ok: true; value: T }
-  /** `quote: false` when `what` already says all the answer held. */
-  | { ok: false; what: string; html: boolean; quote?: boolean }
+export type { Parsed } from './errors.js'
 
 export interface Policy<T> {
   operation: FlowOperation
   /**
-   * A write: tried again only where it certainly did not happen (429, a connection never opened).
-   * `signal` ends the waits, never an attempt in flight. `badAnswerMayBeDone`: an unreadable 2xx.
+   * A write: tried again only where it certainly did not happen (429, a connection never opened),
+   * `signal` ends its waits, never an attempt in flight. `badAnswerMayBeDone`: an unreadable 2xx.
    */
-  write?: { signal?: AbortSignal; notDone: string; badAnswerMayBeDone: boolean }
-  /** Reads and stops (safe to repeat): abandons the call, the request in flight included. */
-  abort?: AbortSignal
+  write?: { notDone: string; badAnswerMayBeDone: boolean }
+  /** Abandons a read or a stop (safe to repeat), the request in flight included. */
+  signal?: AbortSignal
   attempts: number
   /** Deadline of each request. */
   timeoutMs: number
-  maxBytes: number
   /** Takes a 2xx body as it streams in, and gives the (bounded) text to parse. */
   sink?: () => { write(chunk: Buffer): void; result(): string }
-  /** Longest pause between attempts, Retry-After included. */
-  waitCapMs: number
+  /** Longest pause between attempts, Retry-After included: RETRY_AFTER_CAP_MS unless shorter. */
+  waitCapMs?: number
   parse: (answer: Answer) => Parsed<T>
 }
 
+/** The most of an answer read: a run id or `true` is a few bytes, a run a few KiB. */
+const MAX_ANSWER_BYTES = { write: 64 * 1024, read: 4 * 1024 * 1024 }
+
 /** PRE_SEND_CODES only come before a connection exists, whatever stage the socket reported. */
-function classify(thrown: unknown): Failure {
-  const error =
-    thrown instanceof ExchangeError
-      ? thrown
-      : new ExchangeError(thrown instanceof Error ? thrown.message : String(thrown), {
-          code: 'ERROR',
-          stage: 'sent',
-          sent: true
-        })
+function classify(error: ExchangeError): Failure {
   const preSend = !error.sent || PRE_SEND_CODES.has(error.code)
   return { kind: error.code === 'EDEADLINE' ? 'timeout' : 'network', error, preSend }
 }
@@ -103,20 +78,14 @@ function permanent({ error }: { error: ExchangeError }): boolean {
 }
 
 export class Transport {
-  /** Everything removed from error texts: the token first. */
-  private readonly secrets: readonly string[]
-  readonly retryAfterCap: number
+  /** The secrets (the token first) are removed from every error text. */
+  private readonly setup: Setup
 
   constructor(
     private readonly options: TransportOptions,
-    private readonly hintContext: HintContext
+    context: Omit<Setup, 'secrets'>
   ) {
-    this.secrets = [options.token, ...(options.secrets ?? [])]
-    this.retryAfterCap = options.retryAfterCapMs ?? RETRY_AFTER_CAP_MS
-  }
-
-  get token(): string {
-    return this.options.token
+    this.setup = { ...context, secrets: [options.token, ...(options.secrets ?? [])] }
   }
 
   url(path: string): string {
@@ -138,28 +107,30 @@ export class Transport {
     body: string | null,
     policy: Policy<T>
   ): Promise<T> {
-    const signal = policy.write?.signal
+    const signal = policy.write && policy.signal
+    const abort = policy.write ? undefined : policy.signal
     if (signal?.aborted) throw this.cancelled(policy, 0)
-    const reason = (failure: Failure) =>
-      redact(shortReason(failure, policy.timeoutMs), this.secrets)
+    const { secrets } = this.setup
+    const reason = (failure: Failure) => redact(shortReason(failure, policy.timeoutMs), secrets)
+    const waitCapMs = policy.waitCapMs ?? RETRY_AFTER_CAP_MS
     const { sleep = abortableSleep, random = Math.random, onRetry } = this.options
     return retrying<T, Failure>({
       attempts: policy.attempts,
-      once: () => this.once(method, path, body, policy),
+      once: () => this.once(method, path, body, policy, abort),
       retry: policy.write ? certainlyNotDone : transient,
       pause: (failure, attempt) =>
         failure.kind === 'http' && failure.retryAfterMs !== undefined
-          ? Math.min(failure.retryAfterMs, policy.waitCapMs)
-          : backoff(attempt, Math.min(policy.waitCapMs, BACKOFF_CAP_MS), random),
+          ? Math.min(failure.retryAfterMs, waitCapMs)
+          : backoff(attempt, Math.min(waitCapMs, BACKOFF_CAP_MS), random),
       failed: (failure, attempts, retryable) => this.failed(policy, failure, attempts, retryable),
       beforePause: (failure, attempt, delayMs) => {
         if (signal?.aborted) throw this.cancelled(policy, attempt, reason(failure))
         onRetry?.({ operation: policy.operation, attempt, delayMs, reason: reason(failure) })
       },
-      sleep: ms => sleep(ms, signal ?? policy.abort),
+      sleep: ms => sleep(ms, policy.signal),
       afterPause: (failure, attempt) => {
         if (signal?.aborted) throw this.cancelled(policy, attempt, reason(failure))
-        if (policy.abort?.aborted) throw this.failed(policy, failure, attempt, true)
+        if (abort?.aborted) throw this.failed(policy, failure, attempt, true)
       }
     })
   }
@@ -169,9 +140,11 @@ export class Transport {
     method: string,
     path: string,
     body: string | null,
-    policy: Policy<T>
+    policy: Policy<T>,
+    signal: AbortSignal | undefined
   ): Promise<{ value: T } | { failure: Failure }> {
     const sink = policy.sink?.()
+    const maxBytes = MAX_ANSWER_BYTES[method === 'GET' ? 'read' : 'write']
     let answer: Answer
     try {
       answer = await exchange({
@@ -180,25 +153,22 @@ export class Transport {
         headers: this.headers(),
         body,
         deadlineMs: policy.timeoutMs,
-        signal: policy.abort,
-        maxBytes: policy.maxBytes,
+        signal,
+        maxBytes,
         sink: sink && (chunk => sink.write(chunk))
       })
     } catch (error) {
+      if (!(error instanceof ExchangeError)) throw error
       return { failure: classify(error) }
     }
     if (sink && answer.status >= 200 && answer.status < 300) answer.body = sink.result()
     if (answer.status < 200 || answer.status >= 300) {
-      const now = (this.options.now ?? Date.now)()
-      const retryAfterMs = parseRetryAfter(header(answer.headers, 'retry-after'), now)
+      const retryAfterMs = parseRetryAfter(header(answer.headers, 'retry-after'), Date.now())
       return { failure: { kind: 'http', answer, retryAfterMs } }
     }
+    const larger = `the answer is larger than ${formatBytes(maxBytes)}, more than this call ever gets`
     const parsed: Parsed<T> = answer.oversize
-      ? {
-          ok: false,
-          what: `the answer is larger than ${formatBytes(policy.maxBytes)}, more than this call ever gets (the rest was not read)`,
-          html: isHtml(answer)
-        }
+      ? { ok: false, what: `${larger} (the rest was not read)` }
       : policy.parse(answer)
     return parsed.ok
       ? { value: parsed.value }
@@ -206,16 +176,18 @@ export class Transport {
   }
 
   /** Only reached before a first attempt or after one that certainly did nothing. */
-  private cancelled<T>(policy: Policy<T>, attempts: number, lastReason?: string): FlowApiError {
+  private cancelled<T>(policy: Policy<T>, attempts: number, lastReason = ''): FlowApiError {
+    const { operation } = policy
     const none = policy.write?.notDone
     const what =
       attempts === 0
         ? `before the first request: ${none} (nothing was sent)`
-        : `before trying again after ${lastReason ?? 'a failed request'}: ${none} ` +
+        : `before trying again after ${lastReason}: ${none} ` +
           `(the ${attempts === 1 ? 'one request sent was' : `${attempts} requests sent were`} ` +
           'refused or never reached the server)'
-    return new FlowApiError(redact(`${policy.operation} was cancelled ${what}.`, this.secrets), {
-      operation: policy.operation,
+    const message = redact(`${operation} was cancelled ${what}.`, this.setup.secrets)
+    return new FlowApiError(message, {
+      operation,
       kind: 'cancelled',
       retryable: false,
       mayHaveStarted: false,
@@ -223,6 +195,7 @@ export class Transport {
     })
   }
 
+  /** `Operation failed[ after N tries]: what. Hint.`, secrets removed from all of it. */
   private failed<T>(
     policy: Policy<T>,
     failure: Failure,
@@ -230,63 +203,23 @@ export class Transport {
     retryable: boolean
   ): FlowApiError {
     const { operation } = policy
-    const origin = new URL(this.options.baseUrl).host
-    // `Operation failed[ after N tries]: what. Hint.`, secrets removed from all of it.
-    const error = (what: string, hint: string | undefined, fields: Partial<FlowApiError>) => {
-      const tries = attempts > 1 ? ` after ${attempts} tries` : ''
-      const sentence = /[.!?\u2026]$/.test(what) ? what : `${what}.`
-      const message = `${operation} failed${tries}: ${sentence}${hint ? ` ${hint}` : ''}`
-      return new FlowApiError(redact(message, this.secrets), {
-        operation,
-        kind: failure.kind,
-        retryable,
-        mayHaveStarted: mayHaveStarted(policy, failure),
-        attempts,
-        ...fields
-      })
-    }
-    if ('error' in failure) {
-      const { code, hint, stage } = failure.error
-      if (failure.kind === 'timeout') {
-        const within = formatSeconds(policy.timeoutMs)
-        return error(`no answer from ${origin} within ${within}: ${STALLED[stage]}`, undefined, {})
-      }
-      const detail = excerpt(failure.error.message, this.secrets)
-      const withCode =
-        code !== 'ERROR' && !code.startsWith('EPROXY') && !detail.includes(code)
-          ? `${detail} (${code})`
-          : detail
-      const what = failure.preSend
-        ? `could not reach ${origin}: ${withCode}; nothing was sent`
-        : `could not talk to ${origin}: ${withCode}`
-      return error(what, hint ?? NETWORK_HINTS.get(code), { networkCode: code })
-    }
-    const { answer } = failure
-    if (failure.kind === 'bad-answer') {
-      const shown = answer.body.trim() === '' ? undefined : excerpt(answer.body, this.secrets)
-      const status = statusLine(answer.status, answer.statusMessage)
-      let what = `${failure.what} (${status})`
-      if (!shown) what = `${failure.what} (${status}, empty answer)`
-      else if (failure.quote !== false) what += `: "${shown}"`
-      const hint = failure.html ? HTML_HINT : undefined
-      return error(what, hint, { status: answer.status })
-    }
-    const secrets = this.secrets
-    const parsed = parseErrorBody(answer.body, secrets, header(answer.headers, 'content-type'))
-    // Alibaba Cloud gateways name the request in a header when the body does not.
-    const headerId = header(answer.headers, 'x-acs-request-id')
-    const requestId = parsed.requestId ?? (headerId ? excerpt(headerId, secrets) : undefined)
-    let what = `${statusLine(answer.status, answer.statusMessage)}${describeYunxiaoError({ ...parsed, requestId })}`
-    if (parsed.excerpt) what += `, answer: "${parsed.excerpt}"`
-    const location = answer.status < 400 ? header(answer.headers, 'location') : undefined
-    if (location) what += `, redirect to ${excerpt(location, secrets)}`
-    // Gateways serve HTML pages for their own 5xx errors: only below 500 does HTML point at a wrong host.
-    const htmlHint = parsed.html && answer.status < 500 ? HTML_HINT : undefined
-    const hint = [hintForStatus(answer.status, this.hintContext), htmlHint].filter(Boolean)
-    return error(what, hint.join(' '), {
-      status: answer.status,
+    const { what, hint } = explain(failure, policy.timeoutMs, this.setup)
+    const tries = attempts > 1 ? ` after ${attempts} tries` : ''
+    const sentence = /[.!?\u2026]$/.test(what) ? what : `${what}.`
+    const message = `${operation} failed${tries}: ${sentence}${hint ? ` ${hint}` : ''}`
+    return new FlowApiError(redact(message, this.setup.secrets), {
+      operation,
+      kind: failure.kind,
+      retryable,
+      mayHaveStarted: mayHaveStarted(policy, failure),
+      attempts,
+      status: 'answer' in failure ? failure.answer.status : undefined,
+      networkCode: failure.kind === 'network' ? failure.error.code : undefined,
       // A Retry-After of 0 asks for no wait: left out.
-      retryAfterMs: failure.retryAfterMs && Math.min(failure.retryAfterMs, this.retryAfterCap)
+      retryAfterMs:
+        failure.kind === 'http' && failure.retryAfterMs
+          ? Math.min(failure.retryAfterMs, RETRY_AFTER_CAP_MS)
+          : undefined
     })
   }
 }
@@ -308,43 +241,13 @@ function certainlyNotDone(f: Failure): boolean {
 }
 
 /** Reads may be repeated freely, and stopping twice is harmless. */
-export function transient(failure: Failure): boolean {
+function transient(failure: Failure): boolean {
   if ('error' in failure) return failure.kind === 'timeout' || !permanent(failure)
   // A 2xx that cannot be read (bad-answer) is not tried again.
   const status = failure.answer.status
   return status === 408 || status === 429 || status >= 500
 }
 
-function shortReason(failure: Failure, timeoutMs: number): string {
-  if (failure.kind === 'http' || failure.kind === 'bad-answer') {
-    return statusLine(failure.answer.status, failure.answer.statusMessage)
-  }
-  if (failure.kind === 'timeout') return `no answer within ${formatSeconds(timeoutMs)}`
-  const { code } = failure.error
-  if (code === 'EPROXY') return 'proxy connection failed'
-  return code === 'ERROR' ? 'network error' : code
-}
-
-/** What a request that ran out of time was waiting for, and so whether anything was sent. */
-const STALLED: Record<Stage, string> = {
-  dns: 'the DNS lookup did not finish; nothing was sent',
-  connect: 'the connection was not accepted; nothing was sent',
-  proxy: 'the proxy did not open the tunnel; nothing was sent',
-  tls: 'the TLS handshake did not finish; nothing was sent',
-  sent: 'the request was sent and no answer came',
-  answer: 'the answer did not finish coming'
-}
-
 function formatBytes(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${bytes / (1024 * 1024)} MiB` : `${bytes / 1024} KiB`
-}
-
-function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))} s`
-}
-
-export function isHtml(answer: Answer): boolean {
-  return (
-    answer.body.trim() !== '' && looksLikeHtml(answer.body, header(answer.headers, 'content-type'))
-  )
 }

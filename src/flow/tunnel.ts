@@ -9,10 +9,7 @@ import { ExchangeError } from './exchange-error.js'
 /** Most of a CONNECT answer this reads: its status line and headers only. */
 const MAX_CONNECT_HEADER_BYTES = 16 * 1024
 
-/**
- * Opens the tunnel. `track` gets every socket at once, for the caller's deadline or abort to destroy.
- * Rejects with an ExchangeError (nothing was sent: no byte goes out before the tunnel is up).
- */
+/** Opens the tunnel; `track` gets each socket at once, for the caller's deadline or abort to end. */
 export function openTunnel(
   proxy: ProxySetting,
   host: string,

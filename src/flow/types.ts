@@ -8,8 +8,8 @@ export function isFinalStatus(status: string | undefined): boolean {
   return status === 'SUCCESS' || status === 'FAIL' || status === 'CANCELED'
 }
 
-export interface FlowJob {
-  id?: number
+/** What a job and a stage's info both have. */
+interface FlowPart {
   name?: string
   status?: FlowStatus
   startTime?: number
@@ -17,20 +17,15 @@ export interface FlowJob {
   [key: string]: unknown
 }
 
-export interface FlowStageInfo {
-  name?: string
-  status?: FlowStatus
-  startTime?: number
-  endTime?: number
-  /** Objects only (null entries are dropped). */
-  jobs?: FlowJob[]
-  [key: string]: unknown
+export interface FlowJob extends FlowPart {
+  id?: number
 }
 
 export interface FlowStage {
   index?: string
   name?: string
-  stageInfo?: FlowStageInfo
+  /** Its jobs are objects only (null entries are dropped). */
+  stageInfo?: FlowPart & { jobs?: FlowJob[] }
   [key: string]: unknown
 }
 
