@@ -39,6 +39,12 @@ export default tseslint.config(
     }
   },
   {
+    // CommonJS scripts (a preload for `node --require`).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' }
+  },
+  {
     files: ['**/*.ts'],
     rules: {
       // Passing on an error caught as `unknown` is fine; making up a new one is not.
