@@ -1,6 +1,5 @@
 // The one error type of the Flow OpenAPI client, and how a failure becomes plain words.
 // Knows nothing of GitHub: it speaks of "the organization id", never of an action input.
-import { STATUS_CODES } from 'node:http'
 import type { Answer } from './exchange.js'
 import type { ExchangeError, Stage } from './exchange-error.js'
 import { header } from '../common/http.js'
@@ -106,7 +105,7 @@ function yunxiaoSaid(answer: Answer, secrets: readonly string[]): string {
 }
 
 function statusLine({ status, statusMessage }: Answer): string {
-  const reason = STATUS_CODES[status] ?? statusMessage
+  const reason = process.getBuiltinModule('node:http').STATUS_CODES[status] ?? statusMessage
   return reason ? `HTTP ${status} ${reason}` : `HTTP ${status}`
 }
 

@@ -1,7 +1,6 @@
 // One HTTP exchange: one deadline over every stage (DNS, connect, proxy CONNECT, TLS, body), an
 // abort, a cap on what is read; a failure says its stage and whether a byte can have been sent.
 // Named imports of built-ins: esbuild copies a whole module object for a namespace import.
-import { request as httpRequest } from 'node:http'
 import type { ClientRequest, IncomingHttpHeaders, IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { TLSSocket } from 'node:tls'
@@ -155,7 +154,10 @@ class Exchange {
   private send(tunnel: Socket | undefined): Promise<Answer> {
     return new Promise<Answer>((resolve, reject) => {
       const request = tunnel
-        ? httpRequest({ ...this.requestOptions(), createConnection: () => tunnel })
+        ? process.getBuiltinModule('node:http').request({
+            ...this.requestOptions(),
+            createConnection: () => tunnel
+          })
         : this.pooled()
       if (tunnel) this.writing()
       this.destroyers.push(() => request.destroy())
@@ -190,7 +192,8 @@ class Exchange {
     const agent = agentFor(secure)
     // One that must not be repeated goes only on a connection idle for under FRESH_MS.
     prune(agent, READS.has(this.options.method) ? READ_IDLE_MS : FRESH_MS)
-    const request = (secure ? process.getBuiltinModule('node:https').request : httpRequest)({
+    const { request: open } = process.getBuiltinModule(secure ? 'node:https' : 'node:http')
+    const request = open({
       ...this.requestOptions(),
       host,
       port: this.port,

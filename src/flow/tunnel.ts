@@ -1,6 +1,5 @@
 // A tunnel through an HTTP(S) proxy: CONNECT host:port, with Proxy-Authorization when the proxy URL
 // holds credentials; unlike the `tunnel` package, abandoned at once on a proxy that never answers.
-import { STATUS_CODES, request as httpRequest } from 'node:http'
 import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 import type { ProxySetting } from './proxy.js'
@@ -23,7 +22,9 @@ export function openTunnel(
   }
   return new Promise<Socket>((resolve, reject) => {
     const request = (
-      proxy.protocol === 'https:' ? process.getBuiltinModule('node:https').request : httpRequest
+      proxy.protocol === 'https:'
+        ? process.getBuiltinModule('node:https').request
+        : process.getBuiltinModule('node:http').request
     )({
       host: proxy.host,
       port: proxy.port,
@@ -73,7 +74,7 @@ function refusal(proxy: ProxySetting, status: number, authority: string): Exchan
         ? `The proxy wants credentials: put them in ${proxy.variable} as http://user:password@host:port (percent-encode special characters).`
         : `The proxy refused the credentials in ${proxy.variable}: check the user name and password there (percent-encode special characters).`
     )
-  const reason = STATUS_CODES[status]
+  const reason = process.getBuiltinModule('node:http').STATUS_CODES[status]
   return proxyError(
     'EPROXY',
     `the proxy ${proxy.shown} answered CONNECT with HTTP ${status}${reason ? ` ${reason}` : ''}`,
