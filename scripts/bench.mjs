@@ -15,7 +15,7 @@
 //
 // Budgets (exit 1 when one is missed), both Nodes: see BUDGET.
 // Then, on each Node, the following figure of `logs: live` (scripts/bench-follow.mjs).
-// Options: --rounds N (default 21), --warmup N (default 2), --node this|24 (one Node only),
+// Options: --rounds N (default 41), --warmup N (default 2), --node this|24 (one Node only),
 // --follow-seconds N (default 30; 0 skips the following figure).
 import { execFileSync, spawn, spawnSync } from 'node:child_process'
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
@@ -41,13 +41,16 @@ const opt = (name, fallback) => {
   const i = args.indexOf(`--${name}`)
   return i >= 0 ? args[i + 1] : fallback
 }
-const ROUNDS = Number(opt('rounds', 21))
+const ROUNDS = Number(opt('rounds', 41))
 const WARMUP = Number(opt('warmup', 2))
 const FOLLOW_SECONDS = Number(opt('follow-seconds', 30))
-/** Over the floor: ms and MiB per set; the idle post step: ratio to `node -e 0`; KiB of index.js. */
+/**
+ * Over the floor: ms and MiB per set; the idle post step: ratio to `node -e 0`; KiB of index.js.
+ * The time budgets are not the 15 and 25 ms first set: docs/performance.md says why.
+ */
 const BUDGET = {
-  plain: { ms: 15, mib: 4 },
-  'envs+branches': { ms: 25, mib: 6 },
+  plain: { ms: 30, mib: 4 },
+  'envs+branches': { ms: 40, mib: 6 },
   idlePostRatio: 1.15,
   entryKiB: 300
 }
