@@ -44,13 +44,10 @@ const opt = (name, fallback) => {
 const ROUNDS = Number(opt('rounds', 41))
 const WARMUP = Number(opt('warmup', 2))
 const FOLLOW_SECONDS = Number(opt('follow-seconds', 30))
-/**
- * Over the floor: ms and MiB per set; the idle post step: ratio to `node -e 0`; KiB of index.js.
- * The time budgets are not the 15 and 25 ms first set: docs/performance.md says why.
- */
+/** Over the floor: ms and MiB per set; the idle post step: ratio to `node -e 0`; KiB of index.js. */
 const BUDGET = {
-  plain: { ms: 30, mib: 4 },
-  'envs+branches': { ms: 40, mib: 6 },
+  plain: { ms: 15, mib: 4 },
+  'envs+branches': { ms: 25, mib: 6 },
   idlePostRatio: 1.15,
   entryKiB: 300
 }
