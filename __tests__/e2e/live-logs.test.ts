@@ -132,6 +132,18 @@ describe.each(nodeBinaries())('logs: live, $label', ({ path: node }) => {
     await sim.close()
   })
 
+  /** A followed run of `pipelineId` with live logs, as the runner passes the inputs. */
+  const inputs = (pipelineId: number, extra: Record<string, string> = {}) => ({
+    token: TOKEN,
+    'organization-id': 'org-1',
+    'pipeline-id': String(pipelineId),
+    domain: sim.url,
+    wait: 'true',
+    'poll-interval': '1s',
+    logs: 'live',
+    ...extra
+  })
+
   const run = (
     pipelineId: number,
     faults: SimFault[] = [],
@@ -143,15 +155,7 @@ describe.each(nodeBinaries())('logs: live, $label', ({ path: node }) => {
     const start = sim.requests.length
     const result = runStep({
       node,
-      inputs: {
-        token: TOKEN,
-        'organization-id': 'org-1',
-        'pipeline-id': String(pipelineId),
-        domain: sim.url,
-        wait: 'true',
-        'poll-interval': '1s',
-        logs: 'live'
-      },
+      inputs: inputs(pipelineId),
       env,
       stdoutPauseMs,
       onStdout: chunk => {
@@ -260,15 +264,7 @@ describe.each(nodeBinaries())('logs: live, $label', ({ path: node }) => {
     const start = sim.requests.length
     const step = startStep({
       node,
-      inputs: {
-        token: TOKEN,
-        'organization-id': 'org-1',
-        'pipeline-id': '5',
-        domain: sim.url,
-        wait: 'true',
-        'poll-interval': '1s',
-        logs: 'live'
-      }
+      inputs: inputs(5)
     })
     const end = Date.now() + 15_000
     while (!sim.requests.slice(start).some(r => r.path.endsWith('/step/log'))) {
@@ -289,17 +285,7 @@ describe.each(nodeBinaries())('logs: live, $label', ({ path: node }) => {
     const startedAt = Date.now()
     const r = await runStep({
       node,
-      inputs: {
-        token: TOKEN,
-        'organization-id': 'org-1',
-        'pipeline-id': '5',
-        domain: sim.url,
-        wait: 'true',
-        'poll-interval': '1s',
-        logs: 'live',
-        timeout: '3s',
-        'stop-on-timeout': 'true'
-      }
+      inputs: inputs(5, { timeout: '3s', 'stop-on-timeout': 'true' })
     })
     // The step-log read alone would hold it 10 s: it is cut at the wait's timeout.
     expect(Date.now() - startedAt).toBeLessThan(8000)

@@ -72,6 +72,17 @@ describe.each(nodeBinaries())('run control, hostile, $label', ({ path: node }) =
   const runOf = (pipelineId: number, runId: string | number) =>
     sim.runs(pipelineId).find(r => String(r.id) === String(runId))!
 
+  /** SIGINT half a second after the step sent CreatePipelineRun; the step's result. */
+  async function cancelOnceStarted(
+    step: ReturnType<typeof startStep>,
+    start: number
+  ): Promise<StepResult> {
+    await waitFor(() => creates(start).length > 0, 'the run')
+    await sleep(500)
+    step.child.kill('SIGINT')
+    return step.done
+  }
+
   async function post(main: StepResult, inputs: Record<string, string>): Promise<StepResult> {
     const result = await runStep({ node, step: 'post', inputs, state: main.state })
     expect(result.code).toBe(0)
@@ -352,10 +363,7 @@ describe.each(nodeBinaries())('run control, hostile, $label', ({ path: node }) =
       inputs: base({ 'pipeline-id': '13', wait: 'true', timeout: '60s' })
     })
     try {
-      await waitFor(() => creates(start).length > 0, 'the run')
-      await sleep(500)
-      step.child.kill('SIGINT')
-      const main = await step.done
+      const main = await cancelOnceStarted(step, start)
       const runId = main.outputs['run-id']
       expect(stops(start).length).toBe(1)
       expect(runOf(13, runId).status).toBe('SUCCESS')
@@ -373,10 +381,7 @@ describe.each(nodeBinaries())('run control, hostile, $label', ({ path: node }) =
     sim.addFault({ method: 'PUT', path: /\/pipelines\/12\/runs\/\d+$/, status: 200, body })
     const step = startStep({ node, inputs: base({ 'pipeline-id': '12', wait: 'true' }) })
     try {
-      await waitFor(() => creates(start).length > 0, 'the run')
-      await sleep(500)
-      step.child.kill('SIGINT')
-      const main = await step.done
+      const main = await cancelOnceStarted(step, start)
       const runId = main.outputs['run-id']
       expect(main.stdout).not.toContain(`Stopped Yunxiao run #${runId}:`)
       expect(main.stdout).toContain(`Stopped the 1 running job(s) of Yunxiao run #${runId}`)
