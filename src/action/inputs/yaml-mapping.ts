@@ -1,12 +1,14 @@
 // A mapping input's text read by js-yaml's `load`, as published (JSON is YAML 1.2). Scalars keep
 // their text; collections check each pair or item as it is added, so each problem has its line and
 // column. Errors quote keys, never values (envs values may be secrets).
-import * as jsYaml from 'js-yaml'
+// Named imports (ESLint holds it): esbuild then bundles only what is used, not js-yaml's dumper.
+import { NOT_RESOLVED, Schema, YAMLException, load, type TagDefinition } from 'js-yaml'
+import { defineMappingTag, defineScalarTag, defineSequenceTag } from 'js-yaml'
+import { boolCoreTag, floatCoreTag, intCoreTag, nullCoreTag } from 'js-yaml'
 import { setOwn } from '../../common/json.js'
 
-const { NOT_RESOLVED, defineScalarTag, defineMappingTag, defineSequenceTag } = jsYaml
 const YAML_TAGS = 'tag:yaml.org,2002:'
-const CORE_TAGS = [jsYaml.nullCoreTag, jsYaml.boolCoreTag, jsYaml.intCoreTag, jsYaml.floatCoreTag]
+const CORE_TAGS = [nullCoreTag, boolCoreTag, intCoreTag, floatCoreTag]
 /** Values a document may hold once its aliases are expanded: what an alias bomb runs into. */
 const MAX_VALUES = 100_000
 
@@ -43,7 +45,7 @@ const scalarTag = (name: string, resolve: (text: string) => unknown, prefix = fa
   })
 
 /** Mappings and lists that check what js-yaml adds: `check` says why a mapping's value may not be. */
-function schema(scalars: jsYaml.TagDefinition[], check: (v: unknown, key: string) => string) {
+function schema(scalars: TagDefinition[], check: (v: unknown, key: string) => string) {
   // The weight of a collection: the values it holds once its aliases are expanded.
   const weight = new WeakMap<object, number>()
   const add = (carrier: object, v: unknown): string => {
@@ -81,7 +83,7 @@ function schema(scalars: jsYaml.TagDefinition[], check: (v: unknown, key: string
     },
     identify: never
   })
-  return new jsYaml.Schema([...scalars, map, seq])
+  return new Schema([...scalars, map, seq])
 }
 
 /** Whether a value is a number JSON cannot hold (it would be sent as null): what to say then. */
@@ -124,7 +126,7 @@ const DATA = schema(
 )
 
 /** js-yaml's reason as this action says it (`!!x` for a core tag). */
-function reason({ reason }: jsYaml.YAMLException): string {
+function reason({ reason }: YAMLException): string {
   const tag = /!<(.*)>/.exec(reason)?.[1] ?? ''
   const name = tag.startsWith(YAML_TAGS) ? `!!${tag.slice(YAML_TAGS.length)}` : tag
   const alias = /alias "(.*)"/.exec(reason)?.[1]
@@ -143,15 +145,15 @@ function reason({ reason }: jsYaml.YAMLException): string {
   return `not valid YAML or JSON: ${reason.startsWith('expected a single document') ? 'it holds more than one document (a --- line)' : reason}`
 }
 
-function read(text: string, schema: jsYaml.Schema): Record<string, unknown> {
+function read(text: string, schema: Schema): Record<string, unknown> {
   const version = /^%YAML\s+(\S+)/m.exec(text)?.[1]
   if (version && version !== '1.2')
     throw new Error(`it asks for YAML ${version} (a %YAML line); it is read as YAML 1.2 only`)
   let root: unknown
   try {
-    root = jsYaml.load(text, { schema, maxAliases: 99 })
+    root = load(text, { schema, maxAliases: 99 })
   } catch (error) {
-    if (!(error instanceof jsYaml.YAMLException)) throw error
+    if (!(error instanceof YAMLException)) throw error
     if (error.reason.startsWith('expected a document, but the input is empty')) return {}
     const at = error.mark ? ` at line ${error.mark.line + 1}, column ${error.mark.column + 1}` : ''
     const line = text.split(/\r\n?|\n/)[error.mark?.line ?? -1] ?? ''
