@@ -4,10 +4,10 @@
 // the TypeScript parser rather than searched as text, since minified code may hold "import(" inside
 // a string and may write a call in any spacing.
 import { beforeAll, describe, it, expect } from '@jest/globals'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { builtinModules, createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { build } from 'esbuild'
 import ts from 'typescript'
 import { COMMON } from '../scripts/esbuild-options.js'
@@ -86,8 +86,8 @@ describe('dist/', () => {
     expect(listed.sort()).toEqual(wanted.sort())
   })
 
-  it("holds the main step, the post step and the post step's work, nothing else to run", () => {
-    expect(bundles.sort()).toEqual(['index.js', 'post-work.js', 'post.js'])
+  it("holds the main step, the post step, the post step's work and js-yaml, nothing else to run", () => {
+    expect(bundles.sort()).toEqual(['index.js', 'js-yaml.js', 'post-work.js', 'post.js'])
   })
 
   it.each(bundles)('%s has no dynamic import()', name => {
@@ -112,9 +112,10 @@ describe('dist/', () => {
   })
 })
 
-// The YAML reading is src/action/inputs/yaml-mapping.ts with js-yaml as published, bundled into
-// dist/index.js (CommonJS, minified). Bundled and as sources, it must read every text alike: checked
-// here on a bundle of yaml-mapping.ts made with the build's options, and through dist/index.js itself.
+// The YAML reading is src/action/inputs/yaml-mapping.ts, bundled into dist/index.js (CommonJS,
+// minified), with js-yaml as published in dist/js-yaml.js. Bundled and as sources, it must read every
+// text alike: checked here on a bundle of yaml-mapping.ts made with the build's options, and through
+// dist/index.js itself.
 describe('the YAML reading as bundled', () => {
   type Reading = typeof import('../src/action/inputs/yaml-mapping.js')
   let bundled: Reading
@@ -213,11 +214,49 @@ describe('the YAML reading as bundled', () => {
     }
   })
 
-  it('dist/index.js holds it and requires no file of ours', () => {
+  it('dist/index.js holds the reading and requires js-yaml from dist/js-yaml.js, which holds it', () => {
     const index = readFileSync(join(DIST, 'index.js'), 'utf8')
+    const yaml = readFileSync(join(DIST, 'js-yaml.js'), 'utf8')
     // (Checked with includes: a failing toMatch would print the whole bundle.)
-    expect(index.includes('end of the stream or a document separator is expected')).toBe(true)
-    expect(loadsIn(index).filter(l => l.target.startsWith('.'))).toEqual([])
+    const jsYamlText = 'end of the stream or a document separator is expected'
+    expect([index.includes(jsYamlText), yaml.includes(jsYamlText)]).toEqual([false, true])
+    expect(index.includes('refused as an alias bomb')).toBe(true)
+    const ours = loadsIn(index).filter(l => l.target.startsWith('.'))
+    expect([...new Set(ours.map(l => l.target))]).toEqual(['./js-yaml.js'])
+    expect(loadsIn(yaml)).toEqual([])
+  })
+
+  // What a start parses: a plain trigger never loads dist/js-yaml.js (docs/performance.md), a
+  // mapping input does. The files Node loaded are read from require.cache as the process exits.
+  it.each([
+    { name: 'a plain trigger', extra: {}, loads: false },
+    { name: 'envs', extra: { envs: 'A: 1' }, loads: true },
+    { name: 'params', extra: { params: '{"A": 1}' }, loads: true }
+  ])('$name: dist/index.js loads dist/js-yaml.js: $loads', async ({ extra, loads }) => {
+    const dir = mkdtempSync(join(tmpdir(), 'yaml-load-'))
+    try {
+      const [probe, out] = [join(dir, 'probe.cjs'), join(dir, 'loaded.json')]
+      writeFileSync(
+        probe,
+        `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))))`
+      )
+      const result = await runStep({
+        inputs: {
+          token: 'pt-distYamlToken01',
+          'organization-id': 'org',
+          'pipeline-id': '1',
+          'dry-run': 'true',
+          ...extra
+        },
+        env: { NODE_OPTIONS: `--require ${probe}` }
+      })
+      expect(result.code).toBe(0)
+      const loaded = (JSON.parse(readFileSync(out, 'utf8')) as string[]).map(f => basename(f))
+      expect(loaded).toContain('index.js')
+      expect(loaded.includes('js-yaml.js')).toBe(loads)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   // dist/index.js itself, as the runner runs it (dry-run: nothing is sent): envs (a string mapping)

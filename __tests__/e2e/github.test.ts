@@ -492,7 +492,13 @@ describe.each(nodeBinaries())('GitHub side, $label', ({ path: node }) => {
     expect(gh.requests.length).toBe(count)
   })
 
-  const REPORTED = { wait: 'true', 'commit-status': 'true', 'deployment-environment': 'prod' }
+  // With envs, the post step's work reads a mapping too: it requires dist/js-yaml.js.
+  const REPORTED = {
+    wait: 'true',
+    'commit-status': 'true',
+    'deployment-environment': 'prod',
+    envs: 'APP_ENV: staging'
+  }
 
   /**
    * The main step of pipeline `pipelineId`, following its run with a commit status and a

@@ -1,10 +1,9 @@
 // A mapping input's text read by js-yaml's `load`, as published (JSON is YAML 1.2). Scalars keep
 // their text; collections check each pair or item as it is added, so each problem has its line and
 // column. Errors quote keys, never values (envs values may be secrets).
-// Named imports (ESLint holds it): esbuild then bundles only what is used, not js-yaml's dumper.
-import { NOT_RESOLVED, Schema, YAMLException, load, type TagDefinition } from 'js-yaml'
-import { defineMappingTag, defineScalarTag, defineSequenceTag } from 'js-yaml'
-import { boolCoreTag, floatCoreTag, intCoreTag, nullCoreTag } from 'js-yaml'
+import { NOT_RESOLVED, Schema, YAMLException, load, type TagDefinition } from './js-yaml.js'
+import { defineMappingTag, defineScalarTag, defineSequenceTag } from './js-yaml.js'
+import { boolCoreTag, floatCoreTag, intCoreTag, nullCoreTag } from './js-yaml.js'
 import { setOwn } from '../../common/json.js'
 
 const YAML_TAGS = 'tag:yaml.org,2002:'
