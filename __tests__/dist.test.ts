@@ -226,6 +226,14 @@ describe('the YAML reading as bundled', () => {
     expect(loadsIn(yaml)).toEqual([])
   })
 
+  /** dist/index.js with dry-run: nothing is sent. */
+  const DRY_RUN = {
+    token: 'pt-distYamlToken01',
+    'organization-id': 'org',
+    'pipeline-id': '1',
+    'dry-run': 'true'
+  }
+
   // What a start parses: a plain trigger never loads dist/js-yaml.js (docs/performance.md), a
   // mapping input does. The files Node loaded are read from require.cache as the process exits.
   it.each([
@@ -241,13 +249,7 @@ describe('the YAML reading as bundled', () => {
         `process.on('exit', () => require('fs').writeFileSync(${JSON.stringify(out)}, JSON.stringify(Object.keys(require.cache))))`
       )
       const result = await runStep({
-        inputs: {
-          token: 'pt-distYamlToken01',
-          'organization-id': 'org',
-          'pipeline-id': '1',
-          'dry-run': 'true',
-          ...extra
-        },
+        inputs: { ...DRY_RUN, ...extra },
         env: { NODE_OPTIONS: `--require ${probe}` }
       })
       expect(result.code).toBe(0)
@@ -275,15 +277,7 @@ describe('the YAML reading as bundled', () => {
     async ({ input, reader, sentOf, text }) => {
       const source = await import('../src/action/inputs/yaml-mapping.js')
       const expected = view(source[reader], text.trim()) as { value?: Sent; error?: string }
-      const result = await runStep({
-        inputs: {
-          token: 'pt-distYamlToken01',
-          'organization-id': 'org',
-          'pipeline-id': '1',
-          'dry-run': 'true',
-          [input]: text
-        }
-      })
+      const result = await runStep({ inputs: { ...DRY_RUN, [input]: text } })
       if (expected.error !== undefined) {
         expect(result.code).toBe(1)
         expect(result.stdout).toContain(`Input "${input}": ${escapeData(oneLine(expected.error))}`)
