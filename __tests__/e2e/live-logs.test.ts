@@ -8,7 +8,7 @@ import {
   type SimFault
 } from '../../simulator/flow-simulator.js'
 import { ROOT, runStep, startStep } from '../../simulator/runner.js'
-import { TOKEN, errorLines, expectNoToken, nodeBinaries } from '../support/e2e.js'
+import { TOKEN, errorLines, expectNoToken, followInputs, nodeBinaries } from '../support/e2e.js'
 
 const numbered = (tag: string, n: number) =>
   Array.from({ length: n }, (_, i) => `${tag} ${i + 1}`).join('\n')
@@ -133,16 +133,8 @@ describe.each(nodeBinaries())('logs: live, $label', ({ path: node }) => {
   })
 
   /** A followed run of `pipelineId` with live logs, as the runner passes the inputs. */
-  const inputs = (pipelineId: number, extra: Record<string, string> = {}) => ({
-    token: TOKEN,
-    'organization-id': 'org-1',
-    'pipeline-id': String(pipelineId),
-    domain: sim.url,
-    wait: 'true',
-    'poll-interval': '1s',
-    logs: 'live',
-    ...extra
-  })
+  const inputs = (pipelineId: number, extra: Record<string, string> = {}) =>
+    followInputs(sim.url, pipelineId, { logs: 'live', ...extra })
 
   const run = (
     pipelineId: number,

@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { startFlowSimulator, type FlowSimulator } from '../../simulator/flow-simulator.js'
 import { runStep, startStep, type StepResult } from '../../simulator/runner.js'
-import { TOKEN, errorLines, expectNoToken, nodeBinaries } from '../support/e2e.js'
+import { TOKEN, errorLines, expectNoToken, followInputs, nodeBinaries } from '../support/e2e.js'
 
 const job = (
   name: string,
@@ -107,18 +107,8 @@ describe.each(nodeBinaries())('wait, $label', ({ path: node }) => {
     await sim.close()
   })
 
-  const inputs = (
-    pipelineId: number,
-    extra: Record<string, string> = {}
-  ): Record<string, string> => ({
-    token: TOKEN,
-    'organization-id': 'org-1',
-    'pipeline-id': String(pipelineId),
-    domain: sim.url,
-    wait: 'true',
-    'poll-interval': '1s',
-    ...extra
-  })
+  const inputs = (pipelineId: number, extra: Record<string, string> = {}) =>
+    followInputs(sim.url, pipelineId, extra)
 
   it('follows a run to SUCCESS: progress, outputs, summary; the post step does nothing', async () => {
     const result = await runStep({ node, inputs: inputs(1) })

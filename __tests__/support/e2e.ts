@@ -52,3 +52,20 @@ export function expectNoToken(result: StepResult, token = TOKEN): void {
 export function errorLines(stdout: string): string[] {
   return stdout.split('\n').filter(l => l.startsWith('::error'))
 }
+
+/** A followed run of `pipelineId` on the Flow simulator at `url`, as the runner passes the inputs. */
+export function followInputs(
+  url: string,
+  pipelineId: number,
+  extra: Record<string, string> = {}
+): Record<string, string> {
+  return {
+    token: TOKEN,
+    'organization-id': 'org-1',
+    'pipeline-id': String(pipelineId),
+    domain: url,
+    wait: 'true',
+    'poll-interval': '1s',
+    ...extra
+  }
+}
